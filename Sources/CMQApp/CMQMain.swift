@@ -1,0 +1,50 @@
+import Fluent
+import Logging
+import Vapor
+
+/// The program: read the configuration, set up the application, run the command asked for.
+public enum CMQMain {
+    public static func run() async throws {
+        var env = try Environment.detect()
+        try LoggingSystem.bootstrap(from: &env)
+        let config: AppConfig
+        do {
+            config = try AppConfig.fromEnvironment()
+        } catch {
+            FileHandle.standardError.write(Data("cmq: configuration error: \(error)\n".utf8))
+            exit(2)
+        }
+        let app = try await Application.make(env)
+        do {
+            try await configure(app, config: config)
+            if isServe(env.arguments) {
+                try await prepareForServe(app)
+            }
+            try await app.execute()
+        } catch {
+            app.logger.report(error: error)
+            try? await app.asyncShutdown()
+            throw error
+        }
+        try await app.asyncShutdown()
+    }
+
+    /// `cmq` and `cmq serve` start the web server (but not `cmq serve --help`).
+    static func isServe(_ arguments: [String]) -> Bool {
+        let rest = Array(arguments.dropFirst())
+        if rest.contains("--help") || rest.contains("-h") { return false }
+        guard let command = rest.first else { return true }
+        return command == "serve" || command.hasPrefix("-")
+    }
+
+    /// Before serving: bring the schema up to date and, on an empty database, load the demo data set.
+    static func prepareForServe(_ app: Application) async throws {
+        try await app.autoMigrate()
+        if app.cmqConfig.demoOnFirstStart, try await DemoLoader.databaseIsEmpty(app.db) {
+            app.logger.notice("Base de données vide : chargement du jeu de démonstration…")
+            let summary = try await DemoLoader(db: app.db, logger: app.logger).load(progress: ConsoleProgress(console: app.console))
+            app.logger.notice("\(summary)")
+        }
+        app.logger.notice("cmq est prêt sur http://\(app.cmqConfig.host):\(app.cmqConfig.port)")
+    }
+}

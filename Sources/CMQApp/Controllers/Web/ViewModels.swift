@@ -1,0 +1,147 @@
+import CMQDomain
+import Foundation
+
+/// What every page needs: its title and which part of the site it belongs to.
+struct PageMeta: Encodable {
+    var title: String
+    var description: String?
+    var section: String?
+
+    init(title: String, description: String? = nil, section: String? = nil) {
+        self.title = title
+        self.description = description
+        self.section = section
+    }
+}
+
+struct CountRow: Encodable {
+    var key: String
+    var label: String
+    var count: Int
+    var url: String
+    /// Width of the bar in a 0–100 scale, relative to the largest count.
+    var share: Int
+}
+
+struct HomeContext: Encodable {
+    var page: PageMeta
+    var totalCampus: Int
+    var totalOrganisations: Int
+    var byFiliere: [CountRow]
+    var byRegion: [CountRow]
+}
+
+struct OptionItem: Encodable {
+    var value: String
+    var label: String
+    var selected: Bool
+}
+
+struct CampusRow: Encodable {
+    var url: String
+    var nom: String
+    var filiere: String
+    var academie: String
+    var region: String
+}
+
+struct Pager: Encodable {
+    var page: Int
+    var pageCount: Int
+    var total: Int
+    var previousURL: String?
+    var nextURL: String?
+}
+
+struct CampusListContext: Encodable {
+    var page: PageMeta
+    var q: String
+    var filieres: [OptionItem]
+    var regions: [OptionItem]
+    var academies: [OptionItem]
+    var results: [CampusRow]
+    var pager: Pager
+    var activeFilters: [String]
+}
+
+struct MemberRow: Encodable {
+    var url: String
+    var nom: String
+    var type: String
+    var role: String
+    var isSupport: Bool
+    var uai: String?
+    var siret: String?
+    var statut: String
+    var commune: String?
+    var depuis: String?
+    var jusquA: String?
+}
+
+struct MemberGroup: Encodable {
+    var label: String
+    var members: [MemberRow]
+}
+
+struct CheckRow: Encodable {
+    var label: String
+    var passed: Bool
+    var explanation: String
+}
+
+struct TeamRow: Encodable {
+    var nom: String
+    var role: String
+    var email: String?
+}
+
+struct CampusPageContext: Encodable {
+    var page: PageMeta
+    var id: String
+    var nom: String
+    var filiere: String
+    var filiereURL: String
+    var academie: String
+    var academieURL: String
+    var region: String
+    var regionURL: String
+    var description: String?
+    var siteWeb: String?
+    var formeJuridique: String
+    var dateCreation: String?
+    var groups: [MemberGroup]
+    var memberCount: Int
+    var team: [TeamRow]
+    var compliant: Bool
+    var checks: [CheckRow]
+    var failedCount: Int
+    var apiURL: String
+}
+
+struct CampusLink: Encodable {
+    var url: String
+    var nom: String
+    var role: String
+    var filiere: String
+}
+
+struct OrganisationPageContext: Encodable {
+    var page: PageMeta
+    var nom: String
+    var type: String
+    var statut: String
+    var lyceeDesMetiers: Bool
+    var uai: String?
+    var siret: String?
+    var adresse: String?
+    var codePostal: String?
+    var commune: String?
+    var departement: String?
+    var academie: String?
+    var region: String?
+    var latitude: Double?
+    var longitude: Double?
+    var siteWeb: String?
+    var campus: [CampusLink]
+    var apiURL: String
+}

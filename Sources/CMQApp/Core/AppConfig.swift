@@ -1,0 +1,79 @@
+import Vapor
+
+/// cmq's configuration, read once from the environment and validated at boot.
+public struct AppConfig: Sendable {
+    public enum DatabaseChoice: Sendable, Equatable {
+        /// An SQLite file (the embedded default, `cmq.sqlite` in the working directory).
+        case sqliteFile(path: String)
+        /// A throwaway in-memory SQLite database (tests).
+        case sqliteMemory
+        /// A PostgreSQL server; `schema` isolates a test run in its own schema.
+        case postgres(url: String, schema: String?)
+    }
+
+    public var database: DatabaseChoice
+    public var host: String
+    public var port: Int
+    /// Load the demo data set when `serve` starts on an empty database.
+    public var demoOnFirstStart: Bool
+
+    public init(database: DatabaseChoice, host: String = "127.0.0.1", port: Int = 8080, demoOnFirstStart: Bool = true) {
+        self.database = database
+        self.host = host
+        self.port = port
+        self.demoOnFirstStart = demoOnFirstStart
+    }
+
+    public struct Invalid: Error, CustomStringConvertible {
+        public let description: String
+    }
+
+    /// Reads `DATABASE_URL`, `HOST`, `PORT` and `CMQ_DEMO`.
+    public static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) throws -> AppConfig {
+        let database = try databaseChoice(from: environment["DATABASE_URL"])
+        let host = environment["HOST"].flatMap { $0.isEmpty ? nil : $0 } ?? "127.0.0.1"
+        var port = 8080
+        if let raw = environment["PORT"], !raw.isEmpty {
+            guard let value = Int(raw), (1...65535).contains(value) else {
+                throw Invalid(description: "PORT=\(raw) is not a TCP port (1–65535).")
+            }
+            port = value
+        }
+        var demo = true
+        if let raw = environment["CMQ_DEMO"]?.lowercased(), !raw.isEmpty {
+            switch raw {
+            case "1", "true", "yes", "oui": demo = true
+            case "0", "false", "no", "non": demo = false
+            default: throw Invalid(description: "CMQ_DEMO=\(raw) must be true or false.")
+            }
+        }
+        return AppConfig(database: database, host: host, port: port, demoOnFirstStart: demo)
+    }
+
+    /// `postgres://…` or `postgresql://…` selects PostgreSQL; `sqlite:PATH` (or nothing) an SQLite file.
+    static func databaseChoice(from url: String?) throws -> DatabaseChoice {
+        guard let url, !url.isEmpty else { return .sqliteFile(path: "cmq.sqlite") }
+        if url.hasPrefix("postgres://") || url.hasPrefix("postgresql://") {
+            return .postgres(url: url, schema: nil)
+        }
+        if url.hasPrefix("sqlite:") {
+            var path = String(url.dropFirst("sqlite:".count))
+            if path.hasPrefix("//") { path = String(path.dropFirst(2)) }
+            guard !path.isEmpty else { throw Invalid(description: "DATABASE_URL=\(url) names no SQLite file.") }
+            return path == ":memory:" ? .sqliteMemory : .sqliteFile(path: path)
+        }
+        throw Invalid(description: "DATABASE_URL must start with postgres://, postgresql:// or sqlite: (got \(url)).")
+    }
+}
+
+extension Application {
+    private struct ConfigKey: StorageKey { typealias Value = AppConfig }
+
+    public var cmqConfig: AppConfig {
+        get {
+            guard let config = storage[ConfigKey.self] else { preconditionFailure("configure(_:config:) has not run") }
+            return config
+        }
+        set { storage[ConfigKey.self] = newValue }
+    }
+}

@@ -1,0 +1,163 @@
+import CMQDomain
+import Fluent
+import Foundation
+import Logging
+
+/// The demo data set: every lycée and CFA of the DEPP files, and the campuses named in the seeds with their
+/// real établissement support and a network of real partners (see `Data/demo/campus.json`).
+struct DemoLoader {
+    let db: any Database
+    let logger: Logger
+
+    struct Summary: CustomStringConvertible, Equatable {
+        var organisations = 0
+        var campus = 0
+        var membres = 0
+
+        var description: String {
+            "Jeu de démonstration chargé : \(organisations) organisations, \(campus) campus, \(membres) appartenances à un réseau."
+        }
+    }
+
+    static func databaseIsEmpty(_ db: any Database) async throws -> Bool {
+        let campus = try await Campus.query(on: db).count()
+        let organisations = try await Organisation.query(on: db).count()
+        return campus == 0 && organisations == 0
+    }
+
+    /// Removes every campus, membership, team member and organisation (used by `cmq demo --force`).
+    static func clearRegistry(_ db: any Database) async throws {
+        try await db.transaction { db in
+            try await TeamMember.query(on: db).delete()
+            try await Membership.query(on: db).delete()
+            try await Campus.query(on: db).delete()
+            try await Organisation.query(on: db).delete()
+        }
+    }
+
+    func load(progress: any ProgressReporter = SilentProgress()) async throws -> Summary {
+        let lycees = try DEPPEtablissements.read(try Self.text("etablissements/depp-2022-etablissements-2022_2023-pro.csv"), source: .lycees)
+        let cfa = try DEPPEtablissements.read(try Self.text("etablissements/depp-2022-etablissements-2022_2023-apprentissage.csv"), source: .cfa)
+        let campusFile = try JSONDecoder().decode(DemoCampusFile.self, from: Data(contentsOf: Resources.dataURL("demo/campus.json")))
+
+        return try await db.transaction { db in
+            var summary = Summary()
+            // 1. Establishments of the DEPP files (a UAI in both files stays a lycée).
+            let lyceeUAIs = Set(lycees.map(\.uai.value))
+            let rows = lycees + cfa.filter { !lyceeUAIs.contains($0.uai.value) }
+            var byUAI: [String: Organisation] = [:]
+            var batch: [Organisation] = []
+            for (index, row) in rows.enumerated() {
+                let organisation = Organisation(nom: row.nom, type: row.kind.rawValue, isPublic: row.isPublic, lyceeDesMetiers: row.lyceeDesMetiers)
+                organisation.uai = row.uai.value
+                organisation.departementCode = row.uai.departementCode
+                organisation.refreshDerivedFields()
+                byUAI[row.uai.value] = organisation
+                batch.append(organisation)
+                if batch.count == 250 || index == rows.count - 1 {
+                    try await batch.create(on: db)
+                    batch.removeAll(keepingCapacity: true)
+                    progress.step("Établissements", done: index + 1, total: rows.count)
+                }
+            }
+            summary.organisations = rows.count
+
+            // 2. Campuses, their partners (shared by name across campuses) and their networks.
+            var partners: [String: Organisation] = [:]
+            for (index, entry) in campusFile.campus.enumerated() {
+                guard let filiere = Filiere(slug: entry.filiere), let academie = TerritoryCatalog.shared.academie(code: entry.academie) else {
+                    throw DemoError.invalid("campus « \(entry.nom) » : filière ou académie inconnue")
+                }
+                let campus = Campus(nom: entry.nom, filiere: filiere.rawValue, academieCode: academie.code, regionCode: academie.regionCode,
+                                    description: entry.description, siteWeb: entry.siteWeb,
+                                    formeJuridique: (LegalForm(rawValue: entry.formeJuridique ?? "") ?? .etablissementBudgetPropre).rawValue,
+                                    dateCreation: entry.dateCreation)
+                campus.nomCle = TextFolding.searchKey(campus.nom)
+                try await campus.create(on: db)
+                let campusID = try campus.requireID()
+                for (position, person) in (entry.equipe ?? []).enumerated() {
+                    try await TeamMember(campusID: campusID, nom: person.nom, role: person.role, email: person.email, position: position).create(on: db)
+                }
+                for member in entry.membres {
+                    let organisation: Organisation
+                    if let uai = member.uai {
+                        guard let found = byUAI[uai] else { throw DemoError.invalid("campus « \(entry.nom) » : UAI \(uai) absente des fichiers DEPP") }
+                        organisation = found
+                        if member.latitude != nil || member.commune != nil {
+                            organisation.commune = member.commune ?? organisation.commune
+                            organisation.latitude = member.latitude
+                            organisation.longitude = member.longitude
+                            try await organisation.save(on: db)
+                        }
+                    } else if let inline = member.organisation {
+                        if let known = partners[inline.nom] {
+                            organisation = known
+                        } else {
+                            guard OrganisationKind(rawValue: inline.type) != nil else { throw DemoError.invalid("type inconnu « \(inline.type) »") }
+                            organisation = Organisation(nom: inline.nom, type: inline.type, isPublic: inline.public ?? false)
+                            organisation.commune = inline.commune
+                            organisation.departementCode = inline.departement.map(TerritoryCatalog.normaliseDepartementCode)
+                            organisation.refreshDerivedFields()
+                            try await organisation.create(on: db)
+                            partners[inline.nom] = organisation
+                            summary.organisations += 1
+                        }
+                    } else {
+                        throw DemoError.invalid("campus « \(entry.nom) » : un membre n'a ni UAI ni organisation")
+                    }
+                    try await Membership(campusID: campusID, organisationID: try organisation.requireID(), role: member.role, depuis: member.depuis).create(on: db)
+                    summary.membres += 1
+                }
+                summary.campus += 1
+                progress.step("Campus", done: index + 1, total: campusFile.campus.count)
+            }
+            return summary
+        }
+    }
+
+    static func text(_ relativePath: String) throws -> String {
+        try String(contentsOf: Resources.dataURL(relativePath), encoding: .utf8)
+    }
+}
+
+enum DemoError: Error, CustomStringConvertible {
+    case invalid(String)
+
+    var description: String {
+        switch self { case .invalid(let reason): "Jeu de démonstration invalide : \(reason)." }
+    }
+}
+
+/// The shape of `Data/demo/campus.json`.
+struct DemoCampusFile: Decodable {
+    struct Person: Decodable { var nom: String; var role: String; var email: String? }
+    struct InlineOrganisation: Decodable {
+        var nom: String
+        var type: String
+        var `public`: Bool?
+        var commune: String?
+        var departement: String?
+    }
+    struct Member: Decodable {
+        var uai: String?
+        var organisation: InlineOrganisation?
+        var role: String
+        var depuis: String?
+        var commune: String?
+        var latitude: Double?
+        var longitude: Double?
+    }
+    struct Entry: Decodable {
+        var nom: String
+        var filiere: String
+        var academie: String
+        var description: String?
+        var siteWeb: String?
+        var formeJuridique: String?
+        var dateCreation: String?
+        var equipe: [Person]?
+        var membres: [Member]
+    }
+
+    var campus: [Entry]
+}

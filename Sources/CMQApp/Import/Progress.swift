@@ -1,0 +1,45 @@
+import Vapor
+
+/// Where long operations (imports, demo loading, exports) report how far they are.
+protocol ProgressReporter: Sendable {
+    func step(_ label: String, done: Int, total: Int)
+    func message(_ text: String)
+}
+
+/// Prints progress on the terminal: one line per step, rewritten in place, at most every 2 %.
+final class ConsoleProgress: ProgressReporter, @unchecked Sendable {
+    private let console: any Console
+    private let lock = NSLock()
+    private var lastShown: [String: Int] = [:]
+
+    init(console: any Console) {
+        self.console = console
+    }
+
+    func step(_ label: String, done: Int, total: Int) {
+        lock.lock()
+        defer { lock.unlock() }
+        let percent = total == 0 ? 100 : done * 100 / total
+        if let last = lastShown[label], percent < 100, percent - last < 2 { return }
+        lastShown[label] = percent
+        let width = 30
+        let filled = width * percent / 100
+        let bar = String(repeating: "█", count: filled) + String(repeating: "░", count: width - filled)
+        let line = "\(label) \(bar) \(percent) % (\(done)/\(total))"
+        if percent >= 100 {
+            console.output(("\r" + line).consoleText(), newLine: true)
+        } else {
+            console.output(("\r" + line).consoleText(), newLine: false)
+        }
+    }
+
+    func message(_ text: String) {
+        console.print(text)
+    }
+}
+
+/// For tests and callers that don't show progress.
+struct SilentProgress: ProgressReporter {
+    func step(_ label: String, done: Int, total: Int) {}
+    func message(_ text: String) {}
+}

@@ -1,0 +1,160 @@
+import CMQDomain
+import Fluent
+import Foundation
+
+/// A person of the campus team as given in a request.
+struct TeamMemberInput: Sendable, Equatable {
+    var nom: String
+    var role: TeamRole
+    var email: String?
+}
+
+/// The checked fields of a campus, as a create or an update asks for them.
+struct CampusInput: Sendable {
+    var nom: Update<String?> = .unchanged
+    var filiere: Update<Filiere?> = .unchanged
+    var academie: Update<Academie?> = .unchanged
+    var description: Update<String?> = .unchanged
+    var siteWeb: Update<String?> = .unchanged
+    var formeJuridique: Update<LegalForm?> = .unchanged
+    var dateCreation: Update<CalendarDay?> = .unchanged
+    var equipe: Update<[TeamMemberInput]> = .unchanged
+
+    static func read(_ reader: inout InputReader) -> CampusInput {
+        var input = CampusInput()
+        input.nom = reader.text("nom", required: true)
+        input.filiere = reader.choice("filiere", Filiere.self, required: true)
+        if case .set(let code?) = reader.text("academie", required: true, maxLength: 60) {
+            if let academie = TerritoryCatalog.shared.academie(matching: code) {
+                input.academie = .set(academie)
+            } else {
+                reader.fail("academie", "L'académie « \(code) » n'existe pas ; donnez son code (par exemple 20 pour Amiens) ou son nom.")
+            }
+        }
+        input.description = reader.text("description", maxLength: 5000)
+        input.siteWeb = reader.url("siteWeb")
+        input.formeJuridique = reader.choice("formeJuridique", LegalForm.self)
+        input.dateCreation = reader.day("dateCreation")
+        input.equipe = reader.objects("equipe") { person in
+            let nom = person.text("nom", required: true, maxLength: 120).newValue ?? nil
+            let role = person.choice("role", TeamRole.self, required: true).newValue ?? nil
+            let email = person.email("email").newValue ?? nil
+            guard let nom, let role else { return nil }
+            return TeamMemberInput(nom: nom, role: role, email: email)
+        }
+        return input
+    }
+}
+
+/// Creating, changing, finding and deleting campuses.
+struct CampusService {
+    let db: any Database
+
+    func find(_ id: UUID) async throws -> Campus {
+        guard let campus = try await Campus.find(id, on: db) else {
+            throw AppError.notFound("Aucun campus n'a l'identifiant \(id.uuidString.lowercased()).")
+        }
+        return campus
+    }
+
+    func create(_ input: CampusInput) async throws -> Campus {
+        let campus = Campus(nom: "", filiere: "", academieCode: "", regionCode: "", formeJuridique: LegalForm.etablissementBudgetPropre.rawValue)
+        apply(input, to: campus)
+        try await db.transaction { db in
+            try await campus.create(on: db)
+            try await replaceTeam(of: campus, with: input.equipe, on: db)
+        }
+        return campus
+    }
+
+    func update(_ id: UUID, _ input: CampusInput) async throws -> Campus {
+        let campus = try await find(id)
+        apply(input, to: campus)
+        try await db.transaction { db in
+            try await campus.save(on: db)
+            try await replaceTeam(of: campus, with: input.equipe, on: db)
+        }
+        return campus
+    }
+
+    /// Deleting a campus deletes its network memberships and its team, never the organisations.
+    func delete(_ id: UUID) async throws {
+        let campus = try await find(id)
+        try await db.transaction { db in
+            try await TeamMember.query(on: db).filter(\.$campus.$id == id).delete()
+            try await Membership.query(on: db).filter(\.$campus.$id == id).delete()
+            try await campus.delete(on: db)
+        }
+    }
+
+    func team(of campusID: UUID) async throws -> [TeamMember] {
+        try await TeamMember.query(on: db).filter(\.$campus.$id == campusID).sort(\.$position).all()
+    }
+
+    private func apply(_ input: CampusInput, to campus: Campus) {
+        if case .set(let value?) = input.nom { campus.nom = value }
+        if case .set(let value?) = input.filiere { campus.filiere = value.rawValue }
+        if case .set(let value?) = input.academie {
+            campus.academieCode = value.code
+            campus.regionCode = value.regionCode
+        }
+        if case .set(let value) = input.description { campus.description = value }
+        if case .set(let value) = input.siteWeb { campus.siteWeb = value }
+        if case .set(let value) = input.formeJuridique { campus.formeJuridique = (value ?? .etablissementBudgetPropre).rawValue }
+        if case .set(let value) = input.dateCreation { campus.dateCreation = value?.iso }
+        campus.nomCle = TextFolding.searchKey(campus.nom)
+    }
+
+    private func replaceTeam(of campus: Campus, with update: Update<[TeamMemberInput]>, on db: any Database) async throws {
+        guard case .set(let people) = update else { return }
+        let campusID = try campus.requireID()
+        try await TeamMember.query(on: db).filter(\.$campus.$id == campusID).delete()
+        for (position, person) in people.enumerated() {
+            try await TeamMember(campusID: campusID, nom: person.nom, role: person.role.rawValue, email: person.email, position: position).create(on: db)
+        }
+    }
+}
+
+/// The filters of the campus list.
+struct CampusFilter: Sendable, Equatable {
+    var filiere: Filiere?
+    var region: RegionAcademique?
+    var academie: Academie?
+    var q: String?
+
+    static func read(from query: [String: String]) throws(AppError) -> CampusFilter {
+        var filter = CampusFilter()
+        var errors: [FieldError] = []
+        let territory = TerritoryCatalog.shared
+        if let raw = query["filiere"], !raw.isEmpty {
+            if let filiere = Filiere(slug: raw) { filter.filiere = filiere } else {
+                errors.append(FieldError("filiere", "La filière « \(raw) » n'existe pas ; valeurs possibles : \(Filiere.allCases.map(\.slug).joined(separator: ", "))."))
+            }
+        }
+        if let raw = query["region"], !raw.isEmpty {
+            if let region = territory.region(matching: raw) { filter.region = region } else {
+                errors.append(FieldError("region", "La région académique « \(raw) » n'existe pas ; donnez son code (par exemple 32) ou son nom."))
+            }
+        }
+        if let raw = query["academie"], !raw.isEmpty {
+            if let academie = territory.academie(matching: raw) { filter.academie = academie } else {
+                errors.append(FieldError("academie", "L'académie « \(raw) » n'existe pas ; donnez son code (par exemple 20) ou son nom."))
+            }
+        }
+        if let raw = query["q"], !raw.trimmingCharacters(in: .whitespaces).isEmpty { filter.q = raw }
+        if !errors.isEmpty { throw .validation(errors) }
+        return filter
+    }
+
+    func apply(to query: QueryBuilder<Campus>) -> QueryBuilder<Campus> {
+        if let filiere { query.filter(\.$filiere == filiere.rawValue) }
+        if let region { query.filter(\.$regionCode == region.code) }
+        if let academie { query.filter(\.$academieCode == academie.code) }
+        if let q {
+            for term in TextFolding.searchKey(q).split(separator: " ") {
+                query.filter(\.$nomCle, .contains(inverse: false, .anywhere), String(term))
+            }
+        }
+        return query
+    }
+}

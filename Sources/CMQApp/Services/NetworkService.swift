@@ -1,0 +1,81 @@
+import CMQDomain
+import Fluent
+import Foundation
+
+/// The checked fields of a new membership.
+struct MembershipInput: Sendable {
+    var organisationID: UUID
+    var role: MembershipRole
+    var depuis: CalendarDay?
+    var jusquA: CalendarDay?
+
+    static func read(_ reader: inout InputReader) -> MembershipInput? {
+        let organisationID = reader.uuid("organisationId", required: true).newValue ?? nil
+        let role = reader.choice("role", MembershipRole.self, required: true).newValue ?? nil
+        let depuis = reader.day("depuis").newValue ?? nil
+        let jusquA = reader.day("jusquA").newValue ?? nil
+        if let depuis, let jusquA, jusquA < depuis {
+            reader.fail("jusquA", "La date de fin (\(jusquA.iso)) précède la date d'entrée dans le réseau (\(depuis.iso)).")
+        }
+        guard let organisationID, let role else { return nil }
+        return MembershipInput(organisationID: organisationID, role: role, depuis: depuis, jusquA: jusquA)
+    }
+}
+
+/// The network of a campus: its memberships and their compliance with the cahier des charges.
+struct NetworkService {
+    let db: any Database
+
+    func memberships(of campusID: UUID) async throws -> [Membership] {
+        try await Membership.query(on: db)
+            .filter(\.$campus.$id == campusID)
+            .with(\.$organisation)
+            .all()
+            .sorted { lhs, rhs in
+                let order: [String: Int] = [MembershipRole.etablissementSupport.rawValue: 0, MembershipRole.membre.rawValue: 1, MembershipRole.partenaire.rawValue: 2]
+                return (order[lhs.role] ?? 3, lhs.organisation.nomCle) < (order[rhs.role] ?? 3, rhs.organisation.nomCle)
+            }
+    }
+
+    func add(_ input: MembershipInput, to campusID: UUID) async throws -> Membership {
+        let campus = try await CampusService(db: db).find(campusID)
+        guard let organisation = try await Organisation.find(input.organisationID, on: db) else {
+            throw AppError.validation([FieldError("organisationId", "Aucune organisation n'a l'identifiant \(input.organisationID.uuidString.lowercased()).")])
+        }
+        if try await Membership.query(on: db).filter(\.$campus.$id == campusID).filter(\.$organisation.$id == input.organisationID).first() != nil {
+            throw AppError.conflict("L'organisation « \(organisation.nom) » fait déjà partie du réseau du campus « \(campus.nom) ».")
+        }
+        let membership = Membership(campusID: campusID, organisationID: input.organisationID, role: input.role.rawValue,
+                                    depuis: input.depuis?.iso, jusquA: input.jusquA?.iso)
+        do {
+            try await membership.create(on: db)
+        } catch where error.isConstraintFailure {
+            throw AppError.conflict("L'organisation « \(organisation.nom) » fait déjà partie du réseau du campus « \(campus.nom) ».")
+        }
+        membership.$organisation.value = organisation
+        return membership
+    }
+
+    func remove(_ membershipID: UUID, from campusID: UUID) async throws {
+        _ = try await CampusService(db: db).find(campusID)
+        guard let membership = try await Membership.query(on: db).filter(\.$id == membershipID).filter(\.$campus.$id == campusID).first() else {
+            throw AppError.notFound("Le campus n'a pas de membre d'identifiant \(membershipID.uuidString.lowercased()).")
+        }
+        try await membership.delete(on: db)
+    }
+
+    func compliance(of campusID: UUID, on day: CalendarDay = .today) async throws -> NetworkCompliance {
+        let members = try await memberships(of: campusID).compactMap { $0.networkMember }
+        return NetworkCompliance(members: members, on: day)
+    }
+}
+
+extension Membership {
+    /// The membership as the compliance rules see it (the organisation must be loaded).
+    var networkMember: NetworkMember? {
+        guard let organisation = $organisation.value, let kind = OrganisationKind(rawValue: organisation.type),
+              let role = MembershipRole(rawValue: role) else { return nil }
+        return NetworkMember(name: organisation.nom, kind: kind, isPublic: organisation.isPublic, role: role,
+                             since: depuis.flatMap(CalendarDay.init(iso:)), until: jusquA.flatMap(CalendarDay.init(iso:)))
+    }
+}

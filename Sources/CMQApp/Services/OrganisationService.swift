@@ -1,0 +1,189 @@
+import CMQDomain
+import Fluent
+import Foundation
+
+/// The checked fields of an organisation, as a create or an update asks for them.
+struct OrganisationInput: Sendable {
+    var nom: Update<String?> = .unchanged
+    var type: Update<OrganisationKind?> = .unchanged
+    var isPublic: Update<Bool?> = .unchanged
+    var lyceeDesMetiers: Update<Bool?> = .unchanged
+    var uai: Update<UAI?> = .unchanged
+    var siret: Update<SIRET?> = .unchanged
+    var adresse: Update<String?> = .unchanged
+    var codePostal: Update<String?> = .unchanged
+    var commune: Update<String?> = .unchanged
+    var departement: Update<String?> = .unchanged
+    var latitude: Update<Double?> = .unchanged
+    var longitude: Update<Double?> = .unchanged
+    var siteWeb: Update<String?> = .unchanged
+
+    /// Reads every field; faults are left in the reader.
+    static func read(_ reader: inout InputReader) -> OrganisationInput {
+        var input = OrganisationInput()
+        input.nom = reader.text("nom", required: true)
+        input.type = reader.choice("type", OrganisationKind.self, required: true)
+        input.isPublic = reader.bool("public")
+        input.lyceeDesMetiers = reader.bool("lyceeDesMetiers")
+        input.uai = reader.code("uai", parse: UAI.init)
+        input.siret = reader.code("siret", parse: SIRET.init)
+        input.adresse = reader.text("adresse", maxLength: 300)
+        input.codePostal = reader.text("codePostal", maxLength: 5)
+        if case .set(let code?) = input.codePostal, code.count != 5 || !code.allSatisfy(\.isNumber) {
+            reader.fail("codePostal", "Le code postal « \(code) » doit comporter 5 chiffres.")
+        }
+        input.commune = reader.text("commune", maxLength: 100)
+        input.departement = reader.text("departement", maxLength: 3)
+        if case .set(let code?) = input.departement, TerritoryCatalog.shared.departement(code: code) == nil {
+            reader.fail("departement", "Le département « \(code) » n'existe pas (exemples de codes : 02, 2A, 974).")
+        }
+        input.latitude = reader.number("latitude", range: -90...90)
+        input.longitude = reader.number("longitude", range: -180...180)
+        input.siteWeb = reader.url("siteWeb")
+        return input
+    }
+}
+
+/// Creating, changing, finding and deleting organisations: the one place where their rules are applied.
+struct OrganisationService {
+    let db: any Database
+
+    func find(_ id: UUID) async throws -> Organisation {
+        guard let organisation = try await Organisation.find(id, on: db) else {
+            throw AppError.notFound("Aucune organisation n'a l'identifiant \(id.uuidString.lowercased()).")
+        }
+        return organisation
+    }
+
+    func create(_ input: OrganisationInput) async throws -> Organisation {
+        let organisation = Organisation(nom: "", type: "", isPublic: false)
+        try apply(input, to: organisation)
+        try await checkUniqueness(of: organisation)
+        try await save(organisation)
+        return organisation
+    }
+
+    func update(_ id: UUID, _ input: OrganisationInput) async throws -> Organisation {
+        let organisation = try await find(id)
+        try apply(input, to: organisation)
+        try await checkUniqueness(of: organisation)
+        try await save(organisation)
+        return organisation
+    }
+
+    /// An organisation that still belongs to a campus network cannot be deleted: the memberships go first.
+    func delete(_ id: UUID) async throws {
+        let organisation = try await find(id)
+        let memberships = try await Membership.query(on: db).filter(\.$organisation.$id == id).with(\.$campus).all()
+        guard memberships.isEmpty else {
+            let names = memberships.map { "« \($0.campus.nom) »" }.joined(separator: ", ")
+            throw AppError.conflict("L'organisation « \(organisation.nom) » est membre de \(memberships.count) campus (\(names)) : retirez-la de ces réseaux avant de la supprimer.")
+        }
+        try await organisation.delete(on: db)
+    }
+
+    private func save(_ organisation: Organisation) async throws {
+        do {
+            try await organisation.save(on: db)
+        } catch where error.isConstraintFailure {
+            throw AppError.conflict("Une autre organisation porte déjà cette UAI ou ce SIRET.")
+        }
+    }
+
+    func apply(_ input: OrganisationInput, to organisation: Organisation) throws(AppError) {
+        if case .set(let value?) = input.nom { organisation.nom = value }
+        if case .set(let value?) = input.type { organisation.type = value.rawValue }
+        if case .set(let value) = input.isPublic { organisation.isPublic = value ?? false }
+        if case .set(let value) = input.lyceeDesMetiers { organisation.lyceeDesMetiers = value ?? false }
+        if case .set(let value) = input.uai { organisation.uai = value?.value }
+        if case .set(let value) = input.siret { organisation.siret = value?.value }
+        if case .set(let value) = input.adresse { organisation.adresse = value }
+        if case .set(let value) = input.codePostal { organisation.codePostal = value }
+        if case .set(let value) = input.commune { organisation.commune = value }
+        if case .set(let value) = input.latitude { organisation.latitude = value }
+        if case .set(let value) = input.longitude { organisation.longitude = value }
+        if case .set(let value) = input.siteWeb { organisation.siteWeb = value }
+
+        switch input.departement {
+        case .set(let code?):
+            organisation.departementCode = TerritoryCatalog.normaliseDepartementCode(code)
+        case .set(nil):
+            organisation.departementCode = nil
+        case .unchanged:
+            // A new UAI tells the département it was registered in.
+            if organisation.departementCode == nil, case .set(let uai?) = input.uai { organisation.departementCode = uai.departementCode }
+        }
+        organisation.refreshDerivedFields()
+
+        if (organisation.latitude == nil) != (organisation.longitude == nil) {
+            let missing = organisation.latitude == nil ? "latitude" : "longitude"
+            throw .validation([FieldError(missing, "La latitude et la longitude vont ensemble : donnez les deux ou aucune.")])
+        }
+    }
+
+    private func checkUniqueness(of organisation: Organisation) async throws {
+        if let uai = organisation.uai, let other = try await Organisation.query(on: db).filter(\.$uai == uai).first(), other.id != organisation.id {
+            throw AppError.conflict("L'UAI \(uai) est déjà attribuée à l'organisation « \(other.nom) » (\(other.id!.uuidString.lowercased())).")
+        }
+        if let siret = organisation.siret, let other = try await Organisation.query(on: db).filter(\.$siret == siret).first(), other.id != organisation.id {
+            throw AppError.conflict("Le SIRET \(siret) est déjà attribué à l'organisation « \(other.nom) » (\(other.id!.uuidString.lowercased())).")
+        }
+    }
+}
+
+/// The filters of the organisation list.
+struct OrganisationFilter: Sendable {
+    var kind: OrganisationKind?
+    var uai: UAI?
+    var siret: SIRET?
+    var departement: String?
+    var q: String?
+
+    static func read(from query: [String: String]) throws(AppError) -> OrganisationFilter {
+        var filter = OrganisationFilter()
+        var errors: [FieldError] = []
+        if let raw = query["kind"], !raw.isEmpty {
+            if let kind = OrganisationKind(rawValue: raw) { filter.kind = kind } else {
+                errors.append(FieldError("kind", "Le type « \(raw) » n'est pas reconnu ; valeurs possibles : \(OrganisationKind.allCases.map(\.rawValue).joined(separator: ", "))."))
+            }
+        }
+        if let raw = query["uai"], !raw.isEmpty {
+            do { filter.uai = try UAI(raw) } catch { errors.append(FieldError("uai", error.message)) }
+        }
+        if let raw = query["siret"], !raw.isEmpty {
+            do { filter.siret = try SIRET(raw) } catch { errors.append(FieldError("siret", error.message)) }
+        }
+        if let raw = query["departement"], !raw.isEmpty {
+            if let departement = TerritoryCatalog.shared.departement(code: raw) { filter.departement = departement.code } else {
+                errors.append(FieldError("departement", "Le département « \(raw) » n'existe pas."))
+            }
+        }
+        if let raw = query["q"], !raw.trimmingCharacters(in: .whitespaces).isEmpty { filter.q = raw }
+        if !errors.isEmpty { throw .validation(errors) }
+        return filter
+    }
+
+    func apply(to query: QueryBuilder<Organisation>) -> QueryBuilder<Organisation> {
+        if let kind { query.filter(\.$type == kind.rawValue) }
+        if let uai { query.filter(\.$uai == uai.value) }
+        if let siret { query.filter(\.$siret == siret.value) }
+        if let departement { query.filter(\.$departementCode == departement) }
+        if let q {
+            for term in TextFolding.searchKey(q).split(separator: " ") {
+                query.filter(\.$nomCle, .contains(inverse: false, .anywhere), String(term))
+            }
+        }
+        return query
+    }
+}
+
+extension Organisation {
+    /// Recomputes what follows from other fields: the folded name, the académie and région of the département.
+    func refreshDerivedFields() {
+        let territory = TerritoryCatalog.shared
+        let departement = departementCode.flatMap { territory.departement(code: $0) }
+        academieCode = departement?.academieCode
+        regionCode = departement.flatMap { territory.region(ofAcademie: $0.academieCode)?.code }
+        nomCle = TextFolding.searchKey(nom)
+    }
+}

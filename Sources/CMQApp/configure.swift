@@ -1,0 +1,79 @@
+import CMQDomain
+import Fluent
+import FluentPostgresDriver
+import FluentSQLiteDriver
+import Leaf
+import LeafKit
+import NIOSSL
+import Vapor
+
+/// Sets up an application: database, middleware, views, migrations, commands and routes.
+public func configure(_ app: Application, config: AppConfig) async throws {
+    app.cmqConfig = config
+    app.http.server.configuration.hostname = config.host
+    app.http.server.configuration.port = config.port
+    app.routes.defaultMaxBodySize = "512kb"
+
+    try configureDatabase(app, config.database)
+
+    // Middleware: errors first so that it catches everything, then static files from the bundle.
+    app.middleware = .init()
+    if app.environment != .testing {
+        app.middleware.use(RouteLoggingMiddleware(logLevel: .info))
+    }
+    app.middleware.use(CMQErrorMiddleware())
+    app.middleware.use(FileMiddleware(publicDirectory: Resources.publicDirectory, defaultFile: nil, directoryAction: .none, advancedETagComparison: true))
+
+    // Views: Leaf templates shipped as package resources.
+    app.directory.viewsDirectory = Resources.viewsDirectory
+    app.directory.publicDirectory = Resources.publicDirectory
+    app.views.use(.leaf)
+    // The bundle may sit under a hidden folder (.build): allow it, but stay inside the views folder.
+    app.leaf.sources = .singleSource(NIOLeafFiles(
+        fileio: app.fileio, limits: [.toSandbox, .requireExtensions, .onlyLeafExtensions],
+        sandboxDirectory: Resources.viewsDirectory, viewDirectory: Resources.viewsDirectory))
+    app.leaf.cache.isEnabled = app.environment.isRelease || app.environment == .testing
+
+    addMigrations(app)
+    addCommands(app)
+    try routes(app)
+}
+
+func configureDatabase(_ app: Application, _ choice: AppConfig.DatabaseChoice) throws {
+    switch choice {
+    case .sqliteFile(let path):
+        app.databases.use(.sqlite(.file(path)), as: .sqlite)
+    case .sqliteMemory:
+        app.databases.use(.sqlite(.memory), as: .sqlite)
+    case .postgres(let url, let schema):
+        var configuration = try SQLPostgresConfiguration(url: url)
+        if let schema { configuration.searchPath = [schema, "public"] }
+        app.databases.use(.postgres(configuration: configuration, maxConnectionsPerEventLoop: 4), as: .psql)
+    }
+}
+
+/// The migrations, in the order they shipped. Append only.
+func addMigrations(_ app: Application) {
+    app.migrations.add(CreateOrganisations())
+    app.migrations.add(CreateCampus())
+    app.migrations.add(CreateCampusMembres())
+    app.migrations.add(CreateCampusEquipe())
+    app.migrations.add(CreateRegistryIndexes())
+}
+
+func addCommands(_ app: Application) {
+    app.asyncCommands.use(DemoCommand(), as: "demo")
+    app.asyncCommands.use(ImportCommandGroup(), as: "import")
+}
+
+/// Where the shipped resources are, whatever the working directory.
+enum Resources {
+    static var root: String { Bundle.module.resourcePath ?? Bundle.module.bundlePath }
+    static var viewsDirectory: String { root + "/Views/" }
+    static var publicDirectory: String { root + "/Public/" }
+    static var dataDirectory: String { root + "/Data/" }
+
+    static func dataURL(_ relativePath: String) -> URL {
+        URL(fileURLWithPath: dataDirectory + relativePath)
+    }
+}

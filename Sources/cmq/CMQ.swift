@@ -1,0 +1,2 @@
+import CMQApp
+@main struct Main { static func main() async throws { try await CMQMain.run() } }

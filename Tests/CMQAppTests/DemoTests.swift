@@ -1,0 +1,97 @@
+@testable import CMQApp
+import CMQDomain
+import Fluent
+import Foundation
+import Testing
+import Vapor
+
+@Suite("Demo data set")
+struct DemoTests {
+    @Test("the demo loads the DEPP establishments and the campuses of the seeds, each with a compliant network", arguments: TestDatabase.all)
+    func load(database: TestDatabase) async throws {
+        try await withTestApp(database) { app in
+            #expect(try await DemoLoader.databaseIsEmpty(app.db))
+            // when
+            let summary = try await DemoLoader(db: app.db, logger: app.logger).load()
+            // then: about 5,000 real establishments, and the 11 campuses of the seeds
+            #expect(summary.campus == 11)
+            #expect(summary.organisations > 5_000)
+            #expect(try await Organisation.query(on: app.db).count() == summary.organisations)
+            #expect(try await !DemoLoader.databaseIsEmpty(app.db))
+
+            let berard = try #require(try await Organisation.query(on: app.db).filter(\.$uai == "0010001W").first())
+            #expect(berard.nom.hasPrefix("Lycée professionnel Alexandre Bérard"))
+            #expect(berard.type == "lycee-professionnel" && berard.isPublic && berard.lyceeDesMetiers)
+            #expect(berard.departementCode == "01" && berard.regionCode == "84")
+
+            // Amiens: Métallurgie et plasturgie, supported by the lycée Condorcet of Saint-Quentin
+            let metallurgie = try #require(try await Campus.query(on: app.db).filter(\.$nom == "Métallurgie et plasturgie").first())
+            #expect(metallurgie.academieCode == "20" && metallurgie.filiere == "materiaux-innovants")
+            let network = NetworkService(db: app.db)
+            let support = try #require(try await network.memberships(of: metallurgie.requireID()).first { $0.role == "etablissement-support" })
+            #expect(support.organisation.uai == "0020079A")
+            #expect(support.organisation.commune == "Saint-Quentin")
+            #expect(support.organisation.latitude != nil)
+
+            for campus in try await Campus.query(on: app.db).all() {
+                let compliance = try await network.compliance(of: campus.requireID())
+                #expect(compliance.isCompliant, "\(campus.nom): \(compliance.checks.filter { !$0.passed }.map(\.explanation))")
+            }
+            let names = Set(try await Campus.query(on: app.db).all().map(\.nom))
+            #expect(names.contains("Travaux publics") && names.contains("Aéronautique") && names.contains("Bois"))
+        }
+    }
+
+    @Test("cmq demo refuses a database that already has data, unless --force", arguments: TestDatabase.all)
+    func refusesNonEmpty(database: TestDatabase) async throws {
+        try await withTestApp(database) { app in
+            try await Factory.organisation(app.db)
+            var context = CommandContext(console: app.console, input: CommandInput(arguments: ["cmq"]))
+            context.application = app
+            do {
+                try await DemoCommand().run(using: &context)
+                Issue.record("cmq demo should refuse a database with data")
+            } catch let failure as CommandFailure {
+                #expect(failure.description.contains("--force"))
+            }
+            #expect(try await Organisation.query(on: app.db).count() == 1)
+            #expect(try await Campus.query(on: app.db).count() == 0)
+        }
+    }
+}
+
+@Suite("Configuration")
+struct ConfigurationTests {
+    @Test("defaults: SQLite file cmq.sqlite, 127.0.0.1:8080, demo on first start")
+    func defaults() throws {
+        let config = try AppConfig.fromEnvironment([:])
+        #expect(config.database == .sqliteFile(path: "cmq.sqlite"))
+        #expect(config.host == "127.0.0.1" && config.port == 8080 && config.demoOnFirstStart)
+    }
+
+    @Test("DATABASE_URL selects PostgreSQL or an SQLite file; HOST, PORT, CMQ_DEMO are read")
+    func environment() throws {
+        let config = try AppConfig.fromEnvironment(["DATABASE_URL": "postgres://cmq:secret@127.0.0.1:5432/cmq", "HOST": "0.0.0.0", "PORT": "9000", "CMQ_DEMO": "false"])
+        #expect(config.database == .postgres(url: "postgres://cmq:secret@127.0.0.1:5432/cmq", schema: nil))
+        #expect(config.host == "0.0.0.0" && config.port == 9000 && !config.demoOnFirstStart)
+        #expect(try AppConfig.fromEnvironment(["DATABASE_URL": "sqlite:///var/lib/cmq/cmq.sqlite"]).database == .sqliteFile(path: "/var/lib/cmq/cmq.sqlite"))
+        #expect(try AppConfig.fromEnvironment(["DATABASE_URL": "sqlite:data/cmq.sqlite"]).database == .sqliteFile(path: "data/cmq.sqlite"))
+    }
+
+    @Test("bad values stop the start with a clear message", arguments: [
+        ["PORT": "huit"], ["PORT": "70000"], ["DATABASE_URL": "mysql://x"], ["CMQ_DEMO": "peut-être"],
+    ])
+    func invalid(environment: [String: String]) {
+        #expect(throws: AppConfig.Invalid.self) { try AppConfig.fromEnvironment(environment) }
+    }
+
+    @Test("cmq and cmq serve start the server; cmq serve --help and other commands don't")
+    func serveDetection() {
+        #expect(CMQMain.isServe(["cmq"]))
+        #expect(CMQMain.isServe(["cmq", "serve"]))
+        #expect(CMQMain.isServe(["cmq", "serve", "--port", "9000"]))
+        #expect(!CMQMain.isServe(["cmq", "serve", "--help"]))
+        #expect(!CMQMain.isServe(["cmq", "demo"]))
+        #expect(!CMQMain.isServe(["cmq", "import", "etablissements", "x.csv"]))
+    }
+}

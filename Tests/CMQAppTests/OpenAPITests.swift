@@ -1,0 +1,113 @@
+@testable import CMQApp
+import Fluent
+import Foundation
+import Testing
+import VaporTesting
+
+/// The OpenAPI document must match what the routes really accept and return.
+@Suite("OpenAPI document")
+struct OpenAPITests {
+    /// "GET /api/v1/campus/:campusID" → "GET /api/v1/campus/{campusId}".
+    static func documentedForm(_ route: Route) -> String {
+        let path = route.path.map { component -> String in
+            switch component {
+            case .parameter(let name): "{\(name.replacingOccurrences(of: "ID", with: "Id"))}"
+            default: component.description
+            }
+        }.joined(separator: "/")
+        return "\(route.method.rawValue) /\(path)"
+    }
+
+    @Test("every API route is documented, and every documented operation exists")
+    func coverage() async throws {
+        try await withTestApp(.sqlite) { app in
+            let routes = Set(app.routes.all.filter { $0.path.first?.description == "api" }.map(Self.documentedForm))
+            let documented = try OpenAPIValidator().operations
+            #expect(routes.subtracting(documented).isEmpty, "undocumented: \(routes.subtracting(documented))")
+            #expect(documented.subtracting(routes).isEmpty, "documented but missing: \(documented.subtracting(routes))")
+        }
+    }
+
+    @Test("it is served as JSON, declares OpenAPI 3.1, and answers 304 to its ETag")
+    func served() async throws {
+        try await withTestApp(.sqlite) { app in
+            let response = try await app.send(.GET, "/api/v1/openapi.json")
+            #expect(response.status == .ok)
+            #expect(response.headers.contentType?.subType == "json")
+            let document = try response.decoded(JSONValue.self)
+            guard case .object(let root) = document else { Issue.record("not an object"); return }
+            #expect(root["openapi"] == .string("3.1.0"))
+            let etag = try #require(response.headers.first(name: .eTag))
+            #expect(try await app.testing().sendRequest(.GET, "/api/v1/openapi.json", headers: ["If-None-Match": etag]).status == .notModified)
+        }
+    }
+
+    /// Sends a request and checks that its status is documented and that its body matches the documented schema.
+    static func conforms(_ app: Application, _ validator: OpenAPIValidator, _ method: HTTPMethod, _ path: String, template: String,
+                         json: String? = nil, sourceLocation: SourceLocation = #_sourceLocation) async throws -> TestingHTTPResponse {
+        let response = try await app.send(method, path, json: json)
+        if let json, let schema = validator.requestSchema(method: method.rawValue, path: template), response.status.code < 400 {
+            let body = try JSONDecoder().decode(JSONValue.self, from: Data(json.utf8))
+            let faults = validator.violations(of: body, against: schema)
+            #expect(faults.isEmpty, "request \(method) \(path): \(faults)", sourceLocation: sourceLocation)
+        }
+        guard let (mediaType, schema) = validator.responseSchema(method: method.rawValue, path: template, status: Int(response.status.code)) else {
+            Issue.record("\(method) \(template) answered \(response.status.code), which is not documented", sourceLocation: sourceLocation)
+            return response
+        }
+        if !mediaType.isEmpty {
+            #expect(response.headers.contentType?.description.hasPrefix(mediaType) == true, "\(method) \(path): \(String(describing: response.headers.contentType)) ≠ \(mediaType)", sourceLocation: sourceLocation)
+            let body = try JSONDecoder().decode(JSONValue.self, from: Data(buffer: response.body))
+            let faults = validator.violations(of: body, against: schema)
+            #expect(faults.isEmpty, "\(method) \(path) \(response.status.code): \(faults)", sourceLocation: sourceLocation)
+        }
+        return response
+    }
+
+    @Test("real responses, successes and errors, match their documented schemas", arguments: TestDatabase.all)
+    func responses(database: TestDatabase) async throws {
+        try await withTestApp(database) { app in
+            let v = try OpenAPIValidator()
+            for path in ["/api/v1/referentiels/filieres", "/api/v1/referentiels/regions", "/api/v1/referentiels/academies"] {
+                _ = try await Self.conforms(app, v, .GET, path, template: path)
+            }
+            // organisations
+            let created = try await Self.conforms(app, v, .POST, "/api/v1/organisations", template: "/api/v1/organisations", json: """
+                {"nom": "Lycée professionnel Condorcet", "type": "lycee-professionnel", "public": true, "uai": "0020079A",
+                 "commune": "Saint-Quentin", "latitude": 49.8465, "longitude": 3.2876, "siteWeb": "https://condorcet.example.org"}
+                """)
+            let lycee = try created.decoded(OrganisationDTO.self)
+            let company = try await Self.conforms(app, v, .POST, "/api/v1/organisations", template: "/api/v1/organisations",
+                                                  json: #"{"nom": "Valeo", "type": "entreprise"}"#).decoded(OrganisationDTO.self)
+            _ = try await Self.conforms(app, v, .POST, "/api/v1/organisations", template: "/api/v1/organisations", json: #"{"nom": "Doublon", "type": "cfa", "uai": "0020079A"}"#)
+            _ = try await Self.conforms(app, v, .POST, "/api/v1/organisations", template: "/api/v1/organisations", json: #"{"type": 3}"#)
+            _ = try await Self.conforms(app, v, .POST, "/api/v1/organisations", template: "/api/v1/organisations", json: "{")
+            _ = try await Self.conforms(app, v, .GET, "/api/v1/organisations?uai=0020079A", template: "/api/v1/organisations")
+            _ = try await Self.conforms(app, v, .GET, "/api/v1/organisations?per=0", template: "/api/v1/organisations")
+            let orgPath = "/api/v1/organisations/{organisationId}"
+            _ = try await Self.conforms(app, v, .GET, "/api/v1/organisations/\(lycee.id.lower)", template: orgPath)
+            _ = try await Self.conforms(app, v, .PATCH, "/api/v1/organisations/\(company.id.lower)", template: orgPath, json: #"{"siret": "21350016800025"}"#)
+            _ = try await Self.conforms(app, v, .GET, "/api/v1/organisations/\(UUID().lower)", template: orgPath)
+
+            // campus
+            let campus = try await Self.conforms(app, v, .POST, "/api/v1/campus", template: "/api/v1/campus", json: CampusAPITests.validCampus).decoded(CampusDTO.self)
+            _ = try await Self.conforms(app, v, .POST, "/api/v1/campus", template: "/api/v1/campus", json: #"{"nom": ""}"#)
+            _ = try await Self.conforms(app, v, .GET, "/api/v1/campus?filiere=materiaux-innovants", template: "/api/v1/campus")
+            _ = try await Self.conforms(app, v, .GET, "/api/v1/campus?filiere=x", template: "/api/v1/campus")
+            let campusPath = "/api/v1/campus/{campusId}"
+            let base = "/api/v1/campus/\(campus.id.lower)"
+            _ = try await Self.conforms(app, v, .GET, base, template: campusPath)
+            _ = try await Self.conforms(app, v, .PATCH, base, template: campusPath, json: #"{"description": null, "equipe": []}"#)
+            let membership = try await Self.conforms(app, v, .POST, "\(base)/membres", template: "\(campusPath)/membres",
+                                                     json: #"{"organisationId": "\#(lycee.id.lower)", "role": "etablissement-support", "depuis": "2013-09-01"}"#)
+                .decoded(MembershipDTO.self)
+            _ = try await Self.conforms(app, v, .POST, "\(base)/membres", template: "\(campusPath)/membres", json: #"{"organisationId": "\#(lycee.id.lower)", "role": "membre"}"#)
+            _ = try await Self.conforms(app, v, .GET, "\(base)/membres", template: "\(campusPath)/membres")
+            _ = try await Self.conforms(app, v, .GET, "\(base)/conformite", template: "\(campusPath)/conformite")
+            _ = try await Self.conforms(app, v, .DELETE, "/api/v1/organisations/\(lycee.id.lower)", template: orgPath)
+            _ = try await Self.conforms(app, v, .DELETE, "\(base)/membres/\(membership.id.lower)", template: "\(campusPath)/membres/{membreId}")
+            _ = try await Self.conforms(app, v, .DELETE, base, template: campusPath)
+            _ = try await Self.conforms(app, v, .DELETE, "/api/v1/organisations/\(lycee.id.lower)", template: orgPath)
+        }
+    }
+}

@@ -1,0 +1,118 @@
+@testable import CMQApp
+import CMQDomain
+import Fluent
+import Foundation
+import NIOCore
+import SQLKit
+import Testing
+import VaporTesting
+
+/// The databases every application test runs on: SQLite always, PostgreSQL when `CMQ_TEST_POSTGRES_URL` is set.
+enum TestDatabase: String, CustomStringConvertible, Sendable, CaseIterable {
+    case sqlite
+    case postgres
+
+    static var postgresURL: String? {
+        let url = ProcessInfo.processInfo.environment["CMQ_TEST_POSTGRES_URL"]
+        return url?.isEmpty == false ? url : nil
+    }
+
+    /// The databases available for this run.
+    static var all: [TestDatabase] {
+        postgresURL == nil ? [.sqlite] : [.sqlite, .postgres]
+    }
+
+    var description: String { rawValue }
+}
+
+/// Runs `body` with an application on a fresh, migrated, empty database of the given kind.
+func withTestApp(_ database: TestDatabase, _ body: (Application) async throws -> Void) async throws {
+    let app = try await Application.make(.testing)
+    let schema = "t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(16).lowercased()
+    do {
+        switch database {
+        case .sqlite:
+            try await configure(app, config: AppConfig(database: .sqliteMemory, demoOnFirstStart: false))
+        case .postgres:
+            let url = try #require(TestDatabase.postgresURL)
+            try await configure(app, config: AppConfig(database: .postgres(url: url, schema: schema), demoOnFirstStart: false))
+            try await (app.db as! any SQLDatabase).raw("CREATE SCHEMA \(ident: schema)").run()
+        }
+        try await app.autoMigrate()
+        try await body(app)
+    } catch {
+        await teardown(app, database, schema)
+        throw error
+    }
+    await teardown(app, database, schema)
+}
+
+private func teardown(_ app: Application, _ database: TestDatabase, _ schema: String) async {
+    if database == .postgres, let sql = app.db as? any SQLDatabase {
+        try? await sql.raw("DROP SCHEMA IF EXISTS \(ident: schema) CASCADE").run()
+    }
+    try? await app.asyncShutdown()
+}
+
+extension Application {
+    /// Sends a request with a raw JSON body (so that tests can send wrong types and broken JSON).
+    func send(_ method: HTTPMethod, _ path: String, json: String? = nil, contentType: String = "application/json") async throws -> TestingHTTPResponse {
+        var headers = HTTPHeaders()
+        var body: ByteBuffer?
+        if let json {
+            headers.replaceOrAdd(name: .contentType, value: contentType)
+            body = ByteBuffer(string: json)
+        }
+        return try await testing().sendRequest(method, path, headers: headers, body: body)
+    }
+}
+
+extension TestingHTTPResponse {
+    func decoded<T: Decodable>(_ type: T.Type) throws -> T {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
+        return try decoder.decode(T.self, from: Data(buffer: body))
+    }
+
+    var problem: Problem? { try? decoded(Problem.self) }
+
+    /// The names of the fields listed in a 422 problem.
+    var faultyFields: [String] { problem?.errors?.map(\.field) ?? [] }
+
+    var isProblemJSON: Bool { headers.contentType?.description.hasPrefix("application/problem+json") == true }
+}
+
+/// Builders for the records tests need, with sensible defaults.
+enum Factory {
+    @discardableResult
+    static func organisation(_ db: any Database, nom: String = "Lycée professionnel Condorcet", kind: String = "lycee-professionnel",
+                             isPublic: Bool = true, uai: String? = nil, siret: String? = nil, departement: String? = nil) async throws -> Organisation {
+        let organisation = Organisation(nom: nom, type: kind, isPublic: isPublic)
+        organisation.uai = uai
+        organisation.siret = siret
+        organisation.departementCode = departement
+        organisation.refreshDerivedFields()
+        try await organisation.create(on: db)
+        return organisation
+    }
+
+    @discardableResult
+    static func campus(_ db: any Database, nom: String = "Métallurgie et plasturgie", filiere: String = "materiaux-innovants",
+                       academie: String = "20", region: String = "32") async throws -> Campus {
+        let campus = Campus(nom: nom, filiere: filiere, academieCode: academie, regionCode: region, formeJuridique: "etablissement-budget-propre")
+        campus.nomCle = TextFolding.searchKey(nom)
+        try await campus.create(on: db)
+        return campus
+    }
+
+    @discardableResult
+    static func membership(_ db: any Database, campus: Campus, organisation: Organisation, role: String = "membre") async throws -> Membership {
+        let membership = Membership(campusID: try campus.requireID(), organisationID: try organisation.requireID(), role: role)
+        try await membership.create(on: db)
+        return membership
+    }
+}
+
+extension UUID {
+    var lower: String { uuidString.lowercased() }
+}

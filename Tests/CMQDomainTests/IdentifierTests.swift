@@ -1,0 +1,137 @@
+import CMQDomain
+import Foundation
+import Testing
+
+@Suite("UAI")
+struct UAITests {
+    @Test("real UAIs of the DEPP and annuaire files are accepted", arguments: [
+        "0010001W", // Lycée professionnel Alexandre Bérard, Ambérieu-en-Bugey
+        "0020079A", // Lycée professionnel Condorcet, Saint-Quentin
+        "0622801H", // Lycée professionnel Jean Bertin, Bruay-la-Buissière
+        "0572022N", // Lycée polyvalent Félix Mayer, Creutzwald
+        "0350122T", // École primaire publique les Lucioles, Baulon
+        "9740001H", // Lycée général et technologique Leconte de Lisle, La Réunion
+    ])
+    func acceptsReal(code: String) throws {
+        // when
+        let uai = try UAI(code)
+        // then
+        #expect(uai.value == code)
+    }
+
+    @Test("the check letter is the number modulo 23 in the alphabet without I, O and Q")
+    func checkLetter() {
+        #expect(UAI.checkLetter(forDigits: "0010001") == "W")
+        #expect(UAI.checkLetter(forDigits: "0000000") == "A")
+        #expect(UAI.checkLetter(forDigits: "0000022") == "Z")
+        #expect(UAI.checkLetter(forDigits: "0000008") == "J")
+    }
+
+    @Test("blanks and lower case are forgiven")
+    func normalises() throws {
+        #expect(try UAI(" 0010001w ").value == "0010001W")
+    }
+
+    @Test("a wrong check letter is refused and the right one named")
+    func wrongLetter() {
+        #expect(throws: IdentifierError(.checksum, "La lettre de contrôle de l'UAI « 0010001A » est incorrecte : pour 0010001, la lettre attendue est W.")) {
+            try UAI("0010001A")
+        }
+    }
+
+    @Test("a wrong shape is refused with a French message", arguments: ["001001W", "00100011W", "A010001W", "00100011", "0010001-"])
+    func wrongShape(code: String) {
+        do {
+            _ = try UAI(code)
+            Issue.record("\(code) should be refused")
+        } catch {
+            #expect(error.reason == .format)
+            #expect(error.message.contains("7 chiffres suivis d'une lettre"))
+        }
+    }
+
+    @Test("an empty UAI is refused")
+    func empty() {
+        #expect(throws: IdentifierError.self) { try UAI("  ") }
+    }
+
+    @Test("the département comes from the first three digits", arguments: [
+        ("0020079A", "02"), ("0622801H", "62"), ("9740001Z", "974"), ("6200002G", "2A"), ("7200009X", "2B"),
+    ])
+    func departement(code: String, expected: String) throws {
+        let digits = String(code.prefix(7))
+        let uai = try UAI(digits + String(UAI.checkLetter(forDigits: digits)))
+        #expect(uai.departementCode == expected)
+    }
+}
+
+@Suite("SIRET")
+struct SIRETTests {
+    @Test("real SIRETs of the annuaire are accepted", arguments: [
+        "21350016800025", // commune de Baulon (annuaire de l'éducation)
+        "77778441400016", // Lycée professionnel Abbé Pierre, Tinténiac
+        "19350053500011", // a public establishment of Ille-et-Vilaine (annuaire)
+    ])
+    func acceptsReal(code: String) throws {
+        #expect(try SIRET(code).value == code)
+    }
+
+    @Test("spaces are allowed when typing")
+    func spaces() throws {
+        #expect(try SIRET("213 500 168 00025").value == "21350016800025")
+    }
+
+    @Test("a wrong Luhn key is refused")
+    func luhn() {
+        do {
+            _ = try SIRET("21350016800026")
+            Issue.record("should be refused")
+        } catch {
+            #expect(error.reason == .checksum)
+            #expect(error.message.contains("Luhn"))
+        }
+    }
+
+    @Test("La Poste's SIRETs follow the digit-sum rule instead of Luhn")
+    func laPoste() throws {
+        // given: 35600000000001 fails Luhn but its digits sum to 15; 35600000000014 passes Luhn but sums to 19
+        // then
+        #expect(try SIRET("35600000000001").value == "35600000000001")
+        do {
+            _ = try SIRET("35600000000014")
+            Issue.record("a La Poste SIRET whose digit sum is not a multiple of 5 must be refused")
+        } catch {
+            #expect(error.reason == .checksum)
+            #expect(error.message.contains("La Poste"))
+        }
+    }
+
+    @Test("wrong lengths and letters are refused", arguments: ["2135001680002", "213500168000251", "2135001680002A"])
+    func shape(code: String) {
+        do {
+            _ = try SIRET(code)
+            Issue.record("\(code) should be refused")
+        } catch {
+            #expect(error.reason == .format)
+        }
+    }
+}
+
+@Suite("RNCP and CFD")
+struct CertificationCodeTests {
+    @Test func rncp() throws {
+        #expect(try RNCP("RNCP35190").value == "RNCP35190")
+        #expect(try RNCP("rncp 35190").value == "RNCP35190")
+        #expect(throws: IdentifierError.self) { try RNCP("35190") }
+        #expect(throws: IdentifierError.self) { try RNCP("RNCP") }
+        #expect(throws: IdentifierError.self) { try RNCP("RNCP35A90") }
+        #expect(try RNCP(lenient: "35190").value == "RNCP35190")
+    }
+
+    @Test func cfd() throws {
+        #expect(try CFD("40025214").value == "40025214")
+        #expect(try CFD("5002511a").value == "5002511A")
+        #expect(throws: IdentifierError.self) { try CFD("4002521") }
+        #expect(throws: IdentifierError.self) { try CFD("400-2521") }
+    }
+}
