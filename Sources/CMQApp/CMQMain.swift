@@ -22,9 +22,9 @@ public enum CMQMain {
             }
             try await app.execute()
         } catch {
-            app.logger.report(error: error)
+            // Vapor has already reported the command's error (a CommandFailure carries a French message).
             try? await app.asyncShutdown()
-            throw error
+            exit(1)
         }
         try await app.asyncShutdown()
     }

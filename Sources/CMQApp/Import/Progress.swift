@@ -12,24 +12,30 @@ final class ConsoleProgress: ProgressReporter, @unchecked Sendable {
     private let lock = NSLock()
     private var lastShown: [String: Int] = [:]
 
+    /// On a terminal the line is rewritten every 2 %; in a log file or a pipe, one line every 25 %.
+    private let stepPercent: Int
+    private let rewrite: Bool
+
     init(console: any Console) {
         self.console = console
+        rewrite = isatty(STDOUT_FILENO) == 1
+        stepPercent = rewrite ? 2 : 25
     }
 
     func step(_ label: String, done: Int, total: Int) {
         lock.lock()
         defer { lock.unlock() }
         let percent = total == 0 ? 100 : done * 100 / total
-        if let last = lastShown[label], percent < 100, percent - last < 2 { return }
+        if let last = lastShown[label], percent < 100, percent - last < stepPercent { return }
         lastShown[label] = percent
         let width = 30
         let filled = width * percent / 100
         let bar = String(repeating: "█", count: filled) + String(repeating: "░", count: width - filled)
         let line = "\(label) \(bar) \(percent) % (\(done)/\(total))"
-        if percent >= 100 {
-            console.output(("\r" + line).consoleText(), newLine: true)
+        if rewrite {
+            console.output(("\r" + line).consoleText(), newLine: percent >= 100)
         } else {
-            console.output(("\r" + line).consoleText(), newLine: false)
+            console.output(line.consoleText(), newLine: true)
         }
     }
 
