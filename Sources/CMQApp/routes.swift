@@ -9,6 +9,9 @@ func routes(_ app: Application) throws {
     app.get("campus", ":campusID", use: site.campusPage)
     app.get("organisations", ":organisationID", use: site.organisationPage)
 
+    // MARK: - Back-office (HTML forms; the accounts issue will guard them)
+    try backOfficeRoutes(app)
+
     // MARK: - API v1 (JSON)
     let api = app.grouped("api", "v1")
     let openAPI = OpenAPIController()
