@@ -56,7 +56,6 @@ let package = Package(
         .testTarget(
             name: "CMQDomainTests",
             dependencies: ["CMQDomain"],
-            resources: [.copy("Fixtures")],
             swiftSettings: swiftSettings
         ),
         .testTarget(
