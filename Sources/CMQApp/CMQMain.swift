@@ -45,6 +45,8 @@ public enum CMQMain {
             let summary = try await DemoLoader(db: app.db, logger: app.logger).load(progress: ConsoleProgress(console: app.console))
             app.logger.notice("\(summary)")
         }
+        // Project and simplify the map contours now rather than on the first visit.
+        _ = MapCatalog.shared
         app.logger.notice("cmq est prêt sur http://\(app.cmqConfig.host):\(app.cmqConfig.port)")
     }
 }

@@ -8,6 +8,7 @@ func routes(_ app: Application) throws {
     app.get("campus", use: site.campusList)
     app.get("campus", ":campusID", use: site.campusPage)
     app.get("organisations", ":organisationID", use: site.organisationPage)
+    app.get("regions", ":region", use: site.regionPage)
 
     // MARK: - Back-office (HTML forms; the accounts issue will guard them)
     try backOfficeRoutes(app)

@@ -18,7 +18,7 @@ struct SiteTests {
             #expect(html.contains("Campus par filière"))
             #expect(html.contains("Campus par région académique"))
             #expect(html.contains(#"<a href="/campus?filiere=materiaux-innovants">Matériaux, matériaux innovants</a></th><td class="num"><span class="bar" style="--share: 100%" aria-hidden="true"></span>2</td>"#))
-            #expect(html.contains(#"<a href="/campus?region=grand-est">Grand Est</a></th><td class="num"><span class="bar" style="--share: 100%" aria-hidden="true"></span>1</td>"#))
+            #expect(html.contains(#"<a href="/regions/grand-est">Grand Est</a></th><td class="num"><span class="bar" style="--share: 100%" aria-hidden="true"></span>1</td>"#))
             #expect(html.contains(#"href="/campus""#))
             #expect(html.contains("Aller au contenu"))
         }

@@ -122,12 +122,20 @@ struct OrganisationService {
     }
 
     private func checkUniqueness(of organisation: Organisation) async throws {
-        if let uai = organisation.uai, let other = try await Organisation.query(on: db).filter(\.$uai == uai).first(), other.id != organisation.id {
-            throw AppError.conflict("L'UAI \(uai) est déjà attribuée à l'organisation « \(other.nom) » (\(other.id!.uuidString.lowercased())).")
+        if let taken = try await takenIdentifier(uai: organisation.uai, siret: organisation.siret, excluding: organisation.id) {
+            throw AppError.conflict(taken.detail)
         }
-        if let siret = organisation.siret, let other = try await Organisation.query(on: db).filter(\.$siret == siret).first(), other.id != organisation.id {
-            throw AppError.conflict("Le SIRET \(siret) est déjà attribué à l'organisation « \(other.nom) » (\(other.id!.uuidString.lowercased())).")
+    }
+
+    /// The UAI or SIRET that an organisation other than `id` already holds, as a fault of its field (a form shows it there).
+    func takenIdentifier(uai: String?, siret: String?, excluding id: UUID?) async throws -> FieldError? {
+        if let uai, let other = try await Organisation.query(on: db).filter(\.$uai == uai).first(), other.id != id {
+            return FieldError("uai", "L'UAI \(uai) est déjà attribuée à l'organisation « \(other.nom) » (\(other.id!.uuidString.lowercased())).")
         }
+        if let siret, let other = try await Organisation.query(on: db).filter(\.$siret == siret).first(), other.id != id {
+            return FieldError("siret", "Le SIRET \(siret) est déjà attribué à l'organisation « \(other.nom) » (\(other.id!.uuidString.lowercased())).")
+        }
+        return nil
     }
 }
 

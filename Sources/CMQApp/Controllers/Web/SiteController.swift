@@ -5,28 +5,102 @@ import Vapor
 /// The public pages: home, campus list, campus page, organisation page.
 struct SiteController {
     @Sendable func home(req: Request) async throws -> View {
+        let filiere = try Self.filiereParameter(req)
         let statistics = RegistryStatistics(db: req.db)
         let byFiliere = try await statistics.campusCounts(by: "filiere")
-        let byRegion = try await statistics.campusCounts(by: "region_code")
+        let byRegion = try await statistics.campusCounts(by: "region_code", filiere: filiere)
         let filiereMax = max(1, byFiliere.values.max() ?? 1)
         let regionMax = max(1, byRegion.values.max() ?? 1)
+        let territory = TerritoryCatalog.shared
+        let campusQuery = Campus.query(on: req.db)
+        if let filiere { campusQuery.filter(\.$filiere == filiere.slug) }
+        let markers = try await CampusLocations(db: req.db).markers(for: try await campusQuery.all())
+        let scope = filiere.map { "de la filière « \($0.label) »" } ?? "toutes filières confondues"
+        let renderer = MapRenderer(
+            view: MapCatalog.shared.national, counts: byRegion,
+            areaURL: { shape in
+                territory.region(code: shape.code).map { SiteURL.region($0.slug, filiere: filiere?.slug) }
+            },
+            markers: markers,
+            title: "Carte des campus par région académique",
+            description: "Carte de France des 18 régions académiques, colorées selon leur nombre de campus \(scope) ; les points situent les établissements supports. Les mêmes chiffres figurent dans le tableau « Campus par région académique ».")
         let context = HomeContext(
             page: PageMeta(title: "Les campus des métiers et des qualifications",
                            description: "Registre national des campus des métiers et des qualifications : réseaux, filières, territoires.",
                            section: "accueil"),
             totalCampus: try await statistics.campusTotal(),
             totalOrganisations: try await statistics.organisationTotal(),
-            byFiliere: Filiere.allCases.map { filiere in
-                let count = byFiliere[filiere.slug] ?? 0
-                return CountRow(key: filiere.slug, label: filiere.label, count: count, url: SiteURL.campusList(filiere: filiere.slug),
+            byFiliere: Filiere.allCases.map { item in
+                let count = byFiliere[item.slug] ?? 0
+                return CountRow(key: item.slug, label: item.label, count: count, url: SiteURL.campusList(filiere: item.slug),
                                 share: count * 100 / filiereMax)
             },
-            byRegion: TerritoryCatalog.shared.regions.map { region in
+            byRegion: territory.regions.map { region in
                 let count = byRegion[region.code] ?? 0
-                return CountRow(key: region.code, label: region.nom, count: count, url: SiteURL.campusList(region: region.slug),
+                return CountRow(key: region.code, label: region.nom, count: count, url: SiteURL.region(region.slug, filiere: filiere?.slug),
                                 share: count * 100 / regionMax)
-            })
+            },
+            map: MapBlock(svg: renderer.svg(), legend: renderer.legend(), caption: "Nombre de campus par région académique, \(scope)"),
+            filieres: Filiere.allCases.map { OptionItem(value: $0.slug, label: $0.label, selected: $0 == filiere) },
+            filiere: filiere?.label, filiereSlug: filiere?.slug)
         return try await req.view.render("home", context)
+    }
+
+    /// A région académique: the map of its académies, their figures, and its campuses.
+    @Sendable func regionPage(req: Request) async throws -> View {
+        let territory = TerritoryCatalog.shared
+        guard let region = territory.region(matching: req.parameters.get("region") ?? "") else {
+            throw AppError.notFound("Aucune région académique ne correspond à « \(req.parameters.get("region") ?? "") ».")
+        }
+        let filiere = try Self.filiereParameter(req)
+        let query = Campus.query(on: req.db).filter(\.$regionCode == region.code)
+        if let filiere { query.filter(\.$filiere == filiere.slug) }
+        let campuses = try await query.sort(\.$nomCle).all()
+        var byAcademie: [String: Int] = [:]
+        for campus in campuses { byAcademie[campus.academieCode, default: 0] += 1 }
+        let academies = territory.academies(inRegion: region.code)
+        let academieMax = max(1, byAcademie.values.max() ?? 1)
+        let scope = filiere.map { " de la filière « \($0.label) »" } ?? ""
+        let map = try await MapCatalog.shared.regions[region.code].asyncMap { view in
+            let renderer = MapRenderer(
+                view: view, counts: byAcademie,
+                areaURL: { shape in territory.academie(code: shape.code).map { SiteURL.campusList(academie: $0.slug, filiere: filiere?.slug) } },
+                markers: try await CampusLocations(db: req.db).markers(for: campuses),
+                title: "Carte des académies de la région académique \(region.nom)",
+                description: "Les académies de la région \(region.nom), colorées selon leur nombre de campus\(scope) ; les points situent les établissements supports. Les mêmes chiffres figurent dans le tableau « Campus par académie ».",
+                showLabels: true)
+            return MapBlock(svg: renderer.svg(), legend: renderer.legend(), caption: "Nombre de campus par académie\(scope)")
+        }
+        let context = RegionPageContext(
+            page: PageMeta(title: "Région académique \(region.nom)", section: "campus"),
+            nom: region.nom, slug: region.slug, total: campuses.count, map: map,
+            filieres: Filiere.allCases.map { OptionItem(value: $0.slug, label: $0.label, selected: $0 == filiere) },
+            filiere: filiere?.label,
+            byAcademie: academies.map { academie in
+                let count = byAcademie[academie.code] ?? 0
+                return CountRow(key: academie.code, label: academie.nom, count: count,
+                                url: SiteURL.campusList(academie: academie.slug, filiere: filiere?.slug), share: count * 100 / academieMax)
+            },
+            campus: campuses.map { Self.row($0) },
+            listURL: SiteURL.withQuery("/campus", ["region": region.slug].merging(filiere.map { ["filiere": $0.slug] } ?? [:]) { a, _ in a }))
+        return try await req.view.render("region", context)
+    }
+
+    /// The optional `filiere` query parameter of the map pages.
+    static func filiereParameter(_ req: Request) throws -> Filiere? {
+        guard let raw = req.queryParameters["filiere"], !raw.isEmpty else { return nil }
+        guard let filiere = Filiere(slug: raw) else {
+            throw AppError.validation([FieldError("filiere", "La filière « \(raw) » n'existe pas.")])
+        }
+        return filiere
+    }
+
+    static func row(_ campus: Campus) -> CampusRow {
+        let territory = TerritoryCatalog.shared
+        return CampusRow(url: SiteURL.campus(campus.id!), nom: campus.nom,
+                         filiere: Filiere(slug: campus.filiere)?.label ?? campus.filiere,
+                         academie: territory.academie(code: campus.academieCode)?.nom ?? campus.academieCode,
+                         region: territory.region(code: campus.regionCode)?.nom ?? campus.regionCode)
     }
 
     @Sendable func campusList(req: Request) async throws -> View {
@@ -51,12 +125,7 @@ struct SiteController {
             filieres: Filiere.allCases.map { OptionItem(value: $0.slug, label: $0.label, selected: $0 == filter.filiere) },
             regions: territory.regions.map { OptionItem(value: $0.slug, label: $0.nom, selected: $0 == filter.region) },
             academies: territory.academies.map { OptionItem(value: $0.slug, label: $0.nom, selected: $0 == filter.academie) },
-            results: page.items.map { campus in
-                CampusRow(url: SiteURL.campus(campus.id!), nom: campus.nom,
-                          filiere: Filiere(slug: campus.filiere)?.label ?? campus.filiere,
-                          academie: territory.academie(code: campus.academieCode)?.nom ?? campus.academieCode,
-                          region: territory.region(code: campus.regionCode)?.nom ?? campus.regionCode)
-            },
+            results: page.items.map { Self.row($0) },
             pager: Pager(page: page.page, pageCount: page.pageCount, total: page.total,
                          previousURL: page.page > 1 ? pageURL(page.page - 1) : nil,
                          nextURL: page.page < page.pageCount ? pageURL(page.page + 1) : nil),
@@ -95,7 +164,17 @@ struct SiteController {
             compliant: compliance.isCompliant,
             checks: compliance.checks.map { CheckRow(label: $0.label, passed: $0.passed, explanation: $0.explanation) },
             failedCount: compliance.checks.filter { !$0.passed }.count,
-            apiURL: "/api/v1/campus/\(id.uuidString.lowercased())")
+            apiURL: "/api/v1/campus/\(id.uuidString.lowercased())",
+            map: try await MapCatalog.shared.regions[campus.regionCode].asyncMap { view in
+                let renderer = MapRenderer(
+                    view: view, counts: [campus.academieCode: 1],
+                    areaURL: { shape in territory.academie(code: shape.code).map { SiteURL.campusList(academie: $0.slug) } },
+                    markers: try await CampusLocations(db: req.db).markers(for: [campus], highlighted: id),
+                    title: "Situation du campus \(campus.nom)",
+                    description: "Carte de la région académique \(region?.nom ?? "") ; l'académie du campus est colorée et le point situe son établissement support.",
+                    showLabels: true, compact: true)
+                return MapBlock(svg: renderer.svg(), legend: [], caption: "Académie de \(academie?.nom ?? "")")
+            })
         return try await req.view.render("campus", context)
     }
 
@@ -107,7 +186,7 @@ struct SiteController {
         let departement = organisation.departementCode.flatMap { territory.departement(code: $0) }
         let context = OrganisationPageContext(
             page: PageMeta(title: organisation.nom, section: "organisations"),
-            nom: organisation.nom, type: organisation.kind?.label ?? organisation.type,
+            id: id.uuidString.lowercased(), nom: organisation.nom, type: organisation.kind?.label ?? organisation.type,
             statut: organisation.isPublic ? "Public" : "Privé", lyceeDesMetiers: organisation.lyceeDesMetiers,
             uai: organisation.uai, siret: organisation.siret, adresse: organisation.adresse, codePostal: organisation.codePostal,
             commune: organisation.commune, departement: departement.map { "\($0.nom) (\($0.code))" },
@@ -143,7 +222,12 @@ enum SiteURL {
     static func organisation(_ id: UUID) -> String { "/organisations/\(id.uuidString.lowercased())" }
     static func campusList(filiere: String) -> String { withQuery("/campus", ["filiere": filiere]) }
     static func campusList(region: String) -> String { withQuery("/campus", ["region": region]) }
-    static func campusList(academie: String) -> String { withQuery("/campus", ["academie": academie]) }
+    static func campusList(academie: String, filiere: String? = nil) -> String {
+        withQuery("/campus", ["academie": academie].merging(filiere.map { ["filiere": $0] } ?? [:]) { a, _ in a })
+    }
+    static func region(_ slug: String, filiere: String? = nil) -> String {
+        withQuery("/regions/\(slug)", filiere.map { ["filiere": $0] } ?? [:])
+    }
 
     static func withQuery(_ path: String, _ items: [String: String]) -> String {
         guard !items.isEmpty else { return path }
@@ -151,5 +235,13 @@ enum SiteURL {
         components.path = path
         components.queryItems = items.sorted { $0.key < $1.key }.map { URLQueryItem(name: $0.key, value: $0.value) }
         return components.string ?? path
+    }
+}
+
+extension Optional {
+    /// `map` for an async transform.
+    func asyncMap<T>(_ transform: (Wrapped) async throws -> T) async rethrows -> T? {
+        guard let value = self else { return nil }
+        return try await transform(value)
     }
 }

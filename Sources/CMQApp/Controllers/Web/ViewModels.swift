@@ -23,12 +23,36 @@ struct CountRow: Encodable {
     var share: Int
 }
 
+/// A map ready for a template: the inline SVG and its legend.
+struct MapBlock: Encodable {
+    var svg: String
+    var legend: [ColourScale.Step]
+    var caption: String
+}
+
 struct HomeContext: Encodable {
     var page: PageMeta
     var totalCampus: Int
     var totalOrganisations: Int
     var byFiliere: [CountRow]
     var byRegion: [CountRow]
+    var map: MapBlock
+    var filieres: [OptionItem]
+    var filiere: String?
+    var filiereSlug: String?
+}
+
+struct RegionPageContext: Encodable {
+    var page: PageMeta
+    var nom: String
+    var slug: String
+    var total: Int
+    var map: MapBlock?
+    var filieres: [OptionItem]
+    var filiere: String?
+    var byAcademie: [CountRow]
+    var campus: [CampusRow]
+    var listURL: String
 }
 
 struct OptionItem: Encodable {
@@ -116,6 +140,7 @@ struct CampusPageContext: Encodable {
     var checks: [CheckRow]
     var failedCount: Int
     var apiURL: String
+    var map: MapBlock?
 }
 
 struct CampusLink: Encodable {
@@ -127,6 +152,7 @@ struct CampusLink: Encodable {
 
 struct OrganisationPageContext: Encodable {
     var page: PageMeta
+    var id: String
     var nom: String
     var type: String
     var statut: String

@@ -1,0 +1,182 @@
+import CMQDomain
+import Fluent
+import Vapor
+
+/// `/gestion/campus/:campusID/membres`: the network of a campus, to add organisations to it and to remove them.
+/// The values are checked by `MembershipInput` and written by `NetworkService`, as for the API.
+struct BackOfficeNetworkController {
+    @Sendable func page(req: Request) async throws -> View {
+        let campus = try await CampusService(db: req.db).find(try Self.campusID(req))
+        let values = FormValues(fields: ["recherche": req.query[String.self, at: "recherche"] ?? "",
+                                         "role": MembershipRole.membre.rawValue])
+        return try await render(req, campus: campus, state: FormState(values: values))
+    }
+
+    @Sendable func add(req: Request) async throws -> Response {
+        let campus = try await CampusService(db: req.db).find(try Self.campusID(req))
+        let id = try campus.requireID()
+        let values = try FormValues(req)
+        return try await req.submitForm(values, show: { state in try await render(req, campus: campus, state: state) }) {
+            var reader = InputReader(form: values.fields, mode: .create)
+            let input = MembershipInput.read(&reader)
+            try reader.finish()
+            guard let input else { throw AppError.validation(reader.errors) }
+            do {
+                _ = try await NetworkService(db: req.db).add(input, to: id)
+            } catch AppError.conflict(let detail) {
+                throw FormRefusal.conflict(detail, at: "organisationId")
+            }
+            return BackOfficeURL.network(id) + "?ajoute=1"
+        }
+    }
+
+    @Sendable func confirmRemoval(req: Request) async throws -> View {
+        let campus = try await CampusService(db: req.db).find(try Self.campusID(req))
+        let campusID = try campus.requireID()
+        let membershipID = try req.uuidParameter("membreID", notFound: "Aucun membre")
+        guard let membership = try await Membership.query(on: req.db)
+            .filter(\.$id == membershipID).filter(\.$campus.$id == campusID).with(\.$organisation).first() else {
+            throw AppError.notFound("Le campus n'a pas de membre d'identifiant \(membershipID.uuidString.lowercased()).")
+        }
+        let context = MembershipRemovalContext(
+            page: PageMeta(title: "Retirer \(membership.organisation.nom) du réseau du campus \(campus.nom)", section: "gestion"),
+            organisation: membership.organisation.nom, organisationURL: SiteURL.organisation(membership.$organisation.id),
+            role: MembershipRole(rawValue: membership.role)?.label ?? membership.role,
+            campus: campus.nom, campusURL: SiteURL.campus(campusID), networkURL: BackOfficeURL.network(campusID),
+            action: BackOfficeURL.membershipRemoval(campusID, membershipID))
+        return try await req.view.render("gestion/membre-retirer", context)
+    }
+
+    @Sendable func remove(req: Request) async throws -> Response {
+        let campusID = try Self.campusID(req)
+        try await NetworkService(db: req.db).remove(try req.uuidParameter("membreID", notFound: "Aucun membre"), from: campusID)
+        return req.redirect(to: BackOfficeURL.network(campusID) + "?retire=1", redirectType: .normal)
+    }
+
+    // MARK: the page
+
+    private func render(_ req: Request, campus: Campus, state: FormState) async throws -> View {
+        let campusID = try campus.requireID()
+        let memberships = try await NetworkService(db: req.db).memberships(of: campusID)
+        let memberIDs = Set(memberships.map { $0.$organisation.id })
+        let recherche = state.values.fields["recherche"]?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+
+        // The organisations to choose from: the search results, and the one chosen before a refused submission.
+        var found = recherche.isEmpty ? nil : try await OrganisationSearch.run(recherche, on: req.db)
+        let chosen = state.values.fields["organisationId"].flatMap(UUID.init(uuidString:))
+        if let chosen, found?.items.contains(where: { $0.id == chosen }) != true,
+           let organisation = try await Organisation.find(chosen, on: req.db) {
+            found = Page(items: [organisation] + (found?.items ?? []), page: 1, per: OrganisationSearch.limit, total: (found?.total ?? 0) + 1)
+        }
+        let choices = (found?.items ?? []).enumerated().map { index, organisation in
+            OrganisationChoice(organisation, radioID: index == 0 ? FieldPath("organisationId").htmlID : "champ-organisationId-\(index + 1)",
+                               isMember: memberIDs.contains(organisation.id!), checked: organisation.id == chosen)
+        }
+
+        let organisationError = state.messages(for: FieldPath("organisationId"), label: "Organisation")
+        let fields = [
+            state.field(FieldPath("role"), "Rôle dans le réseau", .select, required: true, blank: "Choisir un rôle",
+                        choices: MembershipRole.allCases.map { ($0.rawValue, $0.label) }),
+            state.field(FieldPath("depuis"), "Dans le réseau depuis le", .date, hint: "Facultatif ; au format AAAA-MM-JJ"),
+            state.field(FieldPath("jusquA"), "Jusqu'au", .date, hint: "Facultatif ; au format AAAA-MM-JJ"),
+        ]
+        let organisationTarget = (href: choices.first?.radioID ?? "champ-recherche", label: "Organisation")
+        let context = NetworkPageContext(
+            page: PageMeta(title: (state.errors.isEmpty ? "" : "Erreur : ") + "Réseau du campus \(campus.nom)", section: "gestion"),
+            campus: campus.nom, campusURL: SiteURL.campus(campusID),
+            added: req.query[String.self, at: "ajoute"] == "1", removed: req.query[String.self, at: "retire"] == "1",
+            members: memberships.map { membership in
+                NetworkMemberRow(row: membership.memberRow,
+                                 removeURL: BackOfficeURL.membershipRemoval(campusID, membership.id!))
+            },
+            searchURL: BackOfficeURL.network(campusID), recherche: recherche, searched: found != nil,
+            total: found?.total ?? 0, choices: choices,
+            organisationError: organisationError.isEmpty ? nil : organisationError.joined(separator: " "),
+            action: BackOfficeURL.network(campusID), fields: fields,
+            errors: state.summary(of: fields, linking: ["organisationId": organisationTarget]),
+            newOrganisationURL: BackOfficeURL.organisationNew)
+        return try await req.view.render("gestion/membres", context)
+    }
+
+    private static func campusID(_ req: Request) throws -> UUID {
+        try req.uuidParameter("campusID", notFound: "Aucun campus")
+    }
+}
+
+/// The back-office search for organisations: the words of a name, or an exact UAI or SIRET.
+enum OrganisationSearch {
+    static let limit = 20
+
+    static func run(_ text: String, on db: any Database) async throws -> Page<Organisation> {
+        var filter = OrganisationFilter()
+        if let uai = try? UAI(text) {
+            filter.uai = uai
+        } else if let siret = try? SIRET(text) {
+            filter.siret = siret
+        } else {
+            filter.q = text
+        }
+        return try await filter.apply(to: Organisation.query(on: db)).sort(\.$nomCle).paginated(PageRequest(page: 1, per: limit))
+    }
+}
+
+/// An organisation found by the search, to choose (network page) or to open (back-office home).
+struct OrganisationChoice: Encodable {
+    var id: String
+    var radioID: String
+    var nom: String
+    var details: String
+    var url: String
+    var editURL: String
+    var isMember: Bool
+    var checked: Bool
+
+    init(_ organisation: Organisation, radioID: String = "", isMember: Bool = false, checked: Bool = false) {
+        let id = organisation.id!
+        self.id = id.uuidString.lowercased()
+        self.radioID = radioID
+        self.nom = organisation.nom
+        self.details = [organisation.kind?.label ?? organisation.type, organisation.commune,
+                        organisation.uai.map { "UAI \($0)" }, organisation.siret.map { "SIRET \($0)" }]
+            .compactMap { $0 }.joined(separator: " · ")
+        self.url = SiteURL.organisation(id)
+        self.editURL = BackOfficeURL.organisationEdit(id)
+        self.isMember = isMember
+        self.checked = checked
+    }
+}
+
+struct NetworkMemberRow: Encodable {
+    var row: MemberRow
+    var removeURL: String
+}
+
+struct NetworkPageContext: Encodable {
+    var page: PageMeta
+    var campus: String
+    var campusURL: String
+    var added: Bool
+    var removed: Bool
+    var members: [NetworkMemberRow]
+    var searchURL: String
+    var recherche: String
+    var searched: Bool
+    var total: Int
+    var choices: [OrganisationChoice]
+    var organisationError: String?
+    var action: String
+    var fields: [FormField]
+    var errors: [ErrorLink]
+    var newOrganisationURL: String
+}
+
+struct MembershipRemovalContext: Encodable {
+    var page: PageMeta
+    var organisation: String
+    var organisationURL: String
+    var role: String
+    var campus: String
+    var campusURL: String
+    var networkURL: String
+    var action: String
+}

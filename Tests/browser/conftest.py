@@ -1,0 +1,122 @@
+"""Browser tests of cmq: headless Chromium driven by Selenium against a real `cmq serve`.
+
+The server runs the built binary on a temporary SQLite database (the demo data loads on first start)
+and a free loopback port. Screenshots go to CMQ_SCREENSHOTS (default: a temporary folder), printed at start.
+"""
+import base64
+import os
+import shutil
+import socket
+import subprocess
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("SE_OFFLINE", "true")
+from selenium import webdriver  # noqa: E402
+from selenium.webdriver.chrome.service import Service  # noqa: E402
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def cmq_binary() -> Path:
+    explicit = os.environ.get("CMQ_BIN")
+    if explicit:
+        return Path(explicit)
+    bin_path = subprocess.run(["swift", "build", "--show-bin-path"], cwd=REPO, check=True,
+                              capture_output=True, text=True).stdout.strip()
+    return Path(bin_path) / "cmq"
+
+
+@pytest.fixture(scope="session")
+def screenshots() -> Path:
+    folder = Path(os.environ.get("CMQ_SCREENSHOTS") or tempfile.mkdtemp(prefix="cmq-screenshots-"))
+    folder.mkdir(parents=True, exist_ok=True)
+    print(f"\nCaptures d'écran : {folder}")
+    return folder
+
+
+@pytest.fixture(scope="session")
+def server():
+    binary = cmq_binary()
+    assert binary.exists(), f"build cmq first ({binary} is missing)"
+    workdir = Path(tempfile.mkdtemp(prefix="cmq-browser-"))
+    port = free_port()
+    env = dict(os.environ, DATABASE_URL=f"sqlite:{workdir / 'cmq.sqlite'}", PORT=str(port), HOST="127.0.0.1", LOG_LEVEL="warning")
+    log = open(workdir / "serve.log", "w")
+    # Started from another directory than the repository: resources must come from the bundle.
+    process = subprocess.Popen([str(binary), "serve"], cwd=workdir, env=env, stdout=log, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 180
+    while time.time() < deadline:
+        try:
+            urllib.request.urlopen(base + "/", timeout=2)
+            break
+        except Exception:
+            if process.poll() is not None:
+                raise RuntimeError(f"cmq serve stopped: {(workdir / 'serve.log').read_text()}")
+            time.sleep(0.5)
+    else:
+        process.kill()
+        raise RuntimeError("cmq serve did not answer in time")
+    yield base
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+    log.close()
+    shutil.rmtree(workdir, ignore_errors=True)
+
+
+def make_driver(width: int, height: int, mobile: bool = False):
+    options = webdriver.ChromeOptions()
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    if chromium:
+        options.binary_location = chromium
+    for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", f"--window-size={width},{height}", "--lang=fr-FR"):
+        options.add_argument(argument)
+    if mobile:
+        # A desktop window cannot be narrower than about 500 px: emulate the phone's viewport instead.
+        options.add_experimental_option("mobileEmulation", {"deviceMetrics": {"width": width, "height": height, "pixelRatio": 2}})
+    service = Service(shutil.which("chromedriver")) if shutil.which("chromedriver") else Service()
+    driver = webdriver.Chrome(service=service, options=options)
+    driver.implicitly_wait(2)
+    return driver
+
+
+@pytest.fixture
+def browser():
+    driver = make_driver(1280, 900)
+    yield driver
+    driver.quit()
+
+
+@pytest.fixture
+def phone():
+    driver = make_driver(360, 740, mobile=True)
+    yield driver
+    driver.quit()
+
+
+@pytest.fixture
+def shoot(screenshots):
+    """Saves a full-page screenshot of the current page."""
+    def take(driver, name: str):
+        size = driver.execute_cdp_cmd("Page.getLayoutMetrics", {})["cssContentSize"]
+        clip = {"x": 0, "y": 0, "width": size["width"], "height": min(size["height"], 6000), "scale": 1}
+        shot = driver.execute_cdp_cmd("Page.captureScreenshot", {"format": "png", "captureBeyondViewport": True, "clip": clip})
+        path = screenshots / f"{name}.png"
+        path.write_bytes(base64.b64decode(shot["data"]))
+        print(f"  capture : {path}")
+        return path
+    return take

@@ -1,0 +1,144 @@
+"""The scenarios of the public site and the back-office, as a person would run them."""
+import json
+import re
+import urllib.parse
+import urllib.request
+
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support import expected_conditions as EC
+from selenium.webdriver.support.ui import Select, WebDriverWait
+
+
+def wait_url(driver, fragment):
+    """Waits for a navigation to reach an address containing `fragment` (a regular expression)."""
+    WebDriverWait(driver, 10).until(lambda d: re.search(fragment, d.current_url))
+
+
+def api(server, path):
+    with urllib.request.urlopen(server + path) as response:
+        return json.load(response)
+
+
+def uai_check_letter(digits: str) -> str:
+    return "ABCDEFGHJKLMNPRSTUVWXYZ"[int(digits) % 23]
+
+
+def test_home_page(server, browser, shoot):
+    browser.get(server + "/")
+    assert browser.find_element(By.TAG_NAME, "html").get_attribute("lang") == "fr"
+    assert browser.find_element(By.TAG_NAME, "h1").text == "Les campus des métiers et des qualifications"
+    assert browser.find_element(By.CSS_SELECTOR, "svg.map")
+    assert len(browser.find_elements(By.CSS_SELECTOR, "svg.map a.area-link")) == 18
+    assert "Pays de la Loire" in browser.find_element(By.ID, "par-region").find_element(By.XPATH, "..").text
+    shoot(browser, "01-accueil")
+
+
+def test_map_to_region_then_campus(server, browser, shoot):
+    # given: the home page and its map
+    browser.get(server + "/")
+    # when: the région Pays de la Loire is clicked on the map
+    region = browser.find_element(By.CSS_SELECTOR, 'svg.map a.area-link[href="/regions/pays-de-la-loire"]')
+    browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", region)
+    region.click()
+    # then: its page lists its académie and its campuses
+    wait_url(browser, "/regions/pays-de-la-loire$")
+    assert browser.find_element(By.TAG_NAME, "h1").text == "Région académique Pays de la Loire"
+    shoot(browser, "02-carte-region")
+    # when: a campus marker of the map is clicked
+    marker = browser.find_element(By.CSS_SELECTOR, 'svg.map a.marker[aria-label="Campus Aéronautique"]')
+    browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", marker)
+    marker.click()
+    wait_url(browser, "/campus/[0-9a-f-]{36}$")
+    # then: the campus page shows its network and its compliance
+    assert browser.find_element(By.TAG_NAME, "h1").text == "Campus des métiers et des qualifications Aéronautique"
+    assert "Établissement support" in browser.page_source
+    assert browser.find_element(By.ID, "conformite")
+    shoot(browser, "03-campus")
+
+
+def test_keyboard_only_reaches_a_campus_in_three_steps(server, browser):
+    browser.get(server + "/")
+    body = browser.find_element(By.TAG_NAME, "body")
+    # 1. the skip link is the first stop of the keyboard
+    body.send_keys(Keys.TAB)
+    assert browser.switch_to.active_element.text == "Aller au contenu"
+    # 2. the "Campus" menu entry, activated with Enter
+    for _ in range(10):
+        browser.switch_to.active_element.send_keys(Keys.TAB)
+        if (browser.switch_to.active_element.get_attribute("href") or "").endswith("/campus"):
+            break
+    browser.switch_to.active_element.send_keys(Keys.ENTER)
+    wait_url(browser, "/campus$")
+    # 3. the first campus of the list, reached with Tab and opened with Enter
+    for _ in range(40):
+        browser.switch_to.active_element.send_keys(Keys.TAB)
+        href = browser.switch_to.active_element.get_attribute("href") or ""
+        if re.search(r"/campus/[0-9a-f]{8}-", href):
+            break
+    browser.switch_to.active_element.send_keys(Keys.ENTER)
+    wait_url(browser, "/campus/[0-9a-f-]{36}$")
+    assert browser.find_element(By.TAG_NAME, "h1").text.startswith("Campus des métiers et des qualifications")
+
+
+def test_phone_home_to_campus_in_three_clicks(server, phone, shoot):
+    phone.get(server + "/")
+    assert phone.execute_script("return document.documentElement.scrollWidth") <= 360 + 1, "no horizontal scrolling on a phone"
+    shoot(phone, "04-accueil-telephone")
+    phone.find_element(By.CSS_SELECTOR, 'nav.main-nav a[href="/campus"]').click()
+    wait_url(phone, "/campus$")
+    card = phone.find_element(By.CSS_SELECTOR, "ul.cards li.card h2 a")
+    name = card.text
+    card.click()
+    wait_url(phone, "/campus/[0-9a-f-]{36}$")
+    assert phone.find_element(By.TAG_NAME, "h1").text == f"Campus des métiers et des qualifications {name}"
+    assert phone.execute_script("return document.documentElement.scrollWidth") <= 360 + 1
+    shoot(phone, "05-campus-telephone")
+
+
+def test_filter_campus_list_by_filiere(server, browser, shoot):
+    browser.get(server + "/campus")
+    Select(browser.find_element(By.ID, "f-filiere")).select_by_visible_text("Infrastructures, bâtiment, éco-construction")
+    browser.find_element(By.CSS_SELECTOR, "form.filters button[type=submit]").click()
+    wait_url(browser, "filiere=batiment-eco-construction")
+    names = sorted(e.text for e in browser.find_elements(By.CSS_SELECTOR, "ul.cards li.card h2"))
+    expected = sorted(c["nom"] for c in api(server, "/api/v1/campus?filiere=batiment-eco-construction&per=100")["items"])
+    assert names == expected and len(names) >= 2
+    assert all("Infrastructures, bâtiment, éco-construction" in e.text for e in browser.find_elements(By.CSS_SELECTOR, "ul.cards li.card"))
+    shoot(browser, "06-liste-filtree")
+
+
+def test_create_organisation_with_invalid_then_valid_uai(server, browser, shoot):
+    name = "Lycée des métiers de la mer Éric Tabarly (test navigateur)"
+    query = "/api/v1/organisations?" + urllib.parse.urlencode({"q": "test navigateur"})
+    assert api(server, query)["total"] == 0
+    # given: the creation form
+    browser.get(server + "/gestion/organisations/nouvelle")
+    browser.find_element(By.NAME, "nom").send_keys(name)
+    Select(browser.find_element(By.NAME, "type")).select_by_value("lycee-professionnel")
+    browser.find_element(By.NAME, "uai").send_keys("0010001A")
+    # when: submitted with a UAI whose check letter is wrong
+    browser.find_element(By.CSS_SELECTOR, "form button[type=submit]").click()
+    WebDriverWait(browser, 10).until(EC.presence_of_element_located((By.CSS_SELECTOR, 'input[name="uai"][aria-invalid="true"]')))
+    # then: the error is shown next to the field, the values are kept, and nothing is created
+    uai = browser.find_element(By.NAME, "uai")
+    assert uai.get_attribute("aria-invalid") == "true"
+    message = browser.find_element(By.ID, uai.get_attribute("aria-describedby")).text
+    assert "lettre attendue est W" in message
+    assert browser.find_element(By.NAME, "nom").get_attribute("value") == name
+    assert api(server, query)["total"] == 0
+    shoot(browser, "07-formulaire-erreur")
+    # when: corrected with a valid UAI that nobody holds
+    digits = next(d for d in (f"035{n:04d}" for n in range(9000, 9999))
+                  if api(server, f"/api/v1/organisations?uai={d}{uai_check_letter(d)}")["total"] == 0)
+    valid = digits + uai_check_letter(digits)
+    uai.clear()
+    uai.send_keys(valid)
+    browser.find_element(By.CSS_SELECTOR, "form button[type=submit]").click()
+    wait_url(browser, "/organisations/[0-9a-f-]{36}$")
+    # then: the organisation exists and its page shows it
+    assert "/organisations/" in browser.current_url
+    assert browser.find_element(By.TAG_NAME, "h1").text == name
+    assert valid in browser.page_source
+    assert api(server, query)["total"] == 1
+    shoot(browser, "08-organisation-creee")
