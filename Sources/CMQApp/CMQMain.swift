@@ -44,6 +44,7 @@ public enum CMQMain {
             app.logger.notice("Base de données vide : chargement du jeu de démonstration…")
             let summary = try await DemoLoader(db: app.db, logger: app.logger).load(progress: ConsoleProgress(console: app.console))
             app.logger.notice("\(summary)")
+            try await DemoLoader.printAccounts(app)
         }
         // Project and simplify the map contours now rather than on the first visit.
         _ = MapCatalog.shared

@@ -34,6 +34,12 @@ public func configure(_ app: Application, config: AppConfig) async throws {
         sandboxDirectory: Resources.viewsDirectory, viewDirectory: Resources.viewsDirectory))
     app.leaf.cache.isEnabled = app.environment.isRelease || app.environment == .testing
 
+    // Accounts: passwords hashed with Bcrypt (a low cost in tests only), sessions in the database.
+    app.passwords.use(.bcrypt(cost: app.environment == .testing ? 4 : 12))
+    SessionSetup.configure(app)
+    // The notices of the pages a back-office action redirects to (`/campus?supprime=1`).
+    app.leaf.tags["queryFlag"] = QueryFlagTag()
+
     addMigrations(app)
     addCommands(app)
     try routes(app)
@@ -59,11 +65,19 @@ func addMigrations(_ app: Application) {
     app.migrations.add(CreateCampusMembres())
     app.migrations.add(CreateCampusEquipe())
     app.migrations.add(CreateRegistryIndexes())
+    // 002: accounts, sessions, audit trail
+    app.migrations.add(CreateUtilisateurs())
+    app.migrations.add(CreateJetonsAPI())
+    app.migrations.add(CreateTentativesConnexion())
+    app.migrations.add(CreateJournal())
+    app.migrations.add(SessionRecord.migration)
 }
 
 func addCommands(_ app: Application) {
     app.asyncCommands.use(DemoCommand(), as: "demo")
     app.asyncCommands.use(ImportCommandGroup(), as: "import")
+    app.asyncCommands.use(UsersCommandGroup(), as: "users")
+    app.asyncCommands.use(RGPDCommandGroup(), as: "rgpd")
 }
 
 /// Where the shipped resources are, whatever the working directory.

@@ -2,19 +2,35 @@ import Vapor
 
 /// The one route map of cmq.
 func routes(_ app: Application) throws {
+    // Every route knows who is signed in (session cookie or API token); HTML forms carry a CSRF token.
+    let web = app.grouped(SessionSetup.middleware(app)).grouped(CSRFMiddleware())
+
     // MARK: - Public site (HTML, French)
     let site = SiteController()
-    app.get(use: site.home)
-    app.get("campus", use: site.campusList)
-    app.get("campus", ":campusID", use: site.campusPage)
-    app.get("organisations", ":organisationID", use: site.organisationPage)
-    app.get("regions", ":region", use: site.regionPage)
+    web.get(use: site.home)
+    web.get("campus", use: site.campusList)
+    web.get("campus", ":campusID", use: site.campusPage)
+    web.get("organisations", ":organisationID", use: site.organisationPage)
+    web.get("regions", ":region", use: site.regionPage)
 
-    // MARK: - Back-office (HTML forms; the accounts issue will guard them)
-    try backOfficeRoutes(app)
+    // MARK: - Accounts
+    let account = AccountController()
+    web.get("connexion", use: account.loginForm)
+    web.post("connexion", use: account.login)
+    web.post("deconnexion", use: account.logout)
+    let signedIn = web.grouped(RequireAccountMiddleware(writesOnly: false))
+    signedIn.get("compte", use: account.account)
+    signedIn.post("compte", "mot-de-passe", use: account.changePassword)
+    signedIn.post("compte", "jetons", use: account.createToken)
+    signedIn.post("compte", "jetons", ":tokenID", "revoquer", use: account.revokeToken)
 
-    // MARK: - API v1 (JSON)
-    let api = app.grouped("api", "v1")
+    // MARK: - Back-office (HTML forms, signed in; the services check each role's scope)
+    try backOfficeRoutes(signedIn)
+    let audit = AuditController()
+    signedIn.get("gestion", "journal", use: audit.search)
+
+    // MARK: - API v1 (JSON; writes need an account, by API token or session)
+    let api = app.grouped(SessionSetup.middleware(app)).grouped(RequireAccountMiddleware(writesOnly: true)).grouped("api", "v1")
     let openAPI = OpenAPIController()
     api.get("openapi.json", use: openAPI.document)
 

@@ -27,7 +27,7 @@ struct DemoTests {
             // Amiens: Métallurgie et plasturgie, supported by the lycée Condorcet of Saint-Quentin
             let metallurgie = try #require(try await Campus.query(on: app.db).filter(\.$nom == "Métallurgie et plasturgie").first())
             #expect(metallurgie.academieCode == "20" && metallurgie.filiere == "materiaux-innovants")
-            let network = NetworkService(db: app.db)
+            let network = NetworkService(db: app.db, caller: .command("test"))
             let support = try #require(try await network.memberships(of: metallurgie.requireID()).first { $0.role == "etablissement-support" })
             #expect(support.organisation.uai == "0020079A")
             #expect(support.organisation.commune == "Saint-Quentin")

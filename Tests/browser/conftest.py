@@ -20,6 +20,8 @@ from selenium import webdriver  # noqa: E402
 from selenium.webdriver.chrome.service import Service  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[2]
+# The demo accounts' password for this run (cmq prints random ones otherwise).
+DEMO_PASSWORD = "scenario-navigateur-" + os.urandom(6).hex()
 
 
 def free_port() -> int:
@@ -51,7 +53,8 @@ def server():
     assert binary.exists(), f"build cmq first ({binary} is missing)"
     workdir = Path(tempfile.mkdtemp(prefix="cmq-browser-"))
     port = free_port()
-    env = dict(os.environ, DATABASE_URL=f"sqlite:{workdir / 'cmq.sqlite'}", PORT=str(port), HOST="127.0.0.1", LOG_LEVEL="warning")
+    env = dict(os.environ, DATABASE_URL=f"sqlite:{workdir / 'cmq.sqlite'}", PORT=str(port), HOST="127.0.0.1", LOG_LEVEL="warning",
+               CMQ_DEMO_PASSWORD=DEMO_PASSWORD)
     log = open(workdir / "serve.log", "w")
     # Started from another directory than the repository: resources must come from the bundle.
     process = subprocess.Popen([str(binary), "serve"], cwd=workdir, env=env, stdout=log, stderr=subprocess.STDOUT)
@@ -120,3 +123,12 @@ def shoot(screenshots):
         print(f"  capture : {path}")
         return path
     return take
+
+
+def sign_in(driver, base: str, email: str):
+    """Signs in through the form, as a person would."""
+    from selenium.webdriver.common.by import By
+    driver.get(base + "/connexion")
+    driver.find_element(By.ID, "email").send_keys(email)
+    driver.find_element(By.ID, "motDePasse").send_keys(DEMO_PASSWORD)
+    driver.find_element(By.CSS_SELECTOR, "main form[method=post] button[type=submit]").click()

@@ -4,6 +4,7 @@ import re
 import urllib.parse
 import urllib.request
 
+from conftest import sign_in
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions as EC
@@ -12,7 +13,12 @@ from selenium.webdriver.support.ui import Select, WebDriverWait
 
 def wait_url(driver, fragment):
     """Waits for a navigation to reach an address containing `fragment` (a regular expression)."""
-    WebDriverWait(driver, 10).until(lambda d: re.search(fragment, d.current_url))
+    try:
+        WebDriverWait(driver, 10).until(lambda d: re.search(fragment, d.current_url))
+    except Exception:
+        heading = driver.find_elements(By.TAG_NAME, "h1")
+        raise AssertionError(f"expected an address matching {fragment!r}, still on {driver.current_url} "
+                             f"({heading[0].text if heading else 'no heading'})")
 
 
 def api(server, path):
@@ -112,13 +118,15 @@ def test_create_organisation_with_invalid_then_valid_uai(server, browser, shoot)
     name = "Lycée des métiers de la mer Éric Tabarly (test navigateur)"
     query = "/api/v1/organisations?" + urllib.parse.urlencode({"q": "test navigateur"})
     assert api(server, query)["total"] == 0
-    # given: the creation form
+    # given: the national administrator, signed in, on the creation form
+    sign_in(browser, server, "administrateur@cmq.test")
+    wait_url(browser, "/gestion$")
     browser.get(server + "/gestion/organisations/nouvelle")
     browser.find_element(By.NAME, "nom").send_keys(name)
     Select(browser.find_element(By.NAME, "type")).select_by_value("lycee-professionnel")
     browser.find_element(By.NAME, "uai").send_keys("0010001A")
     # when: submitted with a UAI whose check letter is wrong
-    browser.find_element(By.CSS_SELECTOR, "form button[type=submit]").click()
+    browser.find_element(By.CSS_SELECTOR, "main form[method=post] button[type=submit]").click()
     WebDriverWait(browser, 10).until(EC.presence_of_element_located((By.CSS_SELECTOR, 'input[name="uai"][aria-invalid="true"]')))
     # then: the error is shown next to the field, the values are kept, and nothing is created
     uai = browser.find_element(By.NAME, "uai")
@@ -134,7 +142,7 @@ def test_create_organisation_with_invalid_then_valid_uai(server, browser, shoot)
     valid = digits + uai_check_letter(digits)
     uai.clear()
     uai.send_keys(valid)
-    browser.find_element(By.CSS_SELECTOR, "form button[type=submit]").click()
+    browser.find_element(By.CSS_SELECTOR, "main form[method=post] button[type=submit]").click()
     wait_url(browser, "/organisations/[0-9a-f-]{36}$")
     # then: the organisation exists and its page shows it
     assert "/organisations/" in browser.current_url
@@ -142,3 +150,32 @@ def test_create_organisation_with_invalid_then_valid_uai(server, browser, shoot)
     assert valid in browser.page_source
     assert api(server, query)["total"] == 1
     shoot(browser, "08-organisation-creee")
+
+    # and the audit trail shows who created it, with its fields
+    browser.get(server + "/gestion/journal?" + urllib.parse.urlencode({"q": "test navigateur"}))
+    journal = browser.find_element(By.CSS_SELECTOR, "table.audit").text
+    assert "administrateur@cmq.test" in journal and "Création" in journal and valid in journal
+    shoot(browser, "09-journal")
+
+
+def test_each_role_sees_what_it_may_do(server, browser, shoot):
+    campus = api(server, "/api/v1/campus?q=metallurgie")["items"][0]
+    other = api(server, "/api/v1/campus?q=aeronautique")["items"][0]
+    campus_url = f"{server}/campus/{campus['id'].lower()}"
+    # the public: no back-office links, and the back-office asks to sign in
+    browser.get(campus_url)
+    assert not browser.find_elements(By.CSS_SELECTOR, "nav.admin-links")
+    browser.get(server + "/gestion/campus/nouveau")
+    wait_url(browser, "/connexion")
+    # the campus team: may edit its campus, not create one nor touch another campus
+    sign_in(browser, server, "equipe.metallurgie@cmq.test")
+    wait_url(browser, "/gestion$")
+    browser.get(campus_url)
+    links = [a.text for a in browser.find_elements(By.CSS_SELECTOR, "nav.admin-links a")]
+    assert links == ["Modifier", "Gérer le réseau"]
+    shoot(browser, "10-equipe-campus")
+    browser.get(f"{server}/gestion/campus/{other['id'].lower()}/modifier")
+    assert browser.find_element(By.TAG_NAME, "h1").text == "Action interdite"
+    assert "Vous ne pouvez agir que sur votre campus." in browser.page_source
+    browser.get(server + "/gestion/campus/nouveau")
+    assert browser.find_element(By.TAG_NAME, "h1").text == "Action interdite"

@@ -24,6 +24,7 @@ struct DemoCommand: AsyncCommand {
         }
         let summary = try await DemoLoader(db: app.db, logger: app.logger).load(progress: ConsoleProgress(console: context.console))
         context.console.success(summary.description)
+        try await DemoLoader.printAccounts(app)
     }
 }
 

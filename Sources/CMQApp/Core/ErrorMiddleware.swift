@@ -11,7 +11,17 @@ struct CMQErrorMiddleware: AsyncMiddleware {
                 request.logger.report(error: error)
             }
             if request.url.path.hasPrefix("/api/") {
-                return problem.response(for: request)
+                let response = problem.response(for: request)
+                if problem.status == 401 {
+                    response.headers.replaceOrAdd(name: .wwwAuthenticate, value: "Bearer realm=\"cmq\"")
+                }
+                return response
+            }
+            // A page that needs an account sends the visitor to the sign-in form, and back afterwards.
+            if problem.status == 401, request.method == .GET {
+                let back = (request.url.path + (request.url.query.map { "?" + $0 } ?? ""))
+                    .addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed.subtracting(.init(charactersIn: "&=?+"))) ?? "/"
+                return request.redirect(to: "/connexion?retour=\(back)", redirectType: .normal)
             }
             return await Self.htmlResponse(for: problem, request: request)
         }

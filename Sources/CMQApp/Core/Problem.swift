@@ -21,6 +21,12 @@ public enum AppError: Error, Sendable, Equatable {
     case conflict(String)
     /// 400: the body cannot be read at all.
     case badRequest(String)
+    /// 401: nobody is signed in, and the action needs an account.
+    case unauthorized(String)
+    /// 403: the signed-in account may not do this.
+    case forbidden(String)
+    /// 429: too many attempts.
+    case tooManyRequests(String)
 
     public var status: HTTPResponseStatus {
         switch self {
@@ -28,6 +34,9 @@ public enum AppError: Error, Sendable, Equatable {
         case .notFound: .notFound
         case .conflict: .conflict
         case .badRequest: .badRequest
+        case .unauthorized: .unauthorized
+        case .forbidden: .forbidden
+        case .tooManyRequests: .tooManyRequests
         }
     }
 
@@ -37,7 +46,8 @@ public enum AppError: Error, Sendable, Equatable {
             errors.count == 1
                 ? "La requête contient une erreur : \(errors[0].detail)"
                 : "La requête contient \(errors.count) erreurs ; chacune est indiquée dans « errors »."
-        case .notFound(let detail), .conflict(let detail), .badRequest(let detail): detail
+        case .notFound(let detail), .conflict(let detail), .badRequest(let detail), .unauthorized(let detail),
+             .forbidden(let detail), .tooManyRequests(let detail): detail
         }
     }
 
@@ -78,6 +88,7 @@ public struct Problem: Content, Sendable, Equatable {
         case 413: "Requête trop volumineuse"
         case 415: "Type de contenu non pris en charge"
         case 422: "Données invalides"
+        case 429: "Trop de tentatives"
         case 500: "Erreur interne"
         default: status.reasonPhrase
         }

@@ -2,6 +2,7 @@ import CMQDomain
 import Fluent
 import Foundation
 import Logging
+import Vapor
 
 /// The demo data set: every lycée and CFA of the DEPP files, and the campuses named in the seeds with their
 /// real établissement support and a network of real partners (see `Data/demo/campus.json`).
@@ -19,6 +20,14 @@ struct DemoLoader {
         }
     }
 
+    /// Creates the demo accounts and prints them (with their passwords, once) on the console.
+    static func printAccounts(_ app: Application) async throws {
+        let fixed = ProcessInfo.processInfo.environment["CMQ_DEMO_PASSWORD"].flatMap { $0.isEmpty ? nil : $0 }
+        let accounts = try await DemoAccounts.create(on: app.db, passwords: app.password.async, fixedPassword: fixed)
+        let text = DemoAccounts.describe(accounts, passwordsFromEnvironment: fixed != nil)
+        if !text.isEmpty { app.console.print(text) }
+    }
+
     static func databaseIsEmpty(_ db: any Database) async throws -> Bool {
         let campus = try await Campus.query(on: db).count()
         let organisations = try await Organisation.query(on: db).count()
@@ -32,6 +41,8 @@ struct DemoLoader {
             try await Membership.query(on: db).delete()
             try await Campus.query(on: db).delete()
             try await Organisation.query(on: db).delete()
+            try await User.query(on: db).filter(\.$email ~~ ["administrateur@cmq.test", "region.hauts-de-france@cmq.test",
+                                                             "equipe.metallurgie@cmq.test", "membre.condorcet@cmq.test", "caen.amiens@cmq.test"]).delete()
         }
     }
 

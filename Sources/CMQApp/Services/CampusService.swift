@@ -46,9 +46,17 @@ struct CampusInput: Sendable {
     }
 }
 
-/// Creating, changing, finding and deleting campuses.
+/// Creating, changing, finding and deleting campuses. Every write is recorded in the audit trail.
 struct CampusService {
     let db: any Database
+    let caller: Caller
+
+    private var audit: AuditLog { caller.audit }
+
+    /// Throws 401/403 unless the caller may do `action` on this campus (for forms shown before a write).
+    func authorize(_ action: Action, _ campus: Campus) throws(AppError) {
+        try caller.authorize(action, .campus(id: campus.id, regionCode: campus.regionCode))
+    }
 
     func find(_ id: UUID) async throws -> Campus {
         guard let campus = try await Campus.find(id, on: db) else {
@@ -60,8 +68,10 @@ struct CampusService {
     func create(_ input: CampusInput) async throws -> Campus {
         let campus = Campus(nom: "", filiere: "", academieCode: "", regionCode: "", formeJuridique: LegalForm.etablissementBudgetPropre.rawValue)
         apply(input, to: campus)
+        try caller.authorize(.create, .campus(id: nil, regionCode: campus.regionCode))
         try await db.transaction { db in
             try await campus.create(on: db)
+            try await audit.record(.create, campus, id: campus.requireID(), on: db)
             try await replaceTeam(of: campus, with: input.equipe, on: db)
         }
         return campus
@@ -69,9 +79,14 @@ struct CampusService {
 
     func update(_ id: UUID, _ input: CampusInput) async throws -> Campus {
         let campus = try await find(id)
+        try caller.authorize(.update, .campus(id: id, regionCode: campus.regionCode))
+        let before = campus.auditSnapshot
         apply(input, to: campus)
+        // Moving a campus to another académie needs the right there too.
+        try caller.authorize(.update, .campus(id: id, regionCode: campus.regionCode))
         try await db.transaction { db in
             try await campus.save(on: db)
+            try await audit.record(.update, campus, id: id, before: before, on: db)
             try await replaceTeam(of: campus, with: input.equipe, on: db)
         }
         return campus
@@ -80,9 +95,17 @@ struct CampusService {
     /// Deleting a campus deletes its network memberships and its team, never the organisations.
     func delete(_ id: UUID) async throws {
         let campus = try await find(id)
+        try caller.authorize(.delete, .campus(id: id, regionCode: campus.regionCode))
         try await db.transaction { db in
-            try await TeamMember.query(on: db).filter(\.$campus.$id == id).delete()
-            try await Membership.query(on: db).filter(\.$campus.$id == id).delete()
+            for person in try await TeamMember.query(on: db).filter(\.$campus.$id == id).all() {
+                try await audit.record(.delete, person, id: person.requireID(), on: db)
+                try await person.delete(on: db)
+            }
+            for membership in try await Membership.query(on: db).filter(\.$campus.$id == id).with(\.$organisation).all() {
+                try await audit.record(.delete, membership, id: membership.requireID(), on: db)
+                try await membership.delete(on: db)
+            }
+            try await audit.record(.delete, campus, id: id, on: db)
             try await campus.delete(on: db)
         }
     }
@@ -108,9 +131,17 @@ struct CampusService {
     private func replaceTeam(of campus: Campus, with update: Update<[TeamMemberInput]>, on db: any Database) async throws {
         guard case .set(let people) = update else { return }
         let campusID = try campus.requireID()
-        try await TeamMember.query(on: db).filter(\.$campus.$id == campusID).delete()
+        let current = try await TeamMember.query(on: db).filter(\.$campus.$id == campusID).sort(\.$position).all()
+        let wanted = people.map { [$0.nom, $0.role.rawValue, $0.email ?? ""] }
+        guard current.map({ [$0.nom, $0.role, $0.email ?? ""] }) != wanted else { return }
+        for person in current {
+            try await audit.record(.delete, person, id: person.requireID(), on: db)
+            try await person.delete(on: db)
+        }
         for (position, person) in people.enumerated() {
-            try await TeamMember(campusID: campusID, nom: person.nom, role: person.role.rawValue, email: person.email, position: position).create(on: db)
+            let member = TeamMember(campusID: campusID, nom: person.nom, role: person.role.rawValue, email: person.email, position: position)
+            try await member.create(on: db)
+            try await audit.record(.create, member, id: member.requireID(), on: db)
         }
     }
 }

@@ -25,6 +25,9 @@ struct MembershipInput: Sendable {
 /// The network of a campus: its memberships and their compliance with the cahier des charges.
 struct NetworkService {
     let db: any Database
+    let caller: Caller
+
+    private var audit: AuditLog { caller.audit }
 
     func memberships(of campusID: UUID) async throws -> [Membership] {
         try await Membership.query(on: db)
@@ -38,7 +41,8 @@ struct NetworkService {
     }
 
     func add(_ input: MembershipInput, to campusID: UUID) async throws -> Membership {
-        let campus = try await CampusService(db: db).find(campusID)
+        let campus = try await CampusService(db: db, caller: caller).find(campusID)
+        try caller.authorize(.update, .network(campusID: campusID, regionCode: campus.regionCode))
         guard let organisation = try await Organisation.find(input.organisationID, on: db) else {
             throw AppError.validation([FieldError("organisationId", "Aucune organisation n'a l'identifiant \(input.organisationID.uuidString.lowercased()).")])
         }
@@ -47,21 +51,29 @@ struct NetworkService {
         }
         let membership = Membership(campusID: campusID, organisationID: input.organisationID, role: input.role.rawValue,
                                     depuis: input.depuis?.iso, jusquA: input.jusquA?.iso)
+        membership.$organisation.value = organisation
         do {
-            try await membership.create(on: db)
+            try await db.transaction { db in
+                try await membership.create(on: db)
+                try await audit.record(.create, membership, id: membership.requireID(), on: db)
+            }
         } catch where error.isConstraintFailure {
             throw AppError.conflict("L'organisation « \(organisation.nom) » fait déjà partie du réseau du campus « \(campus.nom) ».")
         }
-        membership.$organisation.value = organisation
         return membership
     }
 
     func remove(_ membershipID: UUID, from campusID: UUID) async throws {
-        _ = try await CampusService(db: db).find(campusID)
-        guard let membership = try await Membership.query(on: db).filter(\.$id == membershipID).filter(\.$campus.$id == campusID).first() else {
+        let campus = try await CampusService(db: db, caller: caller).find(campusID)
+        try caller.authorize(.update, .network(campusID: campusID, regionCode: campus.regionCode))
+        guard let membership = try await Membership.query(on: db).filter(\.$id == membershipID).filter(\.$campus.$id == campusID)
+            .with(\.$organisation).first() else {
             throw AppError.notFound("Le campus n'a pas de membre d'identifiant \(membershipID.uuidString.lowercased()).")
         }
-        try await membership.delete(on: db)
+        try await db.transaction { db in
+            try await audit.record(.delete, membership, id: membershipID, on: db)
+            try await membership.delete(on: db)
+        }
     }
 
     func compliance(of campusID: UUID, on day: CalendarDay = .today) async throws -> NetworkCompliance {

@@ -47,6 +47,14 @@ struct OrganisationInput: Sendable {
 /// Creating, changing, finding and deleting organisations: the one place where their rules are applied.
 struct OrganisationService {
     let db: any Database
+    let caller: Caller
+
+    private var audit: AuditLog { caller.audit }
+
+    /// Throws 401/403 unless the caller may do `action` on this organisation.
+    func authorize(_ action: Action, _ id: UUID?) async throws {
+        try caller.authorize(action, try await organisationResource(id, on: db))
+    }
 
     func find(_ id: UUID) async throws -> Organisation {
         guard let organisation = try await Organisation.find(id, on: db) else {
@@ -56,35 +64,45 @@ struct OrganisationService {
     }
 
     func create(_ input: OrganisationInput) async throws -> Organisation {
+        try caller.authorize(.create, .organisation(id: nil, campuses: []))
         let organisation = Organisation(nom: "", type: "", isPublic: false)
         try apply(input, to: organisation)
         try await checkUniqueness(of: organisation)
-        try await save(organisation)
+        try await save(organisation, action: .create, before: nil)
         return organisation
     }
 
     func update(_ id: UUID, _ input: OrganisationInput) async throws -> Organisation {
         let organisation = try await find(id)
+        try await authorize(.update, id)
+        let before = organisation.auditSnapshot
         try apply(input, to: organisation)
         try await checkUniqueness(of: organisation)
-        try await save(organisation)
+        try await save(organisation, action: .update, before: before)
         return organisation
     }
 
     /// An organisation that still belongs to a campus network cannot be deleted: the memberships go first.
     func delete(_ id: UUID) async throws {
         let organisation = try await find(id)
+        try await authorize(.delete, id)
         let memberships = try await Membership.query(on: db).filter(\.$organisation.$id == id).with(\.$campus).all()
         guard memberships.isEmpty else {
             let names = memberships.map { "« \($0.campus.nom) »" }.joined(separator: ", ")
             throw AppError.conflict("L'organisation « \(organisation.nom) » est membre de \(memberships.count) campus (\(names)) : retirez-la de ces réseaux avant de la supprimer.")
         }
-        try await organisation.delete(on: db)
+        try await db.transaction { db in
+            try await audit.record(.delete, organisation, id: id, on: db)
+            try await organisation.delete(on: db)
+        }
     }
 
-    private func save(_ organisation: Organisation) async throws {
+    private func save(_ organisation: Organisation, action: AuditAction, before: [String: String]?) async throws {
         do {
-            try await organisation.save(on: db)
+            try await db.transaction { db in
+                try await organisation.save(on: db)
+                try await audit.record(action, organisation, id: organisation.requireID(), before: before, on: db)
+            }
         } catch where error.isConstraintFailure {
             throw AppError.conflict("Une autre organisation porte déjà cette UAI ou ce SIRET.")
         }
@@ -105,13 +123,13 @@ struct OrganisationService {
         if case .set(let value) = input.siteWeb { organisation.siteWeb = value }
 
         switch input.departement {
-        case .set(let code?):
-            organisation.departementCode = TerritoryCatalog.normaliseDepartementCode(code)
-        case .set(nil):
-            organisation.departementCode = nil
-        case .unchanged:
-            // A new UAI tells the département it was registered in.
-            if organisation.departementCode == nil, case .set(let uai?) = input.uai { organisation.departementCode = uai.departementCode }
+        case .set(let code?): organisation.departementCode = TerritoryCatalog.normaliseDepartementCode(code)
+        case .set(nil): organisation.departementCode = nil
+        case .unchanged: break
+        }
+        // Without a département, the UAI tells the one the establishment was registered in.
+        if organisation.departementCode == nil, let uai = organisation.uai.flatMap({ try? UAI($0) }) {
+            organisation.departementCode = uai.departementCode
         }
         organisation.refreshDerivedFields()
 

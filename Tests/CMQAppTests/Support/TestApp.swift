@@ -39,6 +39,7 @@ func withTestApp(_ database: TestDatabase, _ body: (Application) async throws ->
             try await (app.db as! any SQLDatabase).raw("CREATE SCHEMA \(ident: schema)").run()
         }
         try await app.autoMigrate()
+        app.testAdminToken = try await TestAccounts.token(for: TestAccounts.user(app, role: .administrateurNational, email: "admin@cmq.test"), app)
         try await body(app)
     } catch {
         await teardown(app, database, schema)
@@ -54,10 +55,59 @@ private func teardown(_ app: Application, _ database: TestDatabase, _ schema: St
     try? await app.asyncShutdown()
 }
 
+/// Who a test request is sent as.
+enum TestIdentity: Sendable {
+    /// The national administrator every test app has (allowed everything).
+    case admin
+    /// Nobody signed in.
+    case anonymous
+    /// An API token of another account.
+    case token(String)
+}
+
+/// Accounts for tests, with their API tokens.
+enum TestAccounts {
+    static func user(_ app: Application, role: Role, email: String, region: String? = nil, campus: UUID? = nil,
+                     organisation: UUID? = nil, instance: Instance? = nil, password: String = "mot de passe de test") async throws -> User {
+        let user = User(email: email, nom: email, passwordHash: try await app.password.async.hash(password), role: role,
+                        regionCode: region, campusID: campus, organisationID: organisation, instance: instance)
+        try await user.create(on: app.db)
+        return user
+    }
+
+    static func token(for user: User, _ app: Application) async throws -> String {
+        let token = APITokens.generate()
+        try await APIToken(userID: user.requireID(), nom: "tests", hash: APITokens.hash(token), prefix: String(token.prefix(8))).create(on: app.db)
+        return token
+    }
+
+    /// A token for a new account of the given role and scope.
+    static func identity(_ app: Application, _ role: Role, region: String? = nil, campus: UUID? = nil, organisation: UUID? = nil,
+                         instance: Instance? = nil) async throws -> TestIdentity {
+        let email = "\(role.rawValue).\(UUID().uuidString.prefix(8).lowercased())@cmq.test"
+        let user = try await user(app, role: role, email: email, region: region, campus: campus, organisation: organisation, instance: instance)
+        return .token(try await token(for: user, app))
+    }
+}
+
 extension Application {
-    /// Sends a request with a raw JSON body (so that tests can send wrong types and broken JSON).
-    func send(_ method: HTTPMethod, _ path: String, json: String? = nil, contentType: String = "application/json") async throws -> TestingHTTPResponse {
+    private struct AdminTokenKey: StorageKey { typealias Value = String }
+
+    var testAdminToken: String {
+        get { storage[AdminTokenKey.self] ?? "" }
+        set { storage[AdminTokenKey.self] = newValue }
+    }
+
+    /// Sends a request with a raw JSON body (so that tests can send wrong types and broken JSON), as the
+    /// national administrator unless told otherwise.
+    func send(_ method: HTTPMethod, _ path: String, json: String? = nil, contentType: String = "application/json",
+              as identity: TestIdentity = .admin) async throws -> TestingHTTPResponse {
         var headers = HTTPHeaders()
+        switch identity {
+        case .admin: headers.bearerAuthorization = BearerAuthorization(token: testAdminToken)
+        case .anonymous: break
+        case .token(let token): headers.bearerAuthorization = BearerAuthorization(token: token)
+        }
         var body: ByteBuffer?
         if let json {
             headers.replaceOrAdd(name: .contentType, value: contentType)

@@ -12,7 +12,7 @@ struct CampusAPIController {
     }
 
     @Sendable func get(req: Request) async throws -> CampusDTO {
-        let service = CampusService(db: req.db)
+        let service = CampusService(db: req.db, caller: req.caller)
         let campus = try await service.find(try req.uuidParameter("campusID", notFound: "Aucun campus"))
         return try campus.toDTO(team: try await service.team(of: campus.requireID()))
     }
@@ -21,7 +21,7 @@ struct CampusAPIController {
         var reader = InputReader(object: try req.jsonObject(), mode: .create)
         let input = CampusInput.read(&reader)
         try reader.finish()
-        let service = CampusService(db: req.db)
+        let service = CampusService(db: req.db, caller: req.caller)
         let campus = try await service.create(input)
         let dto = try campus.toDTO(team: try await service.team(of: campus.requireID()))
         return try await dto.created(at: "/api/v1/campus/\(dto.id.uuidString.lowercased())", for: req)
@@ -29,7 +29,7 @@ struct CampusAPIController {
 
     @Sendable func update(req: Request) async throws -> CampusDTO {
         let id = try req.uuidParameter("campusID", notFound: "Aucun campus")
-        let service = CampusService(db: req.db)
+        let service = CampusService(db: req.db, caller: req.caller)
         _ = try await service.find(id)
         var reader = InputReader(object: try req.jsonObject(), mode: .update)
         let input = CampusInput.read(&reader)
@@ -39,7 +39,7 @@ struct CampusAPIController {
     }
 
     @Sendable func delete(req: Request) async throws -> HTTPStatus {
-        try await CampusService(db: req.db).delete(try req.uuidParameter("campusID", notFound: "Aucun campus"))
+        try await CampusService(db: req.db, caller: req.caller).delete(try req.uuidParameter("campusID", notFound: "Aucun campus"))
         return .noContent
     }
 
@@ -47,18 +47,18 @@ struct CampusAPIController {
 
     @Sendable func members(req: Request) async throws -> [MembershipDTO] {
         let id = try req.uuidParameter("campusID", notFound: "Aucun campus")
-        _ = try await CampusService(db: req.db).find(id)
-        return try await NetworkService(db: req.db).memberships(of: id).map { try $0.toDTO() }
+        _ = try await CampusService(db: req.db, caller: req.caller).find(id)
+        return try await NetworkService(db: req.db, caller: req.caller).memberships(of: id).map { try $0.toDTO() }
     }
 
     @Sendable func addMember(req: Request) async throws -> Response {
         let id = try req.uuidParameter("campusID", notFound: "Aucun campus")
-        _ = try await CampusService(db: req.db).find(id)
+        _ = try await CampusService(db: req.db, caller: req.caller).find(id)
         var reader = InputReader(object: try req.jsonObject(), mode: .create)
         let input = MembershipInput.read(&reader)
         try reader.finish()
         guard let input else { throw AppError.validation(reader.errors) }
-        let membership = try await NetworkService(db: req.db).add(input, to: id)
+        let membership = try await NetworkService(db: req.db, caller: req.caller).add(input, to: id)
         let dto = try membership.toDTO()
         return try await dto.created(at: "/api/v1/campus/\(id.uuidString.lowercased())/membres/\(dto.id.uuidString.lowercased())", for: req)
     }
@@ -66,14 +66,14 @@ struct CampusAPIController {
     @Sendable func removeMember(req: Request) async throws -> HTTPStatus {
         let id = try req.uuidParameter("campusID", notFound: "Aucun campus")
         let membershipID = try req.uuidParameter("membreID", notFound: "Aucun membre")
-        try await NetworkService(db: req.db).remove(membershipID, from: id)
+        try await NetworkService(db: req.db, caller: req.caller).remove(membershipID, from: id)
         return .noContent
     }
 
     @Sendable func compliance(req: Request) async throws -> ComplianceDTO {
         let id = try req.uuidParameter("campusID", notFound: "Aucun campus")
-        _ = try await CampusService(db: req.db).find(id)
+        _ = try await CampusService(db: req.db, caller: req.caller).find(id)
         let today = CalendarDay.today
-        return try await NetworkService(db: req.db).compliance(of: id, on: today).toDTO(campusID: id, day: today)
+        return try await NetworkService(db: req.db, caller: req.caller).compliance(of: id, on: today).toDTO(campusID: id, day: today)
     }
 }

@@ -12,20 +12,20 @@ struct OrganisationsAPIController {
     }
 
     @Sendable func get(req: Request) async throws -> OrganisationDTO {
-        try await OrganisationService(db: req.db).find(try req.uuidParameter("organisationID", notFound: "Aucune organisation")).toDTO()
+        try await OrganisationService(db: req.db, caller: req.caller).find(try req.uuidParameter("organisationID", notFound: "Aucune organisation")).toDTO()
     }
 
     @Sendable func create(req: Request) async throws -> Response {
         var reader = InputReader(object: try req.jsonObject(), mode: .create)
         let input = OrganisationInput.read(&reader)
         try reader.finish()
-        let dto = try await OrganisationService(db: req.db).create(input).toDTO()
+        let dto = try await OrganisationService(db: req.db, caller: req.caller).create(input).toDTO()
         return try await dto.created(at: "/api/v1/organisations/\(dto.id.uuidString.lowercased())", for: req)
     }
 
     @Sendable func update(req: Request) async throws -> OrganisationDTO {
         let id = try req.uuidParameter("organisationID", notFound: "Aucune organisation")
-        let service = OrganisationService(db: req.db)
+        let service = OrganisationService(db: req.db, caller: req.caller)
         _ = try await service.find(id)
         var reader = InputReader(object: try req.jsonObject(), mode: .update)
         let input = OrganisationInput.read(&reader)
@@ -34,7 +34,7 @@ struct OrganisationsAPIController {
     }
 
     @Sendable func delete(req: Request) async throws -> HTTPStatus {
-        try await OrganisationService(db: req.db).delete(try req.uuidParameter("organisationID", notFound: "Aucune organisation"))
+        try await OrganisationService(db: req.db, caller: req.caller).delete(try req.uuidParameter("organisationID", notFound: "Aucune organisation"))
         return .noContent
     }
 }

@@ -6,6 +6,8 @@ import Vapor
 /// `CampusInput` and written by `CampusService`, as for the API.
 struct BackOfficeCampusController {
     @Sendable func newForm(req: Request) async throws -> View {
+        // Only the roles that create campuses see the form (the région académique, in its own région).
+        try req.caller.authorize(.create, .campus(id: nil, regionCode: req.actor?.regionCode ?? ""))
         let values = FormValues(fields: ["formeJuridique": LegalForm.etablissementBudgetPropre.rawValue])
         return try await req.view.render("gestion/form", CampusForm.page(for: nil, FormState(values: values)))
     }
@@ -18,20 +20,21 @@ struct BackOfficeCampusController {
             var reader = InputReader(form: values, mode: .create)
             let input = CampusInput.read(&reader)
             try reader.finish()
-            let campus = try await CampusService(db: req.db).create(input)
+            let campus = try await CampusService(db: req.db, caller: req.caller).create(input)
             return SiteURL.campus(try campus.requireID())
         }
     }
 
     @Sendable func editForm(req: Request) async throws -> View {
-        let service = CampusService(db: req.db)
+        let service = CampusService(db: req.db, caller: req.caller)
         let campus = try await service.find(try req.uuidParameter("campusID", notFound: "Aucun campus"))
+        try service.authorize(.update, campus)
         let values = CampusForm.values(of: campus, team: try await service.team(of: try campus.requireID()))
         return try await req.view.render("gestion/form", CampusForm.page(for: campus, FormState(values: values)))
     }
 
     @Sendable func update(req: Request) async throws -> Response {
-        let service = CampusService(db: req.db)
+        let service = CampusService(db: req.db, caller: req.caller)
         let campus = try await service.find(try req.uuidParameter("campusID", notFound: "Aucun campus"))
         let id = try campus.requireID()
         let values = try FormValues(req)
@@ -49,8 +52,9 @@ struct BackOfficeCampusController {
     // MARK: deletion
 
     @Sendable func confirmDelete(req: Request) async throws -> View {
-        let service = CampusService(db: req.db)
+        let service = CampusService(db: req.db, caller: req.caller)
         let campus = try await service.find(try req.uuidParameter("campusID", notFound: "Aucun campus"))
+        try service.authorize(.delete, campus)
         let id = try campus.requireID()
         let context = CampusDeletionContext(
             page: PageMeta(title: "Supprimer le campus \(campus.nom)", section: "gestion"),
@@ -62,7 +66,7 @@ struct BackOfficeCampusController {
     }
 
     @Sendable func delete(req: Request) async throws -> Response {
-        try await CampusService(db: req.db).delete(try req.uuidParameter("campusID", notFound: "Aucun campus"))
+        try await CampusService(db: req.db, caller: req.caller).delete(try req.uuidParameter("campusID", notFound: "Aucun campus"))
         return req.redirect(to: "/campus?supprime=1", redirectType: .normal)
     }
 }

@@ -3,11 +3,8 @@ import Vapor
 /// The back-office forms (campus, organisation, membership), registered under /gestion.
 /// HTML forms only (GET and POST), no JavaScript: every write is a POST answered by a 303 redirect,
 /// every deletion goes through a confirmation page.
-func backOfficeRoutes(_ app: Application) throws {
-    // The notices of the pages a back-office action redirects to (`/campus?supprime=1`).
-    app.leaf.tags["queryFlag"] = QueryFlagTag()
-
-    let gestion = app.grouped("gestion")
+func backOfficeRoutes(_ routes: any RoutesBuilder) throws {
+    let gestion = routes.grouped("gestion")
     gestion.get(use: BackOfficeController().home)
 
     // MARK: Campus

@@ -6,14 +6,15 @@ import Vapor
 /// The values are checked by `MembershipInput` and written by `NetworkService`, as for the API.
 struct BackOfficeNetworkController {
     @Sendable func page(req: Request) async throws -> View {
-        let campus = try await CampusService(db: req.db).find(try Self.campusID(req))
+        let campus = try await CampusService(db: req.db, caller: req.caller).find(try Self.campusID(req))
+        try req.caller.authorize(.update, .network(campusID: try campus.requireID(), regionCode: campus.regionCode))
         let values = FormValues(fields: ["recherche": req.query[String.self, at: "recherche"] ?? "",
                                          "role": MembershipRole.membre.rawValue])
         return try await render(req, campus: campus, state: FormState(values: values))
     }
 
     @Sendable func add(req: Request) async throws -> Response {
-        let campus = try await CampusService(db: req.db).find(try Self.campusID(req))
+        let campus = try await CampusService(db: req.db, caller: req.caller).find(try Self.campusID(req))
         let id = try campus.requireID()
         let values = try FormValues(req)
         return try await req.submitForm(values, show: { state in try await render(req, campus: campus, state: state) }) {
@@ -22,7 +23,7 @@ struct BackOfficeNetworkController {
             try reader.finish()
             guard let input else { throw AppError.validation(reader.errors) }
             do {
-                _ = try await NetworkService(db: req.db).add(input, to: id)
+                _ = try await NetworkService(db: req.db, caller: req.caller).add(input, to: id)
             } catch AppError.conflict(let detail) {
                 throw FormRefusal.conflict(detail, at: "organisationId")
             }
@@ -31,8 +32,9 @@ struct BackOfficeNetworkController {
     }
 
     @Sendable func confirmRemoval(req: Request) async throws -> View {
-        let campus = try await CampusService(db: req.db).find(try Self.campusID(req))
+        let campus = try await CampusService(db: req.db, caller: req.caller).find(try Self.campusID(req))
         let campusID = try campus.requireID()
+        try req.caller.authorize(.update, .network(campusID: campusID, regionCode: campus.regionCode))
         let membershipID = try req.uuidParameter("membreID", notFound: "Aucun membre")
         guard let membership = try await Membership.query(on: req.db)
             .filter(\.$id == membershipID).filter(\.$campus.$id == campusID).with(\.$organisation).first() else {
@@ -49,7 +51,7 @@ struct BackOfficeNetworkController {
 
     @Sendable func remove(req: Request) async throws -> Response {
         let campusID = try Self.campusID(req)
-        try await NetworkService(db: req.db).remove(try req.uuidParameter("membreID", notFound: "Aucun membre"), from: campusID)
+        try await NetworkService(db: req.db, caller: req.caller).remove(try req.uuidParameter("membreID", notFound: "Aucun membre"), from: campusID)
         return req.redirect(to: BackOfficeURL.network(campusID) + "?retire=1", redirectType: .normal)
     }
 
@@ -57,7 +59,7 @@ struct BackOfficeNetworkController {
 
     private func render(_ req: Request, campus: Campus, state: FormState) async throws -> View {
         let campusID = try campus.requireID()
-        let memberships = try await NetworkService(db: req.db).memberships(of: campusID)
+        let memberships = try await NetworkService(db: req.db, caller: req.caller).memberships(of: campusID)
         let memberIDs = Set(memberships.map { $0.$organisation.id })
         let recherche = state.values.fields["recherche"]?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
 

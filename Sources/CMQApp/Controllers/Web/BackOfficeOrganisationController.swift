@@ -6,7 +6,8 @@ import Vapor
 /// by `OrganisationInput` and written by `OrganisationService`, as for the API.
 struct BackOfficeOrganisationController {
     @Sendable func newForm(req: Request) async throws -> View {
-        try await req.view.render("gestion/form", OrganisationForm.page(for: nil, FormState(values: FormValues())))
+        try req.caller.authorize(.create, .organisation(id: nil, campuses: []))
+        return try await req.view.render("gestion/form", OrganisationForm.page(for: nil, FormState(values: FormValues())))
     }
 
     @Sendable func create(req: Request) async throws -> Response {
@@ -17,19 +18,21 @@ struct BackOfficeOrganisationController {
             var reader = InputReader(form: values.fields, mode: .create)
             let input = OrganisationInput.read(&reader)
             try reader.finish()
-            let organisation = try await Self.write(input, on: req.db) { service in try await service.create(input) }
+            let organisation = try await Self.write(input, on: req.db, caller: req.caller) { service in try await service.create(input) }
             return SiteURL.organisation(try organisation.requireID())
         }
     }
 
     @Sendable func editForm(req: Request) async throws -> View {
-        let organisation = try await OrganisationService(db: req.db).find(try Self.organisationID(req))
+        let service = OrganisationService(db: req.db, caller: req.caller)
+        let organisation = try await service.find(try Self.organisationID(req))
+        try await service.authorize(.update, organisation.id)
         let state = FormState(values: OrganisationForm.values(of: organisation))
         return try await req.view.render("gestion/form", OrganisationForm.page(for: organisation, state))
     }
 
     @Sendable func update(req: Request) async throws -> Response {
-        let organisation = try await OrganisationService(db: req.db).find(try Self.organisationID(req))
+        let organisation = try await OrganisationService(db: req.db, caller: req.caller).find(try Self.organisationID(req))
         let id = try organisation.requireID()
         let values = try FormValues(req)
         return try await req.submitForm(values, show: { state in
@@ -38,15 +41,15 @@ struct BackOfficeOrganisationController {
             var reader = InputReader(form: values.fields, mode: .update)
             let input = OrganisationInput.read(&reader)
             try reader.finish()
-            _ = try await Self.write(input, excluding: id, on: req.db) { service in try await service.update(id, input) }
+            _ = try await Self.write(input, excluding: id, on: req.db, caller: req.caller) { service in try await service.update(id, input) }
             return SiteURL.organisation(id)
         }
     }
 
     /// Runs a write of the service; a UAI or SIRET already taken is shown beside the field that holds it.
-    private static func write(_ input: OrganisationInput, excluding id: UUID? = nil, on db: any Database,
+    private static func write(_ input: OrganisationInput, excluding id: UUID? = nil, on db: any Database, caller: Caller,
                               _ body: (OrganisationService) async throws -> Organisation) async throws -> Organisation {
-        let service = OrganisationService(db: db)
+        let service = OrganisationService(db: db, caller: caller)
         do {
             return try await body(service)
         } catch AppError.conflict(let detail) {
@@ -59,11 +62,14 @@ struct BackOfficeOrganisationController {
     // MARK: deletion
 
     @Sendable func confirmDelete(req: Request) async throws -> View {
-        try await deletionPage(req, organisation: try await OrganisationService(db: req.db).find(try Self.organisationID(req)))
+        let service = OrganisationService(db: req.db, caller: req.caller)
+        let organisation = try await service.find(try Self.organisationID(req))
+        try await service.authorize(.delete, organisation.id)
+        return try await deletionPage(req, organisation: organisation)
     }
 
     @Sendable func delete(req: Request) async throws -> Response {
-        let service = OrganisationService(db: req.db)
+        let service = OrganisationService(db: req.db, caller: req.caller)
         let organisation = try await service.find(try Self.organisationID(req))
         do {
             try await service.delete(try organisation.requireID())

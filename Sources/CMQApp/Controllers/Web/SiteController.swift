@@ -120,6 +120,7 @@ struct SiteController {
             return SiteURL.withQuery("/campus", items)
         }
         let context = CampusListContext(
+            canCreate: req.actor != nil && AccessPolicy.decide(req.actor, .create, .campus(id: nil, regionCode: req.actor?.regionCode ?? "")).isAllowed,
             page: PageMeta(title: filter == CampusFilter() ? "Tous les campus" : "Campus : \(active.joined(separator: ", "))", section: "campus"),
             q: filter.q ?? "",
             filieres: Filiere.allCases.map { OptionItem(value: $0.slug, label: $0.label, selected: $0 == filter.filiere) },
@@ -135,9 +136,9 @@ struct SiteController {
 
     @Sendable func campusPage(req: Request) async throws -> View {
         let id = try req.uuidParameter("campusID", notFound: "Aucun campus")
-        let campusService = CampusService(db: req.db)
+        let campusService = CampusService(db: req.db, caller: req.caller)
         let campus = try await campusService.find(id)
-        let network = NetworkService(db: req.db)
+        let network = NetworkService(db: req.db, caller: req.caller)
         let memberships = try await network.memberships(of: id)
         let today = CalendarDay.today
         let compliance = NetworkCompliance(members: memberships.compactMap(\.networkMember), on: today)
@@ -174,16 +175,22 @@ struct SiteController {
                     description: "Carte de la région académique \(region?.nom ?? "") ; l'académie du campus est colorée et le point situe son établissement support.",
                     showLabels: true, compact: true)
                 return MapBlock(svg: renderer.svg(), legend: [], caption: "Académie de \(academie?.nom ?? "")")
-            })
+            },
+            history: try await AuditController.history(
+                of: id, includingMentions: true,
+                visibleIf: req.actor != nil && AccessPolicy.decide(req.actor, .update, .campus(id: id, regionCode: campus.regionCode)).isAllowed,
+                on: req.db),
+            rights: Rights(req.actor, .campus(id: id, regionCode: campus.regionCode)))
         return try await req.view.render("campus", context)
     }
 
     @Sendable func organisationPage(req: Request) async throws -> View {
         let id = try req.uuidParameter("organisationID", notFound: "Aucune organisation")
-        let organisation = try await OrganisationService(db: req.db).find(id)
+        let organisation = try await OrganisationService(db: req.db, caller: req.caller).find(id)
         let memberships = try await Membership.query(on: req.db).filter(\.$organisation.$id == id).with(\.$campus).all()
         let territory = TerritoryCatalog.shared
         let departement = organisation.departementCode.flatMap { territory.departement(code: $0) }
+        let resource = try await organisationResource(id, on: req.db)
         let context = OrganisationPageContext(
             page: PageMeta(title: organisation.nom, section: "organisations"),
             id: id.uuidString.lowercased(), nom: organisation.nom, type: organisation.kind?.label ?? organisation.type,
@@ -198,7 +205,12 @@ struct SiteController {
                            role: MembershipRole(rawValue: membership.role)?.label ?? membership.role,
                            filiere: Filiere(slug: membership.campus.filiere)?.label ?? membership.campus.filiere)
             }.sorted { $0.nom < $1.nom },
-            apiURL: "/api/v1/organisations/\(id.uuidString.lowercased())")
+            apiURL: "/api/v1/organisations/\(id.uuidString.lowercased())",
+            history: try await AuditController.history(
+                of: id, includingMentions: false,
+                visibleIf: req.actor != nil && AccessPolicy.decide(req.actor, .update, resource).isAllowed,
+                on: req.db),
+            rights: Rights(req.actor, resource))
         return try await req.view.render("organisation", context)
     }
 }

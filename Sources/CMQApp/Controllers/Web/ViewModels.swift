@@ -77,7 +77,19 @@ struct Pager: Encodable {
     var nextURL: String?
 }
 
+/// What the signed-in person may do with what a page shows (links to the back-office appear accordingly).
+struct Rights: Encodable {
+    var update: Bool
+    var delete: Bool
+
+    init(_ actor: Actor?, _ resource: Resource) {
+        update = actor != nil && AccessPolicy.decide(actor, .update, resource).isAllowed
+        delete = actor != nil && AccessPolicy.decide(actor, .delete, resource).isAllowed
+    }
+}
+
 struct CampusListContext: Encodable {
+    var canCreate: Bool
     var page: PageMeta
     var q: String
     var filieres: [OptionItem]
@@ -141,6 +153,8 @@ struct CampusPageContext: Encodable {
     var failedCount: Int
     var apiURL: String
     var map: MapBlock?
+    var history: [AuditRow]?
+    var rights: Rights
 }
 
 struct CampusLink: Encodable {
@@ -170,4 +184,6 @@ struct OrganisationPageContext: Encodable {
     var siteWeb: String?
     var campus: [CampusLink]
     var apiURL: String
+    var history: [AuditRow]?
+    var rights: Rights
 }

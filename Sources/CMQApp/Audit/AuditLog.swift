@@ -1,0 +1,134 @@
+import CMQDomain
+import Fluent
+import Foundation
+
+/// Who makes a change, as the audit trail records it.
+struct AuditAuthor: Sendable, Equatable {
+    let userID: UUID?
+    let label: String
+
+    static func user(_ user: User) -> AuditAuthor { AuditAuthor(userID: user.id, label: user.email) }
+    /// A command of the `cmq` program run by an operator (imports, account creation).
+    static func command(_ name: String) -> AuditAuthor { AuditAuthor(userID: nil, label: "cmq \(name) (ligne de commande)") }
+}
+
+/// What the audit trail needs to know about a kind of record.
+protocol Audited {
+    /// The entity's name in the trail ("campus", "organisation", "membre", …).
+    static var auditEntity: String { get }
+    var auditLabel: String { get }
+    /// The recorded fields as text; absent or empty values are left out.
+    var auditSnapshot: [String: String] { get }
+}
+
+enum AuditAction: String, Sendable {
+    case create = "creation"
+    case update = "modification"
+    case delete = "suppression"
+
+    var label: String {
+        switch self {
+        case .create: "Création"
+        case .update: "Modification"
+        case .delete: "Suppression"
+        }
+    }
+}
+
+/// One field's change, before → after.
+struct FieldChange: Codable, Equatable, Sendable {
+    var avant: String?
+    var apres: String?
+}
+
+/// Records every create, update and delete. Entries are only ever added: nothing in cmq edits or removes them
+/// (personal-data deletion pseudonymises their author instead).
+struct AuditLog: Sendable {
+    let author: AuditAuthor
+
+    static func changes(before: [String: String]?, after: [String: String]?) -> [String: FieldChange] {
+        let keys = Set((before ?? [:]).keys).union((after ?? [:]).keys)
+        var result: [String: FieldChange] = [:]
+        for key in keys where before?[key] != after?[key] {
+            result[key] = FieldChange(avant: before?[key], apres: after?[key])
+        }
+        return result
+    }
+
+    /// Records a change; an update that changed nothing is not recorded.
+    func record<Entity: Audited>(_ action: AuditAction, _ entity: Entity, id: UUID, before: [String: String]? = nil, on db: any Database) async throws {
+        let after: [String: String]? = action == .delete ? nil : entity.auditSnapshot
+        let previous: [String: String]? = action == .create ? nil : (before ?? entity.auditSnapshot)
+        try await record(action, entity, id: id, changes: Self.changes(before: previous, after: after), on: db)
+    }
+
+    /// Records the given changes (an update without any is not recorded).
+    func record<Entity: Audited>(_ action: AuditAction, _ entity: Entity, id: UUID, changes: [String: FieldChange], on db: any Database) async throws {
+        if action == .update, changes.isEmpty { return }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let json = String(decoding: try encoder.encode(changes), as: UTF8.self)
+        try await AuditEntry(actorID: author.userID, actorLabel: author.label, entity: Entity.auditEntity, entityID: id,
+                             entityLabel: entity.auditLabel, action: action.rawValue, changes: json).create(on: db)
+    }
+}
+
+extension AuditEntry {
+    var decodedChanges: [String: FieldChange] {
+        (try? JSONDecoder().decode([String: FieldChange].self, from: Data(changes.utf8))) ?? [:]
+    }
+}
+
+// MARK: - What each record puts in the trail
+
+extension Campus: Audited {
+    static var auditEntity: String { "campus" }
+    var auditLabel: String { nom }
+    var auditSnapshot: [String: String] {
+        compact(["nom": nom, "filiere": filiere, "academie": academieCode, "description": description, "siteWeb": siteWeb,
+                 "formeJuridique": formeJuridique, "dateCreation": dateCreation])
+    }
+}
+
+extension Organisation: Audited {
+    static var auditEntity: String { "organisation" }
+    var auditLabel: String { nom }
+    var auditSnapshot: [String: String] {
+        compact(["nom": nom, "type": type, "public": String(isPublic), "lyceeDesMetiers": String(lyceeDesMetiers), "uai": uai, "siret": siret,
+                 "adresse": adresse, "codePostal": codePostal, "commune": commune, "departement": departementCode,
+                 "latitude": latitude.map { String($0) }, "longitude": longitude.map { String($0) }, "siteWeb": siteWeb])
+    }
+}
+
+extension Membership: Audited {
+    static var auditEntity: String { "membre" }
+    var auditLabel: String { $organisation.value?.nom ?? "membre du réseau" }
+    var auditSnapshot: [String: String] {
+        compact(["campus": $campus.id.uuidString.lowercased(), "organisation": $organisation.id.uuidString.lowercased(),
+                 "role": role, "depuis": depuis, "jusquA": jusquA])
+    }
+}
+
+extension TeamMember: Audited {
+    static var auditEntity: String { "equipe" }
+    var auditLabel: String { nom }
+    var auditSnapshot: [String: String] {
+        compact(["campus": $campus.id.uuidString.lowercased(), "nom": nom, "role": role, "email": email])
+    }
+}
+
+extension User: Audited {
+    static var auditEntity: String { "utilisateur" }
+    var auditLabel: String { email }
+    var auditSnapshot: [String: String] {
+        compact(["email": email, "nom": nom, "role": role, "region": regionCode, "campus": campusID?.uuidString.lowercased(),
+                 "organisation": organisationID?.uuidString.lowercased(), "instance": instance])
+    }
+}
+
+private func compact(_ values: [String: String?]) -> [String: String] {
+    values.compactMapValues { value in
+        guard let value, !value.isEmpty else { return nil }
+        return value
+    }
+}

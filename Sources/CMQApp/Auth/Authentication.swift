@@ -1,0 +1,51 @@
+import CMQDomain
+import Crypto
+import Fluent
+import Vapor
+
+/// Reads `Authorization: Bearer …`: the token's SHA-256 is looked up among the tokens not revoked.
+struct BearerTokenAuthenticator: AsyncBearerAuthenticator {
+    func authenticate(bearer: BearerAuthorization, for request: Request) async throws {
+        let hash = APITokens.hash(bearer.token)
+        guard let token = try await APIToken.query(on: request.db).filter(\.$hash == hash).filter(\.$revokedAt == nil)
+            .with(\.$user).first() else { return }
+        token.lastUsedAt = Date()
+        try await token.save(on: request.db)
+        request.auth.login(token.user)
+    }
+}
+
+/// Creating and recognising API tokens.
+enum APITokens {
+    /// A new random token: "cmq_" and 40 characters of base 32.
+    static func generate() -> String {
+        let alphabet = Array("abcdefghijklmnopqrstuvwxyz234567")
+        var generator = SystemRandomNumberGenerator()
+        return "cmq_" + String((0..<40).map { _ in alphabet[Int.random(in: 0..<alphabet.count, using: &generator)] })
+    }
+
+    static func hash(_ token: String) -> String {
+        SHA256.hash(data: Data(token.utf8)).map { String(format: "%02x", $0) }.joined()
+    }
+}
+
+extension Request {
+    /// The signed-in account, by session cookie or API token.
+    var currentUser: User? { auth.get(User.self) }
+
+    /// The signed-in account as the access rules see it; nil for the public.
+    var actor: Actor? { currentUser?.actor }
+
+    /// Who the audit trail names for this request's writes.
+    var author: AuditAuthor {
+        currentUser.map(AuditAuthor.user) ?? AuditAuthor(userID: nil, label: "anonyme")
+    }
+}
+
+/// The scope of an organisation for the access rules: the campuses whose networks it belongs to.
+func organisationResource(_ organisationID: UUID?, on db: any Database) async throws -> Resource {
+    guard let organisationID else { return .organisation(id: nil, campuses: []) }
+    let memberships = try await Membership.query(on: db).filter(\.$organisation.$id == organisationID).with(\.$campus).all()
+    return .organisation(id: organisationID, campuses: memberships.map { .init(id: $0.campus.id!, regionCode: $0.campus.regionCode) })
+}
+

@@ -1,0 +1,45 @@
+import CMQDomain
+import Vapor
+
+/// Who calls a service: the account (for the rights) and the name the audit trail records.
+/// The services check the rights themselves, so the API and the back-office cannot differ.
+struct Caller: Sendable {
+    let actor: Actor?
+    let author: AuditAuthor
+    /// The `cmq` command line, run by the operator of the server: every right.
+    let isOperator: Bool
+
+    static func command(_ name: String) -> Caller {
+        Caller(actor: nil, author: .command(name), isOperator: true)
+    }
+
+    var audit: AuditLog { AuditLog(author: author) }
+
+    /// 401 when nobody is signed in, 403 when the account may not; nothing is written before this passes.
+    func authorize(_ action: Action, _ resource: Resource) throws(AppError) {
+        if isOperator { return }
+        switch AccessPolicy.decide(actor, action, resource) {
+        case .allowed: return
+        case .denied(let reason): throw actor == nil ? .unauthorized(reason) : .forbidden(reason)
+        }
+    }
+}
+
+extension Request {
+    var caller: Caller { Caller(actor: actor, author: author, isOperator: false) }
+}
+
+/// Refuses with 401 any request that needs an account when nobody is signed in: every write of the API,
+/// every page of the back-office. The services then check what the account may do.
+struct RequireAccountMiddleware: AsyncMiddleware {
+    /// Only writes (API) or every request (back-office).
+    let writesOnly: Bool
+
+    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        let isWrite = ![.GET, .HEAD, .OPTIONS].contains(request.method)
+        if request.currentUser == nil, !writesOnly || isWrite {
+            throw AppError.unauthorized("Vous devez vous connecter pour faire cela.")
+        }
+        return try await next.respond(to: request)
+    }
+}

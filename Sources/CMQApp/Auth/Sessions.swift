@@ -1,0 +1,118 @@
+import Fluent
+import Leaf
+import LeafKit
+import Vapor
+
+/// Sessions live in the database (several cmq instances behind one load balancer share them), in a cookie
+/// that scripts cannot read (HttpOnly), sent only by the same site (SameSite=Lax), Secure over HTTPS.
+enum SessionSetup {
+    static let cookieName = "cmq-session"
+    /// A session ends after this long, signed in or not.
+    static let lifetime: TimeInterval = 12 * 3600
+
+    static func configure(_ app: Application) {
+        app.sessions.use(.fluent)
+        app.sessions.configuration = SessionsConfiguration(cookieName: cookieName) { sessionID in
+            HTTPCookies.Value(string: sessionID.string, expires: Date(timeIntervalSinceNow: lifetime), maxAge: Int(lifetime),
+                              path: "/", isSecure: false, isHTTPOnly: true, sameSite: .lax)
+        }
+        app.leaf.tags["csrfField"] = CSRFFieldTag()
+        app.leaf.tags["accountNav"] = AccountNavTag()
+    }
+
+    /// The middleware of every page and API route: the session, then who is signed in.
+    static func middleware(_ app: Application) -> [any Middleware] {
+        [SecureCookieMiddleware(), app.sessions.middleware, SessionExpiryMiddleware(), User.sessionAuthenticator(), BearerTokenAuthenticator()]
+    }
+}
+
+/// Ends sessions older than their lifetime, signed in or not.
+struct SessionExpiryMiddleware: AsyncMiddleware {
+    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        if request.hasSession, let started = request.session.data["debut"].flatMap(Double.init),
+           Date().timeIntervalSince1970 - started > SessionSetup.lifetime {
+            request.session.destroy()
+        }
+        let response = try await next.respond(to: request)
+        if request.hasSession, request.session.data["debut"] == nil {
+            request.session.data["debut"] = String(Date().timeIntervalSince1970)
+        }
+        return response
+    }
+}
+
+/// Marks the session cookie Secure when the request came over HTTPS (directly or through a proxy). It runs
+/// outside the sessions middleware, which sets the cookie on the way out.
+struct SecureCookieMiddleware: AsyncMiddleware {
+    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        let response = try await next.respond(to: request)
+        if Self.isHTTPS(request), var cookie = response.cookies[SessionSetup.cookieName] {
+            cookie.isSecure = true
+            response.cookies[SessionSetup.cookieName] = cookie
+        }
+        return response
+    }
+
+    static func isHTTPS(_ request: Request) -> Bool {
+        request.url.scheme == "https" || request.headers.first(name: "X-Forwarded-Proto")?.lowercased() == "https"
+    }
+}
+
+/// Every HTML form that changes something carries a token tied to the session; a POST without it is refused.
+struct CSRFMiddleware: AsyncMiddleware {
+    static let field = "_csrf"
+    static let sessionKey = "csrf"
+
+    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        // A program signed in with an API token sends no cookie: it cannot be the victim of a forged form.
+        let byToken = request.headers.bearerAuthorization != nil && request.currentUser != nil
+        if request.method != .GET, request.method != .HEAD, !request.url.path.hasPrefix("/api/"), !byToken {
+            let expected = request.hasSession ? request.session.data[Self.sessionKey] : nil
+            let sent = try? request.content.get(String.self, at: Self.field)
+            guard let expected, let sent, !expected.isEmpty, Self.constantTimeEquals(expected, sent) else {
+                throw AppError.forbidden("Le formulaire a expiré ou ne vient pas de cmq. Rechargez la page et envoyez-le de nouveau.")
+            }
+        }
+        return try await next.respond(to: request)
+    }
+
+    /// The session's token, created on first use.
+    static func token(for request: Request) -> String {
+        if let token = request.session.data[sessionKey] { return token }
+        let token = [UInt8].random(count: 32).base64.replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "+", with: "-")
+        request.session.data[sessionKey] = token
+        return token
+    }
+
+    static func constantTimeEquals(_ a: String, _ b: String) -> Bool {
+        let x = Array(a.utf8), y = Array(b.utf8)
+        guard x.count == y.count else { return false }
+        return zip(x, y).reduce(0) { $0 | ($1.0 ^ $1.1) } == 0
+    }
+}
+
+/// `#csrfField()`: the hidden field every POST form carries.
+struct CSRFFieldTag: UnsafeUnescapedLeafTag {
+    func render(_ ctx: LeafContext) throws -> LeafData {
+        guard let request = ctx.request else { throw LeafError(.unknownError("#csrfField needs a request")) }
+        return .string("<input type=\"hidden\" name=\"\(CSRFMiddleware.field)\" value=\"\(CSRFMiddleware.token(for: request))\">")
+    }
+}
+
+/// `#accountNav()`: "Se connecter", or the signed-in person's links (account, back-office, sign out).
+struct AccountNavTag: UnsafeUnescapedLeafTag {
+    func render(_ ctx: LeafContext) throws -> LeafData {
+        guard let request = ctx.request else { return .string("") }
+        guard let user = request.currentUser else {
+            let back = request.url.path == "/connexion" ? "" : "?retour=" + (request.url.path.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(.init(charactersIn: "/-"))) ?? "")
+            return .string("<li><a href=\"/connexion\(back)\">Se connecter</a></li>")
+        }
+        let token = CSRFMiddleware.token(for: request)
+        let name = user.nom.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+        return .string("""
+            <li><a href="/gestion">Gestion</a></li>\
+            <li><a href="/compte" title="Mon compte">\(name)</a></li>\
+            <li><form class="logout" action="/deconnexion" method="post"><input type="hidden" name="\(CSRFMiddleware.field)" value="\(token)"><button type="submit" class="link-button">Se déconnecter</button></form></li>
+            """)
+    }
+}

@@ -1,0 +1,135 @@
+import Crypto
+import Fluent
+import Vapor
+
+/// What cmq holds about a person, and its deletion (the RGPD rights of access and erasure).
+struct PersonalData {
+    let db: any Database
+
+    struct Export: Content {
+        struct Account: Content { var email: String; var nom: String; var role: String; var perimetre: [String: String]; var creeLe: Date? }
+        struct Token: Content { var nom: String; var prefixe: String; var creeLe: Date?; var utiliseLe: Date?; var revoqueLe: Date? }
+        struct Attempt: Content { var le: Date; var adresse: String; var reussie: Bool }
+        struct Team: Content { var campus: String; var nom: String; var role: String; var email: String? }
+        struct Entry: Content { var le: Date; var auteur: String; var action: String; var entite: String; var libelle: String; var changements: [String: FieldChange] }
+
+        var email: String
+        var exporteLe: Date
+        var compte: Account?
+        var jetons: [Token]
+        var tentativesDeConnexion: [Attempt]
+        var equipesDeCampus: [Team]
+        var modificationsFaites: [Entry]
+        var modificationsDuCompte: [Entry]
+    }
+
+    func export(email raw: String) async throws -> Export {
+        let email = raw.trimmingCharacters(in: .whitespaces).lowercased()
+        let user = try await User.query(on: db).filter(\.$email == email).first()
+        let tokens = try await user.asyncMap { try await APIToken.query(on: db).filter(\.$user.$id == $0.requireID()).all() } ?? []
+        let attempts = try await LoginAttempt.query(on: db).filter(\.$email == email).sort(\.$at).all()
+        let team = try await TeamMember.query(on: db).filter(\.$email == email).with(\.$campus).all()
+        let authored = try await authoredEntries(user: user, email: email)
+        let about = try await user.asyncMap { try await AuditEntry.query(on: db).filter(\.$entityID == $0.requireID()).sort(\.$at).all() } ?? []
+        func entry(_ e: AuditEntry) -> Export.Entry {
+            Export.Entry(le: e.at, auteur: e.actorLabel, action: e.action, entite: e.entity, libelle: e.entityLabel, changements: e.decodedChanges)
+        }
+        return Export(
+            email: email, exporteLe: Date(),
+            compte: user.map { user in
+                Export.Account(email: user.email, nom: user.nom, role: user.role,
+                               perimetre: ["region": user.regionCode, "campus": user.campusID?.uuidString.lowercased(),
+                                           "organisation": user.organisationID?.uuidString.lowercased(), "instance": user.instance].compactMapValues { $0 },
+                               creeLe: user.createdAt)
+            },
+            jetons: tokens.map { Export.Token(nom: $0.nom, prefixe: $0.prefix, creeLe: $0.createdAt, utiliseLe: $0.lastUsedAt, revoqueLe: $0.revokedAt) },
+            tentativesDeConnexion: attempts.map { Export.Attempt(le: $0.at, adresse: $0.address, reussie: $0.succeeded) },
+            equipesDeCampus: team.map { Export.Team(campus: $0.campus.nom, nom: $0.nom, role: $0.role, email: $0.email) },
+            modificationsFaites: authored.map(entry),
+            modificationsDuCompte: about.map(entry))
+    }
+
+    private func authoredEntries(user: User?, email: String) async throws -> [AuditEntry] {
+        try await AuditEntry.query(on: db).group(.or) { group in
+            group.filter(\.$actorLabel == email)
+            if let id = user?.id { group.filter(\.$actorID == id) }
+        }.sort(\.$at).all()
+    }
+
+    struct DeletionSummary: Equatable, CustomStringConvertible {
+        var account = false
+        var teamMembers = 0
+        var loginAttempts = 0
+        var pseudonymisedEntries = 0
+        var pseudonym = ""
+
+        var description: String {
+            "Données supprimées : compte \(account ? "supprimé" : "inexistant"), \(teamMembers) présence(s) dans une équipe, \(loginAttempts) tentative(s) de connexion ; \(pseudonymisedEntries) entrée(s) du journal pseudonymisée(s) en « \(pseudonym) »."
+        }
+    }
+
+    /// Deletes the account, its tokens and sessions, its sign-in attempts and its places in campus teams; the
+    /// audit entries stay, with the person replaced by a pseudonym, so that the trail is not broken.
+    func delete(email raw: String, caller: Caller) async throws -> DeletionSummary {
+        let email = raw.trimmingCharacters(in: .whitespaces).lowercased()
+        let pseudonym = Self.pseudonym(for: email)
+        return try await db.transaction { db in
+            var summary = DeletionSummary(pseudonym: pseudonym)
+            let user = try await User.query(on: db).filter(\.$email == email).first()
+            var names: Set<String> = []
+            for person in try await TeamMember.query(on: db).filter(\.$email == email).all() {
+                names.insert(person.nom)
+                try await caller.audit.record(.delete, person, id: person.requireID(), on: db)
+                try await person.delete(on: db)
+                summary.teamMembers += 1
+            }
+            if let user {
+                names.insert(user.nom)
+                let id = try user.requireID()
+                for session in try await SessionRecord.query(on: db).all() where session.data["_UserSession"] == id.uuidString {
+                    try await session.delete(on: db)
+                }
+                try await APIToken.query(on: db).filter(\.$user.$id == id).delete()
+                try await caller.audit.record(.delete, user, id: id, on: db)
+                try await user.delete(on: db)
+                summary.account = true
+            }
+            summary.loginAttempts = try await LoginAttempt.query(on: db).filter(\.$email == email).count()
+            try await LoginAttempt.query(on: db).filter(\.$email == email).delete()
+
+            // Pseudonymise every entry that names the person, as author or in its content.
+            let replacements = [email] + names.filter { !$0.isEmpty && $0 != email }.sorted { $0.count > $1.count }
+            let candidates = try await AuditEntry.query(on: db).group(.or) { group in
+                group.filter(\.$actorLabel == email)
+                if let id = user?.id { group.filter(\.$actorID == id) }
+                for text in replacements {
+                    group.filter(\.$changes, .contains(inverse: false, .anywhere), text)
+                    group.filter(\.$entityLabel == text)
+                }
+            }.all()
+            for entry in candidates {
+                var changed = false
+                if entry.actorLabel == email || (user?.id != nil && entry.actorID == user?.id) {
+                    entry.actorLabel = pseudonym
+                    entry.actorID = nil
+                    changed = true
+                }
+                for text in replacements {
+                    if entry.entityLabel == text { entry.entityLabel = pseudonym; changed = true }
+                    if entry.changes.contains(text) { entry.changes = entry.changes.replacingOccurrences(of: text, with: pseudonym); changed = true }
+                }
+                if changed {
+                    try await entry.save(on: db)
+                    summary.pseudonymisedEntries += 1
+                }
+            }
+            return summary
+        }
+    }
+
+    /// The same person always gets the same pseudonym, and it cannot be turned back into the address.
+    static func pseudonym(for email: String) -> String {
+        let digest = SHA256.hash(data: Data(("cmq-rgpd:" + email).utf8)).prefix(5).map { String(format: "%02x", $0) }.joined()
+        return "personne supprimée \(digest)"
+    }
+}

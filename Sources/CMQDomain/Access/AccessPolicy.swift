@@ -1,0 +1,130 @@
+import Foundation
+
+/// What an action touches, with what the rules need to know about it.
+public enum Resource: Sendable, Equatable {
+    /// A campus of a région académique (nil id for a campus being created).
+    case campus(id: UUID?, regionCode: String)
+    /// A campus's network (memberships) and team.
+    case network(campusID: UUID, regionCode: String)
+    /// An organisation, with the campuses whose networks it belongs to.
+    case organisation(id: UUID?, campuses: [CampusScope])
+    /// The audit trail.
+    case auditTrail
+    /// Accounts of other people.
+    case accounts
+
+    public struct CampusScope: Sendable, Equatable {
+        public var id: UUID
+        public var regionCode: String
+
+        public init(id: UUID, regionCode: String) {
+            self.id = id
+            self.regionCode = regionCode
+        }
+    }
+}
+
+public enum Action: String, Sendable, Equatable {
+    case create, update, delete, read
+}
+
+/// The answer of the access rules, with the French reason of a refusal.
+public enum AccessDecision: Sendable, Equatable {
+    case allowed
+    case denied(String)
+
+    public var isAllowed: Bool { self == .allowed }
+}
+
+/// The rights of each role on each area, checked on the server for every write and every non-public read.
+///
+/// | role | may |
+/// |---|---|
+/// | administrateur national | everything, everywhere; the audit trail; the accounts |
+/// | région académique | the campuses (create, change, delete) and networks of its académies; organisations of those networks, and new ones |
+/// | équipe campus | its campus (not its deletion), its network and team; new organisations to add to it |
+/// | membre | its own organisation's identity |
+/// | instance | the dossiers assigned to it (labelling issue); nothing in the registry |
+/// | public | reads of public pages and of the public API |
+public enum AccessPolicy {
+    public static func decide(_ actor: Actor?, _ action: Action, _ resource: Resource) -> AccessDecision {
+        guard let actor else {
+            return action == .read && resource.isPublic ? .allowed : .denied("Vous devez vous connecter pour faire cela.")
+        }
+        if action == .read, resource.isPublic { return .allowed }
+        if let problem = actor.scopeProblem { return .denied("Ce compte est incomplet : \(problem).") }
+        switch actor.role {
+        case .administrateurNational:
+            return .allowed
+        case .regionAcademique:
+            return regionAcademique(actor, action, resource)
+        case .equipeCampus:
+            return equipeCampus(actor, action, resource)
+        case .membre:
+            return membre(actor, action, resource)
+        case .instance:
+            return .denied("Les instances (CAEN, CREFOP, groupe d'experts, CNEE) donnent leurs avis sur les dossiers qui leur sont confiés ; elles ne modifient pas le registre.")
+        }
+    }
+
+    static func regionAcademique(_ actor: Actor, _ action: Action, _ resource: Resource) -> AccessDecision {
+        let outside = AccessDecision.denied("Ce campus n'appartient pas à votre région académique.")
+        switch resource {
+        case .campus(_, let region), .network(_, let region):
+            return region == actor.regionCode ? .allowed : outside
+        case .organisation(let id, let campuses):
+            switch action {
+            case .create, .read: return .allowed
+            case .update:
+                return id != nil && campuses.contains { $0.regionCode == actor.regionCode } ? .allowed
+                    : .denied("Cette organisation ne fait partie d'aucun campus de votre région académique.")
+            case .delete:
+                return campuses.isEmpty ? .allowed : .denied("Seul l'administrateur national supprime une organisation qui a fait partie d'un réseau.")
+            }
+        case .auditTrail, .accounts:
+            return .denied("Réservé à l'administrateur national.")
+        }
+    }
+
+    static func equipeCampus(_ actor: Actor, _ action: Action, _ resource: Resource) -> AccessDecision {
+        switch resource {
+        case .campus(let id, _):
+            guard let id, id == actor.campusID else { return .denied("Vous ne pouvez agir que sur votre campus.") }
+            switch action {
+            case .update, .read: return .allowed
+            case .create, .delete: return .denied("La création et la suppression d'un campus reviennent à la région académique.")
+            }
+        case .network(let campusID, _):
+            return campusID == actor.campusID ? .allowed : .denied("Vous ne pouvez gérer que le réseau de votre campus.")
+        case .organisation(let id, _):
+            if action == .create, id == nil { return .allowed }
+            return .denied("Seuls ses membres et la région académique modifient une organisation.")
+        case .auditTrail, .accounts:
+            return .denied("Réservé à l'administrateur national.")
+        }
+    }
+
+    static func membre(_ actor: Actor, _ action: Action, _ resource: Resource) -> AccessDecision {
+        switch resource {
+        case .organisation(let id, _):
+            guard action == .update || action == .read, let id, id == actor.organisationID else {
+                return .denied("Vous ne pouvez modifier que la fiche de votre organisation.")
+            }
+            return .allowed
+        case .campus, .network:
+            return .denied("Le campus et son réseau sont gérés par l'équipe du campus et la région académique.")
+        case .auditTrail, .accounts:
+            return .denied("Réservé à l'administrateur national.")
+        }
+    }
+}
+
+extension Resource {
+    /// Reads the public may make without an account.
+    var isPublic: Bool {
+        switch self {
+        case .campus, .network, .organisation: true
+        case .auditTrail, .accounts: false
+        }
+    }
+}

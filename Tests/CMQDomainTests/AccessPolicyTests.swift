@@ -1,0 +1,73 @@
+import CMQDomain
+import Foundation
+import Testing
+
+@Suite("Access policy")
+struct AccessPolicyTests {
+    let campusID = UUID(), otherCampusID = UUID(), organisationID = UUID()
+
+    func actor(_ role: Role, region: String? = nil, campus: UUID? = nil, organisation: UUID? = nil, instance: Instance? = nil) -> Actor {
+        Actor(userID: UUID(), role: role, regionCode: region, campusID: campus, organisationID: organisation, instance: instance)
+    }
+
+    @Test("the public reads public things and writes nothing")
+    func publicVisitor() {
+        #expect(AccessPolicy.decide(nil, .read, .campus(id: campusID, regionCode: "32")).isAllowed)
+        #expect(!AccessPolicy.decide(nil, .update, .campus(id: campusID, regionCode: "32")).isAllowed)
+        #expect(!AccessPolicy.decide(nil, .read, .auditTrail).isAllowed)
+    }
+
+    @Test("the national administrator may do everything")
+    func national() {
+        let admin = actor(.administrateurNational)
+        for resource in [Resource.campus(id: nil, regionCode: "11"), .auditTrail, .accounts, .organisation(id: organisationID, campuses: [])] {
+            #expect(AccessPolicy.decide(admin, .delete, resource).isAllowed)
+        }
+    }
+
+    @Test("a région académique acts on the campuses of its académies only")
+    func region() {
+        let hdf = actor(.regionAcademique, region: "32")
+        #expect(AccessPolicy.decide(hdf, .create, .campus(id: nil, regionCode: "32")).isAllowed)
+        #expect(AccessPolicy.decide(hdf, .delete, .campus(id: campusID, regionCode: "32")).isAllowed)
+        #expect(AccessPolicy.decide(hdf, .update, .campus(id: campusID, regionCode: "52")) == .denied("Ce campus n'appartient pas à votre région académique."))
+        #expect(AccessPolicy.decide(hdf, .update, .network(campusID: campusID, regionCode: "32")).isAllowed)
+        let inHDF = Resource.organisation(id: organisationID, campuses: [.init(id: campusID, regionCode: "32")])
+        let elsewhere = Resource.organisation(id: organisationID, campuses: [.init(id: campusID, regionCode: "52")])
+        #expect(AccessPolicy.decide(hdf, .update, inHDF).isAllowed)
+        #expect(!AccessPolicy.decide(hdf, .update, elsewhere).isAllowed)
+        #expect(!AccessPolicy.decide(hdf, .read, .auditTrail).isAllowed)
+    }
+
+    @Test("a campus team changes its campus and network, but neither creates nor deletes campuses")
+    func team() {
+        let team = actor(.equipeCampus, campus: campusID)
+        #expect(AccessPolicy.decide(team, .update, .campus(id: campusID, regionCode: "32")).isAllowed)
+        #expect(!AccessPolicy.decide(team, .delete, .campus(id: campusID, regionCode: "32")).isAllowed)
+        #expect(!AccessPolicy.decide(team, .update, .campus(id: otherCampusID, regionCode: "32")).isAllowed)
+        #expect(AccessPolicy.decide(team, .update, .network(campusID: campusID, regionCode: "32")).isAllowed)
+        #expect(!AccessPolicy.decide(team, .update, .network(campusID: otherCampusID, regionCode: "32")).isAllowed)
+        #expect(AccessPolicy.decide(team, .create, .organisation(id: nil, campuses: [])).isAllowed)
+        #expect(!AccessPolicy.decide(team, .update, .organisation(id: organisationID, campuses: [])).isAllowed)
+    }
+
+    @Test("a member changes its own organisation only")
+    func member() {
+        let member = actor(.membre, organisation: organisationID)
+        #expect(AccessPolicy.decide(member, .update, .organisation(id: organisationID, campuses: [])).isAllowed)
+        #expect(!AccessPolicy.decide(member, .delete, .organisation(id: organisationID, campuses: [])).isAllowed)
+        #expect(!AccessPolicy.decide(member, .update, .organisation(id: UUID(), campuses: [])).isAllowed)
+        #expect(!AccessPolicy.decide(member, .update, .campus(id: campusID, regionCode: "32")).isAllowed)
+    }
+
+    @Test("an instance changes nothing in the registry; an account without its scope is refused")
+    func instanceAndScope() {
+        #expect(!AccessPolicy.decide(actor(.instance, instance: .caen), .update, .campus(id: campusID, regionCode: "32")).isAllowed)
+        let incomplete = actor(.regionAcademique)
+        guard case .denied(let reason) = AccessPolicy.decide(incomplete, .update, .campus(id: campusID, regionCode: "32")) else {
+            Issue.record("an account without its région must be refused")
+            return
+        }
+        #expect(reason.contains("doit être rattaché à une région académique"))
+    }
+}
