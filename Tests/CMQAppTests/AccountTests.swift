@@ -114,6 +114,10 @@ struct AccountTests {
             // the lock ends when the failures leave the 15-minute window
             let throttle = LoginThrottle(db: app.db)
             #expect(try await throttle.minutesToWait(email: "jean.bertin@cmq.test", address: "autre", now: Date().addingTimeInterval(16 * 60)) == nil)
+            // per address too: another account tried from the same address is locked, not from another address
+            for _ in 1...5 { try await throttle.record(email: "essai\(UUID().uuidString.prefix(4))@cmq.test", address: "203.0.113.7", succeeded: false) }
+            #expect(try await throttle.minutesToWait(email: "marie.curie@cmq.test", address: "203.0.113.7") == 15)
+            #expect(try await throttle.minutesToWait(email: "marie.curie@cmq.test", address: "198.51.100.2") == nil)
         }
     }
 

@@ -44,8 +44,9 @@ struct OpenAPITests {
 
     /// Sends a request and checks that its status is documented and that its body matches the documented schema.
     static func conforms(_ app: Application, _ validator: OpenAPIValidator, _ method: HTTPMethod, _ path: String, template: String,
-                         json: String? = nil, sourceLocation: SourceLocation = #_sourceLocation) async throws -> TestingHTTPResponse {
-        let response = try await app.send(method, path, json: json)
+                         json: String? = nil, as identity: TestIdentity = .admin,
+                         sourceLocation: SourceLocation = #_sourceLocation) async throws -> TestingHTTPResponse {
+        let response = try await app.send(method, path, json: json, as: identity)
         if let json, let schema = validator.requestSchema(method: method.rawValue, path: template), response.status.code < 400 {
             let body = try JSONDecoder().decode(JSONValue.self, from: Data(json.utf8))
             let faults = validator.violations(of: body, against: schema)
@@ -108,6 +109,11 @@ struct OpenAPITests {
             _ = try await Self.conforms(app, v, .DELETE, "\(base)/membres/\(membership.id.lower)", template: "\(campusPath)/membres/{membreId}")
             _ = try await Self.conforms(app, v, .DELETE, base, template: campusPath)
             _ = try await Self.conforms(app, v, .DELETE, "/api/v1/organisations/\(lycee.id.lower)", template: orgPath)
+
+            // refusals: no account, then an account without the right
+            _ = try await Self.conforms(app, v, .POST, "/api/v1/organisations", template: "/api/v1/organisations", json: #"{"nom": "X", "type": "cfa"}"#, as: .anonymous)
+            let member = try await TestAccounts.identity(app, .membre, organisation: company.id)
+            _ = try await Self.conforms(app, v, .POST, "/api/v1/campus", template: "/api/v1/campus", json: CampusAPITests.validCampus, as: member)
         }
     }
 }
