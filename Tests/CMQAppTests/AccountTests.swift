@@ -55,6 +55,7 @@ struct AccountTests {
             _ = try await TestAccounts.user(app, role: .administrateurNational, email: "marie.curie@cmq.test", password: "un mot de passe solide")
             var browser = BrowserSession(app)
             let login = try await browser.get("/connexion")
+            let anonymousCookie = browser.cookie
             let setCookie = try #require(login.headers.first(name: .setCookie))
             #expect(setCookie.contains("HttpOnly") && setCookie.contains("SameSite=Lax") && setCookie.contains("Path=/"))
             #expect(!setCookie.contains("Secure"))
@@ -63,6 +64,8 @@ struct AccountTests {
             // then
             #expect(response.status == .seeOther)
             #expect(response.headers.first(name: .location) == "/gestion/journal")
+            // the session id changes at sign-in
+            #expect(browser.cookie != nil && browser.cookie != anonymousCookie)
             #expect(try await SessionRecord.query(on: app.db).count() >= 1)
             let account = try await browser.get("/compte")
             #expect(account.status == .ok)

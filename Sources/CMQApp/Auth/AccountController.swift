@@ -58,6 +58,11 @@ struct AccountController {
         guard valid, let user else {
             return try await refuse("Adresse électronique ou mot de passe incorrect.", status: .unauthorized)
         }
+        // A new session id on sign-in, so that an id planted before cannot be reused (session fixation).
+        if let old = req.session.id {
+            try await SessionRecord.query(on: req.db).filter(\.$key == old).delete()
+            req.session.id = nil
+        }
         req.auth.login(user)
         req.session.authenticate(user)
         return req.redirect(to: retour.isEmpty ? "/gestion" : retour, redirectType: .normal)
