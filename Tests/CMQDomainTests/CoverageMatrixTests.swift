@@ -34,3 +34,21 @@ struct CoverageMatrixTests {
         #expect(hole.missingLevelsUpTo6 == [.niveau5])
     }
 }
+
+@Suite("Catalogue vocabulary")
+struct CatalogueVocabularyTests {
+    @Test("LHEO dict-niveaux codes 13 to 18 are the levels 3 to 8")
+    func lheoLevels() {
+        #expect(Level.allCases.map(LHEOLevel.code(for:)) == [13, 14, 15, 16, 17, 18])
+        #expect(LHEOLevel.level(forCode: 16) == .niveau6)
+        #expect(LHEOLevel.level(forCode: 12) == nil)
+    }
+
+    @Test("ROME codes: a letter and four digits, real codes of rome.csv accepted")
+    func rome() throws {
+        #expect(try ROMECode("A1101").value == "A1101")
+        #expect(try ROMECode(" h2903 ").value == "H2903")
+        #expect(throws: IdentifierError.self) { try ROMECode("H290") }
+        #expect(throws: IdentifierError.self) { try ROMECode("12903") }
+    }
+}
