@@ -71,6 +71,8 @@ func addMigrations(_ app: Application) {
     app.migrations.add(CreateTentativesConnexion())
     app.migrations.add(CreateJournal())
     app.migrations.add(SessionRecord.migration)
+    // 003: the training-offer catalogue
+    app.migrations.add(CreateFormations())
 }
 
 func addCommands(_ app: Application) {

@@ -52,6 +52,18 @@ func routes(_ app: Application) throws {
     api.delete("campus", ":campusID", "membres", ":membreID", use: campus.removeMember)
     api.get("campus", ":campusID", "conformite", use: campus.compliance)
 
+    // Training offer: formations, a campus's offer and its coverage
+    let formations = FormationsAPIController()
+    api.get("formations", use: formations.list)
+    api.post("formations", use: formations.create)
+    api.get("formations", ":formationID", use: formations.get)
+    api.patch("formations", ":formationID", use: formations.update)
+    api.delete("formations", ":formationID", use: formations.delete)
+    api.get("campus", ":campusID", "offre", use: formations.offer)
+    api.post("campus", ":campusID", "formations", use: formations.attach)
+    api.delete("campus", ":campusID", "formations", ":formationID", use: formations.detach)
+    api.get("campus", ":campusID", "couverture", use: formations.coverage)
+
     // Organisations
     let organisations = OrganisationsAPIController()
     api.get("organisations", use: organisations.list)

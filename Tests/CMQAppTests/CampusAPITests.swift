@@ -161,7 +161,8 @@ struct NetworkAPITests {
             // given: an empty network fails every check
             let empty = try await app.send(.GET, "\(base)/conformite").decoded(ComplianceDTO.self)
             #expect(!empty.conforme)
-            #expect(empty.controles.map(\.respecte) == [false, false, false, false, false])
+            #expect(empty.controles.map(\.respecte) == [false, false, false, false, false, false])
+            #expect(empty.controles.last?.regle == "offre-niveaux-3-a-6")
 
             // when
             var added: [MembershipDTO] = []
@@ -170,9 +171,10 @@ struct NetworkAPITests {
                 #expect(response.status == .created)
                 added.append(try response.decoded(MembershipDTO.self))
             }
-            // then
+            // then: the network passes; the offer still lacks formations
             let compliance = try await app.send(.GET, "\(base)/conformite").decoded(ComplianceDTO.self)
-            #expect(compliance.conforme)
+            #expect(compliance.controles.dropLast().allSatisfy { $0.respecte })
+            #expect(compliance.controles.last?.explication == "L'offre ne compte aucune formation des niveaux 3, 4, 5 et 6 : elle doit aller du niveau 3 (CAP) au niveau 6 au moins.")
             #expect(compliance.controles.first?.explication == "L'établissement support est « Lycée professionnel Condorcet » (lycée professionnel).")
             let members = try await app.send(.GET, "\(base)/membres").decoded([MembershipDTO].self)
             #expect(members.count == 4)
@@ -184,7 +186,7 @@ struct NetworkAPITests {
             #expect(try await app.send(.DELETE, "\(base)/membres/\(labMembership.id.lower)").status == .noContent)
             let after = try await app.send(.GET, "\(base)/conformite").decoded(ComplianceDTO.self)
             #expect(!after.conforme)
-            #expect(after.controles.last?.explication == "Le réseau ne compte aucun laboratoire de recherche : il en faut au moins un.")
+            #expect(after.controles.first { $0.regle == "laboratoire-recherche" }?.explication == "Le réseau ne compte aucun laboratoire de recherche : il en faut au moins un.")
             #expect(try await app.send(.DELETE, "\(base)/membres/\(labMembership.id.lower)").status == .notFound)
         }
     }

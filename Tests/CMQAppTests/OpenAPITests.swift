@@ -110,6 +110,22 @@ struct OpenAPITests {
             _ = try await Self.conforms(app, v, .DELETE, base, template: campusPath)
             _ = try await Self.conforms(app, v, .DELETE, "/api/v1/organisations/\(lycee.id.lower)", template: orgPath)
 
+            // formations, offer and coverage
+            let formationPath = "/api/v1/formations/{formationId}"
+            let formation = try await Self.conforms(app, v, .POST, "/api/v1/formations", template: "/api/v1/formations",
+                                                    json: FormationsAPITests.body(try #require(try await Organisation.find(company.id, on: app.db)))).decoded(FormationDTO.self)
+            _ = try await Self.conforms(app, v, .GET, "/api/v1/formations?niveau=4", template: "/api/v1/formations")
+            _ = try await Self.conforms(app, v, .GET, "/api/v1/formations/\(formation.id.lower)", template: formationPath)
+            _ = try await Self.conforms(app, v, .PATCH, "/api/v1/formations/\(formation.id.lower)", template: formationPath, json: #"{"capacite": 12}"#)
+            let campus2 = try await Self.conforms(app, v, .POST, "/api/v1/campus", template: "/api/v1/campus", json: CampusAPITests.validCampus).decoded(CampusDTO.self)
+            let base2 = "/api/v1/campus/\(campus2.id.lower)"
+            _ = try await Self.conforms(app, v, .POST, "\(base2)/formations", template: "\(campusPath)/formations", json: #"{"formationId": "\#(formation.id.lower)"}"#)
+            _ = try await Self.conforms(app, v, .GET, "\(base2)/offre", template: "\(campusPath)/offre")
+            _ = try await Self.conforms(app, v, .GET, "\(base2)/couverture", template: "\(campusPath)/couverture")
+            _ = try await Self.conforms(app, v, .GET, "\(base2)/conformite", template: "\(campusPath)/conformite")
+            _ = try await Self.conforms(app, v, .DELETE, "\(base2)/formations/\(formation.id.lower)", template: "\(campusPath)/formations/{formationId}")
+            _ = try await Self.conforms(app, v, .DELETE, "/api/v1/formations/\(formation.id.lower)", template: formationPath)
+
             // refusals: no account, then an account without the right
             _ = try await Self.conforms(app, v, .POST, "/api/v1/organisations", template: "/api/v1/organisations", json: #"{"nom": "X", "type": "cfa"}"#, as: .anonymous)
             let member = try await TestAccounts.identity(app, .membre, organisation: company.id)

@@ -60,7 +60,7 @@ struct SiteTests {
             #expect(html.contains("<code>21350016800025</code>"))
             #expect(html.contains("Lycées") && html.contains("Monde économique"))
             #expect(html.contains("Stéphane Andurand"))
-            #expect(html.contains("2 condition(s) ne sont pas remplies"))
+            #expect(html.contains("3 condition(s) ne sont pas remplies"))
             #expect(html.contains("Le réseau ne compte aucun laboratoire de recherche : il en faut au moins un."))
 
             let organisationPage = try await app.send(.GET, "/organisations/\(lycee.id!.lower)").body.string

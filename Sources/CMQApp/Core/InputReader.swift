@@ -134,6 +134,44 @@ public struct InputReader: Sendable {
         return .set(number)
     }
 
+    /// A whole number within a range.
+    public mutating func integer(_ key: String, required: Bool = false, range: ClosedRange<Int>) -> Update<Int?> {
+        guard case .set(let value) = number(key, required: required, range: Double(range.lowerBound)...Double(range.upperBound)) else { return .unchanged }
+        guard let value else { return .set(nil) }
+        guard value == value.rounded() else {
+            fail(key, "Le champ « \(key) » doit être un nombre entier.")
+            return .unchanged
+        }
+        return .set(Int(value))
+    }
+
+    /// A list of texts (a JSON array of strings; in a form, values separated by commas).
+    public mutating func texts(_ key: String, required: Bool = false, maxCount: Int = 50) -> Update<[String]> {
+        guard let value = raw(key, required: required) else { return .unchanged }
+        switch value {
+        case .null:
+            if required { fail(key, "Le champ « \(key) » doit contenir au moins une valeur."); return .unchanged }
+            return .set([])
+        case .string(let text) where textValues:
+            return .set(text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty })
+        case .array(let items):
+            var result: [String] = []
+            for (index, item) in items.enumerated() {
+                guard case .string(let text) = item else {
+                    fail("\(key)[\(index)]", "Chaque valeur de « \(key) » doit être une chaîne de caractères.")
+                    continue
+                }
+                result.append(text.trimmingCharacters(in: .whitespacesAndNewlines))
+            }
+            if result.count > maxCount { fail(key, "Le champ « \(key) » compte trop de valeurs (au plus \(maxCount)).") }
+            if required, result.isEmpty { fail(key, "Le champ « \(key) » doit contenir au moins une valeur.") }
+            return .set(result)
+        default:
+            typeFault(key, expected: "un tableau de chaînes", got: value)
+            return .unchanged
+        }
+    }
+
     /// A value among a closed list (filière slug, organisation kind…), with the list in the message.
     public mutating func choice<E>(_ key: String, _ type: E.Type, required: Bool = false) -> Update<E?>
     where E: RawRepresentable & CaseIterable & Sendable, E.RawValue == String {

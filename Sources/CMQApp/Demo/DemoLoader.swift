@@ -14,9 +14,10 @@ struct DemoLoader {
         var organisations = 0
         var campus = 0
         var membres = 0
+        var formations = 0
 
         var description: String {
-            "Jeu de démonstration chargé : \(organisations) organisations, \(campus) campus, \(membres) appartenances à un réseau."
+            "Jeu de démonstration chargé : \(organisations) organisations, \(campus) campus, \(membres) appartenances à un réseau, \(formations) formations."
         }
     }
 
@@ -39,6 +40,7 @@ struct DemoLoader {
         try await db.transaction { db in
             try await TeamMember.query(on: db).delete()
             try await Membership.query(on: db).delete()
+            try await Formation.query(on: db).delete()
             try await Campus.query(on: db).delete()
             try await Organisation.query(on: db).delete()
             try await User.query(on: db).filter(\.$email ~~ ["administrateur@cmq.test", "region.hauts-de-france@cmq.test",
@@ -50,6 +52,7 @@ struct DemoLoader {
         let lycees = try DEPPEtablissements.read(try Self.text("etablissements/depp-2022-etablissements-2022_2023-pro.csv"), source: .lycees)
         let cfa = try DEPPEtablissements.read(try Self.text("etablissements/depp-2022-etablissements-2022_2023-apprentissage.csv"), source: .cfa)
         let campusFile = try JSONDecoder().decode(DemoCampusFile.self, from: Data(contentsOf: Resources.dataURL("demo/campus.json")))
+        let formationsFile = try JSONDecoder().decode(DemoFormationsFile.self, from: Data(contentsOf: Resources.dataURL("demo/formations.json")))
 
         return try await db.transaction { db in
             var summary = Summary()
@@ -122,6 +125,36 @@ struct DemoLoader {
                 summary.campus += 1
                 progress.step("Campus", done: index + 1, total: campusFile.campus.count)
             }
+
+            // 3. Real formations given by the members of each campus (Data/demo/formations.json).
+            let campusesByName = Dictionary(try await Campus.query(on: db).all().map { ($0.nom, $0) }, uniquingKeysWith: { a, _ in a })
+            for (index, entry) in formationsFile.formations.enumerated() {
+                guard let campus = campusesByName[entry.campus] else { throw DemoError.invalid("formation « \(entry.intitule) » : campus « \(entry.campus) » inconnu") }
+                let organisation: Organisation? = if let uai = entry.organisation.uai { byUAI[uai] } else { entry.organisation.nom.flatMap { partners[$0] } }
+                guard let organisation, let level = Level(number: entry.niveauSortie) else {
+                    throw DemoError.invalid("formation « \(entry.intitule) » : organisation ou niveau inconnu")
+                }
+                let formation = Formation(organisationID: try organisation.requireID(), intitule: entry.intitule, niveauSortie: level.number,
+                                          modalite: (Modality(rawValue: entry.modalite ?? "") ?? .presentiel).rawValue)
+                formation.intituleCle = TextFolding.searchKey(entry.intitule)
+                formation.filiere = campus.filiere
+                formation.typeDiplome = entry.typeDiplome.flatMap(DiplomaType.init(rawValue:))?.rawValue
+                formation.niveauEntree = entry.niveauEntree
+                formation.cfd = entry.cfd.flatMap { try? CFD($0).value }
+                formation.rncp = entry.rncp.flatMap { try? RNCP(lenient: $0).value }
+                formation.duree = entry.duree
+                formation.lien = entry.lien
+                try await formation.create(on: db)
+                let formationID = try formation.requireID()
+                for status in Set(entry.statuts.compactMap(LearnerStatus.init(rawValue:))) {
+                    try await FormationStatut(formationID: formationID, statut: status.rawValue).create(on: db)
+                }
+                for code in Set((entry.romes ?? []).compactMap { try? ROMECode($0).value }) {
+                    try await FormationROME(formationID: formationID, code: code).create(on: db)
+                }
+                summary.formations += 1
+                progress.step("Formations", done: index + 1, total: formationsFile.formations.count)
+            }
             return summary
         }
     }
@@ -171,4 +204,26 @@ struct DemoCampusFile: Decodable {
     }
 
     var campus: [Entry]
+}
+
+/// The shape of `Data/demo/formations.json`.
+struct DemoFormationsFile: Decodable {
+    struct OrganisationRef: Decodable { var uai: String?; var nom: String? }
+    struct Entry: Decodable {
+        var campus: String
+        var organisation: OrganisationRef
+        var intitule: String
+        var typeDiplome: String?
+        var niveauEntree: Int?
+        var niveauSortie: Int
+        var cfd: String?
+        var rncp: String?
+        var romes: [String]?
+        var duree: String?
+        var statuts: [String]
+        var modalite: String?
+        var lien: String?
+    }
+
+    var formations: [Entry]
 }

@@ -91,6 +91,10 @@ struct OrganisationService {
             let names = memberships.map { "« \($0.campus.nom) »" }.joined(separator: ", ")
             throw AppError.conflict("L'organisation « \(organisation.nom) » est membre de \(memberships.count) campus (\(names)) : retirez-la de ces réseaux avant de la supprimer.")
         }
+        let formations = try await Formation.query(on: db).filter(\.$organisation.$id == id).count()
+        guard formations == 0 else {
+            throw AppError.conflict("L'organisation « \(organisation.nom) » donne \(formations) formation(s) : supprimez-les ou confiez-les à une autre organisation avant de la supprimer.")
+        }
         try await db.transaction { db in
             try await audit.record(.delete, organisation, id: id, on: db)
             try await organisation.delete(on: db)

@@ -8,6 +8,8 @@ public enum Resource: Sendable, Equatable {
     case network(campusID: UUID, regionCode: String)
     /// An organisation, with the campuses whose networks it belongs to.
     case organisation(id: UUID?, campuses: [CampusScope])
+    /// A formation of an organisation, with the campuses whose networks the organisation belongs to.
+    case formation(organisationID: UUID, campuses: [CampusScope])
     /// The audit trail.
     case auditTrail
     /// Accounts of other people.
@@ -42,8 +44,8 @@ public enum AccessDecision: Sendable, Equatable {
 /// |---|---|
 /// | administrateur national | everything, everywhere; the audit trail; the accounts |
 /// | région académique | the campuses (create, change, delete) and networks of its académies; organisations of those networks, and new ones |
-/// | équipe campus | its campus (not its deletion), its network and team; new organisations to add to it |
-/// | membre | its own organisation's identity |
+/// | équipe campus | its campus (not its deletion), its network and team, the formations of its members; new organisations |
+/// | membre | its own organisation's identity and its formations |
 /// | instance | the dossiers assigned to it (labelling issue); nothing in the registry |
 /// | public | reads of public pages and of the public API |
 public enum AccessPolicy {
@@ -81,6 +83,9 @@ public enum AccessPolicy {
             case .delete:
                 return campuses.isEmpty ? .allowed : .denied("Seul l'administrateur national supprime une organisation qui a fait partie d'un réseau.")
             }
+        case .formation(_, let campuses):
+            return campuses.contains { $0.regionCode == actor.regionCode } ? .allowed
+                : .denied("Cette organisation ne fait partie d'aucun campus de votre région académique.")
         case .auditTrail, .accounts:
             return .denied("Réservé à l'administrateur national.")
         }
@@ -99,6 +104,9 @@ public enum AccessPolicy {
         case .organisation(let id, _):
             if action == .create, id == nil { return .allowed }
             return .denied("Seuls ses membres et la région académique modifient une organisation.")
+        case .formation(_, let campuses):
+            return campuses.contains { $0.id == actor.campusID } ? .allowed
+                : .denied("Vous ne gérez que l'offre des membres de votre campus.")
         case .auditTrail, .accounts:
             return .denied("Réservé à l'administrateur national.")
         }
@@ -111,6 +119,8 @@ public enum AccessPolicy {
                 return .denied("Vous ne pouvez modifier que la fiche de votre organisation.")
             }
             return .allowed
+        case .formation(let organisationID, _):
+            return organisationID == actor.organisationID ? .allowed : .denied("Vous ne gérez que les formations de votre organisation.")
         case .campus, .network:
             return .denied("Le campus et son réseau sont gérés par l'équipe du campus et la région académique.")
         case .auditTrail, .accounts:
@@ -123,7 +133,7 @@ extension Resource {
     /// Reads the public may make without an account.
     var isPublic: Bool {
         switch self {
-        case .campus, .network, .organisation: true
+        case .campus, .network, .organisation, .formation: true
         case .auditTrail, .accounts: false
         }
     }

@@ -37,6 +37,7 @@ public struct ComplianceCheck: Sendable, Equatable, Codable {
         case entreprise
         case enseignementSuperieur = "enseignement-superieur"
         case laboratoireRecherche = "laboratoire-recherche"
+        case offre = "offre-niveaux-3-a-6"
 
         public var label: String {
             switch self {
@@ -45,6 +46,7 @@ public struct ComplianceCheck: Sendable, Equatable, Codable {
             case .entreprise: "Au moins une entreprise"
             case .enseignementSuperieur: "Au moins un établissement d'enseignement supérieur"
             case .laboratoireRecherche: "Au moins un laboratoire de recherche"
+            case .offre: "Une offre de formation du niveau 3 au niveau 6 ou plus"
             }
         }
     }
@@ -62,7 +64,8 @@ public struct NetworkCompliance: Sendable, Equatable {
 
     public var isCompliant: Bool { checks.allSatisfy(\.passed) }
 
-    public init(members allMembers: [NetworkMember], on date: CalendarDay = .today) {
+    /// - Parameter coverage: the campus's training offer; when given, the offer from level 3 to level 6 is checked too.
+    public init(members allMembers: [NetworkMember], coverage: CoverageMatrix? = nil, on date: CalendarDay = .today) {
         let members = allMembers.filter { $0.isActive(on: date) }
         checks = [
             Self.supportCheck(members),
@@ -75,7 +78,18 @@ public struct NetworkCompliance: Sendable, Equatable {
                                missing: "Le réseau ne compte aucun établissement d'enseignement supérieur (université, IUT, école d'ingénieurs) : il en faut au moins un."),
             Self.presenceCheck(.laboratoireRecherche, members, where: { $0.kind == .laboratoireRecherche },
                                found: "laboratoire de recherche", missing: "Le réseau ne compte aucun laboratoire de recherche : il en faut au moins un."),
-        ]
+        ] + (coverage.map { [Self.offerCheck($0)] } ?? [])
+    }
+
+    static func offerCheck(_ coverage: CoverageMatrix) -> ComplianceCheck {
+        let missing = coverage.missingLevelsUpTo6
+        guard missing.isEmpty else {
+            let levels = missing.map { String($0.number) }
+            let list = levels.count == 1 ? "de niveau \(levels[0])" : "des niveaux " + levels.dropLast().joined(separator: ", ") + " et " + levels.last!
+            return ComplianceCheck(rule: .offre, passed: false, explanation: "L'offre ne compte aucune formation \(list) : elle doit aller du niveau 3 (CAP) au niveau 6 au moins.")
+        }
+        let top = Level.allCases.last { coverage.total($0) > 0 } ?? .niveau6
+        return ComplianceCheck(rule: .offre, passed: true, explanation: "L'offre va du niveau 3 au niveau \(top.number).")
     }
 
     static func supportCheck(_ members: [NetworkMember]) -> ComplianceCheck {

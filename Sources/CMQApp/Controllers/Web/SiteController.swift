@@ -141,7 +141,9 @@ struct SiteController {
         let network = NetworkService(db: req.db, caller: req.caller)
         let memberships = try await network.memberships(of: id)
         let today = CalendarDay.today
-        let compliance = NetworkCompliance(members: memberships.compactMap(\.networkMember), on: today)
+        let formations = try await CampusOffer(db: req.db).formations(of: campus, on: today)
+        let coverage = CoverageMatrix(offers: formations.compactMap(\.coverageOffer))
+        let compliance = NetworkCompliance(members: memberships.compactMap(\.networkMember), coverage: coverage, on: today)
         let territory = TerritoryCatalog.shared
         let academie = territory.academie(code: campus.academieCode)
         let region = territory.region(code: campus.regionCode)
@@ -180,7 +182,8 @@ struct SiteController {
                 of: id, includingMentions: true,
                 visibleIf: req.actor != nil && AccessPolicy.decide(req.actor, .update, .campus(id: id, regionCode: campus.regionCode)).isAllowed,
                 on: req.db),
-            rights: Rights(req.actor, .campus(id: id, regionCode: campus.regionCode)))
+            rights: Rights(req.actor, .campus(id: id, regionCode: campus.regionCode)),
+            offer: OfferBlock(coverage: coverage, formations: formations))
         return try await req.view.render("campus", context)
     }
 

@@ -155,6 +155,46 @@ struct CampusPageContext: Encodable {
     var map: MapBlock?
     var history: [AuditRow]?
     var rights: Rights
+    var offer: OfferBlock
+}
+
+/// A campus's training offer on its page: the coverage table levels × statuses, the gaps, the formations.
+struct OfferBlock: Encodable {
+    struct Row: Encodable {
+        var niveau: Int
+        var libelle: String
+        var cells: [Int]
+    }
+
+    struct Item: Encodable {
+        var intitule: String
+        var type: String?
+        var niveau: Int
+        var statuts: String
+        var organisation: String
+        var organisationURL: String
+        var lien: String?
+    }
+
+    var statuses: [String]
+    var rows: [Row]
+    var gaps: [String]
+    var count: Int
+    var formations: [Item]
+
+    init(coverage: CoverageMatrix, formations: [Formation]) {
+        statuses = LearnerStatus.allCases.map(\.label)
+        rows = Level.allCases.map { level in
+            Row(niveau: level.number, libelle: level.label, cells: LearnerStatus.allCases.map { coverage.count(level, $0) })
+        }
+        gaps = formations.isEmpty ? [] : coverage.gaps
+        count = formations.count
+        self.formations = formations.map { formation in
+            Item(intitule: formation.intitule, type: formation.typeDiplome.flatMap(DiplomaType.init(rawValue:))?.label,
+                 niveau: formation.niveauSortie, statuts: formation.learnerStatuses.map(\.label).joined(separator: ", "),
+                 organisation: formation.organisation.nom, organisationURL: SiteURL.organisation(formation.organisation.id!), lien: formation.lien)
+        }
+    }
 }
 
 struct CampusLink: Encodable {
@@ -187,3 +227,4 @@ struct OrganisationPageContext: Encodable {
     var history: [AuditRow]?
     var rights: Rights
 }
+

@@ -1,0 +1,107 @@
+import Fluent
+import Foundation
+
+/// A formation given by an organisation (its établissement formateur), from CAP to doctorate.
+final class Formation: Model, @unchecked Sendable {
+    static let schema = "formations"
+
+    // managed fields
+    @ID(key: .id) var id: UUID?
+    @Timestamp(key: "cree_le", on: .create) var createdAt: Date?
+    @Timestamp(key: "modifie_le", on: .update) var updatedAt: Date?
+
+    // data fields
+    @Field(key: "intitule") var intitule: String
+    @Field(key: "intitule_cle") var intituleCle: String
+    @OptionalField(key: "filiere") var filiere: String?
+    @OptionalField(key: "type_diplome") var typeDiplome: String?
+    @OptionalField(key: "niveau_entree") var niveauEntree: Int?
+    @Field(key: "niveau_sortie") var niveauSortie: Int
+    @OptionalField(key: "cfd") var cfd: String?
+    @OptionalField(key: "rncp") var rncp: String?
+    @OptionalField(key: "duree") var duree: String?
+    @OptionalField(key: "capacite") var capacite: Int?
+    @Field(key: "modalite") var modalite: String
+    /// Start dates, ISO days separated by commas.
+    @OptionalField(key: "dates_debut") var datesDebut: String?
+    @OptionalField(key: "description") var description: String?
+    @OptionalField(key: "lien") var lien: String?
+
+    // relationships
+    @Parent(key: "organisation_id") var organisation: Organisation
+    @OptionalParent(key: "responsable_id") var responsable: Organisation?
+    @Children(for: \.$formation) var statuts: [FormationStatut]
+    @Children(for: \.$formation) var romes: [FormationROME]
+
+    init() {}
+
+    init(id: UUID? = nil, organisationID: UUID, intitule: String, niveauSortie: Int, modalite: String = "presentiel") {
+        self.id = id
+        self.$organisation.id = organisationID
+        self.intitule = intitule
+        self.intituleCle = ""
+        self.niveauSortie = niveauSortie
+        self.modalite = modalite
+    }
+}
+
+/// A learner status a formation is offered under (one row per status, for filters and counts).
+final class FormationStatut: Model, @unchecked Sendable {
+    static let schema = "formation_statuts"
+
+    // managed fields
+    @ID(key: .id) var id: UUID?
+
+    // data fields
+    @Field(key: "statut") var statut: String
+
+    // relationships
+    @Parent(key: "formation_id") var formation: Formation
+
+    init() {}
+
+    init(formationID: UUID, statut: String) {
+        self.$formation.id = formationID
+        self.statut = statut
+    }
+}
+
+/// A ROME code (job) a formation leads to.
+final class FormationROME: Model, @unchecked Sendable {
+    static let schema = "formation_romes"
+
+    // managed fields
+    @ID(key: .id) var id: UUID?
+
+    // data fields
+    @Field(key: "code") var code: String
+
+    // relationships
+    @Parent(key: "formation_id") var formation: Formation
+
+    init() {}
+
+    init(formationID: UUID, code: String) {
+        self.$formation.id = formationID
+        self.code = code
+    }
+}
+
+/// A formation attached explicitly to a campus's offer (besides those of its members in its filière).
+final class CampusFormation: Model, @unchecked Sendable {
+    static let schema = "campus_formations"
+
+    // managed fields
+    @ID(key: .id) var id: UUID?
+
+    // relationships
+    @Parent(key: "campus_id") var campus: Campus
+    @Parent(key: "formation_id") var formation: Formation
+
+    init() {}
+
+    init(campusID: UUID, formationID: UUID) {
+        self.$campus.id = campusID
+        self.$formation.id = formationID
+    }
+}
