@@ -73,6 +73,7 @@ func addMigrations(_ app: Application) {
     app.migrations.add(SessionRecord.migration)
     // 003: the training-offer catalogue
     app.migrations.add(CreateFormations())
+    app.migrations.add(AddFormationSearch())
 }
 
 func addCommands(_ app: Application) {

@@ -144,6 +144,7 @@ struct DemoLoader {
                 formation.rncp = entry.rncp.flatMap { try? RNCP(lenient: $0).value }
                 formation.duree = entry.duree
                 formation.lien = entry.lien
+                formation.refreshSearchText()
                 try await formation.create(on: db)
                 let formationID = try formation.requireID()
                 for status in Set(entry.statuts.compactMap(LearnerStatus.init(rawValue:))) {

@@ -1,3 +1,4 @@
+import CMQDomain
 import Fluent
 import Foundation
 
@@ -26,6 +27,8 @@ final class Formation: Model, @unchecked Sendable {
     @OptionalField(key: "dates_debut") var datesDebut: String?
     @OptionalField(key: "description") var description: String?
     @OptionalField(key: "lien") var lien: String?
+    /// Folded description, diploma type and codes: the body text of the full-text search.
+    @OptionalField(key: "texte_cle") var texteCle: String?
 
     // relationships
     @Parent(key: "organisation_id") var organisation: Organisation
@@ -103,5 +106,14 @@ final class CampusFormation: Model, @unchecked Sendable {
     init(campusID: UUID, formationID: UUID) {
         self.$campus.id = campusID
         self.$formation.id = formationID
+    }
+}
+
+extension Formation {
+    /// Recomputes the folded texts the search indexes.
+    func refreshSearchText() {
+        intituleCle = TextFolding.searchKey(intitule)
+        let parts = [description, typeDiplome.flatMap(DiplomaType.init(rawValue:))?.label, cfd, rncp, duree].compactMap { $0 }
+        texteCle = parts.isEmpty ? nil : TextFolding.searchKey(parts.joined(separator: " "))
     }
 }

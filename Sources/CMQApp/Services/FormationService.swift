@@ -1,5 +1,6 @@
 import CMQDomain
 import Fluent
+import SQLKit
 import Foundation
 
 /// The checked fields of a formation.
@@ -171,7 +172,7 @@ struct FormationService {
         if case .set(let days) = input.datesDebut { formation.datesDebut = days.isEmpty ? nil : days.map(\.iso).joined(separator: ",") }
         if case .set(let value) = input.description { formation.description = value }
         if case .set(let value) = input.lien { formation.lien = value }
-        formation.intituleCle = TextFolding.searchKey(formation.intitule)
+        formation.refreshSearchText()
     }
 
     private func replaceLists(of formation: Formation, with input: FormationInput, on db: any Database) async throws {
@@ -273,5 +274,48 @@ extension Formation: Audited {
             guard let value, !value.isEmpty else { return nil }
             return value
         }
+    }
+}
+
+/// French full-text search on formations: case, accents and ligatures don't matter, every word may be the
+/// beginning of a word ("méca" finds "mécanique"), formations whose title holds every word come first.
+struct FormationSearch {
+    let db: any Database
+
+    /// The words of a query, folded as the index is (at most 8).
+    static func terms(_ query: String) -> [String] {
+        Array(TextFolding.searchKey(query).split(separator: " ").map(String.init).filter { !$0.isEmpty }.prefix(8))
+    }
+
+    private struct Hit: Decodable {
+        let id: UUID
+        let cle: String
+    }
+
+    /// The formations matching every word, best first: title matches, then by title.
+    func matchingIDs(_ query: String) async throws -> [UUID] {
+        let words = Self.terms(query)
+        guard !words.isEmpty, let sql = db as? any SQLDatabase else { return [] }
+        let hits: [Hit]
+        if sql.dialect.name == "sqlite" {
+            let match = words.map { "\"\($0)\"*" }.joined(separator: " ")
+            hits = try await sql.raw("""
+                SELECT f.id AS id, f.intitule_cle AS cle FROM formations_fts JOIN formations f ON f.rowid = formations_fts.rowid
+                WHERE formations_fts MATCH \(bind: match)
+                """).all(decoding: Hit.self)
+        } else {
+            let tsquery = words.map { "\($0):*" }.joined(separator: " & ")
+            hits = try await sql.raw("""
+                SELECT id, intitule_cle AS cle FROM formations WHERE recherche @@ to_tsquery('simple', \(bind: tsquery))
+                """).all(decoding: Hit.self)
+        }
+        func inTitle(_ hit: Hit) -> Bool {
+            let titleWords = hit.cle.split(separator: " ")
+            return words.allSatisfy { word in titleWords.contains { $0.hasPrefix(word) } }
+        }
+        return hits
+            .map { (hit: $0, title: inTitle($0)) }
+            .sorted { ($0.title ? 0 : 1, $0.hit.cle, $0.hit.id.uuidString) < ($1.title ? 0 : 1, $1.hit.cle, $1.hit.id.uuidString) }
+            .map(\.hit.id)
     }
 }

@@ -10,6 +10,7 @@ struct FormationsAPIController {
         var niveau: Int?
         var statut: LearnerStatus?
         var type: DiplomaType?
+        var q: String?
 
         static func read(from query: [String: String]) throws(AppError) -> Filter {
             var filter = Filter()
@@ -30,6 +31,7 @@ struct FormationsAPIController {
                     errors.append(FieldError("typeDiplome", "Le type de diplôme « \(raw) » n'est pas reconnu."))
                 }
             }
+            if let raw = query["q"], !FormationSearch.terms(raw).isEmpty { filter.q = raw }
             if !errors.isEmpty { throw .validation(errors) }
             return filter
         }
@@ -44,8 +46,17 @@ struct FormationsAPIController {
         if let statut = filter.statut {
             query.join(FormationStatut.self, on: \Formation.$id == \FormationStatut.$formation.$id).filter(FormationStatut.self, \.$statut == statut.rawValue)
         }
-        let page = try await query.sort(\.$niveauSortie).sort(\.$intituleCle).paginated(pageRequest)
-        return PageDTO(try page.map { try $0.toDTO() })
+        guard let q = filter.q else {
+            let page = try await query.sort(\.$niveauSortie).sort(\.$intituleCle).paginated(pageRequest)
+            return PageDTO(try page.map { try $0.toDTO() })
+        }
+        // Full-text search: the ranked matches, narrowed by the other filters, in the ranking's order.
+        let ranked = try await FormationSearch(db: req.db).matchingIDs(q)
+        guard !ranked.isEmpty else { return PageDTO(Page(items: [], page: pageRequest.page, per: pageRequest.per, total: 0)) }
+        let position = Dictionary(ranked.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
+        let found = try await query.filter(\.$id ~~ ranked).all().sorted { position[$0.id!]! < position[$1.id!]! }
+        let slice = found.dropFirst(pageRequest.offset).prefix(pageRequest.per)
+        return PageDTO(Page(items: try slice.map { try $0.toDTO() }, page: pageRequest.page, per: pageRequest.per, total: found.count))
     }
 
     @Sendable func get(req: Request) async throws -> FormationDTO {

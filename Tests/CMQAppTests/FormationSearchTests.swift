@@ -1,0 +1,80 @@
+@testable import CMQApp
+import CMQDomain
+import Fluent
+import Foundation
+import Testing
+import VaporTesting
+
+/// French full-text search: the same corpus gives the same results on SQLite (FTS5) and PostgreSQL (tsvector).
+@Suite("Full-text search of formations")
+struct FormationSearchTests {
+    static func corpus(_ app: Application) async throws -> Organisation {
+        let lycee = try await Factory.organisation(app.db, nom: "Lycée Condorcet", uai: "0020079A")
+        for (title, description) in [
+            ("Mécanique automobile", nil),
+            ("Technicien en MÉCANIQUE navale", "Entretien des moteurs de bateaux."),
+            ("Œnologie", "Élaboration des vins."),
+            ("Maintenance des matériels agricoles", "Hydraulique, mécanique et électronique embarquée."),
+            ("Cuisine", nil),
+        ] as [(String, String?)] {
+            let description = description.map { #", "description": "\#($0)""# } ?? ""
+            let response = try await app.send(.POST, "/api/v1/formations", json: #"{"intitule": "\#(title)", "organisationId": "\#(lycee.id!.lower)", "typeDiplome": "bac-pro", "statuts": ["scolaire"]\#(description)}"#)
+            #expect(response.status == .created)
+        }
+        return lycee
+    }
+
+    static func titles(_ app: Application, _ q: String) async throws -> [String] {
+        let encoded = q.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!
+        let response = try await app.send(.GET, "/api/v1/formations?q=\(encoded)")
+        #expect(response.status == .ok)
+        return try response.decoded(PageDTO<FormationDTO>.self).items.map(\.intitule)
+    }
+
+    @Test("case and accents don't matter; title matches come first", arguments: TestDatabase.all)
+    func accents(database: TestDatabase) async throws {
+        try await withTestApp(database) { app in
+            _ = try await Self.corpus(app)
+            let expected = ["Mécanique automobile", "Technicien en MÉCANIQUE navale", "Maintenance des matériels agricoles"]
+            #expect(try await Self.titles(app, "mecanique") == expected)
+            #expect(try await Self.titles(app, "MÉCANIQUE") == expected)
+            #expect(try await Self.titles(app, "mécanique") == expected)
+        }
+    }
+
+    @Test("ligatures: œnologie = oenologie", arguments: TestDatabase.all)
+    func ligatures(database: TestDatabase) async throws {
+        try await withTestApp(database) { app in
+            _ = try await Self.corpus(app)
+            #expect(try await Self.titles(app, "oenologie") == ["Œnologie"])
+            #expect(try await Self.titles(app, "Œnologie") == ["Œnologie"])
+            #expect(try await Self.titles(app, "vins") == ["Œnologie"])
+        }
+    }
+
+    @Test("prefixes for type-ahead, every word required, nothing for unknown words", arguments: TestDatabase.all)
+    func prefixes(database: TestDatabase) async throws {
+        try await withTestApp(database) { app in
+            _ = try await Self.corpus(app)
+            #expect(try await Self.titles(app, "méca").count == 3)
+            #expect(try await Self.titles(app, "meca nav") == ["Technicien en MÉCANIQUE navale"])
+            #expect(try await Self.titles(app, "mecanique cuisine") == [])
+            #expect(try await Self.titles(app, "astrophysique") == [])
+            // the other filters still apply, with the total
+            let page = try await app.send(.GET, "/api/v1/formations?q=mecanique&per=1&page=2").decoded(PageDTO<FormationDTO>.self)
+            #expect(page.total == 3 && page.items.map(\.intitule) == ["Technicien en MÉCANIQUE navale"])
+        }
+    }
+
+    @Test("the index follows changes and deletions", arguments: TestDatabase.all)
+    func followsWrites(database: TestDatabase) async throws {
+        try await withTestApp(database) { app in
+            _ = try await Self.corpus(app)
+            let cuisine = try #require(try await Formation.query(on: app.db).filter(\.$intitule == "Cuisine").first())
+            #expect(try await app.send(.PATCH, "/api/v1/formations/\(cuisine.id!.lower)", json: #"{"intitule": "Cuisine et pâtisserie"}"#).status == .ok)
+            #expect(try await Self.titles(app, "patisserie") == ["Cuisine et pâtisserie"])
+            #expect(try await app.send(.DELETE, "/api/v1/formations/\(cuisine.id!.lower)").status == .noContent)
+            #expect(try await Self.titles(app, "cuisine") == [])
+        }
+    }
+}
