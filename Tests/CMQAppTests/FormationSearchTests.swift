@@ -78,3 +78,53 @@ struct FormationSearchTests {
         }
     }
 }
+
+@Suite("Facets of the catalogue search")
+struct FormationFacetTests {
+    @Test("facets count by level, type, status, filière, territory and campus; each ignores its own filter", arguments: TestDatabase.all)
+    func facets(database: TestDatabase) async throws {
+        try await withTestApp(database) { app in
+            let campus = try await Factory.campus(app.db, nom: "Métallurgie et plasturgie", filiere: "materiaux-innovants")
+            let amiens = try await Factory.organisation(app.db, nom: "Lycée Condorcet", uai: "0020079A", departement: "02")
+            let nantes = try await Factory.organisation(app.db, nom: "Lycée Aristide Briand", uai: "0440069L", departement: "44")
+            try await Factory.membership(app.db, campus: campus, organisation: amiens, role: "etablissement-support")
+            for (title, organisation, type, statuses, filiere) in [
+                ("Plasturgie", amiens, "cap", #"["scolaire"]"#, "materiaux-innovants"),
+                ("Plastiques et composites", amiens, "bac-pro", #"["scolaire", "apprenti"]"#, "materiaux-innovants"),
+                ("Europlastics et composites", nantes, "bts", #"["apprenti"]"#, "materiaux-innovants"),
+                ("Cuisine", nantes, "cap", #"["scolaire"]"#, "tourisme-gastronomie"),
+            ] {
+                let response = try await app.send(.POST, "/api/v1/formations", json: #"{"intitule": "\#(title)", "organisationId": "\#(organisation.id!.lower)", "typeDiplome": "\#(type)", "statuts": \#(statuses), "filiere": "\#(filiere)"}"#)
+                #expect(response.status == .created)
+            }
+            func search(_ query: String) async throws -> FormationSearchDTO {
+                try await app.send(.GET, "/api/v1/formations?\(query)").decoded(FormationSearchDTO.self)
+            }
+            let all = try await search("")
+            #expect(all.total == 4)
+            #expect(all.facettes.niveau.map { "\($0.valeur):\($0.nombre)" } == ["3:2", "4:1", "5:1"])
+            #expect(all.facettes.statut.map { "\($0.valeur):\($0.nombre)" } == ["apprenti:2", "scolaire:3"])
+            #expect(all.facettes.region.map { "\($0.libelle):\($0.nombre)" }.sorted() == ["Hauts-de-France:2", "Pays de la Loire:2"])
+            #expect(all.facettes.campus.map(\.libelle) == ["Métallurgie et plasturgie"])
+            #expect(all.facettes.campus.first?.nombre == 2)
+
+            // a filter narrows the results and the other facets, not its own facet
+            let cap = try await search("niveau=3")
+            #expect(cap.items.map(\.intitule) == ["Cuisine", "Plasturgie"])
+            #expect(cap.facettes.niveau.count == 3)
+            #expect(cap.facettes.statut.map { "\($0.valeur):\($0.nombre)" } == ["scolaire:2"])
+
+            // words match from their beginning: "plast" finds Plasturgie, not Europlastics
+            #expect(try await search("q=plast").items.map(\.intitule) == ["Plastiques et composites", "Plasturgie"])
+            let text = try await search("q=composites&region=pays-de-la-loire")
+            #expect(text.items.map(\.intitule) == ["Europlastics et composites"])
+            #expect(text.facettes.region.map { "\($0.valeur):\($0.nombre)" }.sorted() == ["32:1", "52:1"])
+
+            let offer = try await search("campus=\(campus.id!.lower)&statut=apprenti")
+            #expect(offer.items.map(\.intitule) == ["Plastiques et composites"])
+
+            let bad = try await app.send(.GET, "/api/v1/formations?niveau=9&filiere=x&region=atlantide&campus=y")
+            #expect(Set(bad.faultyFields) == ["niveau", "filiere", "region", "campus"])
+        }
+    }
+}

@@ -1,4 +1,5 @@
 import CMQDomain
+import Fluent
 import Vapor
 
 struct FormationDTO: Content {
@@ -74,4 +75,49 @@ extension CoverageMatrix {
             },
             lacunes: gaps, offreNiveau3A6: coversLevel3To6)
     }
+}
+
+struct FacetValueDTO: Content, Equatable {
+    var valeur: String
+    var libelle: String
+    var nombre: Int
+}
+
+/// The facet counts of a search, each with French labels.
+struct FacetsDTO: Content, Equatable {
+    var niveau: [FacetValueDTO]
+    var typeDiplome: [FacetValueDTO]
+    var statut: [FacetValueDTO]
+    var filiere: [FacetValueDTO]
+    var region: [FacetValueDTO]
+    var academie: [FacetValueDTO]
+    var departement: [FacetValueDTO]
+    var campus: [FacetValueDTO]
+
+    init(_ facets: [CatalogueSearch.Dimension: [CatalogueSearch.FacetValue]], on db: any Database) async throws {
+        let territory = TerritoryCatalog.shared
+        func values(_ dimension: CatalogueSearch.Dimension, _ label: (String) -> String?) -> [FacetValueDTO] {
+            (facets[dimension] ?? []).map { FacetValueDTO(valeur: $0.value, libelle: label($0.value) ?? $0.value, nombre: $0.count) }
+        }
+        niveau = values(.niveau) { Int($0).flatMap(Level.init(number:))?.label }
+        typeDiplome = values(.typeDiplome) { DiplomaType(rawValue: $0)?.label }
+        statut = values(.statut) { LearnerStatus(rawValue: $0)?.label }
+        filiere = values(.filiere) { Filiere(slug: $0)?.label }
+        region = values(.region) { territory.region(code: $0)?.nom }
+        academie = values(.academie) { territory.academie(code: $0)?.nom }
+        departement = values(.departement) { territory.departement(code: $0).map { "\($0.nom) (\($0.code))" } }
+        let campusIDs = (facets[.campus] ?? []).compactMap { UUID(uuidString: $0.value) }
+        let names = campusIDs.isEmpty ? [:] : Dictionary(try await Campus.query(on: db).filter(\.$id ~~ campusIDs).all().map { ($0.id!.uuidString.lowercased(), $0.nom) },
+                                                         uniquingKeysWith: { a, _ in a })
+        campus = values(.campus) { names[$0] }
+    }
+}
+
+/// One page of a catalogue search, its total and its facets.
+struct FormationSearchDTO: Content {
+    var items: [FormationDTO]
+    var page: Int
+    var per: Int
+    var total: Int
+    var facettes: FacetsDTO
 }

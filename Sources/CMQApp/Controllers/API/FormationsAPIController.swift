@@ -4,59 +4,56 @@ import Vapor
 
 /// `/api/v1/formations`, and the offer and coverage of a campus.
 struct FormationsAPIController {
-    /// Filters of the formation list (the full-text search with facets comes with the catalogue search).
-    struct Filter {
-        var organisation: UUID?
-        var niveau: Int?
-        var statut: LearnerStatus?
-        var type: DiplomaType?
-        var q: String?
-
-        static func read(from query: [String: String]) throws(AppError) -> Filter {
-            var filter = Filter()
-            var errors: [FieldError] = []
-            if let raw = query["organisation"], !raw.isEmpty {
-                if let id = UUID(uuidString: raw) { filter.organisation = id } else { errors.append(FieldError("organisation", "« \(raw) » n'est pas un identifiant d'organisation.")) }
-            }
-            if let raw = query["niveau"], !raw.isEmpty {
-                if let number = Int(raw), Level(number: number) != nil { filter.niveau = number } else { errors.append(FieldError("niveau", "Le niveau doit être un entier de 3 à 8.")) }
-            }
-            if let raw = query["statut"], !raw.isEmpty {
-                if let status = LearnerStatus(rawValue: raw) { filter.statut = status } else {
-                    errors.append(FieldError("statut", "Le statut « \(raw) » n'est pas reconnu ; valeurs possibles : \(LearnerStatus.allCases.map(\.rawValue).joined(separator: ", "))."))
-                }
-            }
-            if let raw = query["typeDiplome"], !raw.isEmpty {
-                if let type = DiplomaType(rawValue: raw) { filter.type = type } else {
-                    errors.append(FieldError("typeDiplome", "Le type de diplôme « \(raw) » n'est pas reconnu."))
-                }
-            }
-            if let raw = query["q"], !FormationSearch.terms(raw).isEmpty { filter.q = raw }
-            if !errors.isEmpty { throw .validation(errors) }
-            return filter
+    /// Reads the search's criteria from the query string; every wrong value is listed in one 422.
+    static func criteria(from query: [String: String]) throws(AppError) -> CatalogueSearch.Criteria {
+        var criteria = CatalogueSearch.Criteria()
+        var errors: [FieldError] = []
+        let territory = TerritoryCatalog.shared
+        func value(_ key: String) -> String? { query[key].flatMap { $0.isEmpty ? nil : $0 } }
+        if let raw = value("q"), !FormationSearch.terms(raw).isEmpty { criteria.q = raw }
+        if let raw = value("organisation") {
+            if let id = UUID(uuidString: raw) { criteria.organisation = id } else { errors.append(FieldError("organisation", "« \(raw) » n'est pas un identifiant d'organisation.")) }
         }
+        if let raw = value("campus") {
+            if let id = UUID(uuidString: raw) { criteria.campus = id } else { errors.append(FieldError("campus", "« \(raw) » n'est pas un identifiant de campus.")) }
+        }
+        if let raw = value("niveau") {
+            if let number = Int(raw), Level(number: number) != nil { criteria.niveau = number } else { errors.append(FieldError("niveau", "Le niveau doit être un entier de 3 à 8.")) }
+        }
+        if let raw = value("statut") {
+            if let status = LearnerStatus(rawValue: raw) { criteria.statut = status } else {
+                errors.append(FieldError("statut", "Le statut « \(raw) » n'est pas reconnu ; valeurs possibles : \(LearnerStatus.allCases.map(\.rawValue).joined(separator: ", "))."))
+            }
+        }
+        if let raw = value("typeDiplome") {
+            if let type = DiplomaType(rawValue: raw) { criteria.typeDiplome = type } else { errors.append(FieldError("typeDiplome", "Le type de diplôme « \(raw) » n'est pas reconnu.")) }
+        }
+        if let raw = value("filiere") {
+            if let filiere = Filiere(slug: raw) { criteria.filiere = filiere } else { errors.append(FieldError("filiere", "La filière « \(raw) » n'existe pas.")) }
+        }
+        if let raw = value("region") {
+            if let region = territory.region(matching: raw) { criteria.region = region } else { errors.append(FieldError("region", "La région académique « \(raw) » n'existe pas.")) }
+        }
+        if let raw = value("academie") {
+            if let academie = territory.academie(matching: raw) { criteria.academie = academie } else { errors.append(FieldError("academie", "L'académie « \(raw) » n'existe pas.")) }
+        }
+        if let raw = value("departement") {
+            if let departement = territory.departement(code: raw) { criteria.departement = departement } else { errors.append(FieldError("departement", "Le département « \(raw) » n'existe pas.")) }
+        }
+        if !errors.isEmpty { throw .validation(errors) }
+        return criteria
     }
 
-    @Sendable func list(req: Request) async throws -> PageDTO<FormationDTO> {
-        let (filter, pageRequest) = try readListQuery(req.queryParameters, filter: Filter.read)
-        let query = Formation.query(on: req.db).with(\.$organisation).with(\.$statuts).with(\.$romes)
-        if let organisation = filter.organisation { query.filter(\.$organisation.$id == organisation) }
-        if let niveau = filter.niveau { query.filter(\.$niveauSortie == niveau) }
-        if let type = filter.type { query.filter(\.$typeDiplome == type.rawValue) }
-        if let statut = filter.statut {
-            query.join(FormationStatut.self, on: \Formation.$id == \FormationStatut.$formation.$id).filter(FormationStatut.self, \.$statut == statut.rawValue)
-        }
-        guard let q = filter.q else {
-            let page = try await query.sort(\.$niveauSortie).sort(\.$intituleCle).paginated(pageRequest)
-            return PageDTO(try page.map { try $0.toDTO() })
-        }
-        // Full-text search: the ranked matches, narrowed by the other filters, in the ranking's order.
-        let ranked = try await FormationSearch(db: req.db).matchingIDs(q)
-        guard !ranked.isEmpty else { return PageDTO(Page(items: [], page: pageRequest.page, per: pageRequest.per, total: 0)) }
-        let position = Dictionary(ranked.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
-        let found = try await query.filter(\.$id ~~ ranked).all().sorted { position[$0.id!]! < position[$1.id!]! }
-        let slice = found.dropFirst(pageRequest.offset).prefix(pageRequest.per)
-        return PageDTO(Page(items: try slice.map { try $0.toDTO() }, page: pageRequest.page, per: pageRequest.per, total: found.count))
+    @Sendable func list(req: Request) async throws -> FormationSearchDTO {
+        let (criteria, pageRequest) = try readListQuery(req.queryParameters, filter: Self.criteria)
+        let result = try await CatalogueSearch(db: req.db).run(criteria, page: pageRequest)
+        let formations = try await Formation.query(on: req.db).filter(\.$id ~~ result.ids)
+            .with(\.$organisation).with(\.$statuts).with(\.$romes).all()
+        let byID = Dictionary(formations.map { ($0.id!, $0) }, uniquingKeysWith: { a, _ in a })
+        return FormationSearchDTO(
+            items: try result.ids.compactMap { byID[$0] }.map { try $0.toDTO() },
+            page: pageRequest.page, per: pageRequest.per, total: result.total,
+            facettes: try await FacetsDTO(result.facets, on: req.db))
     }
 
     @Sendable func get(req: Request) async throws -> FormationDTO {
