@@ -12,6 +12,9 @@ func routes(_ app: Application) throws {
     web.get("campus", ":campusID", use: site.campusPage)
     web.get("organisations", ":organisationID", use: site.organisationPage)
     web.get("regions", ":region", use: site.regionPage)
+    let catalogue = CatalogueController()
+    web.get("formations", use: catalogue.search)
+    web.get("formations", ":formationID", use: catalogue.formation)
 
     // MARK: - Accounts
     let account = AccountController()

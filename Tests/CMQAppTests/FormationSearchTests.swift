@@ -128,3 +128,25 @@ struct FormationFacetTests {
         }
     }
 }
+
+@Suite("Catalogue pages")
+struct CataloguePageTests {
+    @Test("the search page shows results and facets as plain links; a formation has its page", arguments: TestDatabase.all)
+    func pages(database: TestDatabase) async throws {
+        try await withTestApp(database) { app in
+            let lycee = try await FormationSearchTests.corpus(app)
+            let html = try await app.send(.GET, "/formations?q=m%C3%A9ca", as: .anonymous).body.string
+            #expect(html.contains("3 formation(s)"))
+            #expect(html.contains("Mécanique automobile"))
+            #expect(html.contains(#"<a href="/formations?niveau=4&amp;q=m%C3%A9ca">Niveau 4 (baccalauréat, brevet professionnel)</a> <span class="count">(3)</span>"#))
+            let filtered = try await app.send(.GET, "/formations?q=meca&statut=scolaire", as: .anonymous).body.string
+            #expect(filtered.contains("Statut : Scolaire"))
+            #expect(filtered.contains(#"href="/formations?q=meca">retirer"#))
+            let formation = try #require(try await Formation.query(on: app.db).filter(\.$intitule == "Œnologie").first())
+            let page = try await app.send(.GET, "/formations/\(formation.id!.lower)", as: .anonymous)
+            #expect(page.status == .ok)
+            #expect(page.body.string.contains("<h1>Œnologie</h1>") && page.body.string.contains(lycee.nom))
+            #expect(try await app.send(.GET, "/formations?niveau=12", as: .anonymous).status == .unprocessableEntity)
+        }
+    }
+}

@@ -167,6 +167,7 @@ struct OfferBlock: Encodable {
     }
 
     struct Item: Encodable {
+        var url: String
         var intitule: String
         var type: String?
         var niveau: Int
@@ -190,7 +191,7 @@ struct OfferBlock: Encodable {
         gaps = formations.isEmpty ? [] : coverage.gaps
         count = formations.count
         self.formations = formations.map { formation in
-            Item(intitule: formation.intitule, type: formation.typeDiplome.flatMap(DiplomaType.init(rawValue:))?.label,
+            Item(url: "/formations/\(formation.id!.uuidString.lowercased())", intitule: formation.intitule, type: formation.typeDiplome.flatMap(DiplomaType.init(rawValue:))?.label,
                  niveau: formation.niveauSortie, statuts: formation.learnerStatuses.map(\.label).joined(separator: ", "),
                  organisation: formation.organisation.nom, organisationURL: SiteURL.organisation(formation.organisation.id!), lien: formation.lien)
         }

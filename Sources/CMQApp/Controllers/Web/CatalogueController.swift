@@ -1,0 +1,132 @@
+import CMQDomain
+import Fluent
+import Vapor
+
+/// The public search of the training offer (facets as plain links, no JavaScript needed) and a formation's page.
+struct CatalogueController {
+    struct FacetLink: Encodable {
+        var label: String
+        var count: Int
+        var url: String
+        var selected: Bool
+    }
+
+    struct FacetGroup: Encodable {
+        var title: String
+        var links: [FacetLink]
+    }
+
+    struct ActiveFilter: Encodable {
+        var label: String
+        var removeURL: String
+    }
+
+    struct ResultRow: Encodable {
+        var url: String
+        var intitule: String
+        var type: String?
+        var niveau: Int
+        var statuts: String
+        var organisation: String
+        var organisationURL: String
+        var commune: String?
+    }
+
+    struct SearchContext: Encodable {
+        var page: PageMeta
+        var q: String
+        var total: Int
+        var results: [ResultRow]
+        var facets: [FacetGroup]
+        var active: [ActiveFilter]
+        var pager: Pager
+        var apiURL: String
+    }
+
+    static let dimensions: [(CatalogueSearch.Dimension, String, String)] = [
+        (.niveau, "niveau", "Niveau"), (.typeDiplome, "typeDiplome", "Diplôme"), (.statut, "statut", "Statut"),
+        (.filiere, "filiere", "Filière"), (.region, "region", "Région académique"), (.academie, "academie", "Académie"),
+        (.departement, "departement", "Département"), (.campus, "campus", "Campus"),
+    ]
+
+    @Sendable func search(req: Request) async throws -> View {
+        var parameters = req.queryParameters.filter { !$0.value.isEmpty }
+        let (criteria, pageRequest) = try readListQuery(parameters, filter: FormationsAPIController.criteria)
+        let result = try await CatalogueSearch(db: req.db).run(criteria, page: pageRequest)
+        let facets = try await FacetsDTO(result.facets, on: req.db)
+        let formations = try await Formation.query(on: req.db).filter(\.$id ~~ result.ids).with(\.$organisation).with(\.$statuts).all()
+        let byID = Dictionary(formations.map { ($0.id!, $0) }, uniquingKeysWith: { a, _ in a })
+        parameters["page"] = nil
+
+        func url(_ changes: [String: String?]) -> String {
+            var items = parameters
+            for (key, value) in changes { items[key] = value }
+            return SiteURL.withQuery("/formations", items.compactMapValues { $0 })
+        }
+        let values: [CatalogueSearch.Dimension: [FacetValueDTO]] = [
+            .niveau: facets.niveau, .typeDiplome: facets.typeDiplome, .statut: facets.statut, .filiere: facets.filiere,
+            .region: facets.region, .academie: facets.academie, .departement: facets.departement, .campus: facets.campus,
+        ]
+        var groups: [FacetGroup] = []
+        var active: [ActiveFilter] = []
+        for (dimension, key, title) in Self.dimensions {
+            let selected = parameters[key]
+            let links = (values[dimension] ?? []).map { value in
+                let isSelected = selected == value.valeur || (dimension == .region && criteria.region?.code == value.valeur)
+                    || (dimension == .academie && criteria.academie?.code == value.valeur)
+                return FacetLink(label: value.libelle, count: value.nombre, url: url([key: isSelected ? nil : value.valeur]), selected: isSelected)
+            }
+            if !links.isEmpty { groups.append(FacetGroup(title: title, links: links)) }
+            if selected != nil {
+                let label = links.first(where: \.selected)?.label ?? selected!
+                active.append(ActiveFilter(label: "\(title) : \(label)", removeURL: url([key: nil])))
+            }
+        }
+        let pageCount = max(1, (result.total + pageRequest.per - 1) / pageRequest.per)
+        let context = SearchContext(
+            page: PageMeta(title: criteria.q.map { "Formations : « \($0) »" } ?? "Rechercher une formation", section: "formations"),
+            q: criteria.q ?? "", total: result.total,
+            results: result.ids.compactMap { byID[$0] }.map { formation in
+                ResultRow(url: "/formations/\(formation.id!.uuidString.lowercased())", intitule: formation.intitule,
+                          type: formation.typeDiplome.flatMap(DiplomaType.init(rawValue:))?.label, niveau: formation.niveauSortie,
+                          statuts: formation.learnerStatuses.map(\.label).joined(separator: ", "), organisation: formation.organisation.nom,
+                          organisationURL: SiteURL.organisation(formation.organisation.id!), commune: formation.organisation.commune)
+            },
+            facets: groups, active: active,
+            pager: Pager(page: pageRequest.page, pageCount: pageCount, total: result.total,
+                         previousURL: pageRequest.page > 1 ? url(["page": String(pageRequest.page - 1)]) : nil,
+                         nextURL: pageRequest.page < pageCount ? url(["page": String(pageRequest.page + 1)]) : nil),
+            apiURL: SiteURL.withQuery("/api/v1/formations", parameters))
+        return try await req.view.render("formations", context)
+    }
+
+    struct FormationContext: Encodable {
+        var page: PageMeta
+        var formation: FormationDTO
+        var organisationURL: String
+        var statuts: String
+        var modalite: String
+        var niveauEntree: String?
+        var campus: [CampusLink]
+        var apiURL: String
+    }
+
+    @Sendable func formation(req: Request) async throws -> View {
+        let formation = try await FormationService(db: req.db, caller: req.caller).find(try req.uuidParameter("formationID", notFound: "Aucune formation"))
+        let dto = try formation.toDTO()
+        // The campuses whose offer includes it.
+        let memberships = try await Membership.query(on: req.db).filter(\.$organisation.$id == formation.$organisation.id).with(\.$campus).all()
+        var campuses = memberships.map(\.campus).filter { $0.filiere == formation.filiere }
+        campuses += try await CampusFormation.query(on: req.db).filter(\.$formation.$id == formation.id!).with(\.$campus).all().map(\.campus)
+        let links = Dictionary(campuses.map { ($0.id!, $0) }, uniquingKeysWith: { a, _ in a }).values
+            .map { CampusLink(url: SiteURL.campus($0.id!), nom: $0.nom, role: "", filiere: Filiere(slug: $0.filiere)?.label ?? $0.filiere) }
+            .sorted { $0.nom < $1.nom }
+        return try await req.view.render("formation", FormationContext(
+            page: PageMeta(title: formation.intitule, section: "formations"), formation: dto,
+            organisationURL: SiteURL.organisation(formation.$organisation.id),
+            statuts: formation.learnerStatuses.map(\.label).joined(separator: ", "),
+            modalite: Modality(rawValue: formation.modalite)?.label ?? formation.modalite,
+            niveauEntree: formation.niveauEntree.flatMap(Level.init(number:))?.label,
+            campus: links, apiURL: "/api/v1/formations/\(dto.id.uuidString.lowercased())"))
+    }
+}
