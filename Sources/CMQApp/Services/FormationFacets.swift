@@ -70,7 +70,7 @@ struct CatalogueSearch {
             offer = try await CampusOffer(db: db).formations(of: campus, on: today).compactMap(\.id)
             if offer!.isEmpty { return Result(ids: [], total: 0, facets: [:]) }
         }
-        let scope = Scope(criteria: criteria, ranked: ranked, offer: offer)
+        let scope = Scope(criteria: criteria, text: criteria.q.flatMap { FormationSearch.condition($0, dialect: sql.dialect.name) }, offer: offer)
 
         // The matching ids, ordered by rank (text search) or by level and title.
         var select = sql.select().column(SQLColumn("id", table: "f")).column(SQLColumn("niveau_sortie", table: "f"))
@@ -100,13 +100,14 @@ struct CatalogueSearch {
     /// The filters as SQL, any of which can be left out (for the facet of that dimension).
     struct Scope {
         let criteria: Criteria
-        let ranked: [UUID]?
+        /// The full-text condition, as SQL.
+        let text: (any SQLExpression)?
         let offer: [UUID]?
 
         func apply(to select: SQLSelectBuilder, except skipped: Dimension?) -> SQLSelectBuilder {
             var select = select
             func keep(_ dimension: Dimension) -> Bool { dimension != skipped }
-            if let ranked { select = select.where(SQLColumn("id", table: "f"), .in, SQLBind.group(ranked)) }
+            if let text { select = select.where(text) }
             if let organisation = criteria.organisation { select = select.where(SQLColumn("organisation_id", table: "f"), .equal, SQLBind(organisation)) }
             if keep(.campus), let offer { select = select.where(SQLColumn("id", table: "f"), .in, SQLBind.group(offer)) }
             if keep(.niveau), let niveau = criteria.niveau { select = select.where(SQLColumn("niveau_sortie", table: "f"), .equal, SQLBind(niveau)) }

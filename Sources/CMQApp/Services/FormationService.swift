@@ -292,6 +292,19 @@ struct FormationSearch {
         let cle: String
     }
 
+    /// The SQL condition "formation `f` matches every word", for the dialect at hand (no list of ids to bind,
+    /// however many formations match).
+    static func condition(_ query: String, dialect: String) -> (any SQLExpression)? {
+        let words = terms(query)
+        guard !words.isEmpty else { return nil }
+        if dialect == "sqlite" {
+            let match = words.map { "\"\($0)\"*" }.joined(separator: " ")
+            return SQLGroupExpression(SQLQueryString("f.rowid IN (SELECT rowid FROM formations_fts WHERE formations_fts MATCH \(bind: match))"))
+        }
+        let tsquery = words.map { "\($0):*" }.joined(separator: " & ")
+        return SQLGroupExpression(SQLQueryString("f.recherche @@ to_tsquery('simple', \(bind: tsquery))"))
+    }
+
     /// The formations matching every word, best first: title matches, then by title.
     func matchingIDs(_ query: String) async throws -> [UUID] {
         let words = Self.terms(query)
