@@ -84,7 +84,7 @@ struct CatalogueSearch {
         let ordered: [UUID]
         if let ranked {
             let position = Dictionary(ranked.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
-            ordered = rows.map(\.id).sorted { position[$0]! < position[$1]! }
+            ordered = rows.map(\.id).sorted { (position[$0] ?? Int.max, $0.uuidString) < (position[$1] ?? Int.max, $1.uuidString) }
         } else {
             ordered = rows.sorted { ($0.niveau_sortie, $0.intitule_cle, $0.id.uuidString) < ($1.niveau_sortie, $1.intitule_cle, $1.id.uuidString) }.map(\.id)
         }
