@@ -68,9 +68,7 @@ struct AuditController {
             q: q, entite: entite,
             entites: Self.entities.map { OptionItem(value: $0.0, label: $0.1, selected: $0.0 == entite) },
             history: page.items.map(AuditRow.init),
-            pager: Pager(page: page.page, pageCount: page.pageCount, total: page.total,
-                         previousURL: page.page > 1 ? pageURL(page.page - 1) : nil,
-                         nextURL: page.page < page.pageCount ? pageURL(page.page + 1) : nil)))
+            pager: Pager(page: page.page, per: page.per, total: page.total, url: pageURL)))
     }
 
     /// The history of an entity and of what hangs on it (a campus's members and team), most recent first,

@@ -196,10 +196,7 @@ struct CampusOffer {
     func formations(of campus: Campus, on day: CalendarDay = .today) async throws -> [Formation] {
         let campusID = try campus.requireID()
         let members = try await Membership.query(on: db).filter(\.$campus.$id == campusID).all()
-            .filter { membership in
-                let since = membership.depuis.flatMap(CalendarDay.init(iso:)), until = membership.jusquA.flatMap(CalendarDay.init(iso:))
-                return (since.map { $0 <= day } ?? true) && (until.map { $0 >= day } ?? true)
-            }
+            .filter { $0.isCurrent(on: day) }
             .map(\.$organisation.id)
         let attached = try await CampusFormation.query(on: db).filter(\.$campus.$id == campusID).all().map(\.$formation.id)
         guard !members.isEmpty || !attached.isEmpty else { return [] }
@@ -216,6 +213,15 @@ struct CampusOffer {
             .with(\.$organisation).with(\.$statuts).with(\.$romes)
             .sort(\.$niveauSortie).sort(\.$intituleCle)
             .all()
+    }
+
+    /// The campuses whose offer includes a formation, by the same rule as `formations(of:)`.
+    func campuses(offering formation: Formation, on day: CalendarDay = .today) async throws -> [Campus] {
+        let formationID = try formation.requireID()
+        let memberships = try await Membership.query(on: db).filter(\.$organisation.$id == formation.$organisation.id).with(\.$campus).all()
+        var campuses = memberships.filter { $0.isCurrent(on: day) && $0.campus.filiere == formation.filiere }.map(\.campus)
+        campuses += try await CampusFormation.query(on: db).filter(\.$formation.$id == formationID).with(\.$campus).all().map(\.campus)
+        return Dictionary(campuses.map { ($0.id!, $0) }, uniquingKeysWith: { a, _ in a }).values.sorted { $0.nom < $1.nom }
     }
 
     func coverage(of campus: Campus) async throws -> CoverageMatrix {
@@ -330,5 +336,13 @@ struct FormationSearch {
             .map { (hit: $0, title: inTitle($0)) }
             .sorted { ($0.title ? 0 : 1, $0.hit.cle, $0.hit.id.uuidString) < ($1.title ? 0 : 1, $1.hit.cle, $1.hit.id.uuidString) }
             .map(\.hit.id)
+    }
+}
+
+extension Membership {
+    /// Whether the organisation belongs to the network on that day (joined, and not yet left).
+    func isCurrent(on day: CalendarDay) -> Bool {
+        let since = depuis.flatMap(CalendarDay.init(iso:)), until = jusquA.flatMap(CalendarDay.init(iso:))
+        return (since.map { $0 <= day } ?? true) && (until.map { $0 >= day } ?? true)
     }
 }

@@ -21,22 +21,11 @@ struct CatalogueController {
         var removeURL: String
     }
 
-    struct ResultRow: Encodable {
-        var url: String
-        var intitule: String
-        var type: String?
-        var niveau: Int
-        var statuts: String
-        var organisation: String
-        var organisationURL: String
-        var commune: String?
-    }
-
     struct SearchContext: Encodable {
         var page: PageMeta
         var q: String
         var total: Int
-        var results: [ResultRow]
+        var results: [FormationRow]
         var facets: [FacetGroup]
         var active: [ActiveFilter]
         var pager: Pager
@@ -82,20 +71,12 @@ struct CatalogueController {
                 active.append(ActiveFilter(label: "\(title) : \(label)", removeURL: url([key: nil])))
             }
         }
-        let pageCount = max(1, (result.total + pageRequest.per - 1) / pageRequest.per)
         let context = SearchContext(
             page: PageMeta(title: criteria.q.map { "Formations : « \($0) »" } ?? "Rechercher une formation", section: "formations"),
             q: criteria.q ?? "", total: result.total,
-            results: result.ids.compactMap { byID[$0] }.map { formation in
-                ResultRow(url: "/formations/\(formation.id!.uuidString.lowercased())", intitule: formation.intitule,
-                          type: formation.typeDiplome.flatMap(DiplomaType.init(rawValue:))?.label, niveau: formation.niveauSortie,
-                          statuts: formation.learnerStatuses.map(\.label).joined(separator: ", "), organisation: formation.organisation.nom,
-                          organisationURL: SiteURL.organisation(formation.organisation.id!), commune: formation.organisation.commune)
-            },
+            results: result.ids.compactMap { byID[$0] }.map(FormationRow.init),
             facets: groups, active: active,
-            pager: Pager(page: pageRequest.page, pageCount: pageCount, total: result.total,
-                         previousURL: pageRequest.page > 1 ? url(["page": String(pageRequest.page - 1)]) : nil,
-                         nextURL: pageRequest.page < pageCount ? url(["page": String(pageRequest.page + 1)]) : nil),
+            pager: Pager(page: pageRequest.page, per: pageRequest.per, total: result.total) { url(["page": String($0)]) },
             apiURL: SiteURL.withQuery("/api/v1/formations", parameters))
         return try await req.view.render("formations", context)
     }
@@ -114,13 +95,8 @@ struct CatalogueController {
     @Sendable func formation(req: Request) async throws -> View {
         let formation = try await FormationService(db: req.db, caller: req.caller).find(try req.uuidParameter("formationID", notFound: "Aucune formation"))
         let dto = try formation.toDTO()
-        // The campuses whose offer includes it.
-        let memberships = try await Membership.query(on: req.db).filter(\.$organisation.$id == formation.$organisation.id).with(\.$campus).all()
-        var campuses = memberships.map(\.campus).filter { $0.filiere == formation.filiere }
-        campuses += try await CampusFormation.query(on: req.db).filter(\.$formation.$id == formation.id!).with(\.$campus).all().map(\.campus)
-        let links = Dictionary(campuses.map { ($0.id!, $0) }, uniquingKeysWith: { a, _ in a }).values
+        let links = try await CampusOffer(db: req.db).campuses(offering: formation)
             .map { CampusLink(url: SiteURL.campus($0.id!), nom: $0.nom, role: "", filiere: Filiere(slug: $0.filiere)?.label ?? $0.filiere) }
-            .sorted { $0.nom < $1.nom }
         return try await req.view.render("formation", FormationContext(
             page: PageMeta(title: formation.intitule, section: "formations"), formation: dto,
             organisationURL: SiteURL.organisation(formation.$organisation.id),

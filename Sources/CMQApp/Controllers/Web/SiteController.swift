@@ -127,9 +127,7 @@ struct SiteController {
             regions: territory.regions.map { OptionItem(value: $0.slug, label: $0.nom, selected: $0 == filter.region) },
             academies: territory.academies.map { OptionItem(value: $0.slug, label: $0.nom, selected: $0 == filter.academie) },
             results: page.items.map { Self.row($0) },
-            pager: Pager(page: page.page, pageCount: page.pageCount, total: page.total,
-                         previousURL: page.page > 1 ? pageURL(page.page - 1) : nil,
-                         nextURL: page.page < page.pageCount ? pageURL(page.page + 1) : nil),
+            pager: Pager(page: page.page, per: page.per, total: page.total, url: pageURL),
             activeFilters: active)
         return try await req.view.render("campus-list", context)
     }

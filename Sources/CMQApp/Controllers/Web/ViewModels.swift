@@ -75,6 +75,39 @@ struct Pager: Encodable {
     var total: Int
     var previousURL: String?
     var nextURL: String?
+
+    /// The pager of a list: `url` gives the address of a page number.
+    init(page: Int, per: Int, total: Int, url: (Int) -> String) {
+        self.page = page
+        self.total = total
+        pageCount = max(1, (total + per - 1) / per)
+        previousURL = page > 1 ? url(page - 1) : nil
+        nextURL = page < pageCount ? url(page + 1) : nil
+    }
+}
+
+/// A formation in a list (search results, a campus's offer).
+struct FormationRow: Encodable {
+    var url: String
+    var intitule: String
+    var type: String?
+    var niveau: Int
+    var statuts: String
+    var organisation: String
+    var organisationURL: String
+    var commune: String?
+
+    /// The formation's organisation and statuses must be loaded.
+    init(_ formation: Formation) {
+        url = "/formations/\(formation.id!.uuidString.lowercased())"
+        intitule = formation.intitule
+        type = formation.typeDiplome.flatMap(DiplomaType.init(rawValue:))?.label
+        niveau = formation.niveauSortie
+        statuts = formation.learnerStatuses.map(\.label).joined(separator: ", ")
+        organisation = formation.organisation.nom
+        organisationURL = SiteURL.organisation(formation.organisation.id!)
+        commune = formation.organisation.commune
+    }
 }
 
 /// What the signed-in person may do with what a page shows (links to the back-office appear accordingly).
@@ -166,22 +199,11 @@ struct OfferBlock: Encodable {
         var cells: [Int]
     }
 
-    struct Item: Encodable {
-        var url: String
-        var intitule: String
-        var type: String?
-        var niveau: Int
-        var statuts: String
-        var organisation: String
-        var organisationURL: String
-        var lien: String?
-    }
-
     var statuses: [String]
     var rows: [Row]
     var gaps: [String]
     var count: Int
-    var formations: [Item]
+    var formations: [FormationRow]
 
     init(coverage: CoverageMatrix, formations: [Formation]) {
         statuses = LearnerStatus.allCases.map(\.label)
@@ -190,11 +212,7 @@ struct OfferBlock: Encodable {
         }
         gaps = formations.isEmpty ? [] : coverage.gaps
         count = formations.count
-        self.formations = formations.map { formation in
-            Item(url: "/formations/\(formation.id!.uuidString.lowercased())", intitule: formation.intitule, type: formation.typeDiplome.flatMap(DiplomaType.init(rawValue:))?.label,
-                 niveau: formation.niveauSortie, statuts: formation.learnerStatuses.map(\.label).joined(separator: ", "),
-                 organisation: formation.organisation.nom, organisationURL: SiteURL.organisation(formation.organisation.id!), lien: formation.lien)
-        }
+        self.formations = formations.map(FormationRow.init)
     }
 }
 
