@@ -74,11 +74,13 @@ func addMigrations(_ app: Application) {
     // 003: the training-offer catalogue
     app.migrations.add(CreateFormations())
     app.migrations.add(AddFormationSearch())
+    app.migrations.add(CreateReferenceTables())
 }
 
 func addCommands(_ app: Application) {
     app.asyncCommands.use(DemoCommand(), as: "demo")
     app.asyncCommands.use(ImportCommandGroup(), as: "import")
+    app.asyncCommands.use(ExportCommandGroup(), as: "export")
     app.asyncCommands.use(UsersCommandGroup(), as: "users")
     app.asyncCommands.use(RGPDCommandGroup(), as: "rgpd")
 }

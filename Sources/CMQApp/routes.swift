@@ -42,6 +42,11 @@ func routes(_ app: Application) throws {
     api.get("referentiels", "filieres", use: referentiels.filieres)
     api.get("referentiels", "regions", use: referentiels.regions)
     api.get("referentiels", "academies", use: referentiels.academies)
+    api.get("referentiels", "diplomes", use: referentiels.diplomes)
+    api.get("referentiels", "diplomes", ":cfd", use: referentiels.diplome)
+    api.get("referentiels", "niveaux-diplome", use: referentiels.niveauxDiplome)
+    api.get("referentiels", "rome", use: referentiels.romes)
+    api.get("referentiels", "formations-onisep", use: referentiels.formationsOnisep)
 
     // Campuses and their networks (writes will be guarded by the accounts issue)
     let campus = CampusAPIController()
@@ -58,6 +63,9 @@ func routes(_ app: Application) throws {
     // Training offer: formations, a campus's offer and its coverage
     let formations = FormationsAPIController()
     api.get("formations", use: formations.list)
+    api.get("formations.csv", use: formations.exportHandler(.csv))
+    api.get("formations.json", use: formations.exportHandler(.json))
+    api.get("formations.lheo.xml", use: formations.exportHandler(.lheo))
     api.post("formations", use: formations.create)
     api.get("formations", ":formationID", use: formations.get)
     api.patch("formations", ":formationID", use: formations.update)

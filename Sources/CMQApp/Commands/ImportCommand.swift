@@ -5,6 +5,7 @@ import Vapor
 struct ImportCommandGroup: AsyncCommandGroup {
     var commands: [String: any AnyAsyncCommand] = [
         "etablissements": ImportEtablissementsCommand(),
+        "formations": ImportFormationsCommand(),
     ]
 
     var help: String { "Import data files into cmq." }
@@ -46,6 +47,73 @@ struct ImportEtablissementsCommand: AsyncCommand {
         }
         for warning in report.warnings {
             context.console.warning("Avertissement, \(warning)")
+        }
+        if report.applied {
+            context.console.success(report.summary)
+        } else {
+            throw CommandFailure(report.summary)
+        }
+    }
+}
+
+/// `cmq import formations FILE --format csv|onisep|lheo`: formations from cmq's CSV, ONISEP's Idéo CSV or
+/// LHEO 2.3 XML; all or nothing, every bad line reported with its number and reason.
+struct ImportFormationsCommand: AsyncCommand {
+    struct Signature: CommandSignature {
+        @Argument(name: "file", help: "The file to import.")
+        var file: String
+
+        @Option(name: "format", help: "csv (cmq's own CSV, as exported), onisep (Idéo-Formations initiales CSV) or lheo (LHEO 2.3 XML).")
+        var format: String?
+
+        @Option(name: "organisation", help: "For --format onisep: the UAI or SIRET of the organisation that gives the formations.")
+        var organisation: String?
+
+        @Flag(name: "skip-invalid", help: "Import the valid lines even when some lines are rejected (default: all or nothing).")
+        var skipInvalid: Bool
+    }
+
+    var help: String {
+        "Import formations (csv, onisep or lheo): all or nothing, every bad line reported with its number, a closing summary."
+    }
+
+    func run(using context: CommandContext, signature: Signature) async throws {
+        let app = context.application
+        guard let format = signature.format, ["csv", "onisep", "lheo"].contains(format) else {
+            throw CommandFailure("Indiquez le format du fichier : --format csv, --format onisep ou --format lheo.")
+        }
+        guard let data = FileManager.default.contents(atPath: signature.file) else {
+            throw CommandFailure("Fichier introuvable ou illisible : \(signature.file)")
+        }
+        try await app.autoMigrate()
+        let records: [FormationRecord]
+        var parseErrors: [LineError] = []
+        switch format {
+        case "lheo":
+            do { records = LHEO.records(try LHEO.decode(data)) } catch { throw CommandFailure("Import impossible : \(error.description)") }
+        default:
+            guard let text = String(data: data, encoding: .utf8) ?? String(data: data, encoding: .isoLatin1) else {
+                throw CommandFailure("Le fichier \(signature.file) n'est pas un texte lisible (UTF-8 ou Latin-1 attendu).")
+            }
+            do {
+                if format == "onisep" {
+                    guard let raw = signature.organisation?.trimmingCharacters(in: .whitespaces), !raw.isEmpty else {
+                        throw CommandFailure("Le fichier ONISEP ne dit pas où les formations sont données : indiquez --organisation UAI ou SIRET.")
+                    }
+                    let key: FormationRecord.OrganisationKey = raw.count == 8 ? .uai(raw) : .siret(raw)
+                    (records, parseErrors) = try OnisepFormations.read(text, organisation: key)
+                } else {
+                    (records, parseErrors) = try FormationCSV.read(text)
+                }
+            } catch let error as FormationCSV.FileError {
+                throw CommandFailure("Import impossible : \(error.description)")
+            }
+        }
+        context.console.print("\(records.count + parseErrors.count) formation(s) lue(s) dans \(signature.file).")
+        let report = try await FormationImporter(db: app.db, caller: .command("import formations"))
+            .run(records, parseErrors: parseErrors, skipInvalid: signature.skipInvalid, progress: ConsoleProgress(console: context.console))
+        for error in report.rejected {
+            context.console.error("Rejetée, \(error)")
         }
         if report.applied {
             context.console.success(report.summary)

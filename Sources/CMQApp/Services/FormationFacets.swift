@@ -58,21 +58,37 @@ struct CatalogueSearch {
 
     /// Runs the search: one page of formation ids (in order), the total, and the facets.
     func run(_ criteria: Criteria, page: PageRequest, today: CalendarDay = .today) async throws -> Result {
+        guard let (ordered, scope) = try await ordered(criteria, today: today) else { return Result(ids: [], total: 0, facets: [:]) }
+        let pageIDs = Array(ordered.dropFirst(page.offset).prefix(page.per))
+        var facets: [Dimension: [FacetValue]] = [:]
+        for dimension in Dimension.allCases {
+            facets[dimension] = try await counts(dimension, scope: scope, today: today)
+        }
+        return Result(ids: pageIDs, total: ordered.count, facets: facets)
+    }
+
+    /// Every formation the search finds, in order (for exports).
+    func allIDs(_ criteria: Criteria, today: CalendarDay = .today) async throws -> [UUID] {
+        try await ordered(criteria, today: today)?.ids ?? []
+    }
+
+    /// The matching ids in order (by rank for a text search, else by level and title) and the filters as
+    /// SQL; nil when nothing can match.
+    private func ordered(_ criteria: Criteria, today: CalendarDay) async throws -> (ids: [UUID], scope: Scope)? {
         // The full-text part gives a ranked list; the campus filter the campus's offer.
         var ranked: [UUID]?
         if let q = criteria.q {
             ranked = try await FormationSearch(db: db).matchingIDs(q)
-            if ranked!.isEmpty { return Result(ids: [], total: 0, facets: [:]) }
+            if ranked!.isEmpty { return nil }
         }
         var offer: [UUID]?
         if let campusID = criteria.campus {
-            guard let campus = try await Campus.find(campusID, on: db) else { return Result(ids: [], total: 0, facets: [:]) }
+            guard let campus = try await Campus.find(campusID, on: db) else { return nil }
             offer = try await CampusOffer(db: db).formations(of: campus, on: today).compactMap(\.id)
-            if offer!.isEmpty { return Result(ids: [], total: 0, facets: [:]) }
+            if offer!.isEmpty { return nil }
         }
         let scope = Scope(criteria: criteria, text: criteria.q.flatMap { FormationSearch.condition($0, dialect: sql.dialect.name) }, offer: offer)
 
-        // The matching ids, ordered by rank (text search) or by level and title.
         var select = sql.select().column(SQLColumn("id", table: "f")).column(SQLColumn("niveau_sortie", table: "f"))
             .column(SQLColumn("intitule_cle", table: "f"))
             .from(SQLAlias(SQLIdentifier(Formation.schema), as: SQLIdentifier("f")))
@@ -88,13 +104,7 @@ struct CatalogueSearch {
         } else {
             ordered = rows.sorted { ($0.niveau_sortie, $0.intitule_cle, $0.id.uuidString) < ($1.niveau_sortie, $1.intitule_cle, $1.id.uuidString) }.map(\.id)
         }
-        let pageIDs = Array(ordered.dropFirst(page.offset).prefix(page.per))
-
-        var facets: [Dimension: [FacetValue]] = [:]
-        for dimension in Dimension.allCases {
-            facets[dimension] = try await counts(dimension, scope: scope, today: today)
-        }
-        return Result(ids: pageIDs, total: ordered.count, facets: facets)
+        return (ordered, scope)
     }
 
     /// The filters as SQL, any of which can be left out (for the facet of that dimension).

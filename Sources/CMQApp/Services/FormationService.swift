@@ -101,13 +101,14 @@ struct FormationService {
         return .formation(organisationID: id, campuses: campuses)
     }
 
-    func create(_ input: FormationInput) async throws -> Formation {
+    /// Creates a formation; `id` keeps the identifier an import file gives.
+    func create(_ input: FormationInput, id: UUID? = nil) async throws -> Formation {
         guard case .set(let organisationID?) = input.organisationID, try await Organisation.find(organisationID, on: db) != nil else {
             throw AppError.validation([FieldError("organisationId", "L'organisation qui donne la formation n'existe pas.")])
         }
         try caller.authorize(.create, try await resource(forOrganisation: organisationID))
         try await checkResponsable(input)
-        let formation = Formation(organisationID: organisationID, intitule: "", niveauSortie: 3)
+        let formation = Formation(id: id, organisationID: organisationID, intitule: "", niveauSortie: 3)
         apply(input, to: formation)
         try await db.transaction { db in
             try await formation.create(on: db)

@@ -1,0 +1,70 @@
+import Foundation
+import Vapor
+
+/// `cmq export …`: the exports.
+struct ExportCommandGroup: AsyncCommandGroup {
+    var commands: [String: any AnyAsyncCommand] = [
+        "formations": ExportFormationsCommand(),
+    ]
+
+    var help: String { "Export data from cmq." }
+}
+
+/// `cmq export formations --format csv|json|lheo --sortie FILE [filters]`: a catalogue search to a file.
+struct ExportFormationsCommand: AsyncCommand {
+    struct Signature: CommandSignature {
+        @Option(name: "format", help: "csv, json or lheo (LHEO 2.3 XML).")
+        var format: String?
+
+        @Option(name: "sortie", help: "The file to write (standard output when left out).")
+        var sortie: String?
+
+        @Option(name: "q", help: "Words to search for.")
+        var q: String?
+
+        @Option(name: "niveau", help: "Exit level, 3 to 8.")
+        var niveau: String?
+
+        @Option(name: "filiere", help: "Filière slug.")
+        var filiere: String?
+
+        @Option(name: "region", help: "Région académique code or slug.")
+        var region: String?
+
+        @Option(name: "academie", help: "Académie code or slug.")
+        var academie: String?
+
+        @Option(name: "statut", help: "scolaire, etudiant, apprenti or formation-continue.")
+        var statut: String?
+    }
+
+    var help: String { "Export the formations a search finds as CSV, JSON or LHEO 2.3 XML." }
+
+    func run(using context: CommandContext, signature: Signature) async throws {
+        guard let raw = signature.format, let format = FormationExport.Format(rawValue: raw) else {
+            throw CommandFailure("Indiquez le format : --format csv, --format json ou --format lheo.")
+        }
+        var query: [String: String] = [:]
+        query["q"] = signature.q
+        query["niveau"] = signature.niveau
+        query["filiere"] = signature.filiere
+        query["region"] = signature.region
+        query["academie"] = signature.academie
+        query["statut"] = signature.statut
+        let criteria: CatalogueSearch.Criteria
+        do { criteria = try FormationsAPIController.criteria(from: query) } catch {
+            throw CommandFailure(error.fieldErrors.map { "\($0.field) : \($0.detail)" }.joined(separator: "\n"))
+        }
+        let app = context.application
+        try await app.autoMigrate()
+        let progress: any ProgressReporter = signature.sortie == nil ? SilentProgress() : ConsoleProgress(console: context.console)
+        let data = try await FormationExport(db: app.db).export(criteria, as: format, progress: progress)
+        if let path = signature.sortie {
+            do { try data.write(to: URL(fileURLWithPath: path)) } catch { throw CommandFailure("Impossible d'écrire \(path) : \(error.localizedDescription)") }
+            let count = try await CatalogueSearch(db: app.db).allIDs(criteria).count
+            context.console.success("Export terminé : \(count) formation(s) écrite(s) dans \(path) (\(ByteCountFormatter.string(fromByteCount: Int64(data.count), countStyle: .file))).")
+        } else {
+            FileHandle.standardOutput.write(data)
+        }
+    }
+}

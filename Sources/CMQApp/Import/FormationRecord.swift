@@ -1,0 +1,265 @@
+import CMQDomain
+import Crypto
+import Foundation
+
+/// One formation as an import or export file carries it: the organisations by their identifiers, every
+/// other field as text, checked later by the same reader as the API (`FormationInput.read`).
+struct FormationRecord: Sendable, Equatable {
+    enum OrganisationKey: Sendable, Hashable, CustomStringConvertible {
+        case uai(String)
+        case siret(String)
+        /// cmq's own identifier, for an organisation that has neither UAI nor SIRET.
+        case id(UUID)
+
+        var description: String {
+            switch self {
+            case .uai(let code): "l'UAI \(code)"
+            case .siret(let code): "le SIRET \(code)"
+            case .id(let id): "l'identifiant \(id.uuidString.lowercased())"
+            }
+        }
+    }
+
+    /// Where the record is in its file: "ligne 12", "formation 3".
+    var position: String
+    var identifiant: UUID?
+    var organisation: OrganisationKey?
+    var responsable: OrganisationKey?
+    var intitule: String?
+    var filiere: String?
+    var typeDiplome: String?
+    var niveauEntree: String?
+    var niveauSortie: String?
+    var cfd: String?
+    var rncp: String?
+    var romes: [String] = []
+    var duree: String?
+    var statuts: [String] = []
+    var capacite: String?
+    var modalite: String?
+    var datesDebut: [String] = []
+    var description: String?
+    var lien: String?
+
+    init(position: String) {
+        self.position = position
+    }
+
+    /// The fields as a submitted form, for `FormationInput.read` (lists separated by commas).
+    func form(organisationID: UUID, responsableID: UUID?) -> [String: String] {
+        var form: [String: String] = ["organisationId": organisationID.uuidString]
+        form["organisationResponsableId"] = responsableID?.uuidString ?? ""
+        form["intitule"] = intitule ?? ""
+        form["filiere"] = filiere ?? ""
+        form["typeDiplome"] = typeDiplome ?? ""
+        form["niveauEntree"] = niveauEntree ?? ""
+        form["niveauSortie"] = niveauSortie ?? ""
+        form["cfd"] = cfd ?? ""
+        form["rncp"] = rncp ?? ""
+        form["romes"] = romes.joined(separator: ",")
+        form["duree"] = duree ?? ""
+        form["statuts"] = statuts.joined(separator: ",")
+        form["capacite"] = capacite ?? ""
+        form["modalite"] = modalite ?? ""
+        form["datesDebut"] = datesDebut.joined(separator: ",")
+        form["description"] = description ?? ""
+        form["lien"] = lien ?? ""
+        return form
+    }
+}
+
+extension UUID {
+    /// A stable identifier derived from a text (SHA-256, shaped as a version-5-like UUID): importing the same
+    /// ONISEP formation for the same organisation twice updates it instead of adding a copy.
+    init(derivedFrom text: String) {
+        var bytes = Array(SHA256.hash(data: Data(text.utf8)).prefix(16))
+        bytes[6] = (bytes[6] & 0x0F) | 0x50
+        bytes[8] = (bytes[8] & 0x3F) | 0x80
+        self = UUID(uuid: (bytes[0], bytes[1], bytes[2], bytes[3], bytes[4], bytes[5], bytes[6], bytes[7],
+                           bytes[8], bytes[9], bytes[10], bytes[11], bytes[12], bytes[13], bytes[14], bytes[15]))
+    }
+}
+
+/// cmq's own CSV format for formations: what the CSV export writes and `cmq import formations --format csv`
+/// reads back (`;`-separated, UTF-8, lists separated by `|`).
+enum FormationCSV {
+    static let columns = [
+        "identifiant", "intitule", "organisation_uai", "organisation_siret", "organisation_id", "organisation_nom", "responsable_uai",
+        "responsable_siret", "responsable_id",
+        "filiere", "type_diplome", "niveau_entree", "niveau_sortie", "cfd", "rncp", "romes", "duree", "statuts", "capacite", "modalite",
+        "dates_debut", "description", "lien",
+    ]
+
+    struct FileError: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    /// Reads the records; a line that cannot become a record (wrong number of fields, bad identifier) is
+    /// returned as an error with its number.
+    static func read(_ text: String) throws(FileError) -> (records: [FormationRecord], errors: [LineError]) {
+        let table: DelimitedText
+        do { table = try DelimitedText(text) } catch { throw FileError(description: "Le fichier CSV est illisible : \(error).") }
+        guard !table.header.isEmpty, table.header != [""] else { throw FileError(description: "Le fichier est vide.") }
+        if table.header.count == 1, table.header[0].contains(",") {
+            throw FileError(description: "Le fichier n'utilise pas le séparateur « ; » attendu.")
+        }
+        let index = table.columnIndex
+        let missing = ["intitule"].filter { index[$0] == nil }
+        guard missing.isEmpty else { throw FileError(description: "Colonne(s) obligatoire(s) absente(s) de l'en-tête : \(missing.joined(separator: ", ")).") }
+        guard index["organisation_uai"] != nil || index["organisation_siret"] != nil || index["organisation_id"] != nil else {
+            throw FileError(description: "L'en-tête doit avoir une colonne organisation_uai, organisation_siret ou organisation_id.")
+        }
+        var records: [FormationRecord] = []
+        var errors: [LineError] = []
+        for (offset, fields) in table.rows.enumerated() {
+            let line = offset + 2
+            if fields.count == 1, fields[0].trimmingCharacters(in: .whitespaces).isEmpty { continue }
+            guard fields.count == table.header.count else {
+                errors.append(LineError(line: line, reason: "la ligne compte \(fields.count) champ(s) au lieu de \(table.header.count)."))
+                continue
+            }
+            func value(_ column: String) -> String? {
+                guard let position = index[column] else { return nil }
+                let value = fields[position].trimmingCharacters(in: .whitespaces)
+                return value.isEmpty ? nil : value
+            }
+            func list(_ column: String) -> [String] {
+                (value(column) ?? "").split(separator: "|").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            }
+            var record = FormationRecord(position: "ligne \(line)")
+            if let raw = value("identifiant") {
+                guard let id = UUID(uuidString: raw) else {
+                    errors.append(LineError(line: line, reason: "identifiant : « \(raw) » n'est pas un identifiant de formation."))
+                    continue
+                }
+                record.identifiant = id
+            }
+            func key(_ prefix: String) -> FormationRecord.OrganisationKey? {
+                if let uai = value(prefix + "_uai") { return .uai(uai) }
+                if let siret = value(prefix + "_siret") { return .siret(siret) }
+                if let raw = value(prefix + "_id") { return UUID(uuidString: raw).map { .id($0) } ?? .uai(raw) }
+                return nil
+            }
+            record.organisation = key("organisation")
+            record.responsable = key("responsable")
+            record.intitule = value("intitule")
+            record.filiere = value("filiere")
+            record.typeDiplome = value("type_diplome")
+            record.niveauEntree = value("niveau_entree")
+            record.niveauSortie = value("niveau_sortie")
+            record.cfd = value("cfd")
+            record.rncp = value("rncp")
+            record.romes = list("romes")
+            record.duree = value("duree")
+            record.statuts = list("statuts")
+            record.capacite = value("capacite")
+            record.modalite = value("modalite")
+            record.datesDebut = list("dates_debut")
+            record.description = value("description")
+            record.lien = value("lien")
+            records.append(record)
+        }
+        return (records, errors)
+    }
+
+    /// One CSV field, quoted when it holds the separator, a quote or a line break.
+    static func field(_ value: String?) -> String {
+        guard let value, !value.isEmpty else { return "" }
+        if value.contains(where: { $0 == ";" || $0 == "\"" || $0 == "\n" || $0 == "\r" }) {
+            return "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        }
+        return value
+    }
+
+    static var headerLine: String { columns.joined(separator: ";") + "\r\n" }
+
+    static func line(_ formation: Formation, responsable: Organisation?) -> String {
+        let organisation = formation.organisation
+        let values: [String?] = [
+            formation.id?.uuidString.lowercased(), formation.intitule, organisation.uai, organisation.siret,
+            organisation.uai == nil && organisation.siret == nil ? organisation.id?.uuidString.lowercased() : nil, organisation.nom,
+            responsable?.uai, responsable?.siret,
+            responsable.flatMap { $0.uai == nil && $0.siret == nil ? $0.id?.uuidString.lowercased() : nil }, formation.filiere, formation.typeDiplome,
+            formation.niveauEntree.map(String.init), String(formation.niveauSortie), formation.cfd, formation.rncp,
+            romeCodes(formation).joined(separator: "|"), formation.duree, formation.learnerStatuses.map(\.rawValue).joined(separator: "|"),
+            formation.capacite.map(String.init), formation.modalite, formation.datesDebut?.replacingOccurrences(of: ",", with: "|"),
+            formation.description, formation.lien,
+        ]
+        return values.map(field).joined(separator: ";") + "\r\n"
+    }
+
+    private static func romeCodes(_ formation: Formation) -> [String] {
+        (formation.$romes.value ?? []).map(\.code).sorted()
+    }
+}
+
+/// A line of an import file that was refused, with its number and the reason, in French.
+struct LineError: Equatable, Sendable, CustomStringConvertible {
+    var line: Int
+    var reason: String
+    /// Where the record is when the file has no lines to count ("formation 3" of an XML file).
+    var place: String?
+
+    init(line: Int, reason: String, place: String? = nil) {
+        self.line = line
+        self.reason = reason
+        self.place = place
+    }
+
+    var description: String { "\(place ?? "ligne \(line)") : \(reason)" }
+}
+
+/// The ONISEP "Idéo-Formations initiales en France" CSV as formations of one organisation.
+///
+/// The file describes formations without saying where they are given: the organisation is named by the
+/// importer (`--organisation UAI|SIRET`). ONISEP's "niveau RNCP" uses the old numbering (5 = CAP … 1 =
+/// bac + 5, 8 = doctorate); a formation that is not registered in the RNCP has no level and is refused. The
+/// statuses are those of initial training: scolaire up to level 4, étudiant above.
+enum OnisepFormations {
+    static func read(_ text: String, organisation: FormationRecord.OrganisationKey) throws(FormationCSV.FileError) -> (records: [FormationRecord], errors: [LineError]) {
+        let table: DelimitedText
+        do { table = try DelimitedText(text) } catch { throw FormationCSV.FileError(description: "Le fichier CSV est illisible : \(error).") }
+        let index = table.columnIndex
+        let missing = ReferenceFiles.onisepColumns.filter { index[$0] == nil }
+        guard missing.isEmpty else {
+            throw FormationCSV.FileError(description: "Ce n'est pas un fichier Idéo-Formations de l'ONISEP : colonne(s) absente(s) : \(missing.joined(separator: ", ")).")
+        }
+        var records: [FormationRecord] = []
+        var errors: [LineError] = []
+        for (offset, fields) in table.rows.enumerated() {
+            let line = offset + 2
+            if fields.count == 1, fields[0].trimmingCharacters(in: .whitespaces).isEmpty { continue }
+            guard fields.count == table.header.count else {
+                errors.append(LineError(line: line, reason: "la ligne compte \(fields.count) champ(s) au lieu de \(table.header.count)."))
+                continue
+            }
+            func value(_ column: String) -> String? {
+                guard let position = index[column] else { return nil }
+                let value = fields[position].trimmingCharacters(in: .whitespaces)
+                return value.isEmpty ? nil : value
+            }
+            guard let lien = value("lien site onisep.fr"), let identifiant = ReferenceFiles.onisepIdentifier(lien) else {
+                errors.append(LineError(line: line, reason: "lien site onisep.fr : le lien ne donne pas l'identifiant ONISEP de la formation (FOR.…)."))
+                continue
+            }
+            guard let level = value("niveau RNCP").flatMap(ReferenceFiles.onisepLevel) else {
+                let label = value("libellé niveau RNCP") ?? "non renseigné"
+                errors.append(LineError(line: line, reason: "niveau RNCP : « \(label) » ne place pas la formation sur les niveaux 3 à 8."))
+                continue
+            }
+            var record = FormationRecord(position: "ligne \(line)")
+            record.identifiant = UUID(derivedFrom: "onisep|\(organisation)|\(identifiant)")
+            record.organisation = organisation
+            record.intitule = value("libellé formation principal")
+            record.typeDiplome = ReferenceFiles.diplomaType(sigle: value("sigle type formation"), libelle: value("libellé type formation"))?.rawValue
+            record.niveauSortie = String(level.number)
+            record.rncp = value("code RNCP")
+            record.duree = value("durée")
+            record.statuts = [level.number <= 4 ? LearnerStatus.scolaire.rawValue : LearnerStatus.etudiant.rawValue]
+            record.lien = lien
+            record.description = value("domaine/sous-domaine").map { "Domaines : " + $0.replacingOccurrences(of: "| ", with: " ; ").replacingOccurrences(of: "|", with: " ; ") }
+            records.append(record)
+        }
+        return (records, errors)
+    }
+}
