@@ -40,7 +40,9 @@ struct FormationInput: Sendable {
         // The exit level may be left out when the diploma type says it.
         let typeGiven: Bool = { if case .set(_?) = input.typeDiplome { true } else { false } }()
         input.niveauSortie = level("niveauSortie", required: reader.mode == .create && !typeGiven)
-        if case .unchanged = input.niveauSortie, case .set(let type?) = input.typeDiplome, reader.mode == .create {
+        // (A form sends an empty field where the API leaves it out: both mean "as the diploma type says".)
+        let exitGiven: Bool = { if case .set(_?) = input.niveauSortie { true } else { false } }()
+        if !exitGiven, case .set(let type?) = input.typeDiplome, reader.mode == .create {
             input.niveauSortie = .set(type.level)
         }
         if case .set(let entry?) = input.niveauEntree, case .set(let exit?) = input.niveauSortie, entry > exit {

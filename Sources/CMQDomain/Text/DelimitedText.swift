@@ -10,6 +10,8 @@ public struct DelimitedText: Sendable {
     public init(_ raw: String, delimiter: Character = ";") throws {
         var text = raw.hasPrefix("\u{FEFF}") ? String(raw.dropFirst()) : raw
         text = text.replacingOccurrences(of: "\r\n", with: "\n")
+        // Without a final line break the CSV reader drops an empty last field of the last line.
+        if !text.isEmpty, !text.hasSuffix("\n") { text += "\n" }
         let table = try EnumeratedCSV(string: text, delimiter: .character(delimiter), loadColumns: false, rowLimit: 0)
         header = table.header.map { $0.trimmingCharacters(in: .whitespaces) }
         var rows: [[String]] = []
