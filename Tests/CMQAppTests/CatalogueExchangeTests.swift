@@ -306,6 +306,10 @@ struct CatalogueExchangeTests {
             let v = try OpenAPIValidator()
             let json = try await OpenAPITests.conforms(app, v, .GET, "/api/v1/formations.json?niveau=8", template: "/api/v1/formations.json")
             #expect(try json.decoded([FormationDTO].self).map(\.intitule) == ["Doctorat matériaux"])
+            // The formation's page names its ROME codes from the reference table.
+            let plasturgie = try #require(try await Formation.query(on: app.db).filter(\.$intitule == "Plasturgie").first())
+            let page = try await app.send(.GET, "/formations/\(plasturgie.id!.lower)", as: .anonymous).body.string
+            #expect(page.contains("<code>H3201</code> Plasturgiste"))
             let wrong = try await app.send(.GET, "/api/v1/formations.csv?niveau=12")
             #expect(wrong.status == .unprocessableEntity && wrong.isProblemJSON && wrong.faultyFields == ["niveau"])
         }
@@ -360,8 +364,4 @@ struct XMLTree {
         }
         return true
     }
-}
-
-extension ByteBuffer {
-    var string: String { String(buffer: self) }
 }

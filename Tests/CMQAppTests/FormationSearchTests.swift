@@ -142,6 +142,8 @@ struct CataloguePageTests {
             let filtered = try await app.send(.GET, "/formations?q=meca&statut=scolaire", as: .anonymous).body.string
             #expect(filtered.contains("Statut : Scolaire"))
             #expect(filtered.contains(#"href="/formations?q=meca">retirer"#))
+            // The same search can be downloaded, with its filters, in the three export formats.
+            #expect(filtered.contains(#"<a href="/api/v1/formations.lheo.xml?q=meca&amp;statut=scolaire" download>LHEO 2.3 (XML)</a>"#))
             let formation = try #require(try await Formation.query(on: app.db).filter(\.$intitule == "Œnologie").first())
             let page = try await app.send(.GET, "/formations/\(formation.id!.lower)", as: .anonymous)
             #expect(page.status == .ok)

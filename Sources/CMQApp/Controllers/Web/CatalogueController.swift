@@ -30,6 +30,17 @@ struct CatalogueController {
         var active: [ActiveFilter]
         var pager: Pager
         var apiURL: String
+        var exports: [ExportLink]
+    }
+
+    struct ExportLink: Encodable {
+        var label: String
+        var url: String
+    }
+
+    struct ROMELink: Encodable {
+        var code: String
+        var libelle: String?
     }
 
     static let dimensions: [(CatalogueSearch.Dimension, String, String)] = [
@@ -77,7 +88,10 @@ struct CatalogueController {
             results: result.ids.compactMap { byID[$0] }.map(FormationRow.init),
             facets: groups, active: active,
             pager: Pager(page: pageRequest.page, per: pageRequest.per, total: result.total) { url(["page": String($0)]) },
-            apiURL: SiteURL.withQuery("/api/v1/formations", parameters))
+            apiURL: SiteURL.withQuery("/api/v1/formations", parameters),
+            exports: [("CSV", "csv"), ("JSON", "json"), ("LHEO 2.3 (XML)", "lheo.xml")].map {
+                ExportLink(label: $0.0, url: SiteURL.withQuery("/api/v1/formations.\($0.1)", parameters))
+            })
         return try await req.view.render("formations", context)
     }
 
@@ -89,6 +103,7 @@ struct CatalogueController {
         var modalite: String
         var niveauEntree: String?
         var campus: [CampusLink]
+        var romes: [ROMELink]
         var apiURL: String
     }
 
@@ -97,12 +112,13 @@ struct CatalogueController {
         let dto = try formation.toDTO()
         let links = try await CampusOffer(db: req.db).campuses(offering: formation)
             .map { CampusLink(url: SiteURL.campus($0.id!), nom: $0.nom, role: "", filiere: Filiere(slug: $0.filiere)?.label ?? $0.filiere) }
+        let romeLabels = try await ReferenceLookup(db: req.db).romeLabels(dto.romes)
         return try await req.view.render("formation", FormationContext(
             page: PageMeta(title: formation.intitule, section: "formations"), formation: dto,
             organisationURL: SiteURL.organisation(formation.$organisation.id),
             statuts: formation.learnerStatuses.map(\.label).joined(separator: ", "),
             modalite: Modality(rawValue: formation.modalite)?.label ?? formation.modalite,
             niveauEntree: formation.niveauEntree.flatMap(Level.init(number:))?.label,
-            campus: links, apiURL: "/api/v1/formations/\(dto.id.uuidString.lowercased())"))
+            campus: links, romes: dto.romes.map { ROMELink(code: $0, libelle: romeLabels[$0]) }, apiURL: "/api/v1/formations/\(dto.id.uuidString.lowercased())"))
     }
 }
