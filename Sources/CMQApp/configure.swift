@@ -15,6 +15,7 @@ public func configure(_ app: Application, config: AppConfig) async throws {
     app.routes.defaultMaxBodySize = "512kb"
 
     try configureDatabase(app, config.database)
+    app.searchCache = config.searchCache ? SearchCache() : nil
 
     // Middleware: errors first so that it catches everything, then static files from the bundle.
     app.middleware = .init()
@@ -75,12 +76,14 @@ func addMigrations(_ app: Application) {
     app.migrations.add(CreateFormations())
     app.migrations.add(AddFormationSearch())
     app.migrations.add(CreateReferenceTables())
+    app.migrations.add(AddCatalogueVersion())
 }
 
 func addCommands(_ app: Application) {
     app.asyncCommands.use(DemoCommand(), as: "demo")
     app.asyncCommands.use(ImportCommandGroup(), as: "import")
     app.asyncCommands.use(ExportCommandGroup(), as: "export")
+    app.asyncCommands.use(BenchCommandGroup(), as: "bench")
     app.asyncCommands.use(UsersCommandGroup(), as: "users")
     app.asyncCommands.use(RGPDCommandGroup(), as: "rgpd")
 }

@@ -1,6 +1,7 @@
 @testable import CMQApp
 import CMQDomain
 import Fluent
+import SQLKit
 import Foundation
 import Testing
 import VaporTesting
@@ -149,6 +150,32 @@ struct CataloguePageTests {
             #expect(page.status == .ok)
             #expect(page.body.string.contains("<h1>Œnologie</h1>") && page.body.string.contains(lycee.nom))
             #expect(try await app.send(.GET, "/formations?niveau=12", as: .anonymous).status == .unprocessableEntity)
+        }
+    }
+
+    @Test("cached results follow every write at once, whatever path wrote it", arguments: TestDatabase.all)
+    func cacheFollowsWrites(database: TestDatabase) async throws {
+        try await withTestApp(database) { app in
+            let lycee = try await FormationSearchTests.corpus(app)
+            #expect(app.searchCache != nil)
+            #expect(try await FormationSearchTests.titles(app, "meca").count == 3)
+            // Through the API.
+            let created = try await app.send(.POST, "/api/v1/formations", json: #"{"intitule": "Mécanique marine", "organisationId": "\#(lycee.id!.lower)", "typeDiplome": "bts", "statuts": ["etudiant"]}"#)
+            #expect(created.status == .created)
+            #expect(try await FormationSearchTests.titles(app, "meca").count == 4)
+            // Straight into the database (an import, another instance): the triggers move the version too.
+            let sql = try #require(app.db as? any SQLDatabase)
+            let before = try await SearchCache.version(on: sql)
+            let formation = try #require(try await Formation.query(on: app.db).filter(\.$intitule == "Mécanique marine").first())
+            try await FormationStatut.query(on: app.db).filter(\.$formation.$id == formation.id!).delete()
+            #expect(try await SearchCache.version(on: sql) > before)
+            let search = try await app.send(.GET, "/api/v1/formations?q=meca&statut=etudiant").decoded(PageDTO<FormationDTO>.self)
+            #expect(search.total == 0)
+            lycee.departementCode = "35"
+            lycee.refreshDerivedFields()
+            try await lycee.save(on: app.db)
+            let facets = try await app.send(.GET, "/api/v1/formations?q=meca").decoded(FormationSearchDTO.self).facettes
+            #expect(facets.departement.map(\.valeur) == ["35"])
         }
     }
 }

@@ -16,19 +16,22 @@ public struct AppConfig: Sendable {
     public var port: Int
     /// Load the demo data set when `serve` starts on an empty database.
     public var demoOnFirstStart: Bool
+    /// Keep recent catalogue search results in memory while the catalogue is unchanged (`CMQ_SEARCH_CACHE`).
+    public var searchCache: Bool
 
-    public init(database: DatabaseChoice, host: String = "127.0.0.1", port: Int = 8080, demoOnFirstStart: Bool = true) {
+    public init(database: DatabaseChoice, host: String = "127.0.0.1", port: Int = 8080, demoOnFirstStart: Bool = true, searchCache: Bool = true) {
         self.database = database
         self.host = host
         self.port = port
         self.demoOnFirstStart = demoOnFirstStart
+        self.searchCache = searchCache
     }
 
     public struct Invalid: Error, CustomStringConvertible {
         public let description: String
     }
 
-    /// Reads `DATABASE_URL`, `HOST`, `PORT` and `CMQ_DEMO`.
+    /// Reads `DATABASE_URL`, `HOST`, `PORT`, `CMQ_DEMO` and `CMQ_SEARCH_CACHE`.
     public static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) throws -> AppConfig {
         let database = try databaseChoice(from: environment["DATABASE_URL"])
         let host = environment["HOST"].flatMap { $0.isEmpty ? nil : $0 } ?? "127.0.0.1"
@@ -39,15 +42,15 @@ public struct AppConfig: Sendable {
             }
             port = value
         }
-        var demo = true
-        if let raw = environment["CMQ_DEMO"]?.lowercased(), !raw.isEmpty {
+        func flag(_ name: String) throws -> Bool {
+            guard let raw = environment[name]?.lowercased(), !raw.isEmpty else { return true }
             switch raw {
-            case "1", "true", "yes", "oui": demo = true
-            case "0", "false", "no", "non": demo = false
-            default: throw Invalid(description: "CMQ_DEMO=\(raw) must be true or false.")
+            case "1", "true", "yes", "oui": return true
+            case "0", "false", "no", "non": return false
+            default: throw Invalid(description: "\(name)=\(raw) must be true or false.")
             }
         }
-        return AppConfig(database: database, host: host, port: port, demoOnFirstStart: demo)
+        return AppConfig(database: database, host: host, port: port, demoOnFirstStart: try flag("CMQ_DEMO"), searchCache: try flag("CMQ_SEARCH_CACHE"))
     }
 
     /// `postgres://…` or `postgresql://…` selects PostgreSQL; `sqlite:PATH` (or nothing) an SQLite file.

@@ -9,6 +9,8 @@ import SQLKit
 /// what choosing another value would give.
 struct CatalogueSearch {
     let db: any Database
+    /// Results of this instance, reused while the catalogue has not changed.
+    var cache: SearchCache? = nil
 
     enum Dimension: String, CaseIterable, Sendable {
         case niveau, typeDiplome, statut, filiere, region, academie, departement, campus
@@ -58,53 +60,60 @@ struct CatalogueSearch {
 
     /// Runs the search: one page of formation ids (in order), the total, and the facets.
     func run(_ criteria: Criteria, page: PageRequest, today: CalendarDay = .today) async throws -> Result {
-        guard let (ordered, scope) = try await ordered(criteria, today: today) else { return Result(ids: [], total: 0, facets: [:]) }
-        let pageIDs = Array(ordered.dropFirst(page.offset).prefix(page.per))
+        guard let cache else { return try await compute(criteria, page: page, today: today) }
+        let version = try await SearchCache.version(on: sql)
+        let key = SearchCache.Key(criteria: String(describing: criteria), page: page.page, per: page.per, day: today.iso)
+        if let result = cache.result(for: key, version: version) { return result }
+        let result = try await compute(criteria, page: page, today: today)
+        cache.store(result, for: key, version: version)
+        return result
+    }
+
+    private func compute(_ criteria: Criteria, page: PageRequest, today: CalendarDay) async throws -> Result {
+        let scope = Scope(criteria: criteria, dialect: sql.dialect.name, today: today)
+        let total = try await count(scope)
+        guard total > 0 else { return Result(ids: [], total: 0, facets: [:]) }
+        let ids = try await orderedIDs(scope, limit: page.per, offset: page.offset)
         var facets: [Dimension: [FacetValue]] = [:]
         for dimension in Dimension.allCases {
             facets[dimension] = try await counts(dimension, scope: scope, today: today)
         }
-        return Result(ids: pageIDs, total: ordered.count, facets: facets)
+        return Result(ids: ids, total: total, facets: facets)
     }
 
     /// Every formation the search finds, in order (for exports).
     func allIDs(_ criteria: Criteria, today: CalendarDay = .today) async throws -> [UUID] {
-        try await ordered(criteria, today: today)?.ids ?? []
+        try await orderedIDs(Scope(criteria: criteria, dialect: sql.dialect.name, today: today), limit: nil, offset: 0)
     }
 
-    /// The matching ids in order (by rank for a text search, else by level and title) and the filters as
-    /// SQL; nil when nothing can match.
-    private func ordered(_ criteria: Criteria, today: CalendarDay) async throws -> (ids: [UUID], scope: Scope)? {
-        // The full-text part gives a ranked list; the campus filter the campus's offer.
-        var ranked: [UUID]?
-        if let q = criteria.q {
-            ranked = try await FormationSearch(db: db).matchingIDs(q)
-            if ranked!.isEmpty { return nil }
-        }
-        var offer: [UUID]?
-        if let campusID = criteria.campus {
-            guard let campus = try await Campus.find(campusID, on: db) else { return nil }
-            offer = try await CampusOffer(db: db).formations(of: campus, on: today).compactMap(\.id)
-            if offer!.isEmpty { return nil }
-        }
-        let scope = Scope(criteria: criteria, text: criteria.q.flatMap { FormationSearch.condition($0, dialect: sql.dialect.name) }, offer: offer)
-
-        var select = sql.select().column(SQLColumn("id", table: "f")).column(SQLColumn("niveau_sortie", table: "f"))
-            .column(SQLColumn("intitule_cle", table: "f"))
+    /// The formations `f` joined to their organisation `o`: what every query of the search starts from.
+    private func base() -> SQLSelectBuilder {
+        sql.select()
             .from(SQLAlias(SQLIdentifier(Formation.schema), as: SQLIdentifier("f")))
             .join(SQLAlias(SQLIdentifier(Organisation.schema), as: SQLIdentifier("o")), method: SQLJoinMethod.inner,
                   on: SQLColumn("organisation_id", table: "f"), .equal, SQLColumn("id", table: "o"))
-        select = scope.apply(to: select, except: nil)
-        struct Row: Decodable { let id: UUID; let niveau_sortie: Int; let intitule_cle: String }
-        let rows = try await select.all(decoding: Row.self)
-        let ordered: [UUID]
-        if let ranked {
-            let position = Dictionary(ranked.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
-            ordered = rows.map(\.id).sorted { (position[$0] ?? Int.max, $0.uuidString) < (position[$1] ?? Int.max, $1.uuidString) }
+    }
+
+    private struct Total: Decodable { let n: Int }
+    private struct Row: Decodable { let id: UUID }
+
+    private func count(_ scope: Scope) async throws -> Int {
+        let select = scope.apply(to: base().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n"), except: nil)
+        return try await select.first(decoding: Total.self)?.n ?? 0
+    }
+
+    /// The matching ids in order, done by the database: for a text search, formations whose title holds every
+    /// word first, then by title; otherwise by level, then title.
+    private func orderedIDs(_ scope: Scope, limit: Int?, offset: Int) async throws -> [UUID] {
+        var select = scope.apply(to: base().column(SQLColumn("id", table: "f"), as: "id"), except: nil)
+        if let titleFirst = scope.titleMatch {
+            select = select.orderBy(SQLRaw("CASE WHEN \(titleFirst) THEN 0 ELSE 1 END"))
         } else {
-            ordered = rows.sorted { ($0.niveau_sortie, $0.intitule_cle, $0.id.uuidString) < ($1.niveau_sortie, $1.intitule_cle, $1.id.uuidString) }.map(\.id)
+            select = select.orderBy(SQLColumn("niveau_sortie", table: "f"))
         }
-        return (ordered, scope)
+        select = select.orderBy(SQLColumn("intitule_cle", table: "f")).orderBy(SQLColumn("id", table: "f"))
+        if let limit { select = select.limit(limit).offset(offset) }
+        return try await select.all(decoding: Row.self).map(\.id)
     }
 
     /// The filters as SQL, any of which can be left out (for the facet of that dimension).
@@ -112,14 +121,36 @@ struct CatalogueSearch {
         let criteria: Criteria
         /// The full-text condition, as SQL.
         let text: (any SQLExpression)?
-        let offer: [UUID]?
+        /// "The title holds every word" (for ordering), as SQL text; the words are folded letters and digits only.
+        let titleMatch: String?
+        let today: CalendarDay
+
+        init(criteria: Criteria, dialect: String, today: CalendarDay) {
+            self.criteria = criteria
+            self.today = today
+            text = criteria.q.flatMap { FormationSearch.condition($0, dialect: dialect) }
+            let words = criteria.q.map(FormationSearch.terms) ?? []
+            titleMatch = words.isEmpty ? nil : words.map { "(f.intitule_cle LIKE '\($0)%' OR f.intitule_cle LIKE '% \($0)%')" }.joined(separator: " AND ")
+        }
+
+        /// A campus's offer: the formations of its current members in its filière, and those attached to it.
+        func offer(_ campus: UUID) -> any SQLExpression {
+            SQLGroupExpression(SQLQueryString("""
+                f.id IN (SELECT f2.id FROM \(ident: Formation.schema) f2
+                  JOIN \(ident: Membership.schema) m ON m.organisation_id = f2.organisation_id
+                  JOIN \(ident: Campus.schema) c ON c.id = m.campus_id AND c.filiere = f2.filiere
+                  WHERE m.campus_id = \(bind: campus)
+                    AND (m.depuis IS NULL OR m.depuis <= \(bind: today.iso)) AND (m.jusqu_a IS NULL OR m.jusqu_a >= \(bind: today.iso)))
+                OR f.id IN (SELECT cf.formation_id FROM \(ident: CampusFormation.schema) cf WHERE cf.campus_id = \(bind: campus))
+                """))
+        }
 
         func apply(to select: SQLSelectBuilder, except skipped: Dimension?) -> SQLSelectBuilder {
             var select = select
             func keep(_ dimension: Dimension) -> Bool { dimension != skipped }
             if let text { select = select.where(text) }
             if let organisation = criteria.organisation { select = select.where(SQLColumn("organisation_id", table: "f"), .equal, SQLBind(organisation)) }
-            if keep(.campus), let offer { select = select.where(SQLColumn("id", table: "f"), .in, SQLBind.group(offer)) }
+            if keep(.campus), let campus = criteria.campus { select = select.where(offer(campus)) }
             if keep(.niveau), let niveau = criteria.niveau { select = select.where(SQLColumn("niveau_sortie", table: "f"), .equal, SQLBind(niveau)) }
             if keep(.typeDiplome), let type = criteria.typeDiplome { select = select.where(SQLColumn("type_diplome", table: "f"), .equal, SQLBind(type.rawValue)) }
             if keep(.filiere), let filiere = criteria.filiere { select = select.where(SQLColumn("filiere", table: "f"), .equal, SQLBind(filiere.slug)) }

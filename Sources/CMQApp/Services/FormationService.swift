@@ -296,11 +296,6 @@ struct FormationSearch {
         Array(TextFolding.searchKey(query).split(separator: " ").map(String.init).filter { !$0.isEmpty }.prefix(8))
     }
 
-    private struct Hit: Decodable {
-        let id: UUID
-        let cle: String
-    }
-
     /// The SQL condition "formation `f` matches every word", for the dialect at hand (no list of ids to bind,
     /// however many formations match).
     static func condition(_ query: String, dialect: String) -> (any SQLExpression)? {
@@ -312,33 +307,6 @@ struct FormationSearch {
         }
         let tsquery = words.map { "\($0):*" }.joined(separator: " & ")
         return SQLGroupExpression(SQLQueryString("f.recherche @@ to_tsquery('simple', \(bind: tsquery))"))
-    }
-
-    /// The formations matching every word, best first: title matches, then by title.
-    func matchingIDs(_ query: String) async throws -> [UUID] {
-        let words = Self.terms(query)
-        guard !words.isEmpty, let sql = db as? any SQLDatabase else { return [] }
-        let hits: [Hit]
-        if sql.dialect.name == "sqlite" {
-            let match = words.map { "\"\($0)\"*" }.joined(separator: " ")
-            hits = try await sql.raw("""
-                SELECT f.id AS id, f.intitule_cle AS cle FROM formations_fts JOIN formations f ON f.rowid = formations_fts.rowid
-                WHERE formations_fts MATCH \(bind: match)
-                """).all(decoding: Hit.self)
-        } else {
-            let tsquery = words.map { "\($0):*" }.joined(separator: " & ")
-            hits = try await sql.raw("""
-                SELECT id, intitule_cle AS cle FROM formations WHERE recherche @@ to_tsquery('simple', \(bind: tsquery))
-                """).all(decoding: Hit.self)
-        }
-        func inTitle(_ hit: Hit) -> Bool {
-            let titleWords = hit.cle.split(separator: " ")
-            return words.allSatisfy { word in titleWords.contains { $0.hasPrefix(word) } }
-        }
-        return hits
-            .map { (hit: $0, title: inTitle($0)) }
-            .sorted { ($0.title ? 0 : 1, $0.hit.cle, $0.hit.id.uuidString) < ($1.title ? 0 : 1, $1.hit.cle, $1.hit.id.uuidString) }
-            .map(\.hit.id)
     }
 }
 
