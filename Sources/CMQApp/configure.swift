@@ -23,6 +23,7 @@ public func configure(_ app: Application, config: AppConfig) async throws {
         app.middleware.use(RouteLoggingMiddleware(logLevel: .info))
     }
     app.middleware.use(CMQErrorMiddleware())
+    app.middleware.use(CatalogueCacheMiddleware())
     app.middleware.use(FileMiddleware(publicDirectory: Resources.publicDirectory, defaultFile: nil, directoryAction: .none, advancedETagComparison: true))
 
     // Views: Leaf templates shipped as package resources.
@@ -77,6 +78,7 @@ func addMigrations(_ app: Application) {
     app.migrations.add(AddFormationSearch())
     app.migrations.add(CreateReferenceTables())
     app.migrations.add(AddCatalogueVersion())
+    app.migrations.add(CreateLabelling())
 }
 
 func addCommands(_ app: Application) {

@@ -163,17 +163,20 @@ struct CataloguePageTests {
             let created = try await app.send(.POST, "/api/v1/formations", json: #"{"intitule": "Mécanique marine", "organisationId": "\#(lycee.id!.lower)", "typeDiplome": "bts", "statuts": ["etudiant"]}"#)
             #expect(created.status == .created)
             #expect(try await FormationSearchTests.titles(app, "meca").count == 4)
-            // Straight into the database (an import, another instance): the triggers move the version too.
+            // Straight into the database (an import, another instance): the triggers move the version too, and
+            // this instance sees it once its check interval (200 ms) has passed.
             let sql = try #require(app.db as? any SQLDatabase)
             let before = try await SearchCache.version(on: sql)
             let formation = try #require(try await Formation.query(on: app.db).filter(\.$intitule == "Mécanique marine").first())
             try await FormationStatut.query(on: app.db).filter(\.$formation.$id == formation.id!).delete()
             #expect(try await SearchCache.version(on: sql) > before)
+            try await Task.sleep(for: .milliseconds(250))
             let search = try await app.send(.GET, "/api/v1/formations?q=meca&statut=etudiant").decoded(PageDTO<FormationDTO>.self)
             #expect(search.total == 0)
             lycee.departementCode = "35"
             lycee.refreshDerivedFields()
             try await lycee.save(on: app.db)
+            try await Task.sleep(for: .milliseconds(250))
             let facets = try await app.send(.GET, "/api/v1/formations?q=meca").decoded(FormationSearchDTO.self).facettes
             #expect(facets.departement.map(\.valeur) == ["35"])
         }

@@ -27,6 +27,8 @@ public enum AppError: Error, Sendable, Equatable {
     case forbidden(String)
     /// 429: too many attempts.
     case tooManyRequests(String)
+    /// 413: the body is larger than this route accepts.
+    case payloadTooLarge(String)
 
     public var status: HTTPResponseStatus {
         switch self {
@@ -37,6 +39,7 @@ public enum AppError: Error, Sendable, Equatable {
         case .unauthorized: .unauthorized
         case .forbidden: .forbidden
         case .tooManyRequests: .tooManyRequests
+        case .payloadTooLarge: .payloadTooLarge
         }
     }
 
@@ -47,7 +50,7 @@ public enum AppError: Error, Sendable, Equatable {
                 ? "La requête contient une erreur : \(errors[0].detail)"
                 : "La requête contient \(errors.count) erreurs ; chacune est indiquée dans « errors »."
         case .notFound(let detail), .conflict(let detail), .badRequest(let detail), .unauthorized(let detail),
-             .forbidden(let detail), .tooManyRequests(let detail): detail
+             .forbidden(let detail), .tooManyRequests(let detail), .payloadTooLarge(let detail): detail
         }
     }
 

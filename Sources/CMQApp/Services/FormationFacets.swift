@@ -61,7 +61,7 @@ struct CatalogueSearch {
     /// Runs the search: one page of formation ids (in order), the total, and the facets.
     func run(_ criteria: Criteria, page: PageRequest, today: CalendarDay = .today) async throws -> Result {
         guard let cache else { return try await compute(criteria, page: page, today: today) }
-        let version = try await SearchCache.version(on: sql)
+        let version = try await cache.version(on: sql)
         let key = SearchCache.Key(criteria: String(describing: criteria), page: page.page, per: page.per, day: today.iso)
         if let result = cache.result(for: key, version: version) { return result }
         let result = try await compute(criteria, page: page, today: today)

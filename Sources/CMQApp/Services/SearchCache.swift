@@ -1,10 +1,15 @@
 import CMQDomain
 import Foundation
+import NIOConcurrencyHelpers
 import SQLKit
 import Vapor
 
-/// Recent catalogue search results of this instance, valid while the catalogue's version (kept by database
-/// triggers, see `AddCatalogueVersion`) has not moved. A hit costs one read of that version.
+/// What this instance keeps of the catalogue's reads — search results and the public API's answers — valid
+/// while the catalogue's version (kept by database triggers, see `AddCatalogueVersion`) has not moved.
+///
+/// The version is read from the database at most every `checkInterval`; a write made through this instance
+/// forces the next read to check it. A write made elsewhere (another instance behind the same load balancer,
+/// a `cmq import` command) is therefore seen within `checkInterval` (200 ms by default).
 final class SearchCache: @unchecked Sendable {
     struct Key: Hashable {
         var criteria: String
@@ -13,40 +18,93 @@ final class SearchCache: @unchecked Sendable {
         var day: String
     }
 
-    private struct Entry {
+    private struct Entry<Value> {
         var version: Int64
-        var result: CatalogueSearch.Result
+        var value: Value
         var used: UInt64
     }
 
-    private let lock = NSLock()
-    private var entries: [Key: Entry] = [:]
-    private var clock: UInt64 = 0
-    let capacity: Int
+    /// A stored API answer.
+    struct StoredResponse: Sendable {
+        var status: HTTPResponseStatus
+        var contentType: String
+        var body: ByteBuffer
+    }
 
-    init(capacity: Int = 512) {
+    private let lock = NIOLock()
+    private var results: [Key: Entry<CatalogueSearch.Result>] = [:]
+    private var responses: [String: Entry<StoredResponse>] = [:]
+    private var clock: UInt64 = 0
+    private var knownVersion: Int64 = -1
+    private var checkedAt: UInt64 = 0
+    let capacity: Int
+    let checkInterval: TimeInterval
+
+    init(capacity: Int = 2_048, checkInterval: TimeInterval = 0.2) {
         self.capacity = capacity
+        self.checkInterval = checkInterval
+    }
+
+    /// The catalogue's version, read from the database when the last reading is older than `checkInterval`.
+    func version(on sql: any SQLDatabase) async throws -> Int64 {
+        let now = DispatchTime.now().uptimeNanoseconds
+        let fresh: Int64? = lock.withLock {
+            knownVersion >= 0 && Double(now &- checkedAt) < checkInterval * 1e9 ? knownVersion : nil
+        }
+        if let fresh { return fresh }
+        let version = try await Self.version(on: sql)
+        lock.withLock {
+            knownVersion = version
+            checkedAt = now
+        }
+        return version
+    }
+
+    /// A write went through this instance: the next read checks the version again.
+    func touch() {
+        lock.withLock { knownVersion = -1 }
     }
 
     func result(for key: Key, version: Int64) -> CatalogueSearch.Result? {
-        lock.lock()
-        defer { lock.unlock() }
-        guard let entry = entries[key], entry.version == version else { return nil }
-        clock += 1
-        entries[key]?.used = clock
-        return entry.result
+        lock.withLock {
+            guard let entry = results[key], entry.version == version else { return nil }
+            clock += 1
+            results[key]?.used = clock
+            return entry.value
+        }
     }
 
     func store(_ result: CatalogueSearch.Result, for key: Key, version: Int64) {
-        lock.lock()
-        defer { lock.unlock() }
-        clock += 1
-        if entries.count >= capacity, entries[key] == nil {
-            // Drop the least recently used quarter (stale versions go first: they are never used again).
-            let victims = entries.sorted { $0.value.used < $1.value.used }.prefix(max(1, capacity / 4)).map(\.key)
-            for victim in victims { entries[victim] = nil }
+        lock.withLock {
+            clock += 1
+            Self.evict(&results, capacity: capacity, keeping: key)
+            results[key] = Entry(version: version, value: result, used: clock)
         }
-        entries[key] = Entry(version: version, result: result, used: clock)
+    }
+
+    func response(for key: String, version: Int64) -> StoredResponse? {
+        lock.withLock {
+            guard let entry = responses[key], entry.version == version else { return nil }
+            clock += 1
+            responses[key]?.used = clock
+            return entry.value
+        }
+    }
+
+    func store(_ response: StoredResponse, for key: String, version: Int64) {
+        lock.withLock {
+            clock += 1
+            Self.evict(&responses, capacity: capacity, keeping: key)
+            responses[key] = Entry(version: version, value: response, used: clock)
+        }
+    }
+
+    /// Drops the least recently used quarter when full (entries of an old version are never used again).
+    private static func evict<K: Hashable, V>(_ entries: inout [K: Entry<V>], capacity: Int, keeping key: K) {
+        guard entries.count >= capacity, entries[key] == nil else { return }
+        for victim in entries.sorted(by: { $0.value.used < $1.value.used }).prefix(max(1, capacity / 4)).map(\.key) {
+            entries[victim] = nil
+        }
     }
 
     /// The current version of the catalogue in the database.
@@ -56,12 +114,43 @@ final class SearchCache: @unchecked Sendable {
     }
 }
 
+/// Serves the public catalogue reads of the API (`GET /api/v1/formations…`) from the cache while the
+/// catalogue is unchanged: their answers are the same for everyone. Any other request that may write
+/// (POST, PATCH, PUT, DELETE) makes the next read check the catalogue's version.
+struct CatalogueCacheMiddleware: AsyncMiddleware {
+    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        guard let cache = request.application.searchCache else { return try await next.respond(to: request) }
+        guard request.method == .GET else {
+            defer { cache.touch() }
+            return try await next.respond(to: request)
+        }
+        let path = request.url.path
+        guard path == "/api/v1/formations" || (path.hasPrefix("/api/v1/formations/") && !path.dropFirst(19).contains("/")),
+              let sql = request.db as? any SQLDatabase else {
+            return try await next.respond(to: request)
+        }
+        let key = request.url.string
+        let version = try await cache.version(on: sql)
+        if let stored = cache.response(for: key, version: version) {
+            let response = Response(status: stored.status, body: .init(buffer: stored.body))
+            response.headers.replaceOrAdd(name: .contentType, value: stored.contentType)
+            return response
+        }
+        let response = try await next.respond(to: request)
+        if response.status == .ok, let buffer = response.body.buffer {
+            cache.store(.init(status: response.status, contentType: response.headers.first(name: .contentType) ?? "application/json; charset=utf-8", body: buffer),
+                        for: key, version: version)
+        }
+        return response
+    }
+}
+
 extension Application {
     private struct SearchCacheKey: StorageKey {
         typealias Value = SearchCache
     }
 
-    /// This instance's cache of search results (none when `CMQ_SEARCH_CACHE=0`, to measure the database alone).
+    /// This instance's catalogue cache (none when `CMQ_SEARCH_CACHE=0`, to measure the database alone).
     var searchCache: SearchCache? {
         get { storage[SearchCacheKey.self] }
         set { storage[SearchCacheKey.self] = newValue }

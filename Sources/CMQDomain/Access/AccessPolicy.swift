@@ -10,6 +10,10 @@ public enum Resource: Sendable, Equatable {
     case organisation(id: UUID?, campuses: [CampusScope])
     /// A formation of an organisation, with the campuses whose networks the organisation belongs to.
     case formation(organisationID: UUID, campuses: [CampusScope])
+    /// A label dossier of a campus, with the bodies it is assigned to (those of its référentiel, once deposited).
+    case dossier(campusID: UUID, regionCode: String, bodies: Set<Instance>)
+    /// The interministerial decision on a dossier, and the withdrawal of a label.
+    case labelDecision
     /// The audit trail.
     case auditTrail
     /// Accounts of other people.
@@ -46,7 +50,10 @@ public enum AccessDecision: Sendable, Equatable {
 /// | région académique | the campuses (create, change, delete) and networks of its académies; organisations of those networks, and new ones |
 /// | équipe campus | its campus (not its deletion), its network and team, the formations of its members; new organisations |
 /// | membre | its own organisation's identity and its formations |
-/// | instance | the dossiers assigned to it (labelling issue); nothing in the registry |
+/// | région académique (labelling) | the dossiers of its campuses: create, write, deposit, abandon |
+/// | équipe campus (labelling) | reads its campus's dossiers |
+/// | instance | the dossiers assigned to its body: read, give its own opinion and scores; nothing in the registry |
+/// | administrateur national (labelling) | the decision and the withdrawal of labels (nobody else) |
 /// | public | reads of public pages and of the public API |
 public enum AccessPolicy {
     public static func decide(_ actor: Actor?, _ action: Action, _ resource: Resource) -> AccessDecision {
@@ -65,6 +72,19 @@ public enum AccessPolicy {
         case .membre:
             return membre(actor, action, resource)
         case .instance:
+            return instance(actor, action, resource)
+        }
+    }
+
+    static func instance(_ actor: Actor, _ action: Action, _ resource: Resource) -> AccessDecision {
+        switch resource {
+        case .dossier(_, _, let bodies):
+            guard let body = actor.instance, bodies.contains(body) else { return .denied("Ce dossier n'est pas confié à votre instance.") }
+            return action == .read || action == .update ? .allowed
+                : .denied("Une instance donne son avis sur un dossier ; elle ne le crée ni ne le supprime.")
+        case .labelDecision:
+            return .denied("La décision de labellisation est interministérielle : elle revient à l'administrateur national.")
+        default:
             return .denied("Les instances (CAEN, CREFOP, groupe d'experts, CNEE) donnent leurs avis sur les dossiers qui leur sont confiés ; elles ne modifient pas le registre.")
         }
     }
@@ -86,6 +106,10 @@ public enum AccessPolicy {
         case .formation(_, let campuses):
             return campuses.contains { $0.regionCode == actor.regionCode } ? .allowed
                 : .denied("Cette organisation ne fait partie d'aucun campus de votre région académique.")
+        case .dossier(_, let region, _):
+            return region == actor.regionCode ? .allowed : .denied("Ce dossier concerne un campus d'une autre région académique.")
+        case .labelDecision:
+            return .denied("La décision de labellisation est interministérielle : elle revient à l'administrateur national.")
         case .auditTrail, .accounts:
             return .denied("Réservé à l'administrateur national.")
         }
@@ -107,6 +131,11 @@ public enum AccessPolicy {
         case .formation(_, let campuses):
             return campuses.contains { $0.id == actor.campusID } ? .allowed
                 : .denied("Vous ne gérez que l'offre des membres de votre campus.")
+        case .dossier(let campusID, _, _):
+            guard campusID == actor.campusID else { return .denied("Ce dossier concerne un autre campus.") }
+            return action == .read ? .allowed : .denied("Le dossier de labellisation est préparé et déposé par la région académique ; l'équipe du campus le consulte.")
+        case .labelDecision:
+            return .denied("La décision de labellisation est interministérielle : elle revient à l'administrateur national.")
         case .auditTrail, .accounts:
             return .denied("Réservé à l'administrateur national.")
         }
@@ -123,6 +152,8 @@ public enum AccessPolicy {
             return organisationID == actor.organisationID ? .allowed : .denied("Vous ne gérez que les formations de votre organisation.")
         case .campus, .network:
             return .denied("Le campus et son réseau sont gérés par l'équipe du campus et la région académique.")
+        case .dossier, .labelDecision:
+            return .denied("Les dossiers de labellisation sont réservés à la région académique, au campus concerné et aux instances.")
         case .auditTrail, .accounts:
             return .denied("Réservé à l'administrateur national.")
         }
@@ -134,7 +165,7 @@ extension Resource {
     var isPublic: Bool {
         switch self {
         case .campus, .network, .organisation, .formation: true
-        case .auditTrail, .accounts: false
+        case .dossier, .labelDecision, .auditTrail, .accounts: false
         }
     }
 }

@@ -1,0 +1,96 @@
+#!/usr/bin/env bash
+# Measures the catalogue at national scale: 200,000 formations, wrk on loopback (2 threads, 16 connections).
+#   Benchmarks/catalogue.sh [sqlite|postgres] [seconds per endpoint] [connections]
+# Environment:
+#   CMQ_BENCH_SCRATCH       a separate build folder for the release build (e.g. /tmp/cmq-release)
+#   CMQ_BENCH_FORMATIONS    size of the catalogue (default 200000)
+#   CMQ_BENCH_DATA          where the seeded SQLite database is kept between runs (default /tmp/cmq-bench-catalogue)
+#   CMQ_BENCH_POSTGRES_URL  a PostgreSQL database to use; without it, a throwaway server is started (initdb + pg_ctl)
+# Each endpoint is measured twice: with the per-instance search cache (the default) and with
+# CMQ_SEARCH_CACHE=0 (every request goes to the database). The server's memory is read from /proc.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+DB=${1:-sqlite}
+DURATION=${2:-10}
+CONNECTIONS=${3:-16}
+FORMATIONS=${CMQ_BENCH_FORMATIONS:-200000}
+DATA=${CMQ_BENCH_DATA:-/tmp/cmq-bench-catalogue}
+command -v wrk >/dev/null || { echo "wrk is needed: apt-get install wrk" >&2; exit 1; }
+
+SCRATCH=()
+[ -n "${CMQ_BENCH_SCRATCH:-}" ] && SCRATCH=(--scratch-path "$CMQ_BENCH_SCRATCH")
+swift build -c release --product cmq "${SCRATCH[@]}" >&2
+BIN="$(swift build -c release --show-bin-path "${SCRATCH[@]}")/cmq"
+mkdir -p "$DATA"
+
+PG_DIR=""
+SERVER=""
+cleanup() {
+  [ -n "$SERVER" ] && { kill "$SERVER" 2>/dev/null || true; }
+  if [ -n "$PG_DIR" ]; then "${AS_PG[@]}" "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -m immediate stop >/dev/null 2>&1 || true; rm -rf "$PG_DIR"; fi
+}
+AS_PG=()
+trap cleanup EXIT INT TERM
+
+if [ "$DB" = "postgres" ]; then
+  if [ -n "${CMQ_BENCH_POSTGRES_URL:-}" ]; then
+    URL=$CMQ_BENCH_POSTGRES_URL
+  else
+    PG_BIN=$(dirname "$(command -v initdb 2>/dev/null || ls /usr/lib/postgresql/*/bin/initdb | sort -V | tail -1)")
+    PG_DIR=$(mktemp -d /tmp/cmq-bench-pg.XXXXXX)
+    PG_PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
+    if [ "$(id -u)" = "0" ]; then id postgres >/dev/null 2>&1 || useradd --system --no-create-home postgres; chown postgres "$PG_DIR"; AS_PG=(runuser -u postgres --); fi
+    "${AS_PG[@]}" "$PG_BIN/initdb" -D "$PG_DIR/data" -A trust -U cmq -E UTF8 --locale=C.UTF-8 >/dev/null
+    "${AS_PG[@]}" "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/log" -o "-p $PG_PORT -k $PG_DIR -c listen_addresses=127.0.0.1 -c max_connections=200" -w start >/dev/null
+    psql -h 127.0.0.1 -p "$PG_PORT" -U cmq -d postgres -qc "CREATE DATABASE cmq" >/dev/null
+    URL="postgres://cmq@127.0.0.1:$PG_PORT/cmq"
+  fi
+else
+  URL="sqlite:$DATA/catalogue.sqlite"
+fi
+
+echo "Seeding the catalogue to $FORMATIONS formations ($DB)…" >&2
+(cd "$DATA" && LOG_LEVEL=warning DATABASE_URL="$URL" CMQ_DEMO_PASSWORD=benchmark-password "$BIN" bench seed --formations "$FORMATIONS" >&2)
+
+PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
+BASE="http://127.0.0.1:$PORT"
+
+start_server() {
+  (cd "$DATA" && LOG_LEVEL=warning DATABASE_URL="$URL" PORT=$PORT CMQ_SEARCH_CACHE=$1 exec "$BIN" serve >"$DATA/serve.log" 2>&1) &
+  SERVER=$!
+  for _ in $(seq 1 120); do curl -fs "$BASE/api/v1/referentiels/filieres" >/dev/null 2>&1 && return; sleep 1; done
+  echo "cmq did not start: $(tail -5 "$DATA/serve.log")" >&2; exit 1
+}
+stop_server() { kill "$SERVER" 2>/dev/null || true; wait "$SERVER" 2>/dev/null || true; SERVER=""; }
+
+measure() {
+  local label=$1 path=$2
+  curl -fs "$BASE$path" >/dev/null   # first request: fills what a warm server has
+  local out rps p50 p99
+  out=$(wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" --latency "$BASE$path")
+  rps=$(echo "$out" | awk '/Requests\/sec/ {print $2}')
+  p50=$(echo "$out" | awk '$1=="50%" {print $2}')
+  p99=$(echo "$out" | awk '$1=="99%" {print $2}')
+  errors=$(echo "$out" | awk '/Non-2xx/ {print $5}')
+  echo "| $label | \`$path\` | $rps | $p50 | $p99 |${errors:+ $errors non-2xx}"
+}
+
+echo "cmq release build, $DB, $(nproc) cores, $FORMATIONS formations, wrk -t2 -c$CONNECTIONS -d${DURATION}s ($(date -u +%Y-%m-%d))"
+for cache in 1 0; do
+  start_server $cache
+  ID=$(curl -fs "$BASE/api/v1/formations?q=mecanique&per=1" | python3 -c 'import sys, json; print(json.load(sys.stdin)["items"][0]["id"])')
+  TOTAL=$(curl -fs "$BASE/api/v1/formations?per=1" | python3 -c 'import sys, json; print(json.load(sys.stdin)["total"])')
+  echo
+  [ $cache = 1 ] && echo "With the search cache (default), catalogue total $TOTAL:" || echo "Without the search cache (CMQ_SEARCH_CACHE=0):"
+  echo
+  echo "| measure | path | requests/s | p50 | p99 |"
+  echo "|---|---|---:|---:|---:|"
+  measure "search q=mecanique (20 results)" "/api/v1/formations?q=mecanique"
+  measure "facets, empty query" "/api/v1/formations"
+  measure "one formation" "/api/v1/formations/$ID"
+  measure "filtered list" "/api/v1/formations?niveau=5&statut=apprenti&region=84"
+  measure "search page (HTML)" "/formations?q=mecanique"
+  echo
+  echo "Server memory after these runs: $(awk '/VmRSS/ {printf "%d MB resident", $2/1024} /VmHWM/ {printf ", peak %d MB", $2/1024}' /proc/$SERVER/status)"
+  stop_server
+done

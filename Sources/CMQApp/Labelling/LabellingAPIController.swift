@@ -1,0 +1,404 @@
+import CMQDomain
+import Fluent
+import Foundation
+import Vapor
+
+/// `/api/v1/dossiers`, `/api/v1/labels` and `/api/v1/referentiels/labellisation`.
+struct LabellingAPIController {
+    // MARK: - Dossiers
+
+    struct DossierFilter: Sendable {
+        var statut: String?
+        var campus: UUID?
+        var region: String?
+        var referentiel: String?
+    }
+
+    static let statuses = ["brouillon", "en-instruction", "labellise", "refuse", "abandonne"]
+
+    static func filter(from query: [String: String]) throws(AppError) -> DossierFilter {
+        var filter = DossierFilter()
+        var errors: [FieldError] = []
+        func value(_ key: String) -> String? { query[key].flatMap { $0.isEmpty ? nil : $0 } }
+        if let raw = value("statut") {
+            if statuses.contains(raw) { filter.statut = raw } else {
+                errors.append(FieldError("statut", "Le statut « \(raw) » n'existe pas ; valeurs possibles : \(statuses.joined(separator: ", "))."))
+            }
+        }
+        if let raw = value("campus") {
+            if let id = UUID(uuidString: raw) { filter.campus = id } else { errors.append(FieldError("campus", "« \(raw) » n'est pas un identifiant de campus.")) }
+        }
+        if let raw = value("region") {
+            if let region = TerritoryCatalog.shared.region(matching: raw) { filter.region = region.code } else {
+                errors.append(FieldError("region", "La région académique « \(raw) » n'existe pas."))
+            }
+        }
+        filter.referentiel = value("referentiel")
+        if !errors.isEmpty { throw .validation(errors) }
+        return filter
+    }
+
+    /// The dossiers the caller may read: all for the national administrator, those of its région, of its
+    /// campus, or those deposited and assigned to its body.
+    @Sendable func list(req: Request) async throws -> PageDTO<DossierSummaryDTO> {
+        let (filter, page) = try readListQuery(req.queryParameters, filter: Self.filter)
+        guard let actor = req.actor else { throw AppError.unauthorized("Vous devez vous connecter pour consulter les dossiers de labellisation.") }
+        let query = DossierRecord.query(on: req.db).join(Campus.self, on: \DossierRecord.$campus.$id == \Campus.$id)
+        switch actor.role {
+        case .administrateurNational: break
+        case .regionAcademique: query.filter(Campus.self, \.$regionCode == (actor.regionCode ?? ""))
+        case .equipeCampus: query.filter(\.$campus.$id == (actor.campusID ?? UUID()))
+        case .instance:
+            let referentiels = try await Referentiels.catalog(on: req.db).referentiels
+                .filter { referentiel in actor.instance.map { referentiel.instances.contains($0) } ?? false }.map(\.code)
+            query.filter(\.$referentiel ~~ referentiels).filter(\.$depot != nil)
+        case .membre:
+            throw AppError.forbidden("Les dossiers de labellisation sont réservés à la région académique, au campus concerné et aux instances.")
+        }
+        if let statut = filter.statut { query.filter(\.$statut == statut) }
+        if let campus = filter.campus { query.filter(\.$campus.$id == campus) }
+        if let region = filter.region { query.filter(Campus.self, \.$regionCode == region) }
+        if let referentiel = filter.referentiel { query.filter(\.$referentiel == referentiel) }
+        let result = try await query.sort(\.$updatedAt, .descending).paginated(page)
+        var items: [DossierSummaryDTO] = []
+        for record in result.items {
+            let campus = try record.joined(Campus.self)
+            items.append(record.summary(campus: campus, referentiel: nil))
+        }
+        return PageDTO(Page(items: items, page: result.page, per: result.per, total: result.total))
+    }
+
+    static func service(_ req: Request) -> LabellingService { LabellingService(db: req.db, caller: req.caller) }
+
+    static func dto(_ loaded: LabellingService.Loaded, on db: any Database) async throws -> DossierDTO {
+        let label = try await LabelRecord.query(on: db).filter(\.$dossier.$id == loaded.record.id!).first()
+        return loaded.toDTO(label: label)
+    }
+
+    @Sendable func create(req: Request) async throws -> Response {
+        var reader = try req.inputReader(mode: .create)
+        let campusID = reader.uuid("campusId", required: true)
+        let referentiel = reader.text("referentiel", maxLength: 40)
+        let nature = reader.choice("nature", DossierKind.self)
+        let label = reader.choice("labelDemande", RequestedLabel.self)
+        let duree = reader.integer("dureeDemandee", range: 1...10)
+        try reader.finish()
+        guard case .set(let campus?) = campusID else { throw AppError.validation([FieldError("campusId", "Le campus est obligatoire.")]) }
+        let input = LabellingService.CreateInput(
+            campusID: campus, referentiel: referentiel.newValue ?? nil, nature: (nature.newValue ?? nil) ?? .creation,
+            label: (label.newValue ?? nil) ?? .cmq, duree: duree.newValue ?? nil)
+        let loaded = try await Self.service(req).create(input)
+        let response = try await Self.dto(loaded, on: req.db).encodeResponse(status: .created, for: req)
+        response.headers.replaceOrAdd(name: .location, value: "/api/v1/dossiers/\(loaded.record.id!.uuidString.lowercased())")
+        return response
+    }
+
+    @Sendable func get(req: Request) async throws -> DossierDTO {
+        let id = try req.uuidParameter("dossierID", notFound: "Aucun dossier de labellisation")
+        let loaded = try await Self.service(req).load(id)
+        try Self.service(req).authorize(.read, loaded)
+        return try await Self.dto(loaded, on: req.db)
+    }
+
+    @Sendable func update(req: Request) async throws -> DossierDTO {
+        let id = try req.uuidParameter("dossierID", notFound: "Aucun dossier de labellisation")
+        var reader = try req.inputReader(mode: .update)
+        var input = LabellingService.EditInput()
+        for section in DossierSection.allCases {
+            if case .set(let text) = reader.text(section.rawValue, maxLength: 50_000) { input.sections[section] = text ?? "" }
+        }
+        input.label = reader.choice("labelDemande", RequestedLabel.self).newValue ?? nil
+        input.duree = reader.integer("dureeDemandee", range: 1...10).newValue ?? nil
+        try reader.finish()
+        return try await Self.dto(try await Self.service(req).edit(id, input), on: req.db)
+    }
+
+    @Sendable func deposit(req: Request) async throws -> DossierDTO {
+        let id = try req.uuidParameter("dossierID", notFound: "Aucun dossier de labellisation")
+        var reader = try req.inputReader(mode: .create, allowEmpty: true)
+        let date = reader.day("date")
+        let comment = reader.text("commentaire", maxLength: 2_000)
+        try reader.finish()
+        let day = (date.newValue ?? nil) ?? .today
+        return try await Self.dto(try await Self.service(req).deposit(id, date: day, comment: comment.newValue ?? nil), on: req.db)
+    }
+
+    @Sendable func opinions(req: Request) async throws -> [AvisDTO] {
+        try await get(req: req).avis
+    }
+
+    @Sendable func giveOpinion(req: Request) async throws -> Response {
+        let id = try req.uuidParameter("dossierID", notFound: "Aucun dossier de labellisation")
+        var reader = try req.inputReader(mode: .create)
+        let instance = reader.choice("instance", Instance.self)
+        let verdict = reader.choice("verdict", Verdict.self, required: true)
+        let texte = reader.text("texte", maxLength: 20_000)
+        let date = reader.day("date")
+        let auteur = reader.text("auteur", maxLength: 200)
+        try reader.finish()
+        guard let body = (instance.newValue ?? nil) ?? req.actor?.instance else {
+            throw AppError.validation([FieldError("instance", "L'instance qui donne l'avis doit être indiquée.")])
+        }
+        guard case .set(let chosen?) = verdict else { throw AppError.validation([FieldError("verdict", "Le sens de l'avis est obligatoire.")]) }
+        let loaded = try await Self.service(req).giveOpinion(id, .init(
+            instance: body, verdict: chosen, texte: (texte.newValue ?? nil) ?? "", date: (date.newValue ?? nil) ?? .today, auteur: auteur.newValue ?? nil))
+        return try await Self.dto(loaded, on: req.db).encodeResponse(status: .created, for: req)
+    }
+
+    @Sendable func evaluations(req: Request) async throws -> SyntheseDTO {
+        let dossier = try await get(req: req)
+        guard let synthese = dossier.synthese else {
+            throw AppError.notFound("Le référentiel \(dossier.referentiel) ne prévoit pas d'expertise notée.")
+        }
+        return synthese
+    }
+
+    @Sendable func score(req: Request) async throws -> SyntheseDTO {
+        let id = try req.uuidParameter("dossierID", notFound: "Aucun dossier de labellisation")
+        var reader = try req.inputReader(mode: .create)
+        let read = reader.objects("notes") { line -> LabellingService.ScoreInput? in
+            let critere = line.text("critere", required: true, maxLength: 80)
+            let note = line.integer("note", required: true, range: 0...4)
+            let commentaire = line.text("commentaire", maxLength: 5_000)
+            guard case .set(let c?) = critere, case .set(let n?) = note else { return nil }
+            return .init(critere: c, note: n, commentaire: (commentaire.newValue ?? nil) ?? "")
+        }
+        let scores = read.newValue ?? []
+        if scores.isEmpty, !reader.hasErrors { reader.fail("notes", "Au moins une note est attendue.") }
+        try reader.finish()
+        let loaded = try await Self.service(req).score(id, scores)
+        guard let synthese = try await Self.dto(loaded, on: req.db).synthese else {
+            throw AppError.notFound("Le référentiel ne prévoit pas d'expertise notée.")
+        }
+        return synthese
+    }
+
+    @Sendable func decide(req: Request) async throws -> Response {
+        let id = try req.uuidParameter("dossierID", notFound: "Aucun dossier de labellisation")
+        var reader = try req.inputReader(mode: .create)
+        let resultat = reader.choice("resultat", Decision.Outcome.self, required: true)
+        let excellence = reader.bool("excellence")
+        let date = reader.day("date")
+        let duree = reader.integer("dureeAnnees", range: 0...20)
+        let nor = reader.code("nor", parse: NOR.init)
+        let bo = reader.text("bulletinOfficiel", maxLength: 200)
+        let texte = reader.text("texte", maxLength: 20_000)
+        try reader.finish()
+        guard case .set(let outcome?) = resultat else { throw AppError.validation([FieldError("resultat", "Le résultat de la décision est obligatoire.")]) }
+        let arrete: ArreteReference? = (nor.newValue ?? nil) == nil && (bo.newValue ?? nil) == nil ? nil
+            : ArreteReference(nor: nor.newValue ?? nil, bulletinOfficiel: bo.newValue ?? nil)
+        let decision = Decision(outcome: outcome, excellence: (excellence.newValue ?? nil) ?? false, date: (date.newValue ?? nil) ?? .today,
+                                durationYears: duree.newValue ?? nil, arrete: arrete, texte: (texte.newValue ?? nil) ?? "")
+        let loaded = try await Self.service(req).decide(id, decision)
+        return try await Self.dto(loaded, on: req.db).encodeResponse(status: .created, for: req)
+    }
+
+    @Sendable func abandon(req: Request) async throws -> DossierDTO {
+        let id = try req.uuidParameter("dossierID", notFound: "Aucun dossier de labellisation")
+        var reader = try req.inputReader(mode: .create)
+        let motif = reader.text("motif", required: true, maxLength: 2_000)
+        let date = reader.day("date")
+        try reader.finish()
+        let loaded = try await Self.service(req).abandon(id, date: (date.newValue ?? nil) ?? .today, motif: (motif.newValue ?? nil) ?? "")
+        return try await Self.dto(loaded, on: req.db)
+    }
+
+    @Sendable func history(req: Request) async throws -> [TransitionDTO] {
+        let id = try req.uuidParameter("dossierID", notFound: "Aucun dossier de labellisation")
+        let loaded = try await Self.service(req).load(id)
+        try Self.service(req).authorize(.read, loaded)
+        return try await TransitionRecord.query(on: req.db).filter(\.$dossier.$id == id).sort(\.$at).sort(\.$id).all().map {
+            TransitionDTO(le: $0.at, evenement: $0.evenement, etape: $0.etape, de: $0.de, vers: $0.vers, auteur: $0.auteur, commentaire: $0.commentaire)
+        }
+    }
+
+    // MARK: - Attachments
+
+    /// `POST /api/v1/dossiers/{id}/pieces?nom=projet.pdf` with the file as the body (up to 20 MB).
+    @Sendable func attach(req: Request) async throws -> Response {
+        let id = try req.uuidParameter("dossierID", notFound: "Aucun dossier de labellisation")
+        guard let name = req.queryParameters["nom"], !name.trimmingCharacters(in: .whitespaces).isEmpty else {
+            throw AppError.validation([FieldError("nom", "Le nom du fichier (paramètre « nom ») est obligatoire.")])
+        }
+        var body = req.body.data ?? ByteBuffer()
+        if req.body.data == nil, let collected = try? await req.body.collect(upTo: AttachmentPolicy.maximumSize + 1) { body = collected }
+        guard body.readableBytes <= AttachmentPolicy.maximumSize else {
+            throw AppError.payloadTooLarge("Le fichier dépasse 20 Mo : la taille maximale d'une pièce jointe est de 20 Mo.")
+        }
+        let piece = try await Self.service(req).attach(id, fileName: name, contents: Data(buffer: body))
+        let dto = PieceDTO(id: piece.id!, nom: piece.nom, format: piece.format, taille: piece.taille, sha256: piece.sha256,
+                           url: "/api/v1/dossiers/\(id.uuidString.lowercased())/pieces/\(piece.id!.uuidString.lowercased())")
+        return try await dto.encodeResponse(status: .created, for: req)
+    }
+
+    @Sendable func download(req: Request) async throws -> Response {
+        let id = try req.uuidParameter("dossierID", notFound: "Aucun dossier de labellisation")
+        let pieceID = try req.uuidParameter("pieceID", notFound: "Aucune pièce jointe")
+        let piece = try await Self.service(req).piece(id, pieceID)
+        var headers = HTTPHeaders()
+        headers.replaceOrAdd(name: .contentType, value: AttachmentFormat(rawValue: piece.format)?.mimeType ?? "application/octet-stream")
+        headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"\(piece.nom.replacingOccurrences(of: "\"", with: ""))\"")
+        headers.replaceOrAdd(name: "Digest", value: "sha-256=\(Data(hexString: piece.sha256)?.base64EncodedString() ?? "")")
+        return Response(status: .ok, headers: headers, body: .init(data: piece.contenu))
+    }
+
+    @Sendable func detach(req: Request) async throws -> HTTPStatus {
+        let id = try req.uuidParameter("dossierID", notFound: "Aucun dossier de labellisation")
+        let pieceID = try req.uuidParameter("pieceID", notFound: "Aucune pièce jointe")
+        try await Self.service(req).detach(id, pieceID)
+        return .noContent
+    }
+
+    // MARK: - Labels (public)
+
+    struct LabelFilter: Sendable {
+        var expirantAvant: CalendarDay?
+        var campus: UUID?
+        var region: String?
+        var valides: Bool = false
+    }
+
+    static func labelFilter(from query: [String: String]) throws(AppError) -> LabelFilter {
+        var filter = LabelFilter()
+        var errors: [FieldError] = []
+        if let raw = query["expirant_avant"], !raw.isEmpty {
+            if let day = CalendarDay(iso: raw) { filter.expirantAvant = day } else {
+                errors.append(FieldError("expirant_avant", "« \(raw) » n'est pas une date au format AAAA-MM-JJ."))
+            }
+        }
+        if let raw = query["campus"], !raw.isEmpty {
+            if let id = UUID(uuidString: raw) { filter.campus = id } else { errors.append(FieldError("campus", "« \(raw) » n'est pas un identifiant de campus.")) }
+        }
+        if let raw = query["region"], !raw.isEmpty {
+            if let region = TerritoryCatalog.shared.region(matching: raw) { filter.region = region.code } else {
+                errors.append(FieldError("region", "La région académique « \(raw) » n'existe pas."))
+            }
+        }
+        if let raw = query["valides"], !raw.isEmpty { filter.valides = ["1", "true", "oui"].contains(raw.lowercased()) }
+        if !errors.isEmpty { throw .validation(errors) }
+        return filter
+    }
+
+    /// The labels, newest first; `expirant_avant` keeps the labels in force today that end before that day.
+    static func labels(_ filter: LabelFilter, on db: any Database, today: CalendarDay = .today) async throws -> [LabelDTO] {
+        let query = LabelRecord.query(on: db).join(Campus.self, on: \LabelRecord.$campus.$id == \Campus.$id)
+        if let before = filter.expirantAvant {
+            query.filter(\.$fin >= today.iso).filter(\.$fin < before.iso).filter(\.$retraitLe == nil)
+        }
+        if filter.valides { query.filter(\.$fin >= today.iso).filter(\.$retraitLe == nil) }
+        if let campus = filter.campus { query.filter(\.$campus.$id == campus) }
+        if let region = filter.region { query.filter(Campus.self, \.$regionCode == region) }
+        let records = try await query.sort(\.$debut, .descending).sort(\.$id).all()
+        return try records.map { $0.toDTO(campus: try $0.joined(Campus.self)) }
+    }
+
+    @Sendable func listLabels(req: Request) async throws -> [LabelDTO] {
+        try await Self.labels(try Self.labelFilter(from: req.queryParameters), on: req.db)
+    }
+
+    /// The national list of labels as open data (CSV).
+    @Sendable func labelsCSV(req: Request) async throws -> Response {
+        let labels = try await Self.labels(try Self.labelFilter(from: req.queryParameters), on: req.db)
+        var text = "\u{FEFF}campus;campus_id;filiere;region_academique;label;excellence;debut;fin;retrait\r\n"
+        for label in labels {
+            text += [label.campusNom, label.campus.uuidString.lowercased(), label.filiereLibelle, label.regionNom,
+                     label.excellence ? "CMQ Excellence" : "CMQ", label.excellence ? "oui" : "non", label.debut, label.fin, label.retraitLe ?? ""]
+                .map(FormationCSV.field).joined(separator: ";") + "\r\n"
+        }
+        var headers = HTTPHeaders()
+        headers.replaceOrAdd(name: .contentType, value: "text/csv; charset=utf-8")
+        headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"labels-cmq.csv\"")
+        return Response(status: .ok, headers: headers, body: .init(string: text))
+    }
+
+    @Sendable func withdraw(req: Request) async throws -> LabelDTO {
+        let id = try req.uuidParameter("labelID", notFound: "Aucun label")
+        var reader = try req.inputReader(mode: .create)
+        let motif = reader.text("motif", required: true, maxLength: 2_000)
+        let date = reader.day("date")
+        try reader.finish()
+        let label = try await LabellingService(db: req.db, caller: req.caller).withdraw(id, date: (date.newValue ?? nil) ?? .today, motif: (motif.newValue ?? nil) ?? "")
+        guard let campus = try await Campus.find(label.$campus.id, on: req.db) else { throw AppError.notFound("Le campus de ce label n'existe plus.") }
+        return label.toDTO(campus: campus)
+    }
+
+    // MARK: - Référentiels
+
+    @Sendable func referentiels(req: Request) async throws -> [ReferentielDTO] {
+        try await Referentiels.catalog(on: req.db).referentiels.map(ReferentielDTO.init)
+    }
+}
+
+struct ReferentielDTO: Content, Equatable {
+    struct Etape: Content, Equatable {
+        var code: String
+        var libelle: String
+        var nature: String
+        var instance: String?
+        var groupe: String?
+    }
+
+    struct Critere: Content, Equatable {
+        var code: String
+        var libelle: String
+    }
+
+    struct Famille: Content, Equatable {
+        var code: String
+        var libelle: String
+        var criteres: [Critere]
+    }
+
+    var code: String
+    var titre: String
+    var etapes: [Etape]
+    var dureeMinimaleAnnees: Int
+    var dureeMaximaleAnnees: Int
+    var renouvelable: Bool
+    var excellence: Bool
+    var exigencesExcellence: [String]
+    var familles: [Famille]
+
+    init(_ referentiel: Referentiel) {
+        code = referentiel.code
+        titre = referentiel.titre
+        etapes = referentiel.etapes.map { etape in
+            switch etape.kind {
+            case .depot: Etape(code: etape.code, libelle: etape.libelle, nature: "depot", instance: nil, groupe: etape.groupe)
+            case .avis(let body): Etape(code: etape.code, libelle: etape.libelle, nature: "avis", instance: body.rawValue, groupe: etape.groupe)
+            case .expertise(let body): Etape(code: etape.code, libelle: etape.libelle, nature: "expertise", instance: body.rawValue, groupe: etape.groupe)
+            case .decision: Etape(code: etape.code, libelle: etape.libelle, nature: "decision", instance: nil, groupe: etape.groupe)
+            }
+        }
+        dureeMinimaleAnnees = referentiel.dureeMinimaleAnnees
+        dureeMaximaleAnnees = referentiel.dureeMaximaleAnnees
+        renouvelable = referentiel.renouvelable
+        excellence = referentiel.excellence
+        exigencesExcellence = referentiel.mentionExcellence?.exigences ?? []
+        familles = referentiel.familles.map { Famille(code: $0.code, libelle: $0.libelle, criteres: $0.criteres.map { Critere(code: $0.code, libelle: $0.libelle) }) }
+    }
+}
+
+extension Request {
+    /// A reader of the JSON body; `allowEmpty` accepts a request without a body (an empty object).
+    func inputReader(mode: InputReader.Mode, allowEmpty: Bool = false) throws -> InputReader {
+        if allowEmpty, (body.data?.readableBytes ?? 0) == 0 { return InputReader(object: [:], mode: mode) }
+        return InputReader(object: try jsonObject(), mode: mode)
+    }
+}
+
+extension Data {
+    /// Bytes from hexadecimal text ("a1b2…"); nil when the text is not hexadecimal.
+    init?(hexString: String) {
+        guard hexString.count.isMultiple(of: 2) else { return nil }
+        var bytes: [UInt8] = []
+        var index = hexString.startIndex
+        while index < hexString.endIndex {
+            let next = hexString.index(index, offsetBy: 2)
+            guard let byte = UInt8(hexString[index..<next], radix: 16) else { return nil }
+            bytes.append(byte)
+            index = next
+        }
+        self.init(bytes)
+    }
+}
