@@ -86,6 +86,8 @@ func addCommands(_ app: Application) {
     app.asyncCommands.use(ImportCommandGroup(), as: "import")
     app.asyncCommands.use(ExportCommandGroup(), as: "export")
     app.asyncCommands.use(BenchCommandGroup(), as: "bench")
+    app.asyncCommands.use(LabelsCommandGroup(), as: "labels")
+    app.asyncCommands.use(ReferentielsCommandGroup(), as: "referentiels")
     app.asyncCommands.use(UsersCommandGroup(), as: "users")
     app.asyncCommands.use(RGPDCommandGroup(), as: "rgpd")
 }

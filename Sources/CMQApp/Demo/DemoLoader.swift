@@ -15,9 +15,10 @@ struct DemoLoader {
         var campus = 0
         var membres = 0
         var formations = 0
+        var labels = 0
 
         var description: String {
-            "Jeu de démonstration chargé : \(organisations) organisations, \(campus) campus, \(membres) appartenances à un réseau, \(formations) formations."
+            "Jeu de démonstration chargé : \(organisations) organisations, \(campus) campus, \(membres) appartenances à un réseau, \(formations) formations, \(labels) campus avec leur histoire de labellisation."
         }
     }
 
@@ -38,6 +39,8 @@ struct DemoLoader {
     /// Removes every campus, membership, team member and organisation (used by `cmq demo --force`).
     static func clearRegistry(_ db: any Database) async throws {
         try await db.transaction { db in
+            try await LabelRecord.query(on: db).delete()
+            try await DossierRecord.query(on: db).delete()
             try await TeamMember.query(on: db).delete()
             try await Membership.query(on: db).delete()
             try await Formation.query(on: db).delete()
@@ -54,7 +57,7 @@ struct DemoLoader {
         let campusFile = try JSONDecoder().decode(DemoCampusFile.self, from: Data(contentsOf: Resources.dataURL("demo/campus.json")))
         let formationsFile = try JSONDecoder().decode(DemoFormationsFile.self, from: Data(contentsOf: Resources.dataURL("demo/formations.json")))
 
-        return try await db.transaction { db in
+        var summary = try await db.transaction { db in
             var summary = Summary()
             // 1. Establishments of the DEPP files (a UAI in both files stays a lycée).
             let lyceeUAIs = Set(lycees.map(\.uai.value))
@@ -158,6 +161,10 @@ struct DemoLoader {
             }
             return summary
         }
+        // 4. The labels the seeds tell, through real dossiers, and one dossier under way at each step.
+        progress.message("Dossiers de labellisation…")
+        summary.labels = try await DemoLabels(db: db).load()
+        return summary
     }
 
     static func text(_ relativePath: String) throws -> String {

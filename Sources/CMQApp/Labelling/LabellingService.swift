@@ -58,6 +58,8 @@ extension LabellingError {
 struct LabellingService {
     let db: any Database
     let caller: Caller
+    /// When the recorded transitions happen (the demo replays past procedures at their dates).
+    var clock: @Sendable () -> Date = { Date() }
 
     /// A stored dossier with its rebuilt state machine and its campus.
     struct Loaded {
@@ -173,7 +175,7 @@ struct LabellingService {
         }
         try await db.transaction { db in
             try await record.create(on: db)
-            try await Self.record(Transition(event: "creation", etape: nil, from: .brouillon, to: .brouillon, actor: caller.author.label, at: Date(),
+            try await Self.record(Transition(event: "creation", etape: nil, from: .brouillon, to: .brouillon, actor: caller.author.label, at: clock(),
                                              comment: input.nature == .renouvellement ? "Renouvellement du label, prérempli à partir des données du campus." : nil),
                                   dossierID: record.requireID(), on: db)
             try await caller.audit.record(.create, record, id: record.requireID(), on: db)
@@ -245,7 +247,7 @@ struct LabellingService {
             try await PieceRecord.query(on: db).filter(\.$dossier.$id == id).filter(\.$nom == attachment.fileName).delete()
             try await piece.create(on: db)
             try await Self.record(Transition(event: "piece", etape: nil, from: status, to: status, actor: caller.author.label,
-                                             at: Date(), comment: "Pièce jointe : \(attachment.fileName) (SHA-256 \(attachment.sha256))."), dossierID: id, on: db)
+                                             at: clock(), comment: "Pièce jointe : \(attachment.fileName) (SHA-256 \(attachment.sha256))."), dossierID: id, on: db)
         }
         return piece
     }
@@ -270,7 +272,7 @@ struct LabellingService {
         try await db.transaction { db in
             try await PieceRecord.query(on: db).filter(\.$id == pieceID).delete()
             try await Self.record(Transition(event: "piece-retiree", etape: nil, from: status, to: status,
-                                             actor: caller.author.label, at: Date(), comment: "Pièce retirée : \(piece.nom)."), dossierID: id, on: db)
+                                             actor: caller.author.label, at: clock(), comment: "Pièce retirée : \(piece.nom)."), dossierID: id, on: db)
         }
     }
 
@@ -282,7 +284,7 @@ struct LabellingService {
         var loaded = try await load(id)
         let transition: Transition
         do {
-            transition = try loaded.dossier.apply(event, by: caller.author.label, at: Date(), comment: comment)
+            transition = try loaded.dossier.apply(event, by: caller.author.label, at: clock(), comment: comment)
         } catch {
             throw error.appError(field: field)
         }
@@ -356,30 +358,37 @@ struct LabellingService {
     }
 
     /// An expert's scores (a score given again replaces the former one); only the expert body's accounts score.
-    func score(_ id: UUID, _ scores: [ScoreInput]) async throws -> Loaded {
+    /// The `cmq` operator (the demo) records the scores of a named expert.
+    func score(_ id: UUID, _ scores: [ScoreInput], expertName: String? = nil) async throws -> Loaded {
         var loaded = try await load(id)
         try authorize(.update, loaded)
-        guard let actor = caller.actor, actor.role == .instance, let body = actor.instance,
-              case .expertise(let expected)? = loaded.dossier.referentiel.expertise?.kind, body == expected else {
-            throw AppError.forbidden("Seuls les experts du groupe d'expertise notent un dossier, chacun en son nom.")
+        let expertID: UUID
+        if caller.isOperator, let expertName {
+            expertID = UUID(derivedFrom: "expert|\(expertName)")
+        } else {
+            guard let actor = caller.actor, actor.role == .instance, let body = actor.instance,
+                  case .expertise(let expected)? = loaded.dossier.referentiel.expertise?.kind, body == expected else {
+                throw AppError.forbidden("Seuls les experts du groupe d'expertise notent un dossier, chacun en son nom.")
+            }
+            expertID = actor.userID
         }
         for (index, score) in scores.enumerated() {
             do {
-                try loaded.dossier.record(Evaluation(expert: actor.userID.uuidString, critere: score.critere, note: score.note, commentaire: score.commentaire))
+                try loaded.dossier.record(Evaluation(expert: expertID.uuidString, critere: score.critere, note: score.note, commentaire: score.commentaire))
             } catch {
                 throw error.appError(field: "notes[\(index)]")
             }
         }
-        let expertName = caller.author.label
+        let expertName = expertName ?? caller.author.label
         let status = loaded.dossier.status
         let expertiseCode = loaded.dossier.referentiel.expertise?.code
         try await db.transaction { db in
             for score in scores {
-                try await EvaluationRecord.query(on: db).filter(\.$dossier.$id == id).filter(\.$expertID == actor.userID)
+                try await EvaluationRecord.query(on: db).filter(\.$dossier.$id == id).filter(\.$expertID == expertID)
                     .filter(\.$critere == score.critere).delete()
                 let record = EvaluationRecord()
                 record.$dossier.id = id
-                record.expertID = actor.userID
+                record.expertID = expertID
                 record.expert = expertName
                 record.critere = score.critere
                 record.note = score.note
@@ -387,7 +396,7 @@ struct LabellingService {
                 try await record.create(on: db)
             }
             try await Self.record(Transition(event: "notation", etape: expertiseCode, from: status, to: status,
-                                             actor: expertName, at: Date(), comment: "\(scores.count) note(s) enregistrée(s)."), dossierID: id, on: db)
+                                             actor: expertName, at: clock(), comment: "\(scores.count) note(s) enregistrée(s)."), dossierID: id, on: db)
         }
         return try await load(id)
     }

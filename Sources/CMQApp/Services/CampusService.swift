@@ -152,6 +152,8 @@ struct CampusFilter: Sendable, Equatable {
     var region: RegionAcademique?
     var academie: Academie?
     var q: String?
+    /// The label status (en-projet, en-instruction, labellise, excellence, expire, retire).
+    var label: LabelStatus.Kind?
 
     static func read(from query: [String: String]) throws(AppError) -> CampusFilter {
         var filter = CampusFilter()
@@ -173,8 +175,22 @@ struct CampusFilter: Sendable, Equatable {
             }
         }
         if let raw = query["q"], !raw.trimmingCharacters(in: .whitespaces).isEmpty { filter.q = raw }
+        if let raw = query["label"], !raw.isEmpty {
+            if let kind = LabelStatus.Kind(rawValue: raw) { filter.label = kind } else {
+                errors.append(FieldError("label", "Le statut de label « \(raw) » n'existe pas ; valeurs possibles : \(LabelStatus.Kind.allCases.map(\.rawValue).joined(separator: ", "))."))
+            }
+        }
         if !errors.isEmpty { throw .validation(errors) }
         return filter
+    }
+
+    /// The filters, the label status included (it depends on today, so it is computed, not stored).
+    func query(on db: any Database) async throws -> QueryBuilder<Campus> {
+        let query = apply(to: Campus.query(on: db))
+        if let label {
+            query.filter(\.$id ~~ (try await CampusLabels(db: db).campuses(withStatus: label)))
+        }
+        return query
     }
 
     func apply(to query: QueryBuilder<Campus>) -> QueryBuilder<Campus> {

@@ -48,6 +48,13 @@ extension CalendarDay {
 
     /// The same day `years` years later. 29 February becomes 28 February in a year without one
     /// (the rule of `Calendar.date(byAdding:)`).
+    /// The same day `months` months later (the last day of the month when it has fewer days).
+    public func adding(months: Int) -> CalendarDay {
+        let total = (year * 12 + (month - 1)) + months
+        let newYear = total / 12, newMonth = total % 12 + 1
+        return CalendarDay(year: newYear, month: newMonth, day: min(day, CalendarDay.daysIn(month: newMonth, year: newYear)))!
+    }
+
     public func adding(years: Int) -> CalendarDay {
         let target = year + years
         let lastDay = CalendarDay.daysIn(month: month, year: target)

@@ -7,7 +7,7 @@ struct CampusAPIController {
     @Sendable func list(req: Request) async throws -> PageDTO<CampusDTO> {
         let query = req.queryParameters
         let (filter, pageRequest) = try readListQuery(query, filter: CampusFilter.read)
-        let page = try await filter.apply(to: Campus.query(on: req.db)).sort(\.$nomCle).paginated(pageRequest)
+        let page = try await filter.query(on: req.db).sort(\.$nomCle).paginated(pageRequest)
         return PageDTO(try page.map { try $0.toDTO() })
     }
 

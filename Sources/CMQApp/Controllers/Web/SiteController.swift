@@ -42,7 +42,12 @@ struct SiteController {
             },
             map: MapBlock(svg: renderer.svg(), legend: renderer.legend(), caption: "Nombre de campus par région académique, \(scope)"),
             filieres: Filiere.allCases.map { OptionItem(value: $0.slug, label: $0.label, selected: $0 == filiere) },
-            filiere: filiere?.label, filiereSlug: filiere?.slug)
+            filiere: filiere?.label, filiereSlug: filiere?.slug,
+            latestLabels: try await LabellingAPIController.labels(.init(), on: req.db).prefix(5).map {
+                LatestLabel(campus: $0.campusNom, url: SiteURL.campus($0.campus), date: CalendarDay(iso: $0.debut)?.frenchLong ?? $0.debut,
+                            excellence: $0.excellence, region: $0.regionNom)
+            },
+            labelledCount: try await CampusLabels(db: req.db).statuses().values.filter { $0.kind == .labellise || $0.kind == .excellence }.count)
         return try await req.view.render("home", context)
     }
 
@@ -95,24 +100,27 @@ struct SiteController {
         return filiere
     }
 
-    static func row(_ campus: Campus) -> CampusRow {
+    static func row(_ campus: Campus, label: LabelStatus? = nil) -> CampusRow {
         let territory = TerritoryCatalog.shared
         return CampusRow(url: SiteURL.campus(campus.id!), nom: campus.nom,
                          filiere: Filiere(slug: campus.filiere)?.label ?? campus.filiere,
                          academie: territory.academie(code: campus.academieCode)?.nom ?? campus.academieCode,
-                         region: territory.region(code: campus.regionCode)?.nom ?? campus.regionCode)
+                         region: territory.region(code: campus.regionCode)?.nom ?? campus.regionCode,
+                         label: label.map { $0.label.prefix(1).uppercased() + $0.label.dropFirst() }, labelKind: label?.slug)
     }
 
     @Sendable func campusList(req: Request) async throws -> View {
         let query = req.queryParameters
         let (filter, pageRequest) = try readListQuery(query, filter: CampusFilter.read)
-        let page = try await filter.apply(to: Campus.query(on: req.db)).sort(\.$nomCle).paginated(pageRequest)
+        let page = try await filter.query(on: req.db).sort(\.$nomCle).paginated(pageRequest)
         let territory = TerritoryCatalog.shared
         var active: [String] = []
         if let filiere = filter.filiere { active.append("filière « \(filiere.label) »") }
         if let region = filter.region { active.append("région académique « \(region.nom) »") }
         if let academie = filter.academie { active.append("académie « \(academie.nom) »") }
         if let q = filter.q { active.append("nom contenant « \(q) »") }
+        if let label = filter.label { active.append("label « \(label.label) »") }
+        let statuses = try await CampusLabels(db: req.db).statuses()
 
         let pageURL: (Int) -> String = { number in
             var items = query.filter { $0.key != "page" && !$0.value.isEmpty }
@@ -126,7 +134,8 @@ struct SiteController {
             filieres: Filiere.allCases.map { OptionItem(value: $0.slug, label: $0.label, selected: $0 == filter.filiere) },
             regions: territory.regions.map { OptionItem(value: $0.slug, label: $0.nom, selected: $0 == filter.region) },
             academies: territory.academies.map { OptionItem(value: $0.slug, label: $0.nom, selected: $0 == filter.academie) },
-            results: page.items.map { Self.row($0) },
+            labels: LabelStatus.Kind.allCases.map { OptionItem(value: $0.rawValue, label: $0.label, selected: $0 == filter.label) },
+            results: page.items.map { Self.row($0, label: statuses[$0.id!] ?? .enProjet) },
             pager: Pager(page: page.page, per: page.per, total: page.total, url: pageURL),
             activeFilters: active)
         return try await req.view.render("campus-list", context)
@@ -151,8 +160,15 @@ struct SiteController {
             let rows = memberships.filter { $0.organisation.kind?.family == family }.map { $0.memberRow }
             return rows.isEmpty ? nil : MemberGroup(label: family.label, members: rows)
         }
+        let labelStatus = try await CampusLabels(db: req.db).status(of: id, on: today)
+        let labelRows = try await LabelRecord.query(on: req.db).filter(\.$campus.$id == id).sort(\.$debut, .descending).all().compactMap { label -> LabelRow? in
+            guard let period = label.period else { return nil }
+            return LabelRow(periode: "du \(period.start.frenchLong) au \(period.end.frenchLong)", excellence: label.excellence,
+                            referentiel: label.referentiel, retrait: period.withdrawal.map { "retiré le \($0.date.frenchLong) : \($0.motif)" })
+        }
         let context = CampusPageContext(
             page: PageMeta(title: "Campus \(campus.nom)", description: campus.description, section: "campus"),
+            labelStatus: labelStatus.label.prefix(1).uppercased() + labelStatus.label.dropFirst(), labelKind: labelStatus.slug, labels: labelRows,
             id: id.uuidString.lowercased(), nom: campus.nom,
             filiere: filiere?.label ?? campus.filiere, filiereURL: SiteURL.campusList(filiere: campus.filiere),
             academie: academie?.nom ?? campus.academieCode, academieURL: SiteURL.campusList(academie: academie?.slug ?? campus.academieCode),

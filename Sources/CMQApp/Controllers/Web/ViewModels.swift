@@ -40,6 +40,8 @@ struct HomeContext: Encodable {
     var filieres: [OptionItem]
     var filiere: String?
     var filiereSlug: String?
+    var latestLabels: [LatestLabel]
+    var labelledCount: Int
 }
 
 struct RegionPageContext: Encodable {
@@ -67,6 +69,9 @@ struct CampusRow: Encodable {
     var filiere: String
     var academie: String
     var region: String
+    /// "labellisé jusqu'au 14 juin 2027", "label expiré le …", "en projet"…
+    var label: String?
+    var labelKind: String?
 }
 
 struct Pager: Encodable {
@@ -128,6 +133,7 @@ struct CampusListContext: Encodable {
     var filieres: [OptionItem]
     var regions: [OptionItem]
     var academies: [OptionItem]
+    var labels: [OptionItem]
     var results: [CampusRow]
     var pager: Pager
     var activeFilters: [String]
@@ -166,6 +172,9 @@ struct TeamRow: Encodable {
 
 struct CampusPageContext: Encodable {
     var page: PageMeta
+    var labelStatus: String
+    var labelKind: String
+    var labels: [LabelRow]
     var id: String
     var nom: String
     var filiere: String
@@ -247,3 +256,20 @@ struct OrganisationPageContext: Encodable {
     var rights: Rights
 }
 
+
+/// A label of a campus, on its page.
+struct LabelRow: Encodable {
+    var periode: String
+    var excellence: Bool
+    var referentiel: String
+    var retrait: String?
+}
+
+/// A recent label, on the home page.
+struct LatestLabel: Encodable {
+    var campus: String
+    var url: String
+    var date: String
+    var excellence: Bool
+    var region: String
+}
