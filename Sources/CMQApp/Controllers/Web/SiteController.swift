@@ -24,6 +24,13 @@ struct SiteController {
             markers: markers,
             title: "Carte des campus par région académique",
             description: "Carte de France des 18 régions académiques, colorées selon leur nombre de campus \(scope) ; les points situent les établissements supports. Les mêmes chiffres figurent dans le tableau « Campus par région académique ».")
+        let recent = try await LabellingAPIController.labels(.init(), on: req.db).prefix(5)
+        let latestLabels: [LatestLabel] = recent.map { label in
+            LatestLabel(campus: label.campusNom, url: SiteURL.campus(label.campus), date: CalendarDay(iso: label.debut)?.frenchLong ?? label.debut,
+                        excellence: label.excellence, region: label.regionNom)
+        }
+        let statuses = try await CampusLabels(db: req.db).statuses()
+        let labelledCount = statuses.values.filter { $0.kind == .labellise || $0.kind == .excellence }.count
         let context = HomeContext(
             page: PageMeta(title: "Les campus des métiers et des qualifications",
                            description: "Registre national des campus des métiers et des qualifications : réseaux, filières, territoires.",
@@ -42,12 +49,7 @@ struct SiteController {
             },
             map: MapBlock(svg: renderer.svg(), legend: renderer.legend(), caption: "Nombre de campus par région académique, \(scope)"),
             filieres: Filiere.allCases.map { OptionItem(value: $0.slug, label: $0.label, selected: $0 == filiere) },
-            filiere: filiere?.label, filiereSlug: filiere?.slug,
-            latestLabels: try await LabellingAPIController.labels(.init(), on: req.db).prefix(5).map {
-                LatestLabel(campus: $0.campusNom, url: SiteURL.campus($0.campus), date: CalendarDay(iso: $0.debut)?.frenchLong ?? $0.debut,
-                            excellence: $0.excellence, region: $0.regionNom)
-            },
-            labelledCount: try await CampusLabels(db: req.db).statuses().values.filter { $0.kind == .labellise || $0.kind == .excellence }.count)
+            filiere: filiere?.label, filiereSlug: filiere?.slug, latestLabels: latestLabels, labelledCount: labelledCount)
         return try await req.view.render("home", context)
     }
 
