@@ -244,4 +244,34 @@ struct LabellingAPITests {
             #expect(try withdrawn.decoded(LabelDTO.self).retraitMotif == "Réseau dissous")
         }
     }
+
+    @Test("the site shows each campus's label status, filters the list on it, and lists the latest labels", arguments: TestDatabase.all)
+    func siteStatus(database: TestDatabase) async throws {
+        try await withTestApp(database) { app in
+            let cast = try await Self.cast(app)
+            let other = try await Factory.campus(app.db, nom: "Aéronautique", filiere: "mobilite-aeronautique-transports", academie: "17", region: "52")
+            let id = try await Self.deposited(app, cast, referentiel: "2019")
+            let path = "/api/v1/dossiers/\(id.lower)"
+            _ = try await app.send(.POST, "\(path)/avis", json: #"{"verdict": "favorable", "date": "2024-01-10"}"#, as: cast.caen)
+            _ = try await app.send(.POST, "\(path)/avis", json: #"{"verdict": "favorable", "date": "2024-01-11"}"#, as: cast.crefop)
+            let referentiel = try #require(ReferentielCatalog.shipped.referentiel(code: "2019"))
+            let notes = referentiel.criteres.map { #"{"critere": "\#($0.code)", "note": 3}"# }.joined(separator: ", ")
+            _ = try await app.send(.POST, "\(path)/evaluations", json: #"{"notes": [\#(notes)]}"#, as: cast.expert1)
+            _ = try await app.send(.POST, "\(path)/avis", json: #"{"verdict": "favorable", "date": "2024-02-01"}"#, as: cast.expert1)
+            let decided = try await app.send(.POST, "\(path)/decision", json: #"{"resultat": "labellise", "dureeAnnees": 5, "date": "2024-03-01"}"#)
+            #expect(decided.status == .created)
+            let page = try await app.send(.GET, "/campus/\(cast.campus.id!.lower)", as: .anonymous).body.string
+            #expect(page.contains("Labellisé jusqu&#39;au 28 février 2029"))  // Leaf escapes the apostrophe
+            let labelled = try await app.send(.GET, "/campus?label=labellise", as: .anonymous).body.string
+            #expect(labelled.contains("Métallurgie et plasturgie") && !labelled.contains(">Aéronautique<"))
+            let project = try await app.send(.GET, "/campus?label=en-projet", as: .anonymous).body.string
+            #expect(project.contains("Aéronautique") && !project.contains(">Métallurgie et plasturgie<"))
+            let api = try await app.send(.GET, "/api/v1/campus?label=labellise", as: .anonymous).decoded(PageDTO<CampusDTO>.self)
+            #expect(api.items.map(\.id) == [cast.campus.id!])
+            #expect(try await app.send(.GET, "/api/v1/campus?label=peut-etre", as: .anonymous).faultyFields == ["label"])
+            let home = try await app.send(.GET, "/", as: .anonymous).body.string
+            #expect(home.contains("Derniers labels") && home.contains("le 1er mars 2024"))
+            _ = other
+        }
+    }
 }
