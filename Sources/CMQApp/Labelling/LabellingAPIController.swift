@@ -43,13 +43,17 @@ struct LabellingAPIController {
     @Sendable func list(req: Request) async throws -> PageDTO<DossierSummaryDTO> {
         let (filter, page) = try readListQuery(req.queryParameters, filter: Self.filter)
         guard let actor = req.actor else { throw AppError.unauthorized("Vous devez vous connecter pour consulter les dossiers de labellisation.") }
-        let query = DossierRecord.query(on: req.db).join(Campus.self, on: \DossierRecord.$campus.$id == \Campus.$id)
+        return PageDTO(try await Self.visibleDossiers(actor: actor, filter: filter, page: page, on: req.db))
+    }
+
+    static func visibleDossiers(actor: Actor, filter: DossierFilter, page: PageRequest, on db: any Database) async throws -> Page<DossierSummaryDTO> {
+        let query = DossierRecord.query(on: db).join(Campus.self, on: \DossierRecord.$campus.$id == \Campus.$id)
         switch actor.role {
         case .administrateurNational: break
         case .regionAcademique: query.filter(Campus.self, \.$regionCode == (actor.regionCode ?? ""))
         case .equipeCampus: query.filter(\.$campus.$id == (actor.campusID ?? UUID()))
         case .instance:
-            let referentiels = try await Referentiels.catalog(on: req.db).referentiels
+            let referentiels = try await Referentiels.catalog(on: db).referentiels
                 .filter { referentiel in actor.instance.map { referentiel.instances.contains($0) } ?? false }.map(\.code)
             query.filter(\.$referentiel ~~ referentiels).filter(\.$depot != nil)
         case .membre:
@@ -62,10 +66,9 @@ struct LabellingAPIController {
         let result = try await query.sort(\.$updatedAt, .descending).paginated(page)
         var items: [DossierSummaryDTO] = []
         for record in result.items {
-            let campus = try record.joined(Campus.self)
-            items.append(record.summary(campus: campus, referentiel: nil))
+            items.append(record.summary(campus: try record.joined(Campus.self), referentiel: nil))
         }
-        return PageDTO(Page(items: items, page: result.page, per: result.per, total: result.total))
+        return Page(items: items, page: result.page, per: result.per, total: result.total)
     }
 
     static func service(_ req: Request) -> LabellingService { LabellingService(db: req.db, caller: req.caller) }

@@ -25,6 +25,17 @@ func backOfficeRoutes(_ routes: any RoutesBuilder) throws {
 
     // MARK: Organisations
     let organisations = BackOfficeOrganisationController()
+    let dossiers = DossierPagesController()
+    gestion.get("dossiers", use: dossiers.list)
+    gestion.post("dossiers", use: dossiers.open)
+    gestion.get("dossiers", ":dossierID", use: dossiers.page)
+    gestion.post("dossiers", ":dossierID", "sections", use: dossiers.saveSections)
+    gestion.post("dossiers", ":dossierID", "depot", use: dossiers.deposit)
+    gestion.post("dossiers", ":dossierID", "avis", use: dossiers.giveOpinion)
+    gestion.post("dossiers", ":dossierID", "notes", use: dossiers.score)
+    gestion.post("dossiers", ":dossierID", "decision", use: dossiers.decide)
+    gestion.post("dossiers", ":dossierID", "abandon", use: dossiers.abandon)
+
     gestion.get("organisations", "nouvelle", use: organisations.newForm)
     gestion.post("organisations", "nouvelle", use: organisations.create)
     gestion.get("organisations", ":organisationID", "modifier", use: organisations.editForm)

@@ -1,0 +1,54 @@
+@testable import CMQApp
+import CMQDomain
+import Fluent
+import Foundation
+import Testing
+import VaporTesting
+
+/// The labelling procedure through the back-office pages, signed in, with the forms of each step.
+@Suite("Labelling pages")
+struct DossierPagesTests {
+    @Test("the région opens, writes and deposits a dossier; the CAEN gives its opinion; each sees only its forms", arguments: TestDatabase.all)
+    func procedureInPages(database: TestDatabase) async throws {
+        try await withTestApp(database) { app in
+            let campus = try await Factory.campus(app.db)
+            _ = try await TestAccounts.user(app, role: .regionAcademique, email: "region@cmq.test", region: "32", password: "mot de passe région")
+            _ = try await TestAccounts.user(app, role: .instance, email: "caen@cmq.test", instance: .caen, password: "mot de passe caen")
+            var region = BrowserSession(app)
+            _ = try await region.signIn("region@cmq.test", "mot de passe région")
+            let list = try await region.get("/gestion/dossiers")
+            #expect(list.status == .ok && list.body.string.contains("Ouvrir un dossier") && list.body.string.contains(campus.nom))
+            let opened = try await region.post("/gestion/dossiers", [("campusId", campus.id!.lower), ("referentiel", "2014"), ("nature", "creation"), ("labelDemande", "cmq")])
+            #expect(opened.status == .seeOther)
+            let location = try #require(opened.headers.first(name: .location))
+            let dossierPath = String(location.split(separator: "?")[0])
+            let page = try await region.get(location).body.string
+            #expect(page.contains("Le dossier est ouvert.") && page.contains("Déposer le dossier") && page.contains("<ol class=\"timeline\">"))
+            // Depositing with empty sections: the page says why, and the dossier stays a draft.
+            let refused = try await region.post("\(dossierPath)/depot", [("date", "2013-03-01")])
+            #expect(refused.status == .unprocessableEntity && refused.body.string.contains("sont vides"))
+            let sections = DossierSection.allCases.map { ($0.rawValue, "Texte : \($0.titre)") }
+            #expect(try await region.post("\(dossierPath)/sections", sections).status == .seeOther)
+            #expect(try await region.post("\(dossierPath)/depot", [("date", "2013-03-01")]).status == .seeOther)
+            let deposited = try await region.get(dossierPath).body.string
+            #expect(deposited.contains("En instruction") && !deposited.contains("Enregistrer les sections"))
+            #expect(!deposited.contains("Rendre l'avis"))
+            // The CAEN sees the dossier and its own form only.
+            var caen = BrowserSession(app)
+            _ = try await caen.signIn("caen@cmq.test", "mot de passe caen")
+            let caenPage = try await caen.get(dossierPath).body.string
+            #expect(caenPage.contains("Rendre l'avis : CAEN") && !caenPage.contains("Enregistrer la décision"))
+            let bare = try await caen.post("\(dossierPath)/avis", [("instance", "caen"), ("verdict", "defavorable"), ("texte", ""), ("date", "2013-04-01")])
+            #expect(bare.status == .unprocessableEntity)
+            #expect(try await AvisRecord.query(on: app.db).count() == 0)
+            #expect(try await caen.post("\(dossierPath)/avis", [("instance", "caen"), ("verdict", "favorable"), ("texte", "Très bon projet."), ("date", "2013-04-01")]).status == .seeOther)
+            let after = try await caen.get(dossierPath).body.string
+            #expect(after.contains("Très bon projet.") && !after.contains("Rendre l'avis"))
+            // The CAEN cannot act for the CREFOP through the form either.
+            let usurped = try await caen.post("\(dossierPath)/avis", [("instance", "crefop"), ("verdict", "favorable"), ("date", "2013-04-02")])
+            #expect(usurped.status == .forbidden)
+            // The dossier prints without its forms (print stylesheet) and its history names every step.
+            #expect(after.contains("Ouverture du dossier") && after.contains("Dépôt"))
+        }
+    }
+}
