@@ -79,6 +79,7 @@ func addMigrations(_ app: Application) {
     app.migrations.add(CreateReferenceTables())
     app.migrations.add(AddCatalogueVersion())
     app.migrations.add(CreateLabelling())
+    app.migrations.add(AddFormationStatusMask())
 }
 
 func addCommands(_ app: Application) {

@@ -113,16 +113,16 @@ struct CatalogueSeeder {
                 formation.modalite = modalites.randomElement(using: &random)!
                 formation.capacite = Int.random(in: 8...36, using: &random)
                 formation.refreshSearchText()
-                formations.append([
-                    SQLBind(id), SQLBind(formation.$organisation.id), SQLBind(formation.intitule), SQLBind(formation.intituleCle),
-                    SQLBind(formation.filiere), SQLBind(formation.typeDiplome), SQLBind(formation.niveauSortie), SQLBind(formation.cfd),
-                    SQLBind(formation.rncp), SQLBind(formation.duree), SQLBind(formation.capacite), SQLBind(formation.modalite),
-                    SQLBind(formation.lien), SQLBind(formation.texteCle), SQLBind(now), SQLBind(now),
-                ])
                 var chosen = Set<LearnerStatus>()
                 chosen.insert(model.niveau <= 4 ? .scolaire : .etudiant)
                 if Int.random(in: 0..<3, using: &random) == 0 { chosen.insert(.apprenti) }
                 if Int.random(in: 0..<6, using: &random) == 0 { chosen.insert(.formationContinue) }
+                formations.append([
+                    SQLBind(id), SQLBind(formation.$organisation.id), SQLBind(formation.intitule), SQLBind(formation.intituleCle),
+                    SQLBind(formation.filiere), SQLBind(formation.typeDiplome), SQLBind(formation.niveauSortie), SQLBind(formation.cfd),
+                    SQLBind(formation.rncp), SQLBind(formation.duree), SQLBind(formation.capacite), SQLBind(formation.modalite),
+                    SQLBind(formation.lien), SQLBind(formation.texteCle), SQLBind(now), SQLBind(now), SQLBind(FormationStatusMask.mask(chosen)),
+                ])
                 for status in chosen { statuts.append([SQLBind(UUID()), SQLBind(id), SQLBind(status.rawValue)]) }
                 for code in Set((0..<Int.random(in: 0...2, using: &random)).map { _ in romes.randomElement(using: &random)! }) {
                     romeRows.append([SQLBind(UUID()), SQLBind(id), SQLBind(code)])
@@ -133,7 +133,7 @@ struct CatalogueSeeder {
                 guard let sql = db as? any SQLDatabase else { return }
                 var insert = sql.insert(into: Formation.schema).columns(
                     "id", "organisation_id", "intitule", "intitule_cle", "filiere", "type_diplome", "niveau_sortie", "cfd", "rncp", "duree",
-                    "capacite", "modalite", "lien", "texte_cle", "cree_le", "modifie_le")
+                    "capacite", "modalite", "lien", "texte_cle", "cree_le", "modifie_le", "statuts_masque")
                 for row in batch.0 { insert = insert.values(row) }
                 try await insert.run()
                 for rows in batch.1.chunked(500) {

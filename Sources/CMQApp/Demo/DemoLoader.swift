@@ -147,6 +147,7 @@ struct DemoLoader {
                 formation.rncp = entry.rncp.flatMap { try? RNCP(lenient: $0).value }
                 formation.duree = entry.duree
                 formation.lien = entry.lien
+                formation.statutsMasque = FormationStatusMask.mask(entry.statuts.compactMap(LearnerStatus.init(rawValue:)))
                 formation.refreshSearchText()
                 try await formation.create(on: db)
                 let formationID = try formation.requireID()

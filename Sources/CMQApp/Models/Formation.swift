@@ -29,6 +29,8 @@ final class Formation: Model, @unchecked Sendable {
     @OptionalField(key: "lien") var lien: String?
     /// Folded description, diploma type and codes: the body text of the full-text search.
     @OptionalField(key: "texte_cle") var texteCle: String?
+    /// The statuses as bits (`FormationStatusMask`), kept with `statuts` for fast filters and counts.
+    @Field(key: "statuts_masque") var statutsMasque: Int
 
     // relationships
     @Parent(key: "organisation_id") var organisation: Organisation
@@ -45,6 +47,7 @@ final class Formation: Model, @unchecked Sendable {
         self.intituleCle = ""
         self.niveauSortie = niveauSortie
         self.modalite = modalite
+        self.statutsMasque = 0
     }
 }
 

@@ -87,25 +87,27 @@ struct CatalogueSearch {
     }
 
     /// The formations `f` joined to their organisation `o`: what every query of the search starts from.
-    private func base() -> SQLSelectBuilder {
-        sql.select()
-            .from(SQLAlias(SQLIdentifier(Formation.schema), as: SQLIdentifier("f")))
-            .join(SQLAlias(SQLIdentifier(Organisation.schema), as: SQLIdentifier("o")), method: SQLJoinMethod.inner,
-                  on: SQLColumn("organisation_id", table: "f"), .equal, SQLColumn("id", table: "o"))
+    /// The join to the organisations is made only when a territorial filter or facet needs it: every
+    /// formation has its organisation, and without the join the planners count straight from `formations`.
+    private func base(joiningOrganisations join: Bool = true) -> SQLSelectBuilder {
+        let select = sql.select().from(SQLAlias(SQLIdentifier(Formation.schema), as: SQLIdentifier("f")))
+        guard join else { return select }
+        return select.join(SQLAlias(SQLIdentifier(Organisation.schema), as: SQLIdentifier("o")), method: SQLJoinMethod.inner,
+                           on: SQLColumn("organisation_id", table: "f"), .equal, SQLColumn("id", table: "o"))
     }
 
     private struct Total: Decodable { let n: Int }
     private struct Row: Decodable { let id: UUID }
 
     private func count(_ scope: Scope) async throws -> Int {
-        let select = scope.apply(to: base().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n"), except: nil)
+        let select = scope.apply(to: base(joiningOrganisations: scope.needsOrganisations(except: nil)).column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n"), except: nil)
         return try await select.first(decoding: Total.self)?.n ?? 0
     }
 
     /// The matching ids in order, done by the database: for a text search, formations whose title holds every
     /// word first, then by title; otherwise by level, then title.
     private func orderedIDs(_ scope: Scope, limit: Int?, offset: Int) async throws -> [UUID] {
-        var select = scope.apply(to: base().column(SQLColumn("id", table: "f"), as: "id"), except: nil)
+        var select = scope.apply(to: base(joiningOrganisations: scope.needsOrganisations(except: nil)).column(SQLColumn("id", table: "f"), as: "id"), except: nil)
         if let titleFirst = scope.titleMatch {
             select = select.orderBy(SQLRaw("CASE WHEN \(titleFirst) THEN 0 ELSE 1 END"))
         } else {
@@ -145,6 +147,12 @@ struct CatalogueSearch {
                 """))
         }
 
+        /// Whether the filters in force (but `skipped`) read the organisations' territory.
+        func needsOrganisations(except skipped: Dimension?) -> Bool {
+            (criteria.region != nil && skipped != .region) || (criteria.academie != nil && skipped != .academie)
+                || (criteria.departement != nil && skipped != .departement)
+        }
+
         func apply(to select: SQLSelectBuilder, except skipped: Dimension?) -> SQLSelectBuilder {
             var select = select
             func keep(_ dimension: Dimension) -> Bool { dimension != skipped }
@@ -160,8 +168,7 @@ struct CatalogueSearch {
                 select = select.where(SQLColumn("departement_code", table: "o"), .equal, SQLBind(departement.code))
             }
             if keep(.statut), let statut = criteria.statut {
-                select = select.where(SQLColumn("id", table: "f"), .in, SQLGroupExpression(
-                    SQLQueryString("SELECT \(ident: "formation_id") FROM \(ident: FormationStatut.schema) WHERE \(ident: "statut") = \(bind: statut.rawValue)")))
+                select = select.where(SQLRaw("(f.statuts_masque & \(FormationStatusMask.bit(statut))) <> 0"))
             }
             return select
         }
@@ -172,23 +179,38 @@ struct CatalogueSearch {
         let n: Int
     }
 
+    private struct LevelCount: Decodable {
+        let key: Int
+        let n: Int
+    }
+
     private func counts(_ dimension: Dimension, scope: Scope, today: CalendarDay) async throws -> [FacetValue] {
-        var select = sql.select()
-            .from(SQLAlias(SQLIdentifier(Formation.schema), as: SQLIdentifier("f")))
-            .join(SQLAlias(SQLIdentifier(Organisation.schema), as: SQLIdentifier("o")), method: SQLJoinMethod.inner,
-                  on: SQLColumn("organisation_id", table: "f"), .equal, SQLColumn("id", table: "o"))
+        let territorial = [Dimension.region, .academie, .departement].contains(dimension)
+        var select = base(joiningOrganisations: territorial || scope.needsOrganisations(except: dimension))
         let key: any SQLExpression
         switch dimension {
-        case .niveau: key = SQLRaw("CAST(f.niveau_sortie AS TEXT)")
+        case .niveau:
+            // Grouped on the integer column (a CAST would keep the planners from counting from the index).
+            let levels = scope.apply(to: select.column(SQLColumn("niveau_sortie", table: "f"), as: "key")
+                .column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n"), except: dimension)
+            return try await levels.groupBy(SQLColumn("niveau_sortie", table: "f")).all(decoding: LevelCount.self)
+                .map { FacetValue(value: String($0.key), count: $0.n) }.sorted { $0.value < $1.value }
         case .typeDiplome: key = SQLColumn("type_diplome", table: "f")
         case .filiere: key = SQLColumn("filiere", table: "f")
         case .region: key = SQLColumn("region_code", table: "o")
         case .academie: key = SQLColumn("academie_code", table: "o")
         case .departement: key = SQLColumn("departement_code", table: "o")
         case .statut:
-            select = select.join(SQLAlias(SQLIdentifier(FormationStatut.schema), as: SQLIdentifier("s")), method: SQLJoinMethod.inner,
-                                 on: SQLColumn("formation_id", table: "s"), .equal, SQLColumn("id", table: "f"))
-            key = SQLColumn("statut", table: "s")
+            // One pass over the formations, a sum per status bit.
+            for status in LearnerStatus.allCases {
+                select = select.column(SQLRaw("SUM(CASE WHEN (f.statuts_masque & \(FormationStatusMask.bit(status))) <> 0 THEN 1 ELSE 0 END)"),
+                                       as: status.rawValue.replacingOccurrences(of: "-", with: "_"))
+            }
+            struct Sums: Decodable { let scolaire: Int?; let etudiant: Int?; let apprenti: Int?; let formation_continue: Int? }
+            let sums = try await scope.apply(to: select, except: dimension).first(decoding: Sums.self)
+            let values: [(LearnerStatus, Int?)] = [(.apprenti, sums?.apprenti), (.etudiant, sums?.etudiant),
+                                                   (.formationContinue, sums?.formation_continue), (.scolaire, sums?.scolaire)]
+            return values.compactMap { status, count in (count ?? 0) > 0 ? FacetValue(value: status.rawValue, count: count!) : nil }
         case .campus:
             return try await campusCounts(scope: scope, today: today)
         }

@@ -175,6 +175,7 @@ struct FormationService {
         if case .set(let days) = input.datesDebut { formation.datesDebut = days.isEmpty ? nil : days.map(\.iso).joined(separator: ",") }
         if case .set(let value) = input.description { formation.description = value }
         if case .set(let value) = input.lien { formation.lien = value }
+        if case .set(let statuses) = input.statuts { formation.statutsMasque = FormationStatusMask.mask(statuses) }
         formation.refreshSearchText()
     }
 
