@@ -51,4 +51,36 @@ struct DossierPagesTests {
             #expect(after.contains("Ouverture du dossier") && after.contains("Dépôt"))
         }
     }
+
+    @Test("the région joins a PDF through the page's form (multipart); a file that is not a PDF is refused beside the form", arguments: TestDatabase.all)
+    func uploadThroughPage(database: TestDatabase) async throws {
+        try await withTestApp(database) { app in
+            let campus = try await Factory.campus(app.db)
+            _ = try await TestAccounts.user(app, role: .regionAcademique, email: "region@cmq.test", region: "32", password: "mot de passe région")
+            var region = BrowserSession(app)
+            _ = try await region.signIn("region@cmq.test", "mot de passe région")
+            _ = try await region.get("/gestion/dossiers")
+            let opened = try await region.post("/gestion/dossiers", [("campusId", campus.id!.lower), ("referentiel", "2019")])
+            let path = String(try #require(opened.headers.first(name: .location)).split(separator: "?")[0])
+            _ = try await region.get(path)
+            func upload(_ name: String, _ contents: String) async throws -> TestingHTTPResponse {
+                let boundary = "cmq-test-boundary"
+                let body = "--\(boundary)\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\n\(region.csrf ?? "")\r\n"
+                    + "--\(boundary)\r\nContent-Disposition: form-data; name=\"fichier\"; filename=\"\(name)\"\r\nContent-Type: application/octet-stream\r\n\r\n\(contents)\r\n"
+                    + "--\(boundary)--\r\n"
+                var headers = HTTPHeaders()
+                headers.replaceOrAdd(name: .cookie, value: region.cookie ?? "")
+                headers.replaceOrAdd(name: .contentType, value: "multipart/form-data; boundary=\(boundary)")
+                return try await app.testing().sendRequest(.POST, "\(path)/pieces", headers: headers, body: ByteBuffer(string: body))
+            }
+            let refused = try await upload("projet.pdf", "ceci n'est pas un PDF")
+            #expect(refused.status == .unprocessableEntity && refused.body.string.contains("son contenu n&#39;est pas un document PDF"))
+            #expect(try await PieceRecord.query(on: app.db).count() == 0)
+            let sent = try await upload("projet.pdf", "%PDF-1.4\n%%EOF\n")
+            #expect(sent.status == .seeOther)
+            let page = try await region.get(path).body.string
+            #expect(page.contains("projet.pdf") && page.contains("SHA-256"))
+            #expect(try await PieceRecord.query(on: app.db).count() == 1)
+        }
+    }
 }

@@ -62,6 +62,7 @@ struct DossierPagesController {
         var url: String
         var taille: String
         var sha256: String
+        var removeURL: String
     }
 
     struct Context: Encodable {
@@ -117,6 +118,8 @@ struct DossierPagesController {
         case "decision": "La décision est enregistrée."
         case "abandon": "Le dossier est abandonné."
         case "creation": "Le dossier est ouvert."
+        case "piece": "La pièce est jointe au dossier."
+        case "piece-retiree": "La pièce est retirée du dossier."
         default: nil
         }
         return try await render(req, id, errors: [], notice: notice, status: .ok)
@@ -158,7 +161,8 @@ struct DossierPagesController {
                         verdict: step.verdict?.label)
             },
             sections: DossierSection.allCases.map { SectionRow(slug: $0.rawValue, titre: $0.titre, texte: dossier.sections[$0] ?? "", id: "section-\($0.rawValue)") },
-            pieces: dto.pieces.map { PieceRow(nom: $0.nom, url: $0.url, taille: ByteCountFormatter.string(fromByteCount: Int64($0.taille), countStyle: .file), sha256: $0.sha256) },
+            pieces: dto.pieces.map { PieceRow(nom: $0.nom, url: $0.url, taille: ByteCountFormatter.string(fromByteCount: Int64($0.taille), countStyle: .file),
+                                              sha256: $0.sha256, removeURL: "\(Self.url(id))/pieces/\($0.id.uuidString.lowercased())/retirer") },
             opinions: dto.avis.map { OpinionRow(instance: Instance(rawValue: $0.instance)?.sigle ?? $0.instance, auteur: $0.auteur,
                                                 date: CalendarDay(iso: $0.date)?.frenchLong ?? $0.date, verdict: $0.verdictLibelle, texte: $0.texte) },
             criteria: synthesis.families.flatMap { family in
@@ -218,9 +222,9 @@ struct DossierPagesController {
     }
 
     /// Runs a step's write; a refusal shows the page again with the reason, and nothing written.
-    func act(_ req: Request, done: String, _ write: (UUID, [String: String]) async throws -> Void) async throws -> Response {
+    func act(_ req: Request, done: String, readsForm: Bool = true, _ write: (UUID, [String: String]) async throws -> Void) async throws -> Response {
         let id = try req.uuidParameter("dossierID", notFound: "Aucun dossier de labellisation")
-        let form = try req.content.decode([String: String].self)
+        let form = readsForm ? try req.content.decode([String: String].self) : [:]
         do {
             try await write(id, form)
             return req.redirect(to: Self.url(id) + "?fait=\(done)", redirectType: .normal)
@@ -245,6 +249,7 @@ struct DossierPagesController {
         case "nor": "NOR"
         case "motif": "Motif"
         case "decision": "Décision"
+        case "fichier": "Fichier"
         default: field.hasPrefix("notes") ? "Notes" : field
         }
     }
@@ -260,6 +265,26 @@ struct DossierPagesController {
             var input = LabellingService.EditInput()
             for section in DossierSection.allCases { if let text = form[section.rawValue] { input.sections[section] = text } }
             _ = try await LabellingService(db: req.db, caller: req.caller).edit(id, input)
+        }
+    }
+
+    /// A file sent by the page's form (multipart), checked as the API checks it.
+    struct Upload: Content {
+        var fichier: File?
+    }
+
+    @Sendable func upload(req: Request) async throws -> Response {
+        try await act(req, done: "piece", readsForm: false) { id, _ in
+            guard let file = try req.content.decode(Upload.self).fichier, file.data.readableBytes > 0 else {
+                throw AppError.validation([FieldError("fichier", "Choisissez un fichier PDF, ODT ou DOCX.")])
+            }
+            _ = try await LabellingService(db: req.db, caller: req.caller).attach(id, fileName: file.filename, contents: Data(buffer: file.data))
+        }
+    }
+
+    @Sendable func removePiece(req: Request) async throws -> Response {
+        try await act(req, done: "piece-retiree") { id, _ in
+            try await LabellingService(db: req.db, caller: req.caller).detach(id, try req.uuidParameter("pieceID", notFound: "Aucune pièce jointe"))
         }
     }
 
