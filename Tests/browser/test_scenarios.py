@@ -179,3 +179,38 @@ def test_each_role_sees_what_it_may_do(server, browser, shoot):
     assert "Vous ne pouvez agir que sur votre campus." in browser.page_source
     browser.get(server + "/gestion/campus/nouveau")
     assert browser.find_element(By.TAG_NAME, "h1").text == "Action interdite"
+
+
+def test_national_administrator_decides_a_dossier(server, browser, shoot):
+    # given: the demo dossier of "Énergie et maintenance", every opinion given, waiting for its decision
+    sign_in(browser, server, "administrateur@cmq.test")
+    wait_url(browser, "/gestion$")
+    browser.get(server + "/gestion/dossiers")
+    assert "Labels qui expirent dans les douze mois" in browser.page_source
+    row = next(a for a in browser.find_elements(By.CSS_SELECTOR, "table a") if a.text == "Énergie et maintenance")
+    row.click()
+    wait_url(browser, "/gestion/dossiers/[0-9a-f-]{36}$")
+    steps = [li.text for li in browser.find_elements(By.CSS_SELECTOR, "ol.timeline li")]
+    assert steps[-1].startswith("en cours") and all(step.startswith("fait") for step in steps[:-1])
+    shoot(browser, "11-dossier-decision")
+    # when: a wrong NOR is refused on the page, then the decision is taken for 5 years
+    browser.find_element(By.ID, "dec-nor").send_keys("MEN13")
+    browser.find_element(By.CSS_SELECTOR, "form[action$='/decision'] button[type=submit]").click()
+    WebDriverWait(browser, 10).until(EC.presence_of_element_located((By.CSS_SELECTOR, ".error-summary")))
+    assert "NOR" in browser.find_element(By.CSS_SELECTOR, ".error-summary").text
+    browser.find_element(By.ID, "dec-nor").clear()
+    browser.find_element(By.ID, "dec-nor").send_keys("MENE2612345A")
+    Select(browser.find_element(By.ID, "dec-duree")).select_by_value("5")
+    browser.find_element(By.CSS_SELECTOR, "form[action$='/decision'] button[type=submit]").click()
+    WebDriverWait(browser, 10).until(EC.presence_of_element_located((By.CSS_SELECTOR, "p.notice")))
+    # then: the dossier is decided, and the campus shows its label
+    assert "Labellisé" in browser.find_element(By.CSS_SELECTOR, "header.dossier-header").text
+    assert "MENE2612345A" in browser.page_source
+    # the dossier prints without menus nor forms
+    browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
+    assert not browser.find_element(By.CSS_SELECTOR, "header.site-header").is_displayed()
+    shoot(browser, "12-dossier-imprime")
+    browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})
+    browser.find_element(By.LINK_TEXT, "Énergie et maintenance").click()
+    wait_url(browser, "/campus/[0-9a-f-]{36}$")
+    assert "Labellisé jusqu'au" in browser.find_element(By.CSS_SELECTOR, "dl.facts").text
