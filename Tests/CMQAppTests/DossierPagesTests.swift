@@ -83,4 +83,35 @@ struct DossierPagesTests {
             #expect(try await PieceRecord.query(on: app.db).count() == 1)
         }
     }
+
+    @Test("the national administrator withdraws a label from the campus page, with its reason; a région cannot", arguments: TestDatabase.all)
+    func withdrawal(database: TestDatabase) async throws {
+        try await withTestApp(database) { app in
+            let cast = try await LabellingAPITests.cast(app)
+            let id = try await LabellingAPITests.deposited(app, cast, referentiel: "2019")
+            let path = "/api/v1/dossiers/\(id.lower)"
+            _ = try await app.send(.POST, "\(path)/avis", json: #"{"verdict": "favorable", "date": "2024-01-10"}"#, as: cast.caen)
+            _ = try await app.send(.POST, "\(path)/avis", json: #"{"verdict": "favorable", "date": "2024-01-11"}"#, as: cast.crefop)
+            let referentiel = try #require(ReferentielCatalog.shipped.referentiel(code: "2019"))
+            let notes = referentiel.criteres.map { #"{"critere": "\#($0.code)", "note": 3}"# }.joined(separator: ", ")
+            _ = try await app.send(.POST, "\(path)/evaluations", json: #"{"notes": [\#(notes)]}"#, as: cast.expert1)
+            _ = try await app.send(.POST, "\(path)/avis", json: #"{"verdict": "favorable", "date": "2024-02-01"}"#, as: cast.expert1)
+            let label = try #require(try LabellingAPITests.dossier(try await app.send(.POST, "\(path)/decision", json: #"{"resultat": "labellise", "dureeAnnees": 5, "date": "2024-03-01"}"#)).label)
+            _ = try await TestAccounts.user(app, role: .regionAcademique, email: "region.retrait@cmq.test", region: "32", password: "mot de passe région")
+            _ = try await TestAccounts.user(app, role: .administrateurNational, email: "admin.retrait@cmq.test", password: "mot de passe admin")
+            var region = BrowserSession(app)
+            _ = try await region.signIn("region.retrait@cmq.test", "mot de passe région")
+            let regionPage = try await region.get("/campus/\(cast.campus.id!.lower)").body.string
+            #expect(!regionPage.contains("Retirer le label"))
+            #expect(try await region.post("/gestion/labels/\(label.id.lower)/retrait", [("motif", "Réseau dissous")]).status == .forbidden)
+            var admin = BrowserSession(app)
+            _ = try await admin.signIn("admin.retrait@cmq.test", "mot de passe admin")
+            let adminPage = try await admin.get("/campus/\(cast.campus.id!.lower)").body.string
+            #expect(adminPage.contains("Retirer le label"))
+            let done = try await admin.post("/gestion/labels/\(label.id.lower)/retrait", [("motif", "Réseau dissous"), ("date", "2024-06-01")])
+            #expect(done.status == .seeOther)
+            let after = try await admin.get("/campus/\(cast.campus.id!.lower)?retrait=1").body.string
+            #expect(after.contains("Label retiré") && after.contains("Réseau dissous") && after.contains("Le label est retiré."))
+        }
+    }
 }

@@ -343,6 +343,14 @@ struct DossierPagesController {
         }
     }
 
+    /// The national administrator withdraws a label from the campus page.
+    @Sendable func withdraw(req: Request) async throws -> Response {
+        let id = try req.uuidParameter("labelID", notFound: "Aucun label")
+        let form = try req.content.decode([String: String].self)
+        let label = try await LabellingService(db: req.db, caller: req.caller).withdraw(id, date: try Self.day(form, "date"), motif: form["motif"] ?? "")
+        return req.redirect(to: SiteURL.campus(label.$campus.id) + "?retrait=1", redirectType: .normal)
+    }
+
     // MARK: - The list, and opening a dossier
 
     struct ListRow: Encodable {

@@ -37,6 +37,7 @@ func backOfficeRoutes(_ routes: any RoutesBuilder) throws {
     gestion.post("dossiers", ":dossierID", "abandon", use: dossiers.abandon)
     gestion.on(.POST, "dossiers", ":dossierID", "pieces", body: .collect(maxSize: "21mb"), use: dossiers.upload)
     gestion.post("dossiers", ":dossierID", "pieces", ":pieceID", "retirer", use: dossiers.removePiece)
+    gestion.post("labels", ":labelID", "retrait", use: dossiers.withdraw)
 
     gestion.get("organisations", "nouvelle", use: organisations.newForm)
     gestion.post("organisations", "nouvelle", use: organisations.create)

@@ -165,8 +165,10 @@ struct SiteController {
         let labelStatus = try await CampusLabels(db: req.db).status(of: id, on: today)
         let labelRows = try await LabelRecord.query(on: req.db).filter(\.$campus.$id == id).sort(\.$debut, .descending).all().compactMap { label -> LabelRow? in
             guard let period = label.period else { return nil }
+            let mayWithdraw = period.isValid(on: today) && req.actor != nil && AccessPolicy.decide(req.actor, .update, .labelDecision).isAllowed
             return LabelRow(periode: "du \(period.start.frenchLong) au \(period.end.frenchLong)", excellence: label.excellence,
-                            referentiel: label.referentiel, retrait: period.withdrawal.map { "retiré le \($0.date.frenchLong) : \($0.motif)" })
+                            referentiel: label.referentiel, retrait: period.withdrawal.map { "retiré le \($0.date.frenchLong) : \($0.motif)" },
+                            withdrawURL: mayWithdraw ? "/gestion/labels/\(label.id!.uuidString.lowercased())/retrait" : nil)
         }
         let context = CampusPageContext(
             page: PageMeta(title: "Campus \(campus.nom)", description: campus.description, section: "campus"),

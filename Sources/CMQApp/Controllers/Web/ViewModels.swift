@@ -263,6 +263,8 @@ struct LabelRow: Encodable {
     var excellence: Bool
     var referentiel: String
     var retrait: String?
+    /// For the national administrator, on a label in force: where its withdrawal form posts.
+    var withdrawURL: String?
 }
 
 /// A recent label, on the home page.
