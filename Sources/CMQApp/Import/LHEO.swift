@@ -306,6 +306,8 @@ enum LHEO {
             codeNiveauSortie: level.map(LHEOLevel.code(for:)),
             urlFormation: formation.lien.map { Web(urlweb: [$0]) },
             action: [action],
+            // The standard requires the training body's declaration number (numéro de déclaration d'activité),
+            // which cmq does not hold: eleven zeros say "not known" to the readers of the file.
             organismeFormationResponsable: OrganismeResponsable(
                 numeroActivite: "00000000000", siretOrganismeFormation: SIRETBox(SIRET: owner.siret ?? ""),
                 nomOrganisme: owner.nom, raisonSociale: owner.nom, coordonneesOrganisme: coordinates(of: owner),

@@ -401,10 +401,6 @@ struct LabellingService {
         return try await load(id)
     }
 
-    struct DecisionInput: Sendable {
-        var decision: Decision
-    }
-
     /// The interministerial decision (national administrator only); a label starts on its date.
     func decide(_ id: UUID, _ decision: Decision) async throws -> Loaded {
         let loaded = try await load(id)
