@@ -63,9 +63,9 @@ public struct OpeningHours: Hashable, Sendable {
         intervals[day] ?? []
     }
 
-    /// The minutes of `day` during which the platform opens (closures not considered).
-    func minutes(on day: CalendarDay) -> [Range<Int>] {
-        intervals(on: day.weekday).map(\.minutes)
+    /// The minutes of `day` during which the platform opens: none on a day of a closure.
+    func minutes(on day: CalendarDay, closures: [Closure]) -> [Range<Int>] {
+        closures.contains { $0.contains(day) } ? [] : intervals(on: day.weekday).map(\.minutes)
     }
 
     public var isNeverOpen: Bool { intervals.isEmpty }
