@@ -68,9 +68,7 @@ public enum BookingError: Error, Equatable, Sendable, CustomStringConvertible {
         case .refused, .seriesRejected:
             reasons.joined(separator: " ")
         case .conflict(let bookings):
-            "Ce créneau est déjà réservé : il chevauche "
-                + (bookings.count == 1 ? "la réservation " : "les réservations ")
-                + LabellingError.list(bookings.map { "\($0.id.uuidString.lowercased()) du \($0.creneau.french)" }) + "."
+            "Ce créneau est déjà réservé : il chevauche \(PlateauText.bookings(bookings, withCreneaux: true))."
         case .illegalTransition(let from, let to):
             if from == to {
                 "Cette réservation est déjà \(to.participle)."
@@ -112,6 +110,18 @@ public enum BookingError: Error, Equatable, Sendable, CustomStringConvertible {
     public var description: String { message }
 }
 
+extension SeriesOccurrence {
+    /// "Semaine 3 (lundi 7 décembre 2026 de 08:00 à 12:00) : le créneau chevauche la réservation …".
+    public var message: String {
+        let head = "Semaine \(week) (\(creneau.french)) : "
+        return switch outcome {
+        case .ok: head + "possible."
+        case .conflict(let bookings): head + "le créneau chevauche \(PlateauText.bookings(bookings, withCreneaux: false))."
+        case .refused(let refusals): head + refusals.map(\.message).joined(separator: " ")
+        }
+    }
+}
+
 /// The French forms of numbers and durations that the platforms' messages and statistics share.
 enum PlateauText {
     /// "1 heure", "2 heures", "0 heure" (French takes the plural from two).
@@ -124,6 +134,12 @@ enum PlateauText {
         let hours = minutes / 60, rest = minutes % 60
         if hours == 0 { return "\(rest) min" }
         return rest == 0 ? "\(hours) h" : "\(hours) h \(rest < 10 ? "0" : "")\(rest)"
+    }
+
+    /// "la réservation 3f0c… du lundi 23 novembre 2026 de 08:00 à 12:00", "les réservations 3f0c… et 8a21…".
+    static func bookings(_ bookings: [Booking], withCreneaux: Bool) -> String {
+        (bookings.count == 1 ? "la réservation " : "les réservations ")
+            + LabellingError.list(bookings.map { $0.id.uuidString.lowercased() + (withCreneaux ? " du \($0.creneau.french)" : "") })
     }
 
     static let french = Locale(identifier: "fr_FR")

@@ -46,10 +46,10 @@ public enum PlateauError: Error, Equatable, Sendable, CustomStringConvertible {
             "Le motif de la fermeture doit être indiqué."
         case .seriesLength(let weeks):
             "Une série hebdomadaire compte de 1 à \(PlateauError.maximumSeriesWeeks) semaines : \(weeks) n'est pas possible."
-        case .negativeNotice(let hours):
-            "Le préavis minimal ne peut pas être négatif (\(hours) heures)."
-        case .nonPositiveMaximumDuration(let minutes):
-            "La durée maximale d'une réservation doit être positive (\(minutes) minutes)."
+        case .negativeNotice:
+            "Le préavis minimal ne peut pas être négatif."
+        case .nonPositiveMaximumDuration:
+            "La durée maximale d'une réservation doit être positive."
         case .missingPlateauName:
             "Le nom du plateau doit être indiqué."
         case .missingEquipmentName:

@@ -53,18 +53,6 @@ public struct SeriesOccurrence: Hashable, Sendable {
     public let outcome: Outcome
 
     public var isOK: Bool { outcome == .ok }
-
-    /// "Semaine 3 (lundi 7 décembre 2026 de 08:00 à 12:00) : le créneau chevauche la réservation …".
-    public var message: String {
-        let head = "Semaine \(week) (\(creneau.french)) : "
-        switch outcome {
-        case .ok: return head + "possible."
-        case .conflict(let bookings): return head + "le créneau chevauche "
-            + (bookings.count == 1 ? "la réservation " : "les réservations ")
-            + LabellingError.list(bookings.map { $0.id.uuidString.lowercased() }) + "."
-        case .refused(let refusals): return head + refusals.map(\.message).joined(separator: " ")
-        }
-    }
 }
 
 /// The check of every occurrence of a series against the platform's rules and the existing bookings,
