@@ -88,15 +88,7 @@ struct DossierPagesTests {
     func withdrawal(database: TestDatabase) async throws {
         try await withTestApp(database) { app in
             let cast = try await LabellingAPITests.cast(app)
-            let id = try await LabellingAPITests.deposited(app, cast, referentiel: "2019")
-            let path = "/api/v1/dossiers/\(id.lower)"
-            _ = try await app.send(.POST, "\(path)/avis", json: #"{"verdict": "favorable", "date": "2024-01-10"}"#, as: cast.caen)
-            _ = try await app.send(.POST, "\(path)/avis", json: #"{"verdict": "favorable", "date": "2024-01-11"}"#, as: cast.crefop)
-            let referentiel = try #require(ReferentielCatalog.shipped.referentiel(code: "2019"))
-            let notes = referentiel.criteres.map { #"{"critere": "\#($0.code)", "note": 3}"# }.joined(separator: ", ")
-            _ = try await app.send(.POST, "\(path)/evaluations", json: #"{"notes": [\#(notes)]}"#, as: cast.expert1)
-            _ = try await app.send(.POST, "\(path)/avis", json: #"{"verdict": "favorable", "date": "2024-02-01"}"#, as: cast.expert1)
-            let label = try #require(try LabellingAPITests.dossier(try await app.send(.POST, "\(path)/decision", json: #"{"resultat": "labellise", "dureeAnnees": 5, "date": "2024-03-01"}"#)).label)
+            let label = try await LabellingAPITests.labelled2019(app, cast, decision: "2024-03-01", years: 5)
             _ = try await TestAccounts.user(app, role: .regionAcademique, email: "region.retrait@cmq.test", region: "32", password: "mot de passe région")
             _ = try await TestAccounts.user(app, role: .administrateurNational, email: "admin.retrait@cmq.test", password: "mot de passe admin")
             var region = BrowserSession(app)

@@ -52,6 +52,24 @@ struct LabellingAPITests {
         return id
     }
 
+    /// A 2019 dossier taken to its decision: both regional opinions, the experts' scores and collective
+    /// opinion, then a label for `years` from `decision` (opinions dated in the month before).
+    static func labelled2019(_ app: Application, _ cast: Cast, decision: String, years: Int) async throws -> LabelDTO {
+        let id = try await deposited(app, cast, referentiel: "2019")
+        let path = "/api/v1/dossiers/\(id.lower)"
+        let day = CalendarDay(iso: decision)!
+        func before(_ days: Int) -> String { day.adding(days: -days).iso }
+        #expect(try await app.send(.POST, "\(path)/avis", json: #"{"verdict": "favorable", "date": "\#(before(40))"}"#, as: cast.caen).status == .created)
+        #expect(try await app.send(.POST, "\(path)/avis", json: #"{"verdict": "favorable", "date": "\#(before(39))"}"#, as: cast.crefop).status == .created)
+        let referentiel = try #require(ReferentielCatalog.shipped.referentiel(code: "2019"))
+        let notes = referentiel.criteres.map { #"{"critere": "\#($0.code)", "note": 3}"# }.joined(separator: ", ")
+        #expect(try await app.send(.POST, "\(path)/evaluations", json: #"{"notes": [\#(notes)]}"#, as: cast.expert1).status == .ok)
+        #expect(try await app.send(.POST, "\(path)/avis", json: #"{"verdict": "favorable", "date": "\#(before(20))"}"#, as: cast.expert1).status == .created)
+        let decided = try await app.send(.POST, "\(path)/decision", json: #"{"resultat": "labellise", "dureeAnnees": \#(years), "date": "\#(decision)"}"#)
+        #expect(decided.status == .created, "\(decided.body.string)")
+        return try #require(try dossier(decided).label)
+    }
+
     static func counts(_ app: Application) async throws -> [Int] {
         [try await AvisRecord.query(on: app.db).count(), try await TransitionRecord.query(on: app.db).count(),
          try await EvaluationRecord.query(on: app.db).count(), try await LabelRecord.query(on: app.db).count()]
@@ -214,16 +232,7 @@ struct LabellingAPITests {
             let refused = try await app.send(.POST, "/api/v1/dossiers", json: #"{"campusId": "\#(cast.campus.id!.lower)", "nature": "renouvellement"}"#, as: cast.region)
             #expect(refused.status == .conflict)
             // A label granted in 2023 for 4 years.
-            let id = try await Self.deposited(app, cast, referentiel: "2019")
-            let path = "/api/v1/dossiers/\(id.lower)"
-            _ = try await app.send(.POST, "\(path)/avis", json: #"{"verdict": "favorable", "date": "2023-01-10"}"#, as: cast.caen)
-            _ = try await app.send(.POST, "\(path)/avis", json: #"{"verdict": "favorable", "date": "2023-01-11"}"#, as: cast.crefop)
-            let referentiel = try #require(ReferentielCatalog.shipped.referentiel(code: "2019"))
-            let notes = referentiel.criteres.map { #"{"critere": "\#($0.code)", "note": 3}"# }.joined(separator: ", ")
-            _ = try await app.send(.POST, "\(path)/evaluations", json: #"{"notes": [\#(notes)]}"#, as: cast.expert1)
-            _ = try await app.send(.POST, "\(path)/avis", json: #"{"verdict": "favorable", "date": "2023-02-01"}"#, as: cast.expert1)
-            let decided = try await app.send(.POST, "\(path)/decision", json: #"{"resultat": "labellise", "dureeAnnees": 4, "date": "2023-03-01"}"#)
-            let label = try #require(try Self.dossier(decided).label)
+            let label = try await Self.labelled2019(app, cast, decision: "2023-03-01", years: 4)
             #expect(label.fin == "2027-02-28")
             // Reminders: the label ends before 2027-06-01, not before 2027-01-01.
             #expect(try await app.send(.GET, "/api/v1/labels?expirant_avant=2027-06-01", as: .anonymous).decoded([LabelDTO].self).map(\.id) == [label.id])
@@ -250,16 +259,7 @@ struct LabellingAPITests {
         try await withTestApp(database) { app in
             let cast = try await Self.cast(app)
             let other = try await Factory.campus(app.db, nom: "Aéronautique", filiere: "mobilite-aeronautique-transports", academie: "17", region: "52")
-            let id = try await Self.deposited(app, cast, referentiel: "2019")
-            let path = "/api/v1/dossiers/\(id.lower)"
-            _ = try await app.send(.POST, "\(path)/avis", json: #"{"verdict": "favorable", "date": "2024-01-10"}"#, as: cast.caen)
-            _ = try await app.send(.POST, "\(path)/avis", json: #"{"verdict": "favorable", "date": "2024-01-11"}"#, as: cast.crefop)
-            let referentiel = try #require(ReferentielCatalog.shipped.referentiel(code: "2019"))
-            let notes = referentiel.criteres.map { #"{"critere": "\#($0.code)", "note": 3}"# }.joined(separator: ", ")
-            _ = try await app.send(.POST, "\(path)/evaluations", json: #"{"notes": [\#(notes)]}"#, as: cast.expert1)
-            _ = try await app.send(.POST, "\(path)/avis", json: #"{"verdict": "favorable", "date": "2024-02-01"}"#, as: cast.expert1)
-            let decided = try await app.send(.POST, "\(path)/decision", json: #"{"resultat": "labellise", "dureeAnnees": 5, "date": "2024-03-01"}"#)
-            #expect(decided.status == .created)
+            _ = try await Self.labelled2019(app, cast, decision: "2024-03-01", years: 5)
             let page = try await app.send(.GET, "/campus/\(cast.campus.id!.lower)", as: .anonymous).body.string
             #expect(page.contains("Labellisé jusqu&#39;au 28 février 2029"))  // Leaf escapes the apostrophe
             let labelled = try await app.send(.GET, "/campus?label=labellise", as: .anonymous).body.string

@@ -109,28 +109,13 @@ enum FormationCSV {
         guard index["organisation_uai"] != nil || index["organisation_siret"] != nil || index["organisation_id"] != nil else {
             throw FileError(description: "L'en-tête doit avoir une colonne organisation_uai, organisation_siret ou organisation_id.")
         }
-        var records: [FormationRecord] = []
-        var errors: [LineError] = []
-        for (offset, fields) in table.rows.enumerated() {
-            let line = offset + 2
-            if fields.count == 1, fields[0].trimmingCharacters(in: .whitespaces).isEmpty { continue }
-            guard fields.count == table.header.count else {
-                errors.append(LineError(line: line, reason: "la ligne compte \(fields.count) champ(s) au lieu de \(table.header.count)."))
-                continue
-            }
-            func value(_ column: String) -> String? {
-                guard let position = index[column] else { return nil }
-                let value = fields[position].trimmingCharacters(in: .whitespaces)
-                return value.isEmpty ? nil : value
-            }
-            func list(_ column: String) -> [String] {
-                (value(column) ?? "").split(separator: "|").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-            }
+        return TableLines.records(of: table) { row -> Result<FormationRecord, LineError> in
+            let line = row.number
+            let value = row.value, list = row.list
             var record = FormationRecord(position: "ligne \(line)")
             if let raw = value("identifiant") {
                 guard let id = UUID(uuidString: raw) else {
-                    errors.append(LineError(line: line, reason: "identifiant : « \(raw) » n'est pas un identifiant de formation."))
-                    continue
+                    return .failure(LineError(line: line, reason: "identifiant : « \(raw) » n'est pas un identifiant de formation."))
                 }
                 record.identifiant = id
             }
@@ -157,9 +142,8 @@ enum FormationCSV {
             record.datesDebut = list("dates_debut")
             record.description = value("description")
             record.lien = value("lien")
-            records.append(record)
+            return .success(record)
         }
-        return (records, errors)
     }
 
     /// One CSV field, quoted when it holds the separator, a quote or a line break.
@@ -194,7 +178,7 @@ enum FormationCSV {
 }
 
 /// A line of an import file that was refused, with its number and the reason, in French.
-struct LineError: Equatable, Sendable, CustomStringConvertible {
+struct LineError: Error, Equatable, Sendable, CustomStringConvertible {
     var line: Int
     var reason: String
     /// Where the record is when the file has no lines to count ("formation 3" of an XML file).
@@ -224,28 +208,15 @@ enum OnisepFormations {
         guard missing.isEmpty else {
             throw FormationCSV.FileError(description: "Ce n'est pas un fichier Idéo-Formations de l'ONISEP : colonne(s) absente(s) : \(missing.joined(separator: ", ")).")
         }
-        var records: [FormationRecord] = []
-        var errors: [LineError] = []
-        for (offset, fields) in table.rows.enumerated() {
-            let line = offset + 2
-            if fields.count == 1, fields[0].trimmingCharacters(in: .whitespaces).isEmpty { continue }
-            guard fields.count == table.header.count else {
-                errors.append(LineError(line: line, reason: "la ligne compte \(fields.count) champ(s) au lieu de \(table.header.count)."))
-                continue
-            }
-            func value(_ column: String) -> String? {
-                guard let position = index[column] else { return nil }
-                let value = fields[position].trimmingCharacters(in: .whitespaces)
-                return value.isEmpty ? nil : value
-            }
+        return TableLines.records(of: table) { row -> Result<FormationRecord, LineError> in
+            let line = row.number
+            let value = row.value
             guard let lien = value("lien site onisep.fr"), let identifiant = ReferenceFiles.onisepIdentifier(lien) else {
-                errors.append(LineError(line: line, reason: "lien site onisep.fr : le lien ne donne pas l'identifiant ONISEP de la formation (FOR.…)."))
-                continue
+                return .failure(LineError(line: line, reason: "lien site onisep.fr : le lien ne donne pas l'identifiant ONISEP de la formation (FOR.…)."))
             }
             guard let level = value("niveau RNCP").flatMap(ReferenceFiles.onisepLevel) else {
                 let label = value("libellé niveau RNCP") ?? "non renseigné"
-                errors.append(LineError(line: line, reason: "niveau RNCP : « \(label) » ne place pas la formation sur les niveaux 3 à 8."))
-                continue
+                return .failure(LineError(line: line, reason: "niveau RNCP : « \(label) » ne place pas la formation sur les niveaux 3 à 8."))
             }
             var record = FormationRecord(position: "ligne \(line)")
             record.identifiant = UUID(derivedFrom: "onisep|\(organisation)|\(identifiant)")
@@ -258,7 +229,47 @@ enum OnisepFormations {
             record.statuts = [level.number <= 4 ? LearnerStatus.scolaire.rawValue : LearnerStatus.etudiant.rawValue]
             record.lien = lien
             record.description = value("domaine/sous-domaine").map { "Domaines : " + $0.replacingOccurrences(of: "| ", with: " ; ").replacingOccurrences(of: "|", with: " ; ") }
-            records.append(record)
+            return .success(record)
+        }
+    }
+}
+
+/// The data lines of a `;` table, each read by `make`: blank lines are skipped, a line with another number of
+/// fields than the header is reported with its number (the header is line 1).
+enum TableLines {
+    struct Row {
+        let number: Int
+        let fields: [String]
+        let index: [String: Int]
+
+        /// A cell by column name, trimmed; nil when absent or empty.
+        func value(_ column: String) -> String? {
+            guard let position = index[column], position < fields.count else { return nil }
+            let value = fields[position].trimmingCharacters(in: .whitespaces)
+            return value.isEmpty ? nil : value
+        }
+
+        /// A cell holding a list separated by `|`.
+        func list(_ column: String) -> [String] {
+            (value(column) ?? "").split(separator: "|").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        }
+    }
+
+    static func records(of table: DelimitedText, _ make: (Row) -> Result<FormationRecord, LineError>) -> (records: [FormationRecord], errors: [LineError]) {
+        let index = table.columnIndex
+        var records: [FormationRecord] = []
+        var errors: [LineError] = []
+        for (offset, fields) in table.rows.enumerated() {
+            let line = offset + 2
+            if fields.count == 1, fields[0].trimmingCharacters(in: .whitespaces).isEmpty { continue }
+            guard fields.count == table.header.count else {
+                errors.append(LineError(line: line, reason: "la ligne compte \(fields.count) champ(s) au lieu de \(table.header.count)."))
+                continue
+            }
+            switch make(Row(number: line, fields: fields, index: index)) {
+            case .success(let record): records.append(record)
+            case .failure(let error): errors.append(error)
+            }
         }
         return (records, errors)
     }
