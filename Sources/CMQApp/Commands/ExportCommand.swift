@@ -58,10 +58,9 @@ struct ExportFormationsCommand: AsyncCommand {
         let app = context.application
         try await app.autoMigrate()
         let progress: any ProgressReporter = signature.sortie == nil ? SilentProgress() : ConsoleProgress(console: context.console)
-        let data = try await FormationExport(db: app.db).export(criteria, as: format, progress: progress)
+        let (data, count) = try await FormationExport(db: app.db).export(criteria, as: format, progress: progress)
         if let path = signature.sortie {
             do { try data.write(to: URL(fileURLWithPath: path)) } catch { throw CommandFailure("Impossible d'écrire \(path) : \(error.localizedDescription)") }
-            let count = try await CatalogueSearch(db: app.db).allIDs(criteria).count
             context.console.success("Export terminé : \(count) formation(s) écrite(s) dans \(path) (\(ByteCountFormatter.string(fromByteCount: Int64(data.count), countStyle: .file))).")
         } else {
             FileHandle.standardOutput.write(data)

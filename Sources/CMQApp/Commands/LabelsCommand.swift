@@ -39,7 +39,7 @@ struct LabelsDueCommand: AsyncCommand {
         }
         let app = context.application
         try await app.autoMigrate()
-        let labels = try await LabellingAPIController.labels(.init(expirantAvant: limit), on: app.db, today: today)
+        let labels = try await LabellingQueries.labels(.init(expirantAvant: limit), on: app.db, today: today)
             .sorted { $0.fin < $1.fin }
         for label in labels {
             let end = CalendarDay(iso: label.fin)!

@@ -39,10 +39,7 @@ struct FormationImporter {
 
         var checked: [(record: FormationRecord, input: FormationInput)] = []
         for var record in records {
-            let number = Int(record.position.split(separator: " ").last ?? "") ?? 0
-            func reject(_ reason: String) {
-                report.rejected.append(LineError(line: number, reason: reason, place: record.position.hasPrefix("ligne") ? nil : record.position))
-            }
+            func reject(_ reason: String) { report.rejected.append(record.error(reason)) }
             guard let key = record.organisation else {
                 reject("organisation : ni UAI ni SIRET n'indique l'organisation qui donne la formation.")
                 continue

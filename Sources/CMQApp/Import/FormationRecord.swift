@@ -20,8 +20,10 @@ struct FormationRecord: Sendable, Equatable {
         }
     }
 
-    /// Where the record is in its file: "ligne 12", "formation 3".
-    var position: String
+    /// Where the record is in its file: its line, or for a file without lines to count (LHEO XML) its rank
+    /// with the name `place` gives it ("formation 3").
+    var line: Int
+    var place: String?
     var identifiant: UUID?
     var organisation: OrganisationKey?
     var responsable: OrganisationKey?
@@ -41,8 +43,14 @@ struct FormationRecord: Sendable, Equatable {
     var description: String?
     var lien: String?
 
-    init(position: String) {
-        self.position = position
+    init(line: Int, place: String? = nil) {
+        self.line = line
+        self.place = place
+    }
+
+    /// A refusal of this record, located as its file locates it.
+    func error(_ reason: String) -> LineError {
+        LineError(line: line, reason: reason, place: place)
     }
 
     /// The fields as a submitted form, for `FormationInput.read` (lists separated by commas).
@@ -112,7 +120,7 @@ enum FormationCSV {
         return TableLines.records(of: table) { row -> Result<FormationRecord, LineError> in
             let line = row.number
             let value = row.value, list = row.list
-            var record = FormationRecord(position: "ligne \(line)")
+            var record = FormationRecord(line: line)
             if let raw = value("identifiant") {
                 guard let id = UUID(uuidString: raw) else {
                     return .failure(LineError(line: line, reason: "identifiant : « \(raw) » n'est pas un identifiant de formation."))
@@ -218,7 +226,7 @@ enum OnisepFormations {
                 let label = value("libellé niveau RNCP") ?? "non renseigné"
                 return .failure(LineError(line: line, reason: "niveau RNCP : « \(label) » ne place pas la formation sur les niveaux 3 à 8."))
             }
-            var record = FormationRecord(position: "ligne \(line)")
+            var record = FormationRecord(line: line)
             record.identifiant = UUID(derivedFrom: "onisep|\(organisation)|\(identifiant)")
             record.organisation = organisation
             record.intitule = value("libellé formation principal")

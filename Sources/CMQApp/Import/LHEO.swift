@@ -352,7 +352,7 @@ enum LHEO {
     /// sessions). Positions are "formation N" in document order.
     static func records(_ document: Document) -> [FormationRecord] {
         (document.offres.formation ?? []).enumerated().map { index, formation in
-            var record = FormationRecord(position: "formation \(index + 1)")
+            var record = FormationRecord(line: index + 1, place: "formation \(index + 1)")
             let extras = formation.extras
             let action = formation.action.first
             record.identifiant = formation.numero.flatMap(UUID.init(uuidString:))

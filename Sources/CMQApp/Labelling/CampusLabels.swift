@@ -14,9 +14,8 @@ struct CampusLabels {
             if let period = label.period { periods[label.$campus.id, default: []].append(period) }
         }
         var open: [UUID: DossierStatus] = [:]
-        for dossier in try await DossierRecord.query(on: db).filter(\.$statut ~~ ["brouillon", "en-instruction"]).all() {
-            open[dossier.$campus.id] = dossier.statut == "brouillon" ? .brouillon
-                : .enInstruction(etapes: dossier.etapesEnCours.split(separator: ",").map(String.init))
+        for dossier in try await DossierRecord.query(on: db).filter(\.$statut ~~ DossierRecord.openStatuses).all() {
+            open[dossier.$campus.id] = dossier.openStatus
         }
         var result: [UUID: LabelStatus] = [:]
         for campus in Set(periods.keys).union(open.keys) {
@@ -27,11 +26,8 @@ struct CampusLabels {
 
     func status(of campusID: UUID, on today: CalendarDay = .today) async throws -> LabelStatus {
         let periods = try await LabelRecord.query(on: db).filter(\.$campus.$id == campusID).all().compactMap(\.period)
-        let dossier = try await DossierRecord.query(on: db).filter(\.$campus.$id == campusID).filter(\.$statut ~~ ["brouillon", "en-instruction"]).first()
-        let open: DossierStatus? = dossier.map {
-            $0.statut == "brouillon" ? .brouillon : .enInstruction(etapes: $0.etapesEnCours.split(separator: ",").map(String.init))
-        }
-        return LabelStatus.of(labels: periods, openDossier: open, on: today)
+        let dossier = try await DossierRecord.query(on: db).filter(\.$campus.$id == campusID).filter(\.$statut ~~ DossierRecord.openStatuses).first()
+        return LabelStatus.of(labels: periods, openDossier: dossier?.openStatus, on: today)
     }
 
     /// The campuses whose status is of that kind.

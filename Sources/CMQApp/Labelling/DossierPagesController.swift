@@ -163,7 +163,7 @@ struct DossierPagesController {
             sections: DossierSection.allCases.map { SectionRow(slug: $0.rawValue, titre: $0.titre, texte: dossier.sections[$0] ?? "", id: "section-\($0.rawValue)") },
             pieces: dto.pieces.map { PieceRow(nom: $0.nom, url: $0.url, taille: ByteCountFormatter.string(fromByteCount: Int64($0.taille), countStyle: .file),
                                               sha256: $0.sha256, removeURL: "\(Self.url(id))/pieces/\($0.id.uuidString.lowercased())/retirer") },
-            opinions: dto.avis.map { OpinionRow(instance: Instance(rawValue: $0.instance)?.sigle ?? $0.instance, auteur: $0.auteur,
+            opinions: dto.avis.map { OpinionRow(instance: (Instance(rawValue: $0.instance)?.sigle ?? $0.instance).capitalizingFirstLetter, auteur: $0.auteur,
                                                 date: CalendarDay(iso: $0.date)?.frenchLong ?? $0.date, verdict: $0.verdictLibelle, texte: $0.texte) },
             criteria: synthesis.families.flatMap { family in
                 family.criteria.map { line in
@@ -388,8 +388,8 @@ struct DossierPagesController {
 
     func renderList(_ req: Request, errors: [String], status: HTTPResponseStatus) async throws -> Response {
         guard let actor = req.actor else { throw AppError.unauthorized("Vous devez vous connecter.") }
-        let statut = req.query[String.self, at: "statut"].flatMap { LabellingAPIController.statuses.contains($0) ? $0 : nil }
-        let page = try await LabellingAPIController.visibleDossiers(actor: actor, filter: .init(statut: statut), page: PageRequest(page: 1, per: 100), on: req.db)
+        let statut = req.query[String.self, at: "statut"].flatMap(DossierStatus.Kind.init(rawValue:))
+        let page = try await LabellingQueries.visibleDossiers(actor: actor, filter: .init(statut: statut), page: PageRequest(page: 1, per: 100), on: req.db)
         let referentiels = try await Referentiels.catalog(on: req.db).referentiels
         let catalogue = Dictionary(referentiels.map { ($0.code, $0) }, uniquingKeysWith: { a, _ in a })
         var campuses: [Campus] = []
@@ -398,7 +398,7 @@ struct DossierPagesController {
         let horizon = CalendarDay.today.adding(months: 12)
         var expiring: [LabelDTO] = []
         if actor.role == .administrateurNational || actor.role == .regionAcademique {
-            expiring = try await LabellingAPIController.labels(.init(expirantAvant: horizon, region: actor.role == .regionAcademique ? actor.regionCode : nil), on: req.db)
+            expiring = try await LabellingQueries.labels(.init(expirantAvant: horizon, region: actor.role == .regionAcademique ? actor.regionCode : nil), on: req.db)
                 .sorted { $0.fin < $1.fin }
         }
         let context = ListContext(
@@ -409,7 +409,7 @@ struct DossierPagesController {
                         etapes: item.etapesEnCours.compactMap { catalogue[item.referentiel]?.etape(code: $0)?.libelle }.joined(separator: " ; "))
             },
             total: page.total,
-            statuses: LabellingAPIController.statuses.map { OptionItem(value: $0, label: DossierRecord.statusLabel($0), selected: $0 == statut) },
+            statuses: DossierStatus.Kind.allCases.map { OptionItem(value: $0.rawValue, label: $0.label, selected: $0 == statut) },
             canOpen: !campuses.isEmpty, campuses: campuses.map { OptionItem(value: $0.id!.uuidString.lowercased(), label: $0.nom, selected: false) },
             referentiels: referentiels.reversed().map { OptionItem(value: $0.code, label: "\($0.code) · \($0.titre)", selected: false) },
             expiring: expiring.map { ExpiringRow(campus: $0.campusNom, url: SiteURL.campus($0.campus), fin: CalendarDay(iso: $0.fin)?.frenchLong ?? $0.fin,

@@ -7,22 +7,13 @@ import Vapor
 struct LabellingAPIController {
     // MARK: - Dossiers
 
-    struct DossierFilter: Sendable {
-        var statut: String?
-        var campus: UUID?
-        var region: String?
-        var referentiel: String?
-    }
-
-    static let statuses = ["brouillon", "en-instruction", "labellise", "refuse", "abandonne"]
-
     static func filter(from query: [String: String]) throws(AppError) -> DossierFilter {
         var filter = DossierFilter()
         var errors: [FieldError] = []
         func value(_ key: String) -> String? { query[key].flatMap { $0.isEmpty ? nil : $0 } }
         if let raw = value("statut") {
-            if statuses.contains(raw) { filter.statut = raw } else {
-                errors.append(FieldError("statut", "Le statut « \(raw) » n'existe pas ; valeurs possibles : \(statuses.joined(separator: ", "))."))
+            if let kind = DossierStatus.Kind(rawValue: raw) { filter.statut = kind } else {
+                errors.append(FieldError("statut", "Le statut « \(raw) » n'existe pas ; valeurs possibles : \(DossierStatus.Kind.allCases.map(\.rawValue).joined(separator: ", "))."))
             }
         }
         if let raw = value("campus") {
@@ -43,32 +34,7 @@ struct LabellingAPIController {
     @Sendable func list(req: Request) async throws -> PageDTO<DossierSummaryDTO> {
         let (filter, page) = try readListQuery(req.queryParameters, filter: Self.filter)
         guard let actor = req.actor else { throw AppError.unauthorized("Vous devez vous connecter pour consulter les dossiers de labellisation.") }
-        return PageDTO(try await Self.visibleDossiers(actor: actor, filter: filter, page: page, on: req.db))
-    }
-
-    static func visibleDossiers(actor: Actor, filter: DossierFilter, page: PageRequest, on db: any Database) async throws -> Page<DossierSummaryDTO> {
-        let query = DossierRecord.query(on: db).join(Campus.self, on: \DossierRecord.$campus.$id == \Campus.$id)
-        switch actor.role {
-        case .administrateurNational: break
-        case .regionAcademique: query.filter(Campus.self, \.$regionCode == (actor.regionCode ?? ""))
-        case .equipeCampus: query.filter(\.$campus.$id == (actor.campusID ?? UUID()))
-        case .instance:
-            let referentiels = try await Referentiels.catalog(on: db).referentiels
-                .filter { referentiel in actor.instance.map { referentiel.instances.contains($0) } ?? false }.map(\.code)
-            query.filter(\.$referentiel ~~ referentiels).filter(\.$depot != nil)
-        case .membre:
-            throw AppError.forbidden("Les dossiers de labellisation sont réservés à la région académique, au campus concerné et aux instances.")
-        }
-        if let statut = filter.statut { query.filter(\.$statut == statut) }
-        if let campus = filter.campus { query.filter(\.$campus.$id == campus) }
-        if let region = filter.region { query.filter(Campus.self, \.$regionCode == region) }
-        if let referentiel = filter.referentiel { query.filter(\.$referentiel == referentiel) }
-        let result = try await query.sort(\.$updatedAt, .descending).paginated(page)
-        var items: [DossierSummaryDTO] = []
-        for record in result.items {
-            items.append(record.summary(campus: try record.joined(Campus.self), referentiel: nil))
-        }
-        return Page(items: items, page: result.page, per: result.per, total: result.total)
+        return PageDTO(try await LabellingQueries.visibleDossiers(actor: actor, filter: filter, page: page, on: req.db))
     }
 
     static func service(_ req: Request) -> LabellingService { LabellingService(db: req.db, caller: req.caller) }
@@ -254,13 +220,6 @@ struct LabellingAPIController {
 
     // MARK: - Labels (public)
 
-    struct LabelFilter: Sendable {
-        var expirantAvant: CalendarDay?
-        var campus: UUID?
-        var region: String?
-        var valides: Bool = false
-    }
-
     static func labelFilter(from query: [String: String]) throws(AppError) -> LabelFilter {
         var filter = LabelFilter()
         var errors: [FieldError] = []
@@ -282,26 +241,13 @@ struct LabellingAPIController {
         return filter
     }
 
-    /// The labels, newest first; `expirant_avant` keeps the labels in force today that end before that day.
-    static func labels(_ filter: LabelFilter, on db: any Database, today: CalendarDay = .today) async throws -> [LabelDTO] {
-        let query = LabelRecord.query(on: db).join(Campus.self, on: \LabelRecord.$campus.$id == \Campus.$id)
-        if let before = filter.expirantAvant {
-            query.filter(\.$fin >= today.iso).filter(\.$fin < before.iso).filter(\.$retraitLe == nil)
-        }
-        if filter.valides { query.filter(\.$fin >= today.iso).filter(\.$retraitLe == nil) }
-        if let campus = filter.campus { query.filter(\.$campus.$id == campus) }
-        if let region = filter.region { query.filter(Campus.self, \.$regionCode == region) }
-        let records = try await query.sort(\.$debut, .descending).sort(\.$id).all()
-        return try records.map { $0.toDTO(campus: try $0.joined(Campus.self)) }
-    }
-
     @Sendable func listLabels(req: Request) async throws -> [LabelDTO] {
-        try await Self.labels(try Self.labelFilter(from: req.queryParameters), on: req.db)
+        try await LabellingQueries.labels(try Self.labelFilter(from: req.queryParameters), on: req.db)
     }
 
     /// The national list of labels as open data (CSV).
     @Sendable func labelsCSV(req: Request) async throws -> Response {
-        let labels = try await Self.labels(try Self.labelFilter(from: req.queryParameters), on: req.db)
+        let labels = try await LabellingQueries.labels(try Self.labelFilter(from: req.queryParameters), on: req.db)
         var text = "\u{FEFF}campus;campus_id;filiere;region_academique;label;excellence;debut;fin;retrait\r\n"
         for label in labels {
             text += [label.campusNom, label.campus.uuidString.lowercased(), label.filiereLibelle, label.regionNom,

@@ -198,20 +198,26 @@ extension LabelRecord {
 }
 
 extension DossierRecord {
-    func summary(campus: Campus, referentiel: Referentiel?) -> DossierSummaryDTO {
-        DossierSummaryDTO(id: id!, campus: campus.id!, campusNom: campus.nom, region: campus.regionCode, referentiel: self.referentiel,
+    func summary(campus: Campus) -> DossierSummaryDTO {
+        DossierSummaryDTO(id: id!, campus: campus.id!, campusNom: campus.nom, region: campus.regionCode, referentiel: referentiel,
                           nature: nature, statut: statut, statutLibelle: Self.statusLabel(statut),
                           etapesEnCours: etapesEnCours.split(separator: ",").map(String.init), modifieLe: updatedAt)
     }
 
+    /// The French label of a stored status slug (the domain's).
     static func statusLabel(_ slug: String) -> String {
-        switch slug {
-        case "brouillon": "En préparation"
-        case "en-instruction": "En instruction"
-        case "labellise": "Labellisé"
-        case "refuse": "Refusé"
-        case "abandonne": "Abandonné"
-        default: slug
+        DossierStatus.Kind(rawValue: slug)?.label ?? slug
+    }
+
+    /// The slugs of the dossiers still open (in preparation or in instruction).
+    static let openStatuses = [DossierStatus.Kind.brouillon, .enInstruction].map(\.rawValue)
+
+    /// The status of an open dossier as the campus's label status needs it; nil once decided or abandoned.
+    var openStatus: DossierStatus? {
+        switch DossierStatus.Kind(rawValue: statut) {
+        case .brouillon: .brouillon
+        case .enInstruction: .enInstruction(etapes: etapesEnCours.split(separator: ",").map(String.init))
+        default: nil
         }
     }
 }

@@ -149,7 +149,7 @@ struct LabellingService {
             throw AppError.validation([FieldError("referentiel", "Le référentiel « \(input.referentiel ?? "") » n'existe pas ; référentiels : \(catalog.referentiels.map(\.code).joined(separator: ", ")).")])
         }
         if let open = try await DossierRecord.query(on: db).filter(\.$campus.$id == input.campusID)
-            .filter(\.$statut ~~ ["brouillon", "en-instruction"]).first() {
+            .filter(\.$statut ~~ DossierRecord.openStatuses).first() {
             throw AppError.conflict("Ce campus a déjà un dossier en cours (\(open.id!.uuidString.lowercased())) : un seul dossier à la fois.")
         }
         var renewed: LabelRecord?

@@ -42,7 +42,7 @@ final class DossierRecord: Model, @unchecked Sendable {
         self.labelDemande = label.rawValue
         self.dureeDemandee = duree
         self.sections = "{}"
-        self.statut = "brouillon"
+        self.statut = DossierStatus.Kind.brouillon.rawValue
         self.etapesEnCours = ""
     }
 }

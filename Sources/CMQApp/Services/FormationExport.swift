@@ -43,8 +43,13 @@ struct FormationExport {
         return result
     }
 
-    func export(_ criteria: CatalogueSearch.Criteria, as format: Format, progress: any ProgressReporter = SilentProgress()) async throws -> Data {
+    /// The file, and how many formations it holds.
+    func export(_ criteria: CatalogueSearch.Criteria, as format: Format, progress: any ProgressReporter = SilentProgress()) async throws -> (data: Data, count: Int) {
         let formations = try await formations(criteria, progress: progress)
+        return (try encode(formations, as: format), formations.count)
+    }
+
+    private func encode(_ formations: [Formation], as format: Format) throws -> Data {
         switch format {
         case .csv:
             var text = "\u{FEFF}" + FormationCSV.headerLine
@@ -66,7 +71,7 @@ extension FormationsAPIController {
     func exportHandler(_ format: FormationExport.Format) -> @Sendable (Request) async throws -> Response {
         { req in
             let criteria = try Self.criteria(from: req.queryParameters)
-            let data = try await FormationExport(db: req.db).export(criteria, as: format)
+            let (data, _) = try await FormationExport(db: req.db).export(criteria, as: format)
             var headers = HTTPHeaders()
             headers.replaceOrAdd(name: .contentType, value: format.contentType)
             headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"formations.\(format.fileExtension)\"")

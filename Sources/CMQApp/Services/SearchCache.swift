@@ -124,8 +124,9 @@ struct CatalogueCacheMiddleware: AsyncMiddleware {
             defer { cache.touch() }
             return try await next.respond(to: request)
         }
-        let path = request.url.path
-        guard path == "/api/v1/formations" || (path.hasPrefix("/api/v1/formations/") && !path.dropFirst(19).contains("/")),
+        let path = request.url.path, list = "/api/v1/formations", one = list + "/"
+        // The list and one formation (not the exports, nor a campus's offer).
+        guard path == list || (path.hasPrefix(one) && !path.dropFirst(one.count).contains("/")),
               let sql = request.db as? any SQLDatabase else {
             return try await next.respond(to: request)
         }

@@ -11,25 +11,41 @@ public enum DossierStatus: Sendable, Hashable {
     /// Given up before any decision.
     case abandonne
 
-    /// "brouillon", "en-instruction", "labellise", "refuse", "abandonne": for the API and filters.
-    public var slug: String {
-        switch self {
-        case .brouillon: "brouillon"
-        case .enInstruction: "en-instruction"
-        case .labellise: "labellise"
-        case .refuse: "refuse"
-        case .abandonne: "abandonne"
+    /// The status without its details, for lists and filters (stored as its slug).
+    public enum Kind: String, CaseIterable, Sendable, Hashable {
+        case brouillon
+        case enInstruction = "en-instruction"
+        case labellise
+        case refuse
+        case abandonne
+
+        public var label: String {
+            switch self {
+            case .brouillon: "En préparation"
+            case .enInstruction: "En instruction"
+            case .labellise: "Labellisé"
+            case .refuse: "Refusé"
+            case .abandonne: "Abandonné"
+            }
         }
     }
 
-    public var label: String {
+    public var kind: Kind {
         switch self {
-        case .brouillon: "En préparation"
-        case .enInstruction: "En instruction"
-        case .labellise(let excellence): excellence ? "Labellisé Excellence" : "Labellisé"
-        case .refuse: "Refusé"
-        case .abandonne: "Abandonné"
+        case .brouillon: .brouillon
+        case .enInstruction: .enInstruction
+        case .labellise: .labellise
+        case .refuse: .refuse
+        case .abandonne: .abandonne
         }
+    }
+
+    /// "brouillon", "en-instruction", "labellise", "refuse", "abandonne": for the API and filters.
+    public var slug: String { kind.rawValue }
+
+    public var label: String {
+        if case .labellise(true) = self { return "Labellisé Excellence" }
+        return kind.label
     }
 
     /// Still in preparation or in instruction.

@@ -24,7 +24,7 @@ struct SiteController {
             markers: markers,
             title: "Carte des campus par région académique",
             description: "Carte de France des 18 régions académiques, colorées selon leur nombre de campus \(scope) ; les points situent les établissements supports. Les mêmes chiffres figurent dans le tableau « Campus par région académique ».")
-        let recent = try await LabellingAPIController.labels(.init(), on: req.db).prefix(5)
+        let recent = try await LabellingQueries.labels(.init(), limit: 5, on: req.db)
         let latestLabels: [LatestLabel] = recent.map { label in
             LatestLabel(campus: label.campusNom, url: SiteURL.campus(label.campus), date: CalendarDay(iso: label.debut)?.frenchLong ?? label.debut,
                         excellence: label.excellence, region: label.regionNom)
@@ -108,7 +108,7 @@ struct SiteController {
                          filiere: Filiere(slug: campus.filiere)?.label ?? campus.filiere,
                          academie: territory.academie(code: campus.academieCode)?.nom ?? campus.academieCode,
                          region: territory.region(code: campus.regionCode)?.nom ?? campus.regionCode,
-                         label: label.map { $0.label.prefix(1).uppercased() + $0.label.dropFirst() }, labelKind: label?.slug)
+                         label: label?.label.capitalizingFirstLetter, labelKind: label?.slug)
     }
 
     @Sendable func campusList(req: Request) async throws -> View {
@@ -172,7 +172,7 @@ struct SiteController {
         }
         let context = CampusPageContext(
             page: PageMeta(title: "Campus \(campus.nom)", description: campus.description, section: "campus"),
-            labelStatus: labelStatus.label.prefix(1).uppercased() + labelStatus.label.dropFirst(), labelKind: labelStatus.slug, labels: labelRows,
+            labelStatus: labelStatus.label.capitalizingFirstLetter, labelKind: labelStatus.slug, labels: labelRows,
             id: id.uuidString.lowercased(), nom: campus.nom,
             filiere: filiere?.label ?? campus.filiere, filiereURL: SiteURL.campusList(filiere: campus.filiere),
             academie: academie?.nom ?? campus.academieCode, academieURL: SiteURL.campusList(academie: academie?.slug ?? campus.academieCode),

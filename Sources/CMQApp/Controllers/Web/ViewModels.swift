@@ -275,3 +275,8 @@ struct LatestLabel: Encodable {
     var excellence: Bool
     var region: String
 }
+
+extension String {
+    /// "labellisé jusqu'au …" → "Labellisé jusqu'au …", "groupe d'experts" → "Groupe d'experts": for a heading or a badge.
+    var capitalizingFirstLetter: String { prefix(1).uppercased() + dropFirst() }
+}
