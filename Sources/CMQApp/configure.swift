@@ -80,6 +80,8 @@ func addMigrations(_ app: Application) {
     app.migrations.add(AddCatalogueVersion())
     app.migrations.add(CreateLabelling())
     app.migrations.add(AddFormationStatusMask())
+    // 009: shared technical platforms and their bookings
+    app.migrations.add(CreatePlateaux())
 }
 
 func addCommands(_ app: Application) {

@@ -241,6 +241,28 @@ public struct InputReader: Sendable {
         return .set(text)
     }
 
+    /// A value the domain decodes itself (opening hours, closures, rules): its French decoding message on failure.
+    public mutating func decoded<Value: Decodable & Sendable>(_ key: String, _ type: Value.Type, required: Bool = false) -> Update<Value?> {
+        guard let value = raw(key, required: required) else { return .unchanged }
+        if value == .null { return .set(nil) }
+        do {
+            return .set(try JSONDecoder().decode(Value.self, from: try JSONEncoder().encode(value)))
+        } catch let DecodingError.dataCorrupted(context) {
+            // The domain's messages are French; Foundation's (an unknown enumeration value) are not.
+            let path = context.codingPath.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined()
+            fail(key, context.debugDescription.hasPrefix("Cannot") || context.debugDescription.hasPrefix("The given")
+                 ? "La valeur de « \(key)\(path) » n'est pas permise." : context.debugDescription)
+        } catch let DecodingError.keyNotFound(missing, _) {
+            fail(key, "Le champ « \(key) » doit indiquer « \(missing.stringValue) ».")
+        } catch let DecodingError.typeMismatch(_, context) {
+            let path = context.codingPath.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined()
+            fail(key, "La valeur de « \(key)\(path) » n'a pas le type attendu.")
+        } catch {
+            fail(key, "La valeur de « \(key) » est illisible.")
+        }
+        return .unchanged
+    }
+
     /// A nested array of objects, each read by `readElement` with field names prefixed by `key[index].`.
     public mutating func objects<Element: Sendable>(_ key: String, readElement: (inout InputReader) -> Element?) -> Update<[Element]> {
         guard let value = raw(key, required: false) else { return .unchanged }

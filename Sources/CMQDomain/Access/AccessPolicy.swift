@@ -14,10 +14,28 @@ public enum Resource: Sendable, Equatable {
     case dossier(campusID: UUID, regionCode: String, bodies: Set<Instance>)
     /// The interministerial decision on a dossier, and the withdrawal of a label.
     case labelDecision
+    /// A shared technical platform and its equipment, closures and rules.
+    case plateau(PlateauScope)
+    /// A booking of a platform by an organisation. Create: make it (the booking organisation); update: accept or
+    /// refuse it (the owner's side); delete: cancel it (either side); read: see who booked and why.
+    case booking(plateau: PlateauScope, bookerOrganisationID: UUID)
     /// The audit trail.
     case auditTrail
     /// Accounts of other people.
     case accounts
+
+    /// Where a platform stands: its campus (and the campus's région) and the organisation that owns it.
+    public struct PlateauScope: Sendable, Equatable {
+        public var campusID: UUID
+        public var regionCode: String
+        public var organisationID: UUID
+
+        public init(campusID: UUID, regionCode: String, organisationID: UUID) {
+            self.campusID = campusID
+            self.regionCode = regionCode
+            self.organisationID = organisationID
+        }
+    }
 
     public struct CampusScope: Sendable, Equatable {
         public var id: UUID
@@ -54,7 +72,10 @@ public enum AccessDecision: Sendable, Equatable {
 /// | équipe campus (labelling) | reads its campus's dossiers |
 /// | instance | the dossiers assigned to its body: read, give its own opinion and scores; nothing in the registry |
 /// | administrateur national (labelling) | the decision and the withdrawal of labels (nobody else) |
-/// | public | reads of public pages and of the public API |
+/// | région académique (platforms) | the platforms of its campuses; reads their bookings |
+/// | équipe campus (platforms) | the platforms of its campus; accepts, refuses, cancels and reads their bookings |
+/// | membre (platforms) | its organisation's platforms; books in its organisation's name, cancels its bookings; accepts, refuses and cancels those of its platforms |
+/// | public | reads of public pages and of the public API (platforms and their availability, not who booked) |
 public enum AccessPolicy {
     public static func decide(_ actor: Actor?, _ action: Action, _ resource: Resource) -> AccessDecision {
         guard let actor else {
@@ -84,6 +105,8 @@ public enum AccessPolicy {
                 : .denied("Une instance donne son avis sur un dossier ; elle ne le crée ni ne le supprime.")
         case .labelDecision:
             return .denied("La décision de labellisation est interministérielle : elle revient à l'administrateur national.")
+        case .plateau, .booking:
+            return .denied("Les plateaux techniques et leurs réservations sont gérés par les organisations membres et l'équipe du campus.")
         default:
             return .denied("Les instances (CAEN, CREFOP, groupe d'experts, CNEE) donnent leurs avis sur les dossiers qui leur sont confiés ; elles ne modifient pas le registre.")
         }
@@ -110,6 +133,12 @@ public enum AccessPolicy {
             return region == actor.regionCode ? .allowed : .denied("Ce dossier concerne un campus d'une autre région académique.")
         case .labelDecision:
             return .denied("La décision de labellisation est interministérielle : elle revient à l'administrateur national.")
+        case .plateau(let plateau):
+            return plateau.regionCode == actor.regionCode ? .allowed : .denied("Ce plateau appartient à un campus d'une autre région académique.")
+        case .booking(let plateau, _):
+            guard plateau.regionCode == actor.regionCode else { return .denied("Ce plateau appartient à un campus d'une autre région académique.") }
+            return action == .read ? .allowed
+                : .denied("Les réservations sont faites par les organisations membres et acceptées par le propriétaire du plateau ou l'équipe du campus.")
         case .auditTrail, .accounts:
             return .denied("Réservé à l'administrateur national.")
         }
@@ -136,6 +165,11 @@ public enum AccessPolicy {
             return action == .read ? .allowed : .denied("Le dossier de labellisation est préparé et déposé par la région académique ; l'équipe du campus le consulte.")
         case .labelDecision:
             return .denied("La décision de labellisation est interministérielle : elle revient à l'administrateur national.")
+        case .plateau(let plateau):
+            return plateau.campusID == actor.campusID ? .allowed : .denied("Vous ne gérez que les plateaux techniques de votre campus.")
+        case .booking(let plateau, _):
+            guard plateau.campusID == actor.campusID else { return .denied("Ce plateau appartient à un autre campus.") }
+            return action == .create ? .denied("Une réservation est faite au nom d'une organisation membre, par un compte « membre » de cette organisation.") : .allowed
         case .auditTrail, .accounts:
             return .denied("Réservé à l'administrateur national.")
         }
@@ -154,6 +188,18 @@ public enum AccessPolicy {
             return .denied("Le campus et son réseau sont gérés par l'équipe du campus et la région académique.")
         case .dossier, .labelDecision:
             return .denied("Les dossiers de labellisation sont réservés à la région académique, au campus concerné et aux instances.")
+        case .plateau(let plateau):
+            return plateau.organisationID == actor.organisationID ? .allowed : .denied("Vous ne gérez que les plateaux techniques de votre organisation.")
+        case .booking(let plateau, let booker):
+            let isOwner = plateau.organisationID == actor.organisationID, isBooker = booker == actor.organisationID
+            switch action {
+            case .create:
+                return isBooker ? .allowed : .denied("Vous ne réservez qu'au nom de votre organisation.")
+            case .update:
+                return isOwner ? .allowed : .denied("Seuls le propriétaire du plateau et l'équipe du campus acceptent ou refusent une réservation.")
+            case .delete, .read:
+                return isOwner || isBooker ? .allowed : .denied("Cette réservation n'est ni celle de votre organisation ni celle d'un de ses plateaux.")
+            }
         case .auditTrail, .accounts:
             return .denied("Réservé à l'administrateur national.")
         }
@@ -164,8 +210,8 @@ extension Resource {
     /// Reads the public may make without an account.
     var isPublic: Bool {
         switch self {
-        case .campus, .network, .organisation, .formation: true
-        case .dossier, .labelDecision, .auditTrail, .accounts: false
+        case .campus, .network, .organisation, .formation, .plateau: true
+        case .dossier, .labelDecision, .booking, .auditTrail, .accounts: false
         }
     }
 }

@@ -160,7 +160,7 @@ public enum LabellingError: Error, Equatable, Sendable, CustomStringConvertible 
     public var description: String { message }
 
     /// "a", "a et b", "a, b et c".
-    static func list(_ items: [String]) -> String {
+    public static func list(_ items: [String]) -> String {
         guard items.count > 1 else { return items.first ?? "" }
         return items.dropLast().joined(separator: ", ") + " et " + items.last!
     }

@@ -32,13 +32,13 @@ public struct LocalDateTime: Hashable, Comparable, Sendable, Codable, CustomStri
     }
 
     /// Minutes since 1970-01-01T00:00 on the wall clock (not an instant: no time zone offset applied).
-    init(wallClockMinutes minutes: Int) {
+    public init(wallClockMinutes minutes: Int) {
         let days = minutes >= 0 ? minutes / 1440 : (minutes - 1439) / 1440
         day = CalendarDay(daysSinceEpoch: days)
         minuteOfDay = minutes - days * 1440
     }
 
-    var wallClockMinutes: Int { day.daysSinceEpoch * 1440 + minuteOfDay }
+    public var wallClockMinutes: Int { day.daysSinceEpoch * 1440 + minuteOfDay }
 
     /// Reads the ISO 8601 local form "2026-11-23T08:30" (no seconds, no offset).
     public init(iso text: String) throws(PlateauError) {

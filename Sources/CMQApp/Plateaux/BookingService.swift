@@ -1,0 +1,258 @@
+import CMQDomain
+import Fluent
+import Foundation
+import SQLKit
+
+extension BookingError {
+    /// 409 when the bookings' state forbids it (the slot is taken, the booking already decided), 422 otherwise.
+    var appError: AppError {
+        if isConflict { return .conflict(message) }
+        return .validation(reasons.map { FieldError(field, $0) })
+    }
+
+    private var field: String {
+        switch self {
+        case .missingRefusalMotif: "motif"
+        case .seriesRejected: "semaines"
+        case .refused, .conflict, .illegalTransition: "creneau"
+        }
+    }
+}
+
+/// Bookings of the platforms: made, accepted, refused and cancelled through `CMQDomain`'s rules, checked
+/// against the caller's rights, recorded in the audit trail, and never double: the database refuses an
+/// accepted booking that overlaps another (see `CreatePlateaux`), and this service turns that refusal into
+/// a 409 naming the booking that holds the slot.
+///
+/// On SQLite each write is a transaction whose first statement writes (it takes the database's write lock
+/// before reading, so that the check and the insert are atomic and two writers cannot deadlock); on
+/// PostgreSQL concurrent writers are not serialised: the exclusion constraint settles the race.
+struct BookingService {
+    let db: any Database
+    let caller: Caller
+    /// When "now" is, for the notice and the passed-start rules (the demo books at past dates).
+    var clock: @Sendable () -> Date = { Date() }
+
+    struct Request: Sendable {
+        var plateauID: UUID
+        var target: BookingTarget
+        var creneau: TimeRange
+        var purpose: BookingPurpose
+        var participants: Int
+        var details: String?
+        var safetyTrainingConfirmed: Bool
+        /// The booking organisation: the caller's own by default.
+        var organisationID: UUID?
+    }
+
+    /// A booking with what the pages and the API show about it.
+    struct Loaded: Sendable {
+        var record: ReservationRecord
+        var booking: Booking
+        var plateau: PlateauService.Loaded
+
+        var scope: Resource { .booking(plateau: plateau.scope, bookerOrganisationID: booking.organisationID) }
+    }
+
+    // MARK: - Reading
+
+    func load(_ id: UUID) async throws -> Loaded {
+        guard let record = try await ReservationRecord.query(on: db).filter(\.$id == id).with(\.$organisation).first() else {
+            throw AppError.notFound("Aucune réservation n'a l'identifiant \(id.uuidString.lowercased()).")
+        }
+        let plateau = try await PlateauService(db: db, caller: caller).load(record.$plateau.id)
+        return Loaded(record: record, booking: try record.domain, plateau: plateau)
+    }
+
+    /// The bookings of a platform that touch `range` (all statuses), in time order.
+    static func bookings(of plateauID: UUID, overlapping range: ClosedRange<Int>? = nil, statuses: [BookingStatus]? = nil,
+                         on db: any Database) async throws -> [ReservationRecord] {
+        let query = ReservationRecord.query(on: db).filter(\.$plateau.$id == plateauID).sort(\.$debut)
+        if let range { query.filter(\.$debut < range.upperBound).filter(\.$fin > range.lowerBound) }
+        if let statuses { query.filter(\.$statut ~~ statuses.map(\.rawValue)) }
+        return try await query.all()
+    }
+
+    /// The accepted bookings of the platform that could collide with créneaux between `from` and `to`.
+    private static func accepted(of plateauID: UUID, from: LocalDateTime, to: LocalDateTime, on db: any Database) async throws -> [Booking] {
+        try await bookings(of: plateauID, overlapping: from.wallClockMinutes...to.wallClockMinutes, statuses: [.acceptee], on: db).map { try $0.domain }
+    }
+
+    // MARK: - Booking
+
+    /// Books one créneau: accepted at once when the platform needs no approval, requested otherwise.
+    func book(_ request: Request) async throws -> Loaded {
+        let (plateau, bookingRequest, person) = try await prepare(request)
+        let id = UUID()
+        do {
+            try await writeAtomically(plateauID: request.plateauID) { db in
+                let existing = try await Self.accepted(of: request.plateauID, from: request.creneau.start, to: request.creneau.end, on: db)
+                let booking: Booking
+                do { booking = try plateau.plateau.book(bookingRequest, id: id, existing: existing, now: clock()) } catch let error as BookingError { throw error.appError }
+                let record = ReservationRecord(booking, equipementRang: plateau.rank(of: booking.target), personne: person, serieID: nil)
+                try await record.create(on: db)
+                try await caller.audit.record(.create, record, id: id, on: db)
+            }
+        } catch where Self.isOverlap(error) {
+            throw try await conflictError(plateauID: request.plateauID, target: request.target, creneau: request.creneau)
+        }
+        return try await load(id)
+    }
+
+    /// What a weekly series booked: the bookings made and the occurrences skipped.
+    struct SeriesResult: Sendable {
+        var serieID: UUID
+        var bookings: [Loaded]
+        var skipped: [SeriesOccurrence]
+    }
+
+    /// Books a weekly series under `policy`. When another writer takes a slot while the series is written
+    /// (PostgreSQL), the series is planned again against the bookings then accepted.
+    func bookSeries(_ request: Request, weeks: Int, policy: SeriesPolicy) async throws -> SeriesResult {
+        let series: WeeklySeries
+        do { series = try WeeklySeries(first: request.creneau, weeks: weeks) } catch { throw error.appError }
+        let (plateau, bookingRequest, person) = try await prepare(request)
+        let serieID = UUID()
+        let last = series.occurrences.last!.end
+        for attempt in 1...3 {
+            do {
+                let result = try await writeAtomically(plateauID: request.plateauID) { db in
+                    let existing = try await Self.accepted(of: request.plateauID, from: request.creneau.start, to: last, on: db)
+                    let made: (bookings: [Booking], skipped: [SeriesOccurrence])
+                    do {
+                        made = try plateau.plateau.book(series, request: bookingRequest, policy: policy, existing: existing, now: clock())
+                    } catch let error as BookingError { throw error.appError }
+                    for booking in made.bookings {
+                        let record = ReservationRecord(booking, equipementRang: plateau.rank(of: booking.target), personne: person, serieID: serieID)
+                        try await record.create(on: db)
+                        try await caller.audit.record(.create, record, id: booking.id, on: db)
+                    }
+                    return made
+                }
+                var loaded: [Loaded] = []
+                for booking in result.bookings { loaded.append(try await load(booking.id)) }
+                return SeriesResult(serieID: serieID, bookings: loaded, skipped: result.skipped)
+            } catch where Self.isOverlap(error) && attempt < 3 {
+                continue
+            }
+        }
+        throw AppError.conflict("Des créneaux de la série ont été réservés pendant son enregistrement : réessayez.")
+    }
+
+    /// The platform, the domain request and the name of the person, once the rights are checked.
+    private func prepare(_ request: Request) async throws -> (PlateauService.Loaded, BookingRequest, String) {
+        let plateau = try await PlateauService(db: db, caller: caller).load(request.plateauID)
+        guard let organisationID = request.organisationID ?? caller.actor?.organisationID else {
+            throw AppError.validation([FieldError("organisationId", "L'organisation qui réserve doit être indiquée.")])
+        }
+        guard let organisation = try await Organisation.find(organisationID, on: db) else {
+            throw AppError.validation([FieldError("organisationId", "Aucune organisation n'a l'identifiant \(organisationID.uuidString.lowercased()).")])
+        }
+        try caller.authorize(.create, .booking(plateau: plateau.scope, bookerOrganisationID: organisationID))
+        let person = try await person()
+        let booker = try await BookerDirectory.booker(organisation: organisation, personID: person.id, on: db)
+        let bookingRequest = BookingRequest(booker: booker, target: request.target, creneau: request.creneau, purpose: request.purpose,
+                                            participants: request.participants, details: request.details,
+                                            safetyTrainingConfirmed: request.safetyTrainingConfirmed)
+        return (plateau, bookingRequest, person.name)
+    }
+
+    /// The account acting, or the command line.
+    private func person() async throws -> (id: UUID, name: String) {
+        guard let userID = caller.author.userID else { return (Self.commandPerson, caller.author.label) }
+        let user = try await User.find(userID, on: db)
+        return (userID, user.map { $0.nom.isEmpty ? $0.email : $0.nom } ?? caller.author.label)
+    }
+
+    /// The person of the bookings made by the `cmq` command line (demo, benchmark).
+    static let commandPerson = UUID(uuidString: "00000000-0000-0000-0000-00000000c3c0")!
+
+    // MARK: - Accepting, refusing, cancelling
+
+    /// The owner (or the campus team) accepts a requested booking, unless an accepted one now holds the slot.
+    func accept(_ id: UUID) async throws -> Loaded {
+        let loaded = try await load(id)
+        try caller.authorize(.update, loaded.scope)
+        do {
+            try await writeAtomically(plateauID: loaded.booking.plateauID) { db in
+                let current = try await reload(id, on: db)
+                var booking = try current.domain
+                let existing = try await Self.accepted(of: booking.plateauID, from: booking.creneau.start, to: booking.creneau.end, on: db)
+                do { try booking.accept(among: existing) } catch let error as BookingError { throw error.appError }
+                try await save(booking, current, on: db)
+            }
+        } catch where Self.isOverlap(error) {
+            throw try await conflictError(plateauID: loaded.booking.plateauID, target: loaded.booking.target, creneau: loaded.booking.creneau, except: id)
+        }
+        return try await load(id)
+    }
+
+    /// The owner (or the campus team) refuses a requested booking, with the reason.
+    func refuse(_ id: UUID, motif: String) async throws -> Loaded {
+        let loaded = try await load(id)
+        try caller.authorize(.update, loaded.scope)
+        try await db.transaction { db in
+            let current = try await reload(id, on: db)
+            var booking = try current.domain
+            do { try booking.refuse(motif: motif) } catch let error as BookingError { throw error.appError }
+            try await save(booking, current, on: db)
+        }
+        return try await load(id)
+    }
+
+    /// The booking organisation, the owner or the campus team cancels a requested or accepted booking.
+    func cancel(_ id: UUID, motif: String?) async throws -> Loaded {
+        let loaded = try await load(id)
+        try caller.authorize(.delete, loaded.scope)
+        try await db.transaction { db in
+            let current = try await reload(id, on: db)
+            var booking = try current.domain
+            do { try booking.cancel(motif: motif) } catch let error as BookingError { throw error.appError }
+            try await save(booking, current, on: db)
+        }
+        return try await load(id)
+    }
+
+    private func reload(_ id: UUID, on db: any Database) async throws -> ReservationRecord {
+        guard let record = try await ReservationRecord.find(id, on: db) else {
+            throw AppError.notFound("Aucune réservation n'a l'identifiant \(id.uuidString.lowercased()).")
+        }
+        return record
+    }
+
+    private func save(_ booking: Booking, _ record: ReservationRecord, on db: any Database) async throws {
+        let before = record.auditSnapshot
+        record.statut = booking.status.rawValue
+        record.motif = booking.motif
+        try await record.save(on: db)
+        try await caller.audit.record(.update, record, id: booking.id, before: before, on: db)
+    }
+
+    // MARK: - Atomic writes and conflicts
+
+    /// Runs `body` in a transaction. On SQLite its first statement takes the write lock (a write to the
+    /// platform's row), so that what `body` reads cannot change before it writes.
+    private func writeAtomically<T: Sendable>(plateauID: UUID, _ body: @escaping @Sendable (any Database) async throws -> T) async throws -> T {
+        try await db.transaction { db in
+            if let sql = db as? any SQLDatabase, sql.dialect.name == "sqlite" {
+                try await sql.update(PlateauRecord.schema).set("id", to: SQLColumn("id")).where("id", .equal, plateauID).run()
+            }
+            return try await body(db)
+        }
+    }
+
+    /// Whether the database refused an accepted booking overlapping another: the SQLite trigger's abort or
+    /// the PostgreSQL exclusion constraint.
+    static func isOverlap(_ error: any Error) -> Bool {
+        let text = String(reflecting: error)
+        return text.contains(CreatePlateaux.sqliteConflictMessage) || text.contains(CreatePlateaux.postgresConstraint) || text.contains("23P01")
+    }
+
+    /// The 409 of a créneau that another writer took first, naming the booking now holding it.
+    private func conflictError(plateauID: UUID, target: BookingTarget, creneau: TimeRange, except: UUID? = nil) async throws -> AppError {
+        let existing = try await Self.accepted(of: plateauID, from: creneau.start, to: creneau.end, on: db).filter { $0.id != except }
+        let conflicts = ConflictFinder.conflicts(of: BookingSlot(plateauID: plateauID, target: target, creneau: creneau), among: existing)
+        guard !conflicts.isEmpty else { return .conflict("Ce créneau vient d'être réservé par une autre demande : réessayez.") }
+        return BookingError.conflict(with: conflicts).appError
+    }
+}

@@ -1,0 +1,285 @@
+import CMQDomain
+import Fluent
+import Foundation
+import Vapor
+
+/// `/api/v1/plateaux…`, `/api/v1/reservations…` and the calendar feeds.
+struct PlateauxAPIController {
+    static func platforms(_ req: Request) -> PlateauService { PlateauService(db: req.db, caller: req.caller) }
+    static func bookings(_ req: Request) -> BookingService { BookingService(db: req.db, caller: req.caller) }
+
+    static func plateauID(_ req: Request) throws -> UUID {
+        try req.uuidParameter("plateauID", notFound: "Aucun plateau technique")
+    }
+
+    static func reservationID(_ req: Request) throws -> UUID {
+        try req.uuidParameter("reservationID", notFound: "Aucune réservation")
+    }
+
+    // MARK: - Platforms
+
+    @Sendable func list(req: Request) async throws -> [PlateauDTO] {
+        var errors: [FieldError] = []
+        func id(_ key: String) -> UUID? {
+            guard let raw = req.query[String.self, at: key], !raw.isEmpty else { return nil }
+            guard let id = UUID(uuidString: raw) else { errors.append(FieldError(key, "« \(raw) » n'est pas un identifiant.")); return nil }
+            return id
+        }
+        let campus = id("campus"), organisation = id("organisation")
+        if !errors.isEmpty { throw AppError.validation(errors) }
+        return try await PlateauService.list(campusID: campus, organisationID: organisation, on: req.db).map(PlateauDTO.init)
+    }
+
+    /// Reads a platform's fields from a JSON body or a form (opening hours, closures and rules as JSON in the API).
+    static func readInput(_ reader: inout InputReader, creating: Bool) -> PlateauService.Input {
+        var input = PlateauService.Input()
+        if creating {
+            input.campusID = reader.uuid("campusId", required: true).newValue ?? nil
+            input.organisationID = reader.uuid("organisationId", required: true).newValue ?? nil
+        }
+        input.nom = reader.text("nom", required: creating, maxLength: 200).newValue ?? nil
+        if case .set(let text) = reader.text("description", maxLength: 5_000) { input.description = text ?? "" }
+        if case .set(let text) = reader.text("adresse", maxLength: 300) { input.adresse = text ?? "" }
+        input.horaires = reader.decoded("horaires", OpeningHours.self, required: creating).newValue ?? nil
+        if case .set(let closures) = reader.decoded("fermetures", [Closure].self) { input.fermetures = closures ?? [] }
+        input.regles = reader.decoded("regles", PlateauRules.self).newValue ?? nil
+        if case .set(let items) = reader.objects("equipements", readElement: Self.readEquipement) { input.equipements = items }
+        return input
+    }
+
+    static func readEquipement(_ reader: inout InputReader) -> PlateauService.EquipementInput? {
+        let id = reader.uuid("id").newValue ?? nil
+        let nom = reader.text("nom", required: true, maxLength: 200).newValue ?? nil
+        let categorie = reader.text("categorie", maxLength: 100).newValue ?? nil
+        let quantite = reader.integer("quantite", range: 1...1_000).newValue ?? nil
+        let securite = reader.bool("formationSecurite").newValue ?? nil
+        guard let nom = nom ?? nil else { return nil }
+        return PlateauService.EquipementInput(id: id, nom: nom, categorie: (categorie ?? nil) ?? "", quantite: (quantite ?? nil) ?? 1,
+                                              formationSecurite: (securite ?? nil) ?? false)
+    }
+
+    @Sendable func create(req: Request) async throws -> Response {
+        var reader = try req.inputReader(mode: .create)
+        let input = Self.readInput(&reader, creating: true)
+        try reader.finish()
+        let loaded = try await Self.platforms(req).create(input)
+        return try await PlateauDTO(loaded).created(at: "/api/v1/plateaux/\(loaded.plateau.id.uuidString.lowercased())", for: req)
+    }
+
+    @Sendable func get(req: Request) async throws -> PlateauDTO {
+        PlateauDTO(try await Self.platforms(req).load(try Self.plateauID(req)))
+    }
+
+    @Sendable func update(req: Request) async throws -> PlateauDTO {
+        let id = try Self.plateauID(req)
+        var reader = try req.inputReader(mode: .update)
+        let input = Self.readInput(&reader, creating: false)
+        try reader.finish()
+        return PlateauDTO(try await Self.platforms(req).update(id, input))
+    }
+
+    @Sendable func delete(req: Request) async throws -> HTTPStatus {
+        try await Self.platforms(req).delete(try Self.plateauID(req))
+        return .noContent
+    }
+
+    @Sendable func equipements(req: Request) async throws -> [EquipementDTO] {
+        try await Self.platforms(req).load(try Self.plateauID(req)).plateau.equipements.map(EquipementDTO.init)
+    }
+
+    @Sendable func addEquipement(req: Request) async throws -> Response {
+        let id = try Self.plateauID(req)
+        var reader = try req.inputReader(mode: .create)
+        let input = Self.readEquipement(&reader)
+        try reader.finish()
+        guard let input else { throw AppError.validation([FieldError("nom", "Le nom de l'équipement est obligatoire.")]) }
+        let (_, equipement) = try await Self.platforms(req).addEquipement(id, input)
+        return try await EquipementDTO(equipement).created(at: "/api/v1/plateaux/\(id.uuidString.lowercased())/equipements", for: req)
+    }
+
+    @Sendable func removeEquipement(req: Request) async throws -> HTTPStatus {
+        let id = try Self.plateauID(req)
+        let equipement = try req.uuidParameter("equipementID", notFound: "Aucun équipement")
+        _ = try await Self.platforms(req).removeEquipement(id, equipement)
+        return .noContent
+    }
+
+    @Sendable func availability(req: Request) async throws -> DisponibilitesDTO {
+        let loaded = try await Self.platforms(req).load(try Self.plateauID(req))
+        let days = try BookingQueries.days(du: req.query[String.self, at: "du"], au: req.query[String.self, at: "au"])
+        let target = try Self.target(req.query[String.self, at: "equipement"], in: loaded.plateau, field: "equipement")
+        let result = try await BookingQueries.availability(loaded, days: days, target: target, on: req.db)
+        return DisponibilitesDTO(plateau: loaded.plateau, target: target, days: result)
+    }
+
+    static func target(_ raw: String?, in plateau: Plateau, field: String) throws(AppError) -> BookingTarget {
+        guard let raw, !raw.isEmpty else { return .plateau }
+        guard let id = UUID(uuidString: raw), plateau.equipement(id: id) != nil else {
+            throw .validation([FieldError(field, "L'équipement « \(raw) » ne fait pas partie du plateau « \(plateau.nom) ».")])
+        }
+        return .equipement(id)
+    }
+
+    @Sendable func statistics(req: Request) async throws -> StatistiquesDTO {
+        let loaded = try await Self.platforms(req).load(try Self.plateauID(req))
+        let months = try PlateauUsage.months(du: req.query[String.self, at: "du"], au: req.query[String.self, at: "au"])
+        return StatistiquesDTO(try await PlateauUsage.compute([loaded], months: months, on: req.db), plateauID: loaded.plateau.id)
+    }
+
+    @Sendable func campusStatistics(req: Request) async throws -> StatistiquesDTO {
+        let campusID = try req.uuidParameter("campusID", notFound: "Aucun campus")
+        guard try await Campus.find(campusID, on: req.db) != nil else {
+            throw AppError.notFound("Aucun campus n'a l'identifiant \(campusID.uuidString.lowercased()).")
+        }
+        let months = try PlateauUsage.months(du: req.query[String.self, at: "du"], au: req.query[String.self, at: "au"])
+        let plateaux = try await PlateauService.list(campusID: campusID, on: req.db)
+        return StatistiquesDTO(try await PlateauUsage.compute(plateaux, months: months, on: req.db), campusID: campusID)
+    }
+
+    // MARK: - Calendars
+
+    @Sendable func plateauCalendar(req: Request) async throws -> Response {
+        let loaded = try await Self.platforms(req).load(try Self.plateauID(req))
+        let records = try await BookingQueries.calendarRecords(plateauIDs: [loaded.plateau.id], on: req.db)
+        return Self.calendarResponse(try await BookingQueries.calendar(name: loaded.plateau.nom, records: records, actor: req.actor, on: req.db),
+                                     filename: "plateau-\(loaded.plateau.id.uuidString.lowercased()).ics")
+    }
+
+    /// An organisation's calendar: the bookings it made and those of its platforms.
+    @Sendable func organisationCalendar(req: Request) async throws -> Response {
+        let id = try req.uuidParameter("organisationID", notFound: "Aucune organisation")
+        guard let organisation = try await Organisation.find(id, on: req.db) else {
+            throw AppError.notFound("Aucune organisation n'a l'identifiant \(id.uuidString.lowercased()).")
+        }
+        let owned = try await PlateauService.list(organisationID: id, on: req.db).map(\.plateau.id)
+        var records = try await BookingQueries.calendarRecords(organisationID: id, on: req.db)
+        if !owned.isEmpty {
+            let known = Set(records.compactMap(\.id))
+            records += try await BookingQueries.calendarRecords(plateauIDs: owned, on: req.db).filter { !known.contains($0.id!) }
+        }
+        let feed = try await BookingQueries.calendar(name: "Plateaux techniques — \(organisation.nom)", records: records, actor: req.actor, on: req.db)
+        return Self.calendarResponse(feed, filename: "organisation-\(id.uuidString.lowercased()).ics")
+    }
+
+    static func calendarResponse(_ feed: String, filename: String) -> Response {
+        let response = Response(status: .ok, body: .init(string: feed))
+        response.headers.contentType = HTTPMediaType(type: "text", subType: "calendar", parameters: ["charset": "utf-8"])
+        response.headers.replaceOrAdd(name: .contentDisposition, value: "inline; filename=\"\(filename)\"")
+        response.headers.replaceOrAdd(name: .cacheControl, value: "private, max-age=60")
+        return response
+    }
+
+    // MARK: - Bookings
+
+    @Sendable func listBookings(req: Request) async throws -> PageDTO<ReservationDTO> {
+        guard let actor = req.actor else { throw AppError.unauthorized("Vous devez vous connecter pour consulter les réservations.") }
+        struct Filter { var plateau: UUID?; var organisation: UUID?; var statut: BookingStatus?; var range: ClosedRange<Int>? }
+        let (filter, page) = try readListQuery(req.queryParameters) { (query: [String: String]) throws(AppError) -> Filter in
+            var filter = Filter(), errors: [FieldError] = []
+            func value(_ key: String) -> String? { query[key].flatMap { $0.isEmpty ? nil : $0 } }
+            for key in ["plateau", "organisation"] {
+                guard let raw = value(key) else { continue }
+                guard let id = UUID(uuidString: raw) else { errors.append(FieldError(key, "« \(raw) » n'est pas un identifiant.")); continue }
+                if key == "plateau" { filter.plateau = id } else { filter.organisation = id }
+            }
+            if let raw = value("statut") {
+                if let statut = BookingStatus(rawValue: raw) { filter.statut = statut } else {
+                    errors.append(FieldError("statut", "Le statut « \(raw) » n'existe pas ; valeurs possibles : \(BookingStatus.allCases.map(\.rawValue).joined(separator: ", "))."))
+                }
+            }
+            if value("du") != nil || value("au") != nil {
+                do {
+                    let days = try BookingQueries.days(du: value("du"), au: value("au"), maximum: 3_660)
+                    filter.range = LocalDateTime(day: days.lowerBound, time: .midnight).wallClockMinutes...LocalDateTime(day: days.upperBound, time: .endOfDay).wallClockMinutes
+                } catch let error as AppError { errors += error.fieldErrors } catch {}
+            }
+            if !errors.isEmpty { throw .validation(errors) }
+            return filter
+        }
+        let result = try await BookingQueries.visible(actor: actor, plateauID: filter.plateau, organisationID: filter.organisation,
+                                                      statut: filter.statut, range: filter.range, page: page, on: req.db)
+        return PageDTO(result.map(ReservationDTO.init))
+    }
+
+    /// Reads a booking request: the platform, the item (none for the whole platform), the créneau and the rest.
+    static func readRequest(_ reader: inout InputReader) -> BookingService.Request? {
+        let plateau = reader.uuid("plateauId", required: true).newValue ?? nil
+        let equipement = reader.uuid("equipementId").newValue ?? nil
+        let organisation = reader.uuid("organisationId").newValue ?? nil
+        let debut = reader.text("debut", required: true, maxLength: 16).newValue ?? nil
+        let fin = reader.text("fin", required: true, maxLength: 16).newValue ?? nil
+        let objet = reader.choice("objet", BookingPurpose.self, required: true).newValue ?? nil
+        let participants = reader.integer("participants", required: true, range: 1...10_000).newValue ?? nil
+        let details = reader.text("details", maxLength: 2_000).newValue ?? nil
+        let securite = reader.bool("formationSecuriteConfirmee").newValue ?? nil
+        var creneau: TimeRange?
+        if let debut = debut ?? nil, let fin = fin ?? nil {
+            do {
+                creneau = try TimeRange(start: LocalDateTime(iso: debut), end: LocalDateTime(iso: fin))
+            } catch {
+                reader.fail(error.field == "debut" && error.message.contains(fin) ? "fin" : error.field, error.message)
+            }
+        }
+        guard let plateauID = plateau ?? nil, let creneau, let purpose = objet ?? nil, let count = participants ?? nil else { return nil }
+        return BookingService.Request(plateauID: plateauID, target: (equipement ?? nil).map(BookingTarget.equipement) ?? .plateau,
+                                      creneau: creneau, purpose: purpose, participants: count, details: details ?? nil,
+                                      safetyTrainingConfirmed: (securite ?? nil) ?? false, organisationID: organisation ?? nil)
+    }
+
+    @Sendable func book(req: Request) async throws -> Response {
+        var reader = try req.inputReader(mode: .create)
+        let request = Self.readRequest(&reader)
+        try reader.finish()
+        guard let request else { throw AppError.validation([]) }
+        let loaded = try await Self.bookings(req).book(request)
+        return try await ReservationDTO(loaded).created(at: "/api/v1/reservations/\(loaded.booking.id.uuidString.lowercased())", for: req)
+    }
+
+    @Sendable func bookSeries(req: Request) async throws -> Response {
+        var reader = try req.inputReader(mode: .create)
+        let request = Self.readRequest(&reader)
+        let weeks = reader.integer("semaines", required: true, range: 1...PlateauError.maximumSeriesWeeks).newValue ?? nil
+        let policy = reader.choice("politique", SeriesPolicy.self).newValue ?? nil
+        try reader.finish()
+        guard let request, let weeks = weeks ?? nil else { throw AppError.validation([]) }
+        let result = try await Self.bookings(req).bookSeries(request, weeks: weeks, policy: (policy ?? nil) ?? .allOrNothing)
+        return try await SerieDTO(result).encodeResponse(status: .created, for: req)
+    }
+
+    @Sendable func getBooking(req: Request) async throws -> ReservationDTO {
+        let loaded = try await Self.bookings(req).load(try Self.reservationID(req))
+        try req.caller.authorize(.read, loaded.scope)
+        return ReservationDTO(loaded)
+    }
+
+    @Sendable func accept(req: Request) async throws -> ReservationDTO {
+        let id = try Self.reservationID(req)
+        var reader = try req.inputReader(mode: .create, allowEmpty: true)
+        try reader.finish()
+        return ReservationDTO(try await Self.bookings(req).accept(id))
+    }
+
+    @Sendable func refuse(req: Request) async throws -> ReservationDTO {
+        let id = try Self.reservationID(req)
+        var reader = try req.inputReader(mode: .create)
+        let motif = reader.text("motif", required: true, maxLength: 2_000).newValue ?? nil
+        try reader.finish()
+        return ReservationDTO(try await Self.bookings(req).refuse(id, motif: (motif ?? nil) ?? ""))
+    }
+
+    @Sendable func cancel(req: Request) async throws -> ReservationDTO {
+        let id = try Self.reservationID(req)
+        var reader = try req.inputReader(mode: .create, allowEmpty: true)
+        let motif = reader.text("motif", maxLength: 2_000).newValue ?? nil
+        try reader.finish()
+        return ReservationDTO(try await Self.bookings(req).cancel(id, motif: motif ?? nil))
+    }
+}
+
+/// Lets a calendar program, which cannot send headers, give an API token as `?jeton=` on the calendar feeds.
+struct CalendarTokenAuthenticator: AsyncRequestAuthenticator {
+    func authenticate(request: Request) async throws {
+        guard request.currentUser == nil, let token = request.query[String.self, at: "jeton"], !token.isEmpty else { return }
+        try await BearerTokenAuthenticator().authenticate(bearer: BearerAuthorization(token: token), for: request)
+    }
+}
