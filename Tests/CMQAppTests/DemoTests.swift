@@ -39,6 +39,21 @@ struct DemoTests {
             }
             let names = Set(try await Campus.query(on: app.db).all().map(\.nom))
             #expect(names.contains("Travaux publics") && names.contains("Aéronautique") && names.contains("Bois"))
+
+            // Platforms: the injection press, the machining centre and the metrology room of Métallurgie et plasturgie,
+            // with a school half-year of bookings, and requests waiting for their owner.
+            #expect(summary.plateaux == 4)
+            let plateaux = try await PlateauService.list(campusID: metallurgie.requireID(), on: app.db)
+            let items = plateaux.flatMap(\.plateau.equipements).map(\.nom)
+            #expect(items.contains("Presse à injecter Arburg 80 t") && items.contains("Centre d'usinage 5 axes DMG Mori"))
+            #expect(plateaux.map(\.plateau.nom).contains("Salle de métrologie Innovaltech"))
+            #expect(summary.reservations > 150)
+            #expect(try await ReservationRecord.query(on: app.db).filter(\.$statut == "demandee").count() >= 3)
+            #expect(try await ReservationRecord.query(on: app.db).filter(\.$statut == "refusee").count() >= 1)
+            let usage = try await PlateauUsage.compute(plateaux, months: CalendarMonth(year: 2026, month: 9)!...CalendarMonth(year: 2027, month: 2)!, on: app.db)
+            #expect(usage.monthly.count == 6)
+            #expect(usage.total.byOrganisation.count >= 5)
+            #expect((usage.monthly.first { $0.month.month == 10 }?.occupancyRate ?? 0) > 0.1)
         }
     }
 

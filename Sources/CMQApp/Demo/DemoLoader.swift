@@ -16,9 +16,11 @@ struct DemoLoader {
         var membres = 0
         var formations = 0
         var labels = 0
+        var plateaux = 0
+        var reservations = 0
 
         var description: String {
-            "Jeu de démonstration chargé : \(organisations) organisations, \(campus) campus, \(membres) appartenances à un réseau, \(formations) formations, \(labels) campus avec leur histoire de labellisation."
+            "Jeu de démonstration chargé : \(organisations) organisations, \(campus) campus, \(membres) appartenances à un réseau, \(formations) formations, \(labels) campus avec leur histoire de labellisation, \(plateaux) plateaux techniques et \(reservations) réservations."
         }
     }
 
@@ -39,6 +41,8 @@ struct DemoLoader {
     /// Removes every campus, membership, team member and organisation (used by `cmq demo --force`).
     static func clearRegistry(_ db: any Database) async throws {
         try await db.transaction { db in
+            try await ReservationRecord.query(on: db).delete()
+            try await PlateauRecord.query(on: db).delete()
             try await LabelRecord.query(on: db).delete()
             try await DossierRecord.query(on: db).delete()
             try await TeamMember.query(on: db).delete()
@@ -165,6 +169,9 @@ struct DemoLoader {
         // 4. The labels the seeds tell, through real dossiers, and one dossier under way at each step.
         progress.message("Dossiers de labellisation…")
         summary.labels = try await DemoLabels(db: db).load()
+        // 5. Shared platforms and a school half-year of their bookings.
+        progress.message("Plateaux techniques et réservations…")
+        (summary.plateaux, summary.reservations) = try await DemoPlateaux(db: db).load()
         return summary
     }
 
