@@ -7,6 +7,7 @@ import Vapor
 struct BenchCommandGroup: AsyncCommandGroup {
     var commands: [String: any AnyAsyncCommand] = [
         "seed": BenchSeedCommand(),
+        "plateau": BenchPlateauCommand(),
     ]
 
     var help: String { "Prepare a database for the benchmarks (see Benchmarks/README.md)." }
@@ -152,5 +153,42 @@ struct CatalogueSeeder {
         }
         // Fresh statistics for the query planners of both databases.
         try await sql.raw("ANALYZE").run()
+    }
+}
+
+/// `cmq bench plateau`: a campus, a member organisation with an account, and a platform open every day at all
+/// hours, without approval, notice nor maximum duration, for `Benchmarks/reservations.sh`. Prints the
+/// platform's id and an API token of the member account on one line.
+struct BenchPlateauCommand: AsyncCommand {
+    struct Signature: CommandSignature {}
+
+    var help: String { "Create a platform and a member account for the booking benchmark; print \"PLATEAU_ID TOKEN\"." }
+
+    func run(using context: CommandContext, signature: Signature) async throws {
+        let app = context.application
+        try await app.autoMigrate()
+        let db = app.db
+        let suffix = UUID().uuidString.prefix(8).lowercased()
+        let campus = Campus(nom: "Campus de mesure \(suffix)", filiere: Filiere.allCases[0].rawValue, academieCode: "20", regionCode: "32",
+                            formeJuridique: LegalForm.etablissementBudgetPropre.rawValue)
+        campus.nomCle = TextFolding.searchKey(campus.nom)
+        try await campus.create(on: db)
+        let lycee = Organisation(nom: "Lycée de mesure \(suffix)", type: OrganisationKind.lyceeProfessionnel.rawValue, isPublic: true)
+        lycee.refreshDerivedFields()
+        try await lycee.create(on: db)
+        try await Membership(campusID: campus.requireID(), organisationID: lycee.requireID(), role: "membre").create(on: db)
+        let allDay = try DayInterval(.midnight, .endOfDay)
+        let input = PlateauService.Input(
+            campusID: campus.id, organisationID: lycee.id, nom: "Plateau de mesure", description: "", adresse: "",
+            horaires: try OpeningHours(Weekday.allCases, [allDay]), fermetures: [],
+            regles: try PlateauRules(approvalRequired: false, minimumNoticeHours: 0, maximumDurationMinutes: nil),
+            equipements: [.init(id: nil, nom: "Machine", categorie: "Mesure", quantite: 1, formationSecurite: false)])
+        let plateau = try await PlateauService(db: db, caller: .command("bench plateau")).create(input)
+        let user = User(email: "bench.\(suffix)@cmq.test", nom: "Mesure", passwordHash: try await app.password.async.hash(UUID().uuidString),
+                        role: .membre, organisationID: lycee.id)
+        try await user.create(on: db)
+        let token = APITokens.generate()
+        try await APIToken(userID: user.requireID(), nom: "bench", hash: APITokens.hash(token), prefix: String(token.prefix(8))).create(on: db)
+        context.console.print("\(plateau.plateau.id.uuidString.lowercased()) \(token)")
     }
 }
