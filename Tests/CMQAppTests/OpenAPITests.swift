@@ -132,4 +132,54 @@ struct OpenAPITests {
             _ = try await Self.conforms(app, v, .POST, "/api/v1/campus", template: "/api/v1/campus", json: CampusAPITests.validCampus, as: member)
         }
     }
+    @Test("platform and booking responses, successes and errors, match their documented schemas", arguments: TestDatabase.all)
+    func plateaux(database: TestDatabase) async throws {
+        try await withTestApp(database) { app in
+            let v = try OpenAPIValidator()
+            let f = try await PlateauFixture.make(app)
+            let list = "/api/v1/plateaux", one = "/api/v1/plateaux/{plateauId}", base = "/api/v1/plateaux/\(f.plateauID.lower)"
+            _ = try await Self.conforms(app, v, .GET, "\(list)?campus=\(f.campus.id!.lower)", template: list)
+            _ = try await Self.conforms(app, v, .GET, "\(list)?campus=x", template: list)
+            _ = try await Self.conforms(app, v, .POST, list, template: list, json: """
+                {"campusId": "\(f.campus.id!.lower)", "organisationId": "\(f.lycee.id!.lower)", "nom": "Salle de métrologie", "horaires": {"mardi": [["08:00", "12:00"]]},
+                 "fermetures": [{"debut": "2026-12-21", "fin": "2027-01-03", "raison": "vacances"}], "regles": {"validation": false, "ouvertA": ["entreprises"]},
+                 "equipements": [{"nom": "Rugosimètre", "quantite": 2}]}
+                """)
+            _ = try await Self.conforms(app, v, .POST, list, template: list, json: #"{"nom": 3}"#)
+            _ = try await Self.conforms(app, v, .GET, base, template: one)
+            _ = try await Self.conforms(app, v, .GET, "/api/v1/plateaux/\(UUID().lower)", template: one)
+            _ = try await Self.conforms(app, v, .PATCH, base, template: one, json: #"{"regles": {"validation": true, "preavisHeures": 24, "dureeMaximaleMinutes": 240}}"#, as: f.owner)
+            _ = try await Self.conforms(app, v, .PATCH, base, template: one, json: #"{"description": "x"}"#, as: f.booker)
+            _ = try await Self.conforms(app, v, .GET, "\(base)/equipements", template: "\(one)/equipements")
+            _ = try await Self.conforms(app, v, .POST, "\(base)/equipements", template: "\(one)/equipements", json: #"{"nom": "Étuve", "categorie": "Plasturgie"}"#)
+            _ = try await Self.conforms(app, v, .GET, "\(base)/disponibilites", template: "\(one)/disponibilites", as: .anonymous)
+            _ = try await Self.conforms(app, v, .GET, "\(base)/disponibilites?du=2026-02-30", template: "\(one)/disponibilites", as: .anonymous)
+            _ = try await Self.conforms(app, v, .GET, "\(base)/statistiques", template: "\(one)/statistiques", as: .anonymous)
+            _ = try await Self.conforms(app, v, .GET, "/api/v1/campus/\(f.campus.id!.lower)/plateaux/statistiques?du=2026-09&au=2026-12",
+                                        template: "/api/v1/campus/{campusId}/plateaux/statistiques", as: .anonymous)
+            let bookings = "/api/v1/reservations"
+            let made = try await Self.conforms(app, v, .POST, bookings, template: bookings, json: f.booking("08:00", "10:00", equipement: f.presseID, extra: #", "details": "TP""#), as: f.booker)
+            let booking = try made.decoded(ReservationDTO.self)
+            _ = try await Self.conforms(app, v, .POST, bookings, template: bookings, json: f.booking("12:00", "13:00"), as: f.booker)
+            _ = try await Self.conforms(app, v, .POST, bookings, template: bookings, json: f.booking("08:00", "10:00"), as: .anonymous)
+            _ = try await Self.conforms(app, v, .POST, "\(bookings)/serie", template: "\(bookings)/serie",
+                                        json: f.booking("08:00", "10:00", day: 1, equipement: f.centreID, extra: #", "semaines": 3, "politique": "sans-les-conflits""#), as: f.booker)
+            let path = "\(bookings)/{reservationId}", id = "\(bookings)/\(booking.id.lower)"
+            _ = try await Self.conforms(app, v, .GET, id, template: path, as: f.booker)
+            _ = try await Self.conforms(app, v, .GET, id, template: path, as: f.companyAccount)
+            _ = try await Self.conforms(app, v, .POST, "\(id)/acceptation", template: "\(path)/acceptation", as: f.owner)
+            _ = try await Self.conforms(app, v, .POST, "\(id)/acceptation", template: "\(path)/acceptation", as: f.owner)
+            _ = try await Self.conforms(app, v, .POST, "\(id)/refus", template: "\(path)/refus", json: #"{"motif": "Non"}"#, as: f.owner)
+            _ = try await Self.conforms(app, v, .POST, bookings, template: bookings, json: f.booking("09:00", "10:00", equipement: f.presseID), as: f.booker)
+            _ = try await Self.conforms(app, v, .POST, "\(id)/annulation", template: "\(path)/annulation", json: #"{"motif": "Classe en stage"}"#, as: f.booker)
+            _ = try await Self.conforms(app, v, .GET, "\(bookings)?statut=annulee", template: bookings, as: f.booker)
+            _ = try await Self.conforms(app, v, .GET, "\(bookings)?statut=x", template: bookings, as: f.booker)
+            _ = try await Self.conforms(app, v, .DELETE, "\(base)/equipements/\(f.presseID.lower)", template: "\(one)/equipements/{equipementId}", as: f.owner)
+            _ = try await Self.conforms(app, v, .DELETE, base, template: one, as: f.owner)
+            let feed = try await app.send(.GET, "\(base)/calendrier.ics", as: .anonymous)
+            #expect(v.responseSchema(method: "GET", path: "\(one)/calendrier.ics", status: 200)?.mediaType == "text/calendar")
+            #expect(feed.headers.contentType?.description.hasPrefix("text/calendar") == true)
+        }
+    }
+
 }
