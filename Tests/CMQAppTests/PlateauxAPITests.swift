@@ -375,6 +375,26 @@ extension TestingHTTPResponse {
     }
 }
 
+@Suite("Bookings and personal data")
+struct PlateauxPersonalDataTests {
+    @Test("a person's export lists the bookings they made; deletion keeps the bookings and pseudonymises their name", arguments: TestDatabase.all)
+    func personalData(database: TestDatabase) async throws {
+        try await withTestApp(database) { app in
+            let f = try await PlateauFixture.make(app)
+            #expect(try await app.send(.POST, "/api/v1/reservations", json: f.booking("08:00", "10:00", equipement: f.presseID), as: f.booker).status == .created)
+            let user = try #require(try await User.query(on: app.db).filter(\.$organisationID == f.cfa.id!).first())
+            let export = try await PersonalData(db: app.db).export(email: user.email)
+            #expect(export.reservations.map(\.plateau) == ["Atelier plasturgie"])
+            #expect(export.reservations.first?.debut == f.at(0, "08:00"))
+            let summary = try await PersonalData(db: app.db).delete(email: user.email, caller: .command("rgpd delete"))
+            #expect(summary.pseudonymisedBookings == 1)
+            let booking = try #require(try await ReservationRecord.query(on: app.db).first())
+            #expect(booking.personne == PersonalData.pseudonym(for: user.email))
+            #expect(try await ReservationRecord.query(on: app.db).count() == 1)
+        }
+    }
+}
+
 enum FixtureCount {
     static func status(_ app: Application, _ id: UUID) async throws -> String? {
         try await ReservationRecord.find(id, on: app.db)?.statut

@@ -70,4 +70,52 @@ struct AccessPolicyTests {
         }
         #expect(reason.contains("doit être rattaché à une région académique"))
     }
+    @Test("platforms: the owner's members, the campus team and the région manage them; the public reads them")
+    func platforms() {
+        let campus = UUID(), owner = UUID(), other = UUID()
+        let plateau = Resource.plateau(.init(campusID: campus, regionCode: "32", organisationID: owner))
+        #expect(AccessPolicy.decide(nil, .read, plateau).isAllowed)
+        #expect(!AccessPolicy.decide(nil, .update, plateau).isAllowed)
+        for action in [Action.create, .update, .delete] {
+            #expect(AccessPolicy.decide(actor(.membre, organisation: owner), action, plateau).isAllowed)
+            #expect(!AccessPolicy.decide(actor(.membre, organisation: other), action, plateau).isAllowed)
+            #expect(AccessPolicy.decide(actor(.equipeCampus, campus: campus), action, plateau).isAllowed)
+            #expect(!AccessPolicy.decide(actor(.equipeCampus, campus: UUID()), action, plateau).isAllowed)
+            #expect(AccessPolicy.decide(actor(.regionAcademique, region: "32"), action, plateau).isAllowed)
+            #expect(!AccessPolicy.decide(actor(.regionAcademique, region: "11"), action, plateau).isAllowed)
+            #expect(!AccessPolicy.decide(actor(.instance, instance: .caen), action, plateau).isAllowed)
+        }
+    }
+
+    @Test("bookings: members book for their organisation; the owner's side accepts; either side cancels; the public never sees who booked")
+    func bookings() {
+        let campus = UUID(), owner = UUID(), booker = UUID(), stranger = UUID()
+        let booking = Resource.booking(plateau: .init(campusID: campus, regionCode: "32", organisationID: owner), bookerOrganisationID: booker)
+        let asBooker = actor(.membre, organisation: booker), asOwner = actor(.membre, organisation: owner), asStranger = actor(.membre, organisation: stranger)
+        let team = actor(.equipeCampus, campus: campus), region = actor(.regionAcademique, region: "32")
+        #expect(!AccessPolicy.decide(nil, .read, booking).isAllowed)
+        // create = book
+        #expect(AccessPolicy.decide(asBooker, .create, booking).isAllowed)
+        #expect(!AccessPolicy.decide(asStranger, .create, booking).isAllowed)
+        #expect(!AccessPolicy.decide(team, .create, booking).isAllowed)
+        #expect(!AccessPolicy.decide(region, .create, booking).isAllowed)
+        // update = accept or refuse
+        #expect(AccessPolicy.decide(asOwner, .update, booking).isAllowed)
+        #expect(AccessPolicy.decide(team, .update, booking).isAllowed)
+        #expect(!AccessPolicy.decide(asBooker, .update, booking).isAllowed)
+        #expect(!AccessPolicy.decide(region, .update, booking).isAllowed)
+        #expect(!AccessPolicy.decide(actor(.equipeCampus, campus: UUID()), .update, booking).isAllowed)
+        // delete = cancel; read = who booked
+        for action in [Action.delete, .read] {
+            #expect(AccessPolicy.decide(asBooker, action, booking).isAllowed)
+            #expect(AccessPolicy.decide(asOwner, action, booking).isAllowed)
+            #expect(AccessPolicy.decide(team, action, booking).isAllowed)
+            #expect(!AccessPolicy.decide(asStranger, action, booking).isAllowed)
+            #expect(!AccessPolicy.decide(actor(.instance, instance: .cnee), action, booking).isAllowed)
+        }
+        #expect(AccessPolicy.decide(region, .read, booking).isAllowed)
+        #expect(!AccessPolicy.decide(actor(.regionAcademique, region: "11"), .read, booking).isAllowed)
+        #expect(AccessPolicy.decide(actor(.administrateurNational), .update, booking).isAllowed)
+    }
+
 }

@@ -12,6 +12,7 @@ struct PersonalData {
         struct Attempt: Content { var le: Date; var adresse: String; var reussie: Bool }
         struct Team: Content { var campus: String; var nom: String; var role: String; var email: String? }
         struct Entry: Content { var le: Date; var auteur: String; var action: String; var entite: String; var libelle: String; var changements: [String: FieldChange] }
+        struct Booking: Content { var id: UUID; var plateau: String; var debut: String; var fin: String; var objet: String; var statut: String; var personne: String }
 
         var email: String
         var exporteLe: Date
@@ -21,6 +22,7 @@ struct PersonalData {
         var equipesDeCampus: [Team]
         var modificationsFaites: [Entry]
         var modificationsDuCompte: [Entry]
+        var reservations: [Booking]
     }
 
     func export(email raw: String) async throws -> Export {
@@ -31,6 +33,9 @@ struct PersonalData {
         let team = try await TeamMember.query(on: db).filter(\.$email == email).with(\.$campus).all()
         let authored = try await authoredEntries(user: user, email: email)
         let about = try await user.asyncMap { try await AuditEntry.query(on: db).filter(\.$entityID == $0.requireID()).sort(\.$at).all() } ?? []
+        let bookings = try await user.asyncMap {
+            try await ReservationRecord.query(on: db).filter(\.$personneID == $0.requireID()).with(\.$plateau).sort(\.$debut).all()
+        } ?? []
         func entry(_ e: AuditEntry) -> Export.Entry {
             Export.Entry(le: e.at, auteur: e.actorLabel, action: e.action, entite: e.entity, libelle: e.entityLabel, changements: e.decodedChanges)
         }
@@ -46,7 +51,12 @@ struct PersonalData {
             tentativesDeConnexion: attempts.map { Export.Attempt(le: $0.at, adresse: $0.address, reussie: $0.succeeded) },
             equipesDeCampus: team.map { Export.Team(campus: $0.campus.nom, nom: $0.nom, role: $0.role, email: $0.email) },
             modificationsFaites: authored.map(entry),
-            modificationsDuCompte: about.map(entry))
+            modificationsDuCompte: about.map(entry),
+            reservations: try bookings.map { booking in
+                let creneau = try booking.creneau
+                return Export.Booking(id: try booking.requireID(), plateau: booking.plateau.nom, debut: creneau.start.iso, fin: creneau.end.iso,
+                                      objet: booking.objet, statut: booking.statut, personne: booking.personne)
+            })
     }
 
     private func authoredEntries(user: User?, email: String) async throws -> [AuditEntry] {
@@ -61,10 +71,11 @@ struct PersonalData {
         var teamMembers = 0
         var loginAttempts = 0
         var pseudonymisedEntries = 0
+        var pseudonymisedBookings = 0
         var pseudonym = ""
 
         var description: String {
-            "Données supprimées : compte \(account ? "supprimé" : "inexistant"), \(teamMembers) présence(s) dans une équipe, \(loginAttempts) tentative(s) de connexion ; \(pseudonymisedEntries) entrée(s) du journal pseudonymisée(s) en « \(pseudonym) »."
+            "Données supprimées : compte \(account ? "supprimé" : "inexistant"), \(teamMembers) présence(s) dans une équipe, \(loginAttempts) tentative(s) de connexion ; \(pseudonymisedEntries) entrée(s) du journal et \(pseudonymisedBookings) réservation(s) pseudonymisée(s) en « \(pseudonym) »."
         }
     }
 
@@ -90,6 +101,9 @@ struct PersonalData {
                     try await session.delete(on: db)
                 }
                 try await APIToken.query(on: db).filter(\.$user.$id == id).delete()
+                // The bookings stay (they belong to the organisation), without the person's name.
+                summary.pseudonymisedBookings = try await ReservationRecord.query(on: db).filter(\.$personneID == id).count()
+                try await ReservationRecord.query(on: db).filter(\.$personneID == id).set(\.$personne, to: pseudonym).update()
                 try await caller.audit.record(.delete, user, id: id, on: db)
                 try await user.delete(on: db)
                 summary.account = true
