@@ -42,7 +42,8 @@ struct AuditController {
     }
 
     static let entities = [("campus", "Campus"), ("organisation", "Organisation"), ("membre", "Membre d'un réseau"),
-                           ("equipe", "Équipe d'un campus"), ("utilisateur", "Compte")]
+                           ("equipe", "Équipe d'un campus"), ("utilisateur", "Compte"), ("formation", "Formation"), ("dossier", "Dossier de labellisation"),
+                           ("label", "Label"), ("plateau", "Plateau technique"), ("reservation", "Réservation")]
 
     @Sendable func search(req: Request) async throws -> View {
         try req.caller.authorize(.read, .auditTrail)
