@@ -49,10 +49,12 @@ public func configure(_ app: Application, config: AppConfig) async throws {
 
 func configureDatabase(_ app: Application, _ choice: AppConfig.DatabaseChoice) throws {
     switch choice {
+    // SQLite writes one transaction at a time: under a burst of writes, requests wait for a connection
+    // longer than a server's usual 10 seconds rather than fail.
     case .sqliteFile(let path):
-        app.databases.use(.sqlite(.file(path)), as: .sqlite)
+        app.databases.use(.sqlite(.file(path), connectionPoolTimeout: .seconds(60)), as: .sqlite)
     case .sqliteMemory:
-        app.databases.use(.sqlite(.memory), as: .sqlite)
+        app.databases.use(.sqlite(.memory, connectionPoolTimeout: .seconds(60)), as: .sqlite)
     case .postgres(let url, let schema):
         var configuration = try SQLPostgresConfiguration(url: url)
         if let schema { configuration.searchPath = [schema, "public"] }
