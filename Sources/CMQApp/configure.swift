@@ -5,6 +5,7 @@ import FluentSQLiteDriver
 import Leaf
 import LeafKit
 import NIOSSL
+import SQLKit
 import Vapor
 
 /// Sets up an application: database, middleware, views, migrations, commands and routes.
@@ -15,6 +16,11 @@ public func configure(_ app: Application, config: AppConfig) async throws {
     app.routes.defaultMaxBodySize = "512kb"
 
     try configureDatabase(app, config.database)
+    if case .sqliteFile = config.database, let sql = app.db as? any SQLDatabase {
+        // Write-ahead logging: readers do not wait for the writer, and a commit appends to one file
+        // (the mode stays with the database file).
+        try await sql.raw("PRAGMA journal_mode=WAL").run()
+    }
     app.searchCache = config.searchCache ? SearchCache() : nil
 
     // Middleware: errors first so that it catches everything, then static files from the bundle.
