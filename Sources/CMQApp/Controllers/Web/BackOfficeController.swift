@@ -45,6 +45,20 @@ func backOfficeRoutes(_ routes: any RoutesBuilder) throws {
     gestion.post("organisations", ":organisationID", "modifier", use: organisations.update)
     gestion.get("organisations", ":organisationID", "supprimer", use: organisations.confirmDelete)
     gestion.post("organisations", ":organisationID", "supprimer", use: organisations.delete)
+
+    // MARK: Shared technical platforms and their bookings
+    let plateaux = PlateauFormPagesController()
+    gestion.get("plateaux", "nouveau", use: plateaux.newForm)
+    gestion.post("plateaux", "nouveau", use: plateaux.create)
+    gestion.get("plateaux", ":plateauID", "modifier", use: plateaux.editForm)
+    gestion.post("plateaux", ":plateauID", "modifier", use: plateaux.update)
+    gestion.get("plateaux", ":plateauID", "supprimer", use: plateaux.confirmDelete)
+    gestion.post("plateaux", ":plateauID", "supprimer", use: plateaux.delete)
+    let reservations = PlateauBookingPagesController()
+    gestion.get("reservations", use: reservations.page)
+    gestion.post("reservations", ":reservationID", "accepter", use: reservations.accept)
+    gestion.post("reservations", ":reservationID", "refuser", use: reservations.refuse)
+    gestion.post("reservations", ":reservationID", "annuler", use: reservations.cancel)
 }
 
 /// `/gestion`: the entry points of the back-office, and a search to find an organisation to edit.
