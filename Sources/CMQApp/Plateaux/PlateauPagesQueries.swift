@@ -53,6 +53,19 @@ enum PlateauPagesQueries {
         return try await BookingQueries.loaded(records, on: db)
     }
 
+    /// The campuses where a campus team (its own) or a member (those of its organisation's networks) adds a platform
+    /// without choosing the campus first; none for the other roles, who start from the campus page.
+    static func campusesAddingPlateaux(actor: Actor, on db: any Database) async throws -> [Campus] {
+        var campusIDs: [UUID] = []
+        switch actor.role {
+        case .equipeCampus: campusIDs = [actor.campusID].compactMap { $0 }
+        case .membre: campusIDs = try await actor.organisationID.asyncMap { Array(try await BookerDirectory.activeCampuses(of: $0, on: db)) } ?? []
+        case .administrateurNational, .regionAcademique, .instance: return []
+        }
+        guard !campusIDs.isEmpty else { return [] }
+        return try await Campus.query(on: db).filter(\.$id ~~ campusIDs).sort(\.$nomCle).all()
+    }
+
     /// The organisations of a campus's network today, by name.
     static func activeMembers(of campusID: UUID, on db: any Database) async throws -> [Organisation] {
         let today = CalendarDay.today.iso

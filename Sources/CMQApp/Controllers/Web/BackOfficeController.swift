@@ -70,7 +70,9 @@ struct BackOfficeController {
             page: PageMeta(title: "Gestion du registre", section: "gestion"),
             organisationDeleted: req.query[String.self, at: "organisation-supprimee"] == "1",
             recherche: recherche, searched: found != nil, total: found?.total ?? 0,
-            results: found?.items.map { OrganisationChoice($0) } ?? [])
+            results: found?.items.map { OrganisationChoice($0) } ?? [],
+            plateauNewLinks: try await req.actor.asyncMap { try await PlateauPagesQueries.campusesAddingPlateaux(actor: $0, on: req.db) }?
+                .map { LinkItem(label: $0.nom, url: PlateauURL.new(campus: try $0.requireID())) } ?? [])
         return try await req.view.render("gestion/index", context)
     }
 }
@@ -82,6 +84,8 @@ struct BackOfficeHomeContext: Encodable {
     var searched: Bool
     var total: Int
     var results: [OrganisationChoice]
+    /// "Nouveau plateau technique" on each campus where the account may add one without choosing it first.
+    var plateauNewLinks: [LinkItem]
 }
 
 /// The addresses of the back-office, built in one place.
