@@ -74,8 +74,18 @@ enum PlateauForm {
                 errors.append(FieldError("dureeMaximaleMinutes", error.message))
             }
         }
-        guard errors.isEmpty else { throw .validation(errors) }
+        guard errors.isEmpty else { throw .validation(merged(errors)) }
         return input
+    }
+
+    /// One fault per field, its messages in order, so that the summary lists each field once.
+    static func merged(_ errors: [FieldError]) -> [FieldError] {
+        var order: [String] = [], messages: [String: [String]] = [:]
+        for error in errors {
+            if messages[error.field] == nil { order.append(error.field) }
+            messages[error.field, default: []].append(error.detail)
+        }
+        return order.map { FieldError($0, messages[$0]!.joined(separator: " ")) }
     }
 
     /// Each weekday's field: intervals separated by commas, "08:00-12:00" (an en dash or "à" also separate the times).
@@ -96,9 +106,6 @@ enum PlateauForm {
                 }
                 do throws(PlateauError) {
                     days[day, default: []].append(try DayInterval(TimeOfDay(parsing: times[0]), TimeOfDay(parsing: times[1])))
-                } catch .intervalNotIncreasing(let start, let end, _) {
-                    errors.append(FieldError(field, PlateauError.intervalNotIncreasing(start: start, end: end, day: day).message))
-                    dayFailed = true
                 } catch {
                     errors.append(FieldError(field, error.message))
                     dayFailed = true
@@ -107,7 +114,9 @@ enum PlateauForm {
             // Overlapping intervals, day by day, so that every faulty day is reported.
             if !dayFailed, let list = days[day] {
                 do throws(PlateauError) { _ = try OpeningHours([day: list]) } catch {
-                    errors.append(FieldError(field, error.message))
+                    // The field is the day's: its label already names the day.
+                    let prefix = "\(day.label.capitalizingFirstLetter) : "
+                    errors.append(FieldError(field, error.message.hasPrefix(prefix) ? String(error.message.dropFirst(prefix.count)) : error.message))
                     dayFailed = true
                 }
             }
