@@ -73,8 +73,8 @@ struct PlateauPagesTests {
             #expect(html.contains("Une réservation dure au plus 8\u{00A0}h"))
             #expect(html.contains(PlateauURL.calendar(b.plateauID)))
             #expect(html.contains("<caption>Semaine du \(b.monday.frenchWithWeekday) au \(b.monday.adding(days: 6).frenchWithWeekday), plateau entier</caption>"))
-            #expect(html.contains("<strong>Réservé</strong> 08:00–10:00 · Presse à injecter 80 t"))
-            #expect(html.contains("<strong>Demande en attente</strong> 14:00–16:00 · plateau entier"))
+            #expect(html.contains("<strong>Réservé</strong> <span class=\"nowrap\">08:00–10:00</span> · Presse à injecter 80 t"))
+            #expect(html.contains("<strong>Demande en attente</strong> <span class=\"nowrap\">14:00–16:00</span> · plateau entier"))
             #expect(html.contains("Fermé le \(b.monday.adding(days: 2).frenchLong) (maintenance : Révision de la presse)"))
             #expect(html.contains("<th scope=\"col\">Jour</th>") && html.contains("<th scope=\"row\">Lundi \(b.monday.frenchLong)"))
             // never who booked
@@ -84,7 +84,7 @@ struct PlateauPagesTests {
             #expect(html.contains("Se connecter pour réserver") && !html.contains("Envoyer la réservation"))
             // the week of the machining centre shows the whole platform's request, not the press's booking
             let centre = try await visitor.get("\(f.page)?semaine=\(b.monday.iso)&equipement=\(b.centreID.lower)").body.string
-            #expect(centre.contains("Demande en attente</strong> 14:00–16:00 · plateau entier") && !centre.contains("Réservé</strong> 08:00–10:00"))
+            #expect(centre.contains("Demande en attente</strong> <span class=\"nowrap\">14:00–16:00</span> · plateau entier") && !centre.contains("Réservé</strong>"))
             #expect(centre.contains(", Centre d&#39;usinage 5 axes</caption>"))
             // a wrong week or item is explained
             let wrong = try await visitor.get("\(f.page)?semaine=lundi")

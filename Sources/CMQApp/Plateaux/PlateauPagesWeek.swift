@@ -29,8 +29,9 @@ struct WeekView: Encodable {
         var isClosed: Bool
         /// "fermé du 21 décembre 2026 au 3 janvier 2027 (vacances : Noël)"; empty on an ordinary closed day.
         var closures: [String]
-        var open: String
-        var free: String
+        /// "08:00–12:00", one text per interval (kept on one line each).
+        var open: [String]
+        var free: [String]
         var busy: [Busy]
         var segments: [Segment]
     }
@@ -82,8 +83,8 @@ struct WeekView: Encodable {
                 isToday: day.day == today,
                 isClosed: day.isClosed,
                 closures: day.closures.map { "Fermé \($0.french) (\($0.explanation))" },
-                open: day.open.map(\.text).joined(separator: ", "),
-                free: day.free.map(\.text).joined(separator: ", "),
+                open: day.open.map(\.text),
+                free: day.free.map(\.text),
                 busy: day.busy.map { busy in
                     Busy(interval: busy.interval.text, status: busy.isTentative ? "Demande en attente" : "Réservé", isTentative: busy.isTentative,
                          what: busy.target == .plateau ? "plateau entier" : plateau.name(of: busy.target))
