@@ -123,6 +123,8 @@ struct PlateauPagesTests {
             let html = clash.body.string
             #expect(html.contains("Ce créneau est déjà réservé : il chevauche la réservation \(booking.id!.lower)"))
             #expect(html.contains("href=\"#reservation-creneau\"") && html.contains("value=\"09:00\""))
+            // the week shown is the one asked for, with the booking holding the slot
+            #expect(html.contains("Semaine du \(f.base.monday.frenchWithWeekday)") && html.contains("<strong>Réservé</strong>"))
             #expect(try await PlateauFixture.count(app) == 1)
             // a request the rules refuse lists every reason (422), and nothing is written
             _ = try await cfa.get(f.page)

@@ -9,7 +9,6 @@ enum PlateauURL {
     static func calendar(_ id: UUID) -> String { "/api/v1/plateaux/\(id.uuidString.lowercased())/calendrier.ics" }
     static func api(_ id: UUID) -> String { "/api/v1/plateaux/\(id.uuidString.lowercased())" }
     static func new(campus: UUID) -> String { "/gestion/plateaux/nouveau?campus=\(campus.uuidString.lowercased())" }
-    static let newPath = "/gestion/plateaux/nouveau"
     static func edit(_ id: UUID) -> String { "/gestion/plateaux/\(id.uuidString.lowercased())/modifier" }
     static func delete(_ id: UUID) -> String { "/gestion/plateaux/\(id.uuidString.lowercased())/supprimer" }
     static let bookings = "/gestion/reservations"
@@ -107,14 +106,19 @@ struct PlateauPagesController {
                                 notice: notice, status: .ok)
     }
 
-    func render(_ req: Request, state: FormState, notice: String?, status: HTTPResponseStatus) async throws -> Response {
+    /// The page at the week of `?semaine=`, or of `week` (the day a refused booking asked for).
+    func render(_ req: Request, state: FormState, notice: String?, status: HTTPResponseStatus, week shownDay: CalendarDay? = nil) async throws -> Response {
         let service = PlateauService(db: req.db, caller: req.caller)
         let loaded = try await service.load(try Self.plateauID(req))
         let plateau = loaded.plateau
         let today = CalendarDay.today
-        let semaine = req.query[String.self, at: "semaine"].flatMap { $0.isEmpty ? nil : $0 }
-        guard let weekDay = semaine.map(CalendarDay.init(iso:)) ?? today else {
-            throw AppError.validation([FieldError("semaine", "« \(semaine ?? "") » n'est pas une date au format AAAA-MM-JJ.")])
+        // The week of any of its days (`?semaine=2026-11-25`), this week by default.
+        var weekDay = shownDay ?? today
+        if let semaine = req.query[String.self, at: "semaine"], !semaine.isEmpty {
+            guard let day = CalendarDay(iso: semaine) else {
+                throw AppError.validation([FieldError("semaine", "« \(semaine) » n'est pas une date au format AAAA-MM-JJ.")])
+            }
+            weekDay = day
         }
         let target = try PlateauxAPIController.target(req.query[String.self, at: "equipement"], in: plateau, field: "equipement")
         let monday = weekDay.mondayOfWeek
@@ -227,9 +231,11 @@ struct PlateauPagesController {
             let location = try await Self.submitBooking(req, plateauID: id, values: values)
             return req.redirect(to: location, redirectType: .normal)
         } catch AppError.validation(let errors) {
-            return try await render(req, state: FormState(values: values, errors: errors), notice: nil, status: .unprocessableEntity)
+            return try await render(req, state: FormState(values: values, errors: errors), notice: nil, status: .unprocessableEntity,
+                                    week: values.fields["jour"].flatMap(CalendarDay.init(iso:)))
         } catch AppError.conflict(let detail) {
-            return try await render(req, state: FormState(values: values, errors: [FieldError("creneau", detail)]), notice: nil, status: .conflict)
+            return try await render(req, state: FormState(values: values, errors: [FieldError("creneau", detail)]), notice: nil, status: .conflict,
+                                    week: values.fields["jour"].flatMap(CalendarDay.init(iso:)))
         }
     }
 

@@ -304,6 +304,7 @@ struct PlateauFormPagesController {
                 throw AppError.forbidden("Votre organisation ne fait pas partie du réseau de ce campus : elle n'y partage pas de plateau.")
             }
         }
+        // The owner matters only to a member (its own organisation, checked above); the other roles' rights do not depend on it.
         let owner = owners.first?.id ?? req.actor?.organisationID ?? campusID
         try req.caller.authorize(.create, .plateau(.init(campusID: campusID, regionCode: campus.regionCode, organisationID: owner)))
         return (campus, owners)
