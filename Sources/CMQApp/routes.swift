@@ -12,6 +12,8 @@ func routes(_ app: Application) throws {
     web.get("campus", ":campusID", use: site.campusPage)
     web.get("organisations", ":organisationID", use: site.organisationPage)
     web.get("regions", ":region", use: site.regionPage)
+    let plateauPages = PlateauPagesController()
+    web.get("plateaux", ":plateauID", use: plateauPages.page)
     let catalogue = CatalogueController()
     web.get("formations", use: catalogue.search)
     web.get("formations", ":formationID", use: catalogue.formation)
@@ -26,6 +28,7 @@ func routes(_ app: Application) throws {
     signedIn.post("compte", "mot-de-passe", use: account.changePassword)
     signedIn.post("compte", "jetons", use: account.createToken)
     signedIn.post("compte", "jetons", ":tokenID", "revoquer", use: account.revokeToken)
+    signedIn.post("plateaux", ":plateauID", "reserver", use: plateauPages.book)
 
     // MARK: - Back-office (HTML forms, signed in; the services check each role's scope)
     try backOfficeRoutes(signedIn)

@@ -214,3 +214,94 @@ def test_national_administrator_decides_a_dossier(server, browser, shoot):
     browser.find_element(By.LINK_TEXT, "Énergie et maintenance").click()
     wait_url(browser, "/campus/[0-9a-f-]{36}$")
     assert "Labellisé jusqu'au" in browser.find_element(By.CSS_SELECTOR, "dl.facts").text
+
+
+def test_member_books_a_platform_and_the_campus_team_accepts(server, browser, phone, shoot):
+    import datetime
+    name = "Atelier composites (scénario navigateur)"
+    campus = api(server, "/api/v1/campus?q=metallurgie")["items"][0]
+    campus_url = f"{server}/campus/{campus['id'].lower()}"
+    # given: the campus team adds a platform of the LEGT Condorcet from the campus page
+    sign_in(browser, server, "equipe.metallurgie@cmq.test")
+    wait_url(browser, "/gestion$")
+    browser.get(campus_url)
+    browser.find_element(By.LINK_TEXT, "Ajouter un plateau technique").click()
+    wait_url(browser, "/gestion/plateaux/nouveau")
+    browser.find_element(By.NAME, "nom").send_keys(name)
+    Select(browser.find_element(By.NAME, "organisationId")).select_by_visible_text("Lycée d'enseignement général et technologique Condorcet")
+    browser.find_element(By.NAME, "description").send_keys("Autoclave et salle de drapage partagés avec le réseau.")
+    browser.find_element(By.NAME, "equipements").send_keys("Autoclave ; Composites ; 1 ; oui\nTable de drapage ; Composites ; 2 ; non")
+    browser.find_element(By.CSS_SELECTOR, "main form[method=post] button[type=submit]").click()
+    wait_url(browser, r"/plateaux/[0-9a-f-]{36}\?fait=cree")
+    platform_url = browser.current_url.split("?")[0]
+    assert browser.find_element(By.TAG_NAME, "h1").text == name
+    browser.delete_all_cookies()
+
+    # when: the member of the lycée Condorcet books the autoclave on a Tuesday, 09:00–11:00
+    day = datetime.date.today() + datetime.timedelta(days=3)
+    while day.weekday() != 1:
+        day += datetime.timedelta(days=1)
+    sign_in(browser, server, "membre.condorcet@cmq.test")
+    wait_url(browser, "/gestion$")
+    browser.get(campus_url)
+    browser.find_element(By.LINK_TEXT, name).click()
+    wait_url(browser, "/plateaux/[0-9a-f-]{36}$")
+    assert "Au nom de Lycée professionnel Condorcet" in browser.find_element(By.ID, "reserver").find_element(By.XPATH, "..").text
+    Select(browser.find_element(By.ID, "champ-equipement")).select_by_visible_text("Autoclave (formation à la sécurité requise)")
+    Select(browser.find_element(By.NAME, "objet")).select_by_visible_text("Formation")
+    browser.find_element(By.NAME, "participants").send_keys("12")
+    for field, value in (("jour", day.isoformat()), ("debut", "09:00"), ("fin", "11:00")):
+        browser.execute_script("arguments[0].value = arguments[1]", browser.find_element(By.NAME, field), value)
+    submit = browser.find_element(By.CSS_SELECTOR, "section.booking button[type=submit]")
+    browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", submit)
+    # without the safety confirmation, the page says why and keeps the values
+    submit.click()
+    WebDriverWait(browser, 10).until(EC.presence_of_element_located((By.CSS_SELECTOR, "section.booking .error-summary")))
+    assert "formation à la sécurité" in browser.find_element(By.CSS_SELECTOR, "section.booking .error-summary").text
+    assert browser.find_element(By.NAME, "debut").get_attribute("value") == "09:00"
+    checkbox = browser.find_element(By.NAME, "formationSecuriteConfirmee")
+    browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", checkbox)
+    checkbox.click()
+    browser.find_element(By.CSS_SELECTOR, "section.booking button[type=submit]").click()
+    wait_url(browser, "fait=demande")
+    # then: the week shows the request, anonymous
+    assert "Votre demande de réservation est enregistrée" in browser.find_element(By.CSS_SELECTOR, "p.notice").text
+    week = browser.find_element(By.CSS_SELECTOR, "table.week").text
+    assert "Demande en attente 09:00–11:00 · Autoclave" in week
+    browser.delete_all_cookies()
+
+    # when: the campus team accepts it in its back-office
+    sign_in(browser, server, "equipe.metallurgie@cmq.test")
+    wait_url(browser, "/gestion$")
+    browser.find_element(By.LINK_TEXT, "Réservations").click()
+    wait_url(browser, "/gestion/reservations$")
+    card = next(li for li in browser.find_elements(By.CSS_SELECTOR, "li.card") if name in li.text and "Autoclave" in li.text)
+    assert "Lycée professionnel Condorcet" in card.text and "09:00 à 11:00" in card.text
+    shoot(browser, "13-reservations-a-traiter")
+    accept = card.find_element(By.CSS_SELECTOR, "form[action$='/accepter'] button")
+    browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", accept)
+    accept.click()
+    wait_url(browser, "fait=acceptee")
+    assert "La réservation est acceptée." in browser.find_element(By.CSS_SELECTOR, "p.notice").text
+    assert name in browser.find_element(By.ID, "a-venir-plateaux").find_element(By.XPATH, "..").text
+
+    # then: the week shows the slot taken, to anyone, without who booked it
+    browser.delete_all_cookies()
+    browser.get(f"{platform_url}?semaine={day.isoformat()}")
+    week = browser.find_element(By.CSS_SELECTOR, "table.week").text
+    assert "Réservé 09:00–11:00 · Autoclave" in week and "Condorcet" not in week
+    shoot(browser, "14-plateau")
+    browser.get(campus_url)
+    usage = browser.find_element(By.ID, "plateaux-section")
+    assert name in usage.text and "Lycée professionnel Condorcet" in usage.text
+    browser.execute_script("arguments[0].scrollIntoView()", usage)
+    shoot(browser, "15-campus-mutualisation")
+
+    # on a phone: one block per day, no horizontal scrolling
+    phone.get(f"{platform_url}?semaine={day.isoformat()}")
+    assert phone.execute_script("return document.documentElement.scrollWidth") <= 360 + 1
+    assert not phone.find_element(By.CSS_SELECTOR, "td.week-graph").is_displayed()
+    shoot(phone, "16-plateau-telephone")
+    phone.get(campus_url)
+    assert phone.execute_script("return document.documentElement.scrollWidth") <= 360 + 1
+    shoot(phone, "17-campus-telephone")

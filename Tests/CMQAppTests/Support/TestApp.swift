@@ -25,8 +25,47 @@ enum TestDatabase: String, CustomStringConvertible, Sendable, CaseIterable {
     var description: String { rawValue }
 }
 
+/// How many test applications run at once. Swift Testing starts every test together: hundreds of applications at
+/// once exhaust PostgreSQL's connections (up to 8 each) and starve SQLite's writers on a small machine, which makes
+/// the concurrency tests fail for reasons of the machine, not of the code.
+actor TestAppLimiter {
+    static let shared = TestAppLimiter(limit: 8)
+
+    private let limit: Int
+    private var running = 0
+    private var waiting: [CheckedContinuation<Void, Never>] = []
+
+    init(limit: Int) {
+        self.limit = limit
+    }
+
+    func acquire() async {
+        guard running >= limit else {
+            running += 1
+            return
+        }
+        await withCheckedContinuation { waiting.append($0) }
+    }
+
+    /// Hands the place to the next waiting test, or frees it.
+    func release() {
+        if waiting.isEmpty { running -= 1 } else { waiting.removeFirst().resume() }
+    }
+}
+
 /// Runs `body` with an application on a fresh, migrated, empty database of the given kind.
 func withTestApp(_ database: TestDatabase, _ body: (Application) async throws -> Void) async throws {
+    await TestAppLimiter.shared.acquire()
+    do {
+        try await runTestApp(database, body)
+    } catch {
+        await TestAppLimiter.shared.release()
+        throw error
+    }
+    await TestAppLimiter.shared.release()
+}
+
+private func runTestApp(_ database: TestDatabase, _ body: (Application) async throws -> Void) async throws {
     let app = try await Application.make(.testing)
     let schema = "t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(16).lowercased()
     do {

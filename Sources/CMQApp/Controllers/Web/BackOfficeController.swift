@@ -45,6 +45,20 @@ func backOfficeRoutes(_ routes: any RoutesBuilder) throws {
     gestion.post("organisations", ":organisationID", "modifier", use: organisations.update)
     gestion.get("organisations", ":organisationID", "supprimer", use: organisations.confirmDelete)
     gestion.post("organisations", ":organisationID", "supprimer", use: organisations.delete)
+
+    // MARK: Shared technical platforms and their bookings
+    let plateaux = PlateauFormPagesController()
+    gestion.get("plateaux", "nouveau", use: plateaux.newForm)
+    gestion.post("plateaux", "nouveau", use: plateaux.create)
+    gestion.get("plateaux", ":plateauID", "modifier", use: plateaux.editForm)
+    gestion.post("plateaux", ":plateauID", "modifier", use: plateaux.update)
+    gestion.get("plateaux", ":plateauID", "supprimer", use: plateaux.confirmDelete)
+    gestion.post("plateaux", ":plateauID", "supprimer", use: plateaux.delete)
+    let reservations = PlateauBookingPagesController()
+    gestion.get("reservations", use: reservations.page)
+    gestion.post("reservations", ":reservationID", "accepter", use: reservations.accept)
+    gestion.post("reservations", ":reservationID", "refuser", use: reservations.refuse)
+    gestion.post("reservations", ":reservationID", "annuler", use: reservations.cancel)
 }
 
 /// `/gestion`: the entry points of the back-office, and a search to find an organisation to edit.
@@ -56,7 +70,9 @@ struct BackOfficeController {
             page: PageMeta(title: "Gestion du registre", section: "gestion"),
             organisationDeleted: req.query[String.self, at: "organisation-supprimee"] == "1",
             recherche: recherche, searched: found != nil, total: found?.total ?? 0,
-            results: found?.items.map { OrganisationChoice($0) } ?? [])
+            results: found?.items.map { OrganisationChoice($0) } ?? [],
+            plateauNewLinks: try await req.actor.asyncMap { try await PlateauPagesQueries.campusesAddingPlateaux(actor: $0, on: req.db) }?
+                .map { LinkItem(label: $0.nom, url: PlateauURL.new(campus: try $0.requireID())) } ?? [])
         return try await req.view.render("gestion/index", context)
     }
 }
@@ -68,6 +84,8 @@ struct BackOfficeHomeContext: Encodable {
     var searched: Bool
     var total: Int
     var results: [OrganisationChoice]
+    /// "Nouveau plateau technique" on each campus where the account may add one without choosing it first.
+    var plateauNewLinks: [LinkItem]
 }
 
 /// The addresses of the back-office, built in one place.

@@ -201,7 +201,8 @@ struct SiteController {
                 visibleIf: req.actor != nil && AccessPolicy.decide(req.actor, .update, .campus(id: id, regionCode: campus.regionCode)).isAllowed,
                 on: req.db),
             rights: Rights(req.actor, .campus(id: id, regionCode: campus.regionCode)),
-            offer: OfferBlock(coverage: coverage, formations: formations))
+            offer: OfferBlock(coverage: coverage, formations: formations),
+            plateaux: try await CampusPlateauxBlock.make(campus: campus, actor: req.actor, on: req.db))
         return try await req.view.render("campus", context)
     }
 
@@ -226,6 +227,7 @@ struct SiteController {
                            role: MembershipRole(rawValue: membership.role)?.label ?? membership.role,
                            filiere: Filiere(slug: membership.campus.filiere)?.label ?? membership.campus.filiere)
             }.sorted { $0.nom < $1.nom },
+            plateaux: try await OrganisationPlateauRow.list(organisationID: id, on: req.db),
             apiURL: "/api/v1/organisations/\(id.uuidString.lowercased())",
             history: try await AuditController.history(
                 of: id, includingMentions: false,

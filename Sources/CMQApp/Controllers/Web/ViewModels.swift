@@ -198,6 +198,7 @@ struct CampusPageContext: Encodable {
     var history: [AuditRow]?
     var rights: Rights
     var offer: OfferBlock
+    var plateaux: CampusPlateauxBlock
 }
 
 /// A campus's training offer on its page: the coverage table levels × statuses, the gaps, the formations.
@@ -251,6 +252,7 @@ struct OrganisationPageContext: Encodable {
     var longitude: Double?
     var siteWeb: String?
     var campus: [CampusLink]
+    var plateaux: [OrganisationPlateauRow]
     var apiURL: String
     var history: [AuditRow]?
     var rights: Rights

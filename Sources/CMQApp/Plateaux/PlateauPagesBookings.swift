@@ -1,0 +1,148 @@
+import CMQDomain
+import Fluent
+import Vapor
+
+/// `/gestion/reservations`: the bookings of the signed-in account. The requests waiting for its decision (on the
+/// platforms it looks after) with their Accepter / Refuser forms, its organisation's bookings with an Annuler form,
+/// and the bookings to come on its platforms. Every decision goes through `BookingService`, as in the API.
+struct PlateauBookingPagesController {
+    struct Item: Encodable {
+        var id: String
+        var anchor: String
+        var plateau: String
+        var plateauURL: String
+        var what: String
+        var creneau: String
+        var organisation: String
+        var personne: String
+        var objet: String
+        var participants: Int
+        var details: String?
+        var statut: String
+        var statutSlug: String
+        var motif: String?
+        var acceptURL: String?
+        var refuseURL: String?
+        var cancelURL: String?
+    }
+
+    struct Context: Encodable {
+        var page: PageMeta
+        var notice: String?
+        var errors: [String]
+        /// Whether the account looks after platforms (owner, campus team, région, national administrator).
+        var managesPlatforms: Bool
+        var awaiting: [Item]
+        var managed: [Item]
+        var organisation: String?
+        var upcoming: [Item]
+        var past: [Item]
+        var limit: Int
+    }
+
+    static let limit = 100
+
+    @Sendable func page(req: Request) async throws -> Response {
+        let notice: String? = switch req.query[String.self, at: "fait"] {
+        case "acceptee": "La réservation est acceptée."
+        case "refusee": "La réservation est refusée ; le motif est transmis avec elle."
+        case "annulee": "La réservation est annulée : son créneau est de nouveau libre."
+        default: nil
+        }
+        return try await render(req, errors: [], notice: notice, status: .ok)
+    }
+
+    func render(_ req: Request, errors: [String], notice: String?, status: HTTPResponseStatus) async throws -> Response {
+        guard let actor = req.actor else { throw AppError.unauthorized("Vous devez vous connecter pour consulter les réservations.") }
+        let db = req.db
+        let awaiting = try await PlateauPagesQueries.ofManagedPlatforms(actor: actor, statuses: [.demandee], limit: Self.limit, on: db)
+        let managed = try await PlateauPagesQueries.ofManagedPlatforms(actor: actor, statuses: [.acceptee], period: .upcoming, limit: Self.limit, on: db)
+        var organisation: Organisation?
+        var upcoming: [BookingService.Loaded] = [], past: [BookingService.Loaded] = []
+        if actor.role == .membre, let organisationID = actor.organisationID {
+            organisation = try await Organisation.find(organisationID, on: db)
+            upcoming = try await PlateauPagesQueries.ofOrganisation(organisationID, period: .upcoming, limit: Self.limit, on: db)
+            past = try await PlateauPagesQueries.ofOrganisation(organisationID, period: .past, limit: 30, on: db)
+        }
+        let context = Context(
+            page: PageMeta(title: (errors.isEmpty ? "" : "Erreur : ") + "Réservations des plateaux techniques", section: "gestion"),
+            notice: notice, errors: errors,
+            managesPlatforms: try await Self.managesPlatforms(actor, on: db),
+            awaiting: awaiting.map { Self.item($0, actor: actor, cancellable: false) },
+            managed: managed.map { Self.item($0, actor: actor, cancellable: true) },
+            organisation: organisation?.nom,
+            upcoming: upcoming.map { Self.item($0, actor: actor, cancellable: true) },
+            past: past.map { Self.item($0, actor: actor, cancellable: false) },
+            limit: Self.limit)
+        return try await req.view.render("gestion/reservations", context).encodeResponse(status: status, for: req)
+    }
+
+    /// A member looks after its organisation's platforms, if it has any; the instances after none.
+    static func managesPlatforms(_ actor: Actor, on db: any Database) async throws -> Bool {
+        switch actor.role {
+        case .administrateurNational, .regionAcademique, .equipeCampus: true
+        case .membre: try await PlateauRecord.query(on: db).filter(\.$organisation.$id == (actor.organisationID ?? UUID())).count() > 0
+        case .instance: false
+        }
+    }
+
+    /// A booking as the lists show it, with the forms the account's rights allow.
+    static func item(_ loaded: BookingService.Loaded, actor: Actor, cancellable: Bool) -> Item {
+        let booking = loaded.booking
+        let plateau = loaded.plateau.plateau
+        let id = booking.id
+        let mayDecide = booking.status == .demandee && AccessPolicy.decide(actor, .update, loaded.scope).isAllowed
+        let mayCancel = cancellable && booking.status.isActive && AccessPolicy.decide(actor, .delete, loaded.scope).isAllowed
+        return Item(
+            id: id.uuidString.lowercased(), anchor: "reservation-\(id.uuidString.lowercased())",
+            plateau: plateau.nom, plateauURL: PlateauURL.week(plateau.id, day: booking.creneau.start.day, equipement: nil),
+            what: booking.target.equipementID.flatMap { item in loaded.plateau.equipements.first { $0.id == item }?.nom } ?? "plateau entier",
+            creneau: booking.creneau.french.capitalizingFirstLetter,
+            organisation: loaded.record.$organisation.value?.nom ?? "", personne: loaded.record.personne,
+            objet: booking.purpose.label, participants: booking.participants, details: booking.details,
+            statut: booking.status.label, statutSlug: booking.status.rawValue, motif: booking.motif,
+            acceptURL: mayDecide ? PlateauURL.decision(id, "accepter") : nil,
+            refuseURL: mayDecide ? PlateauURL.decision(id, "refuser") : nil,
+            cancelURL: mayCancel ? PlateauURL.decision(id, "annuler") : nil)
+    }
+
+    // MARK: - Decisions
+
+    @Sendable func accept(req: Request) async throws -> Response {
+        try await decide(req, done: "acceptee") { service, id, _ in _ = try await service.accept(id) }
+    }
+
+    @Sendable func refuse(req: Request) async throws -> Response {
+        try await decide(req, done: "refusee") { service, id, form in _ = try await service.refuse(id, motif: form["motif"] ?? "") }
+    }
+
+    @Sendable func cancel(req: Request) async throws -> Response {
+        try await decide(req, done: "annulee") { service, id, form in
+            _ = try await service.cancel(id, motif: form["motif"].flatMap { $0.trimmingCharacters(in: .whitespaces).isEmpty ? nil : $0 })
+        }
+    }
+
+    /// Runs a decision; a refusal (422, 409) shows the list again with the reason, naming the booking, and nothing
+    /// written. A booking the account may not touch answers 403.
+    private func decide(_ req: Request, done: String,
+                        _ write: (BookingService, UUID, [String: String]) async throws -> Void) async throws -> Response {
+        let id = try req.uuidParameter("reservationID", notFound: "Aucune réservation")
+        let form = try req.content.decode([String: String].self)
+        let service = BookingService(db: req.db, caller: req.caller)
+        do {
+            try await write(service, id, form)
+            return req.redirect(to: PlateauURL.bookings + "?fait=\(done)", redirectType: .normal)
+        } catch let error as AppError {
+            let loaded = try await service.load(id)
+            let name = "Réservation du \(loaded.booking.creneau.french) (\(loaded.plateau.plateau.name(of: loaded.booking.target)))"
+            switch error {
+            case .validation(let faults):
+                return try await render(req, errors: faults.map { "\(name) : \($0.detail)" }, notice: nil, status: .unprocessableEntity)
+            case .conflict(let detail):
+                return try await render(req, errors: ["\(name) : \(detail)"], notice: nil, status: .conflict)
+            default:
+                throw error
+            }
+        }
+    }
+}

@@ -1,0 +1,77 @@
+import CMQDomain
+import Fluent
+import Foundation
+
+/// The reads of the platforms' pages: the bookings a back-office account has to decide or may follow, the
+/// organisations that may own or book a platform of a campus.
+enum PlateauPagesQueries {
+    /// Which bookings a list shows, by the time of their end.
+    enum Period: Sendable {
+        /// Not yet ended, soonest first.
+        case upcoming
+        /// Ended, latest first.
+        case past
+    }
+
+    /// The bookings of the platforms the actor looks after: all for the national administrator, those of its
+    /// région's campuses for a région, of its campus for a campus team, of its organisation's platforms for a
+    /// member. The instances look after none.
+    static func ofManagedPlatforms(actor: Actor, statuses: [BookingStatus], period: Period? = nil, limit: Int,
+                                   on db: any Database) async throws -> [BookingService.Loaded] {
+        let query = ReservationRecord.query(on: db).join(PlateauRecord.self, on: \ReservationRecord.$plateau.$id == \PlateauRecord.$id)
+        switch actor.role {
+        case .administrateurNational:
+            break
+        case .regionAcademique:
+            query.join(Campus.self, on: \PlateauRecord.$campus.$id == \Campus.$id).filter(Campus.self, \.$regionCode == (actor.regionCode ?? ""))
+        case .equipeCampus:
+            query.filter(PlateauRecord.self, \.$campus.$id == (actor.campusID ?? UUID()))
+        case .membre:
+            query.filter(PlateauRecord.self, \.$organisation.$id == (actor.organisationID ?? UUID()))
+        case .instance:
+            return []
+        }
+        return try await run(query, statuses: statuses, period: period, limit: limit, on: db)
+    }
+
+    /// The bookings an organisation made.
+    static func ofOrganisation(_ organisationID: UUID, period: Period, limit: Int, on db: any Database) async throws -> [BookingService.Loaded] {
+        let query = ReservationRecord.query(on: db).filter(\.$organisation.$id == organisationID)
+        return try await run(query, statuses: BookingStatus.allCases, period: period, limit: limit, on: db)
+    }
+
+    private static func run(_ query: QueryBuilder<ReservationRecord>, statuses: [BookingStatus], period: Period?, limit: Int,
+                            on db: any Database) async throws -> [BookingService.Loaded] {
+        query.filter(\.$statut ~~ statuses.map(\.rawValue))
+        let now = LocalDateTime(date: Date()).wallClockMinutes
+        switch period {
+        case .upcoming?: query.filter(\.$fin > now).sort(\.$debut, .ascending)
+        case .past?: query.filter(\.$fin <= now).sort(\.$debut, .descending)
+        case nil: query.sort(\.$debut, .ascending)
+        }
+        let records = try await query.sort(\.$id).limit(limit).with(\.$organisation).all()
+        return try await BookingQueries.loaded(records, on: db)
+    }
+
+    /// The campuses where a campus team (its own) or a member (those of its organisation's networks) adds a platform
+    /// without choosing the campus first; none for the other roles, who start from the campus page.
+    static func campusesAddingPlateaux(actor: Actor, on db: any Database) async throws -> [Campus] {
+        var campusIDs: [UUID] = []
+        switch actor.role {
+        case .equipeCampus: campusIDs = [actor.campusID].compactMap { $0 }
+        case .membre: campusIDs = try await actor.organisationID.asyncMap { Array(try await BookerDirectory.activeCampuses(of: $0, on: db)) } ?? []
+        case .administrateurNational, .regionAcademique, .instance: return []
+        }
+        guard !campusIDs.isEmpty else { return [] }
+        return try await Campus.query(on: db).filter(\.$id ~~ campusIDs).sort(\.$nomCle).all()
+    }
+
+    /// The organisations of a campus's network today, by name.
+    static func activeMembers(of campusID: UUID, on db: any Database) async throws -> [Organisation] {
+        let today = CalendarDay.today.iso
+        return try await Membership.query(on: db).filter(\.$campus.$id == campusID).with(\.$organisation).all()
+            .filter { ($0.jusquA ?? "9999") >= today }
+            .map(\.organisation)
+            .sorted { $0.nomCle < $1.nomCle }
+    }
+}
