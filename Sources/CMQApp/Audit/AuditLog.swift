@@ -6,8 +6,19 @@ import Foundation
 struct AuditAuthor: Sendable, Equatable {
     let userID: UUID?
     let label: String
+    /// The person's name as other records show it (a booking's "personne"): the account's name, or its label.
+    var displayName: String
 
-    static func user(_ user: User) -> AuditAuthor { AuditAuthor(userID: user.id, label: user.email) }
+    init(userID: UUID?, label: String, displayName: String? = nil) {
+        self.userID = userID
+        self.label = label
+        self.displayName = displayName ?? label
+    }
+
+    static func user(_ user: User) -> AuditAuthor {
+        AuditAuthor(userID: user.id, label: user.email, displayName: user.nom.isEmpty ? user.email : user.nom)
+    }
+
     /// A command of the `cmq` program run by an operator (imports, account creation).
     static func command(_ name: String) -> AuditAuthor { AuditAuthor(userID: nil, label: "cmq \(name) (ligne de commande)") }
 }

@@ -82,21 +82,22 @@ struct BookingService {
 
     /// Books one créneau: accepted at once when the platform needs no approval, requested otherwise.
     func book(_ request: Request) async throws -> Loaded {
-        let (plateau, bookingRequest, person) = try await prepare(request)
+        let (plateau, bookingRequest, person, organisation) = try await prepare(request)
         let id = UUID()
         do {
-            try await writeAtomically(plateauID: request.plateauID) { db in
+            return try await writeAtomically(plateauID: request.plateauID) { db in
                 let existing = try await Self.accepted(of: request.plateauID, from: request.creneau.start, to: request.creneau.end, on: db)
                 let booking: Booking
                 do { booking = try plateau.plateau.book(bookingRequest, id: id, existing: existing, now: clock()) } catch let error as BookingError { throw error.appError }
                 let record = ReservationRecord(booking, equipementRang: plateau.rank(of: booking.target), personne: person, serieID: nil)
                 try await record.create(on: db)
                 try await caller.audit.record(.create, record, id: id, on: db)
+                record.$organisation.value = organisation
+                return Loaded(record: record, booking: booking, plateau: plateau)
             }
         } catch where Self.isOverlap(error) {
             throw try await conflictError(plateauID: request.plateauID, target: request.target, creneau: request.creneau)
         }
-        return try await load(id)
     }
 
     /// What a weekly series booked: the bookings made and the occurrences skipped.
@@ -111,7 +112,7 @@ struct BookingService {
     func bookSeries(_ request: Request, weeks: Int, policy: SeriesPolicy) async throws -> SeriesResult {
         let series: WeeklySeries
         do { series = try WeeklySeries(first: request.creneau, weeks: weeks) } catch { throw error.appError }
-        let (plateau, bookingRequest, person) = try await prepare(request)
+        let (plateau, bookingRequest, person, organisation) = try await prepare(request)
         let serieID = UUID()
         let last = series.occurrences.last!.end
         for attempt in 1...3 {
@@ -122,16 +123,17 @@ struct BookingService {
                     do {
                         made = try plateau.plateau.book(series, request: bookingRequest, policy: policy, existing: existing, now: clock())
                     } catch let error as BookingError { throw error.appError }
+                    var loaded: [Loaded] = []
                     for booking in made.bookings {
                         let record = ReservationRecord(booking, equipementRang: plateau.rank(of: booking.target), personne: person, serieID: serieID)
                         try await record.create(on: db)
                         try await caller.audit.record(.create, record, id: booking.id, on: db)
+                        record.$organisation.value = organisation
+                        loaded.append(Loaded(record: record, booking: booking, plateau: plateau))
                     }
-                    return made
+                    return SeriesResult(serieID: serieID, bookings: loaded, skipped: made.skipped)
                 }
-                var loaded: [Loaded] = []
-                for booking in result.bookings { loaded.append(try await load(booking.id)) }
-                return SeriesResult(serieID: serieID, bookings: loaded, skipped: result.skipped)
+                return result
             } catch where Self.isOverlap(error) && attempt < 3 {
                 continue
             }
@@ -139,8 +141,8 @@ struct BookingService {
         throw AppError.conflict("Des créneaux de la série ont été réservés pendant son enregistrement : réessayez.")
     }
 
-    /// The platform, the domain request and the name of the person, once the rights are checked.
-    private func prepare(_ request: Request) async throws -> (PlateauService.Loaded, BookingRequest, String) {
+    /// The platform, the domain request, the name of the person and the booking organisation, once the rights are checked.
+    private func prepare(_ request: Request) async throws -> (PlateauService.Loaded, BookingRequest, String, Organisation) {
         let plateau = try await PlateauService(db: db, caller: caller).load(request.plateauID)
         guard let organisationID = request.organisationID ?? caller.actor?.organisationID else {
             throw AppError.validation([FieldError("organisationId", "L'organisation qui réserve doit être indiquée.")])
@@ -149,19 +151,17 @@ struct BookingService {
             throw AppError.validation([FieldError("organisationId", "Aucune organisation n'a l'identifiant \(organisationID.uuidString.lowercased()).")])
         }
         try caller.authorize(.create, .booking(plateau: plateau.scope, bookerOrganisationID: organisationID))
-        let person = try await person()
+        let person = person
         let booker = try await BookerDirectory.booker(organisation: organisation, personID: person.id, on: db)
         let bookingRequest = BookingRequest(booker: booker, target: request.target, creneau: request.creneau, purpose: request.purpose,
                                             participants: request.participants, details: request.details,
                                             safetyTrainingConfirmed: request.safetyTrainingConfirmed)
-        return (plateau, bookingRequest, person.name)
+        return (plateau, bookingRequest, person.name, organisation)
     }
 
     /// The account acting, or the command line.
-    private func person() async throws -> (id: UUID, name: String) {
-        guard let userID = caller.author.userID else { return (Self.commandPerson, caller.author.label) }
-        let user = try await User.find(userID, on: db)
-        return (userID, user.map { $0.nom.isEmpty ? $0.email : $0.nom } ?? caller.author.label)
+    private var person: (id: UUID, name: String) {
+        (caller.author.userID ?? Self.commandPerson, caller.author.displayName)
     }
 
     /// The person of the bookings made by the `cmq` command line (demo, benchmark).
@@ -174,43 +174,40 @@ struct BookingService {
         let loaded = try await load(id)
         try caller.authorize(.update, loaded.scope)
         do {
-            try await writeAtomically(plateauID: loaded.booking.plateauID) { db in
+            return try await writeAtomically(plateauID: loaded.booking.plateauID) { db in
                 let current = try await reload(id, on: db)
                 var booking = try current.domain
                 let existing = try await Self.accepted(of: booking.plateauID, from: booking.creneau.start, to: booking.creneau.end, on: db)
                 do { try booking.accept(among: existing) } catch let error as BookingError { throw error.appError }
-                try await save(booking, current, on: db)
+                return try await save(booking, current, loaded, on: db)
             }
         } catch where Self.isOverlap(error) {
             throw try await conflictError(plateauID: loaded.booking.plateauID, target: loaded.booking.target, creneau: loaded.booking.creneau, except: id)
         }
-        return try await load(id)
     }
 
     /// The owner (or the campus team) refuses a requested booking, with the reason.
     func refuse(_ id: UUID, motif: String) async throws -> Loaded {
         let loaded = try await load(id)
         try caller.authorize(.update, loaded.scope)
-        try await db.transaction { db in
+        return try await db.transaction { db in
             let current = try await reload(id, on: db)
             var booking = try current.domain
             do { try booking.refuse(motif: motif) } catch let error as BookingError { throw error.appError }
-            try await save(booking, current, on: db)
+            return try await save(booking, current, loaded, on: db)
         }
-        return try await load(id)
     }
 
     /// The booking organisation, the owner or the campus team cancels a requested or accepted booking.
     func cancel(_ id: UUID, motif: String?) async throws -> Loaded {
         let loaded = try await load(id)
         try caller.authorize(.delete, loaded.scope)
-        try await db.transaction { db in
+        return try await db.transaction { db in
             let current = try await reload(id, on: db)
             var booking = try current.domain
             do { try booking.cancel(motif: motif) } catch let error as BookingError { throw error.appError }
-            try await save(booking, current, on: db)
+            return try await save(booking, current, loaded, on: db)
         }
-        return try await load(id)
     }
 
     private func reload(_ id: UUID, on db: any Database) async throws -> ReservationRecord {
@@ -220,12 +217,15 @@ struct BookingService {
         return record
     }
 
-    private func save(_ booking: Booking, _ record: ReservationRecord, on db: any Database) async throws {
+    /// Writes the new status and its audit entry; the booking as it now stands.
+    private func save(_ booking: Booking, _ record: ReservationRecord, _ loaded: Loaded, on db: any Database) async throws -> Loaded {
         let before = record.auditSnapshot
         record.statut = booking.status.rawValue
         record.motif = booking.motif
         try await record.save(on: db)
         try await caller.audit.record(.update, record, id: booking.id, before: before, on: db)
+        record.$organisation.value = loaded.record.$organisation.value
+        return Loaded(record: record, booking: booking, plateau: loaded.plateau)
     }
 
     // MARK: - Atomic writes and conflicts
