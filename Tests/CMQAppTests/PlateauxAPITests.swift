@@ -317,7 +317,7 @@ struct PlateauxAPITests {
             #expect(days.jours[1].occupe.map(\.debut) == [f.at(1, "08:00")])
             #expect(days.jours[1].libre == [["10:00", "18:00"]])
             #expect(days.jours[5].ferme)
-            #expect(!availability.body.string.contains("CFA"))
+            #expect(!availability.body.string.contains("CFA de l"))
             // The item's own view: only its bookings and the platform's.
             let centre = try await app.send(.GET, "/api/v1/plateaux/\(f.plateauID.lower)/disponibilites?du=\(f.monday.adding(days: 1).iso)&au=\(f.monday.adding(days: 1).iso)&equipement=\(f.centreID.lower)", as: .anonymous)
             #expect(try centre.decoded(DisponibilitesDTO.self).jours[0].occupe.isEmpty)
@@ -325,7 +325,7 @@ struct PlateauxAPITests {
             let publicFeed = try await app.send(.GET, "/api/v1/plateaux/\(f.plateauID.lower)/calendrier.ics", as: .anonymous)
             #expect(publicFeed.headers.contentType?.description.hasPrefix("text/calendar") == true)
             #expect(publicFeed.body.string.contains("SUMMARY:Réservé"))
-            #expect(!publicFeed.body.string.contains("CFA"))
+            #expect(!publicFeed.body.string.contains("CFA de l"))
             #expect(!publicFeed.body.string.contains("Bac pro"))
             let full = try await app.send(.GET, "/api/v1/plateaux/\(f.plateauID.lower)/calendrier.ics", as: f.booker)
             #expect(ICalendar.unfold(full.body.string).contains("CFA de l'industrie"))
