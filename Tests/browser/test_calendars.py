@@ -4,6 +4,7 @@ import urllib.request
 
 import icalendar
 from conftest import sign_in
+from selenium.webdriver.support.ui import WebDriverWait
 
 
 def fetch(url, cookies=None):
@@ -48,6 +49,8 @@ def test_public_feed_parses_and_names_nobody(server):
 def test_owner_feed_shows_who_booked_and_why(server, browser):
     plateau = demo_platform(server, "Pôle productique Condorcet")
     sign_in(browser, server, "membre.condorcet@cmq.test")
+    # Signed in once the form has led away from /connexion: the session cookie is then set.
+    WebDriverWait(browser, 10).until(lambda driver: "/connexion" not in driver.current_url)
     _, feed = fetch(server + plateau["calendrier"], cookies=browser.get_cookies())
     found = events(feed)
     summaries = {str(event["SUMMARY"]) for event in found}
