@@ -11,6 +11,7 @@
 # CMQ_SEARCH_CACHE=0 (every request goes to the database). The server's memory is read from /proc.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. Benchmarks/postgres.sh
 DB=${1:-sqlite}
 DURATION=${2:-10}
 CONNECTIONS=${3:-16}
@@ -24,28 +25,16 @@ swift build -c release --product cmq "${SCRATCH[@]}" >&2
 BIN="$(swift build -c release --show-bin-path "${SCRATCH[@]}")/cmq"
 mkdir -p "$DATA"
 
-PG_DIR=""
 SERVER=""
 cleanup() {
   [ -n "$SERVER" ] && { kill "$SERVER" 2>/dev/null || true; }
-  if [ -n "$PG_DIR" ]; then "${AS_PG[@]}" "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -m immediate stop >/dev/null 2>&1 || true; rm -rf "$PG_DIR"; fi
+  bench_postgres_stop
 }
-AS_PG=()
 trap cleanup EXIT INT TERM
 
 if [ "$DB" = "postgres" ]; then
-  if [ -n "${CMQ_BENCH_POSTGRES_URL:-}" ]; then
-    URL=$CMQ_BENCH_POSTGRES_URL
-  else
-    PG_BIN=$(dirname "$(command -v initdb 2>/dev/null || ls /usr/lib/postgresql/*/bin/initdb | sort -V | tail -1)")
-    PG_DIR=$(mktemp -d /tmp/cmq-bench-pg.XXXXXX)
-    PG_PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
-    if [ "$(id -u)" = "0" ]; then id postgres >/dev/null 2>&1 || useradd --system --no-create-home postgres; chown postgres "$PG_DIR"; AS_PG=(runuser -u postgres --); fi
-    "${AS_PG[@]}" "$PG_BIN/initdb" -D "$PG_DIR/data" -A trust -U cmq -E UTF8 --locale=C.UTF-8 >/dev/null
-    "${AS_PG[@]}" "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/log" -o "-p $PG_PORT -k $PG_DIR -c listen_addresses=127.0.0.1 -c max_connections=200" -w start >/dev/null
-    psql -h 127.0.0.1 -p "$PG_PORT" -U cmq -d postgres -qc "CREATE DATABASE cmq" >/dev/null
-    URL="postgres://cmq@127.0.0.1:$PG_PORT/cmq"
-  fi
+  bench_postgres_start
+  URL=$BENCH_PG_URL
 else
   URL="sqlite:$DATA/catalogue.sqlite"
 fi

@@ -13,24 +13,11 @@ enum PlateauPagesQueries {
         case past
     }
 
-    /// The bookings of the platforms the actor looks after: all for the national administrator, those of its
-    /// région's campuses for a région, of its campus for a campus team, of its organisation's platforms for a
-    /// member. The instances look after none.
+    /// The bookings of the platforms the actor looks after (`BookingQueries.restrict`).
     static func ofManagedPlatforms(actor: Actor, statuses: [BookingStatus], period: Period? = nil, limit: Int,
                                    on db: any Database) async throws -> [BookingService.Loaded] {
-        let query = ReservationRecord.query(on: db).join(PlateauRecord.self, on: \ReservationRecord.$plateau.$id == \PlateauRecord.$id)
-        switch actor.role {
-        case .administrateurNational:
-            break
-        case .regionAcademique:
-            query.join(Campus.self, on: \PlateauRecord.$campus.$id == \Campus.$id).filter(Campus.self, \.$regionCode == (actor.regionCode ?? ""))
-        case .equipeCampus:
-            query.filter(PlateauRecord.self, \.$campus.$id == (actor.campusID ?? UUID()))
-        case .membre:
-            query.filter(PlateauRecord.self, \.$organisation.$id == (actor.organisationID ?? UUID()))
-        case .instance:
-            return []
-        }
+        let query = ReservationRecord.query(on: db)
+        guard BookingQueries.restrict(query, toPlatformsManagedBy: actor) else { return [] }
         return try await run(query, statuses: statuses, period: period, limit: limit, on: db)
     }
 

@@ -85,18 +85,13 @@ enum BookingQueries {
     /// The bookings the actor may read (those its role and scope cover), most recent first; nil filters are ignored.
     static func visible(actor: Actor, plateauID: UUID?, organisationID: UUID?, statut: BookingStatus?,
                         range: ClosedRange<Int>?, page: PageRequest, on db: any Database) async throws -> Page<BookingService.Loaded> {
-        let query = ReservationRecord.query(on: db).join(PlateauRecord.self, on: \ReservationRecord.$plateau.$id == \PlateauRecord.$id)
-        switch actor.role {
-        case .administrateurNational:
-            break
-        case .regionAcademique:
-            query.join(Campus.self, on: \PlateauRecord.$campus.$id == \Campus.$id).filter(Campus.self, \.$regionCode == (actor.regionCode ?? ""))
-        case .equipeCampus:
-            query.filter(PlateauRecord.self, \.$campus.$id == (actor.campusID ?? UUID()))
-        case .membre:
+        let query = ReservationRecord.query(on: db)
+        if actor.role == .membre {
+            // A member reads its organisation's bookings and those of its organisation's platforms.
             let organisation = actor.organisationID ?? UUID()
-            query.group(.or) { $0.filter(\.$organisation.$id == organisation).filter(PlateauRecord.self, \.$organisation.$id == organisation) }
-        case .instance:
+            query.join(PlateauRecord.self, on: \ReservationRecord.$plateau.$id == \PlateauRecord.$id)
+                .group(.or) { $0.filter(\.$organisation.$id == organisation).filter(PlateauRecord.self, \.$organisation.$id == organisation) }
+        } else if !restrict(query, toPlatformsManagedBy: actor) {
             return Page(items: [], page: page.page, per: page.per, total: 0)
         }
         if let plateauID { query.filter(\.$plateau.$id == plateauID) }
@@ -106,6 +101,26 @@ enum BookingQueries {
         let total = try await query.count()
         let records = try await query.sort(\.$debut, .descending).sort(\.$id).range(page.offset..<(page.offset + page.per)).with(\.$organisation).all()
         return Page(items: try await loaded(records, on: db), page: page.page, per: page.per, total: total)
+    }
+
+    /// Keeps the bookings of the platforms the actor looks after: all for the national administrator, those of its
+    /// région's campuses, of its campus, of its organisation's platforms (a member). False when it looks after
+    /// none (an instance): the query must not run.
+    static func restrict(_ query: QueryBuilder<ReservationRecord>, toPlatformsManagedBy actor: Actor) -> Bool {
+        query.join(PlateauRecord.self, on: \ReservationRecord.$plateau.$id == \PlateauRecord.$id)
+        switch actor.role {
+        case .administrateurNational:
+            return true
+        case .regionAcademique:
+            query.join(Campus.self, on: \PlateauRecord.$campus.$id == \Campus.$id).filter(Campus.self, \.$regionCode == (actor.regionCode ?? ""))
+        case .equipeCampus:
+            query.filter(PlateauRecord.self, \.$campus.$id == (actor.campusID ?? UUID()))
+        case .membre:
+            query.filter(PlateauRecord.self, \.$organisation.$id == (actor.organisationID ?? UUID()))
+        case .instance:
+            return false
+        }
+        return true
     }
 
     /// Bookings with their platforms, loaded once each.
