@@ -32,7 +32,7 @@ struct PlateauDTO: Content {
         horaires = plateau.openingHours
         fermetures = plateau.closures
         regles = plateau.rules
-        calendrier = "/api/v1/plateaux/\(plateau.id.uuidString.lowercased())/calendrier.ics"
+        calendrier = PlateauURL.calendar(plateau.id)
     }
 }
 
@@ -199,17 +199,20 @@ struct StatistiquesDTO: Content {
             heuresOuvertes = Self.hours(statistics.openMinutes)
             heuresReservees = Self.hours(statistics.bookedMinutes)
             heuresOccupees = Self.hours(statistics.occupiedMinutes)
-            tauxOccupation = statistics.occupancyRate.map { ($0 * 1000).rounded() / 1000 }
+            tauxOccupation = statistics.occupancyRate.map(Self.fraction)
             tauxOccupationTexte = statistics.occupancyText
             parOrganisation = statistics.byOrganisation.map {
-                ParOrganisation(organisationId: $0.key, organisation: names[$0.key] ?? "", heures: Self.hours($0.minutes), part: ($0.share * 1000).rounded() / 1000)
+                ParOrganisation(organisationId: $0.key, organisation: names[$0.key] ?? "", heures: Self.hours($0.minutes), part: Self.fraction($0.share))
             }
             parObjet = statistics.byPurpose.map {
-                ParObjet(objet: $0.key.rawValue, libelle: $0.key.label, heures: Self.hours($0.minutes), part: ($0.share * 1000).rounded() / 1000)
+                ParObjet(objet: $0.key.rawValue, libelle: $0.key.label, heures: Self.hours($0.minutes), part: Self.fraction($0.share))
             }
         }
 
+        /// Hours to one decimal.
         static func hours(_ minutes: Int) -> Double { (Double(minutes) / 6).rounded() / 10 }
+        /// A share or a rate to three decimals (0.181 for 18.1 %).
+        static func fraction(_ value: Double) -> Double { (value * 1000).rounded() / 1000 }
     }
 
     var plateauId: UUID?

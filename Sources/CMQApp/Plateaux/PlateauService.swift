@@ -206,7 +206,6 @@ struct PlateauService {
         var items = loaded.plateau.equipements.map {
             EquipementInput(id: $0.id, nom: $0.nom, categorie: $0.categorie, quantite: $0.quantite, formationSecurite: $0.requiresSafetyTraining)
         }
-        let id = UUID()
         var added = input
         added.id = nil
         items.append(added)
@@ -214,7 +213,7 @@ struct PlateauService {
         // The new item is the one whose id the platform did not have.
         let known = Set(loaded.plateau.equipements.map(\.id))
         guard let equipement = updated.plateau.equipements.first(where: { !known.contains($0.id) }) else {
-            throw CorruptRecord("L'équipement \(id) n'a pas été enregistré.")
+            throw CorruptRecord("L'équipement « \(input.nom) » n'a pas été enregistré.")
         }
         return (updated, equipement)
     }

@@ -151,7 +151,7 @@ struct PlateauxAPIController {
         guard let organisation = try await Organisation.find(id, on: req.db) else {
             throw AppError.notFound("Aucune organisation n'a l'identifiant \(id.uuidString.lowercased()).")
         }
-        let owned = try await PlateauService.list(organisationID: id, on: req.db).map(\.plateau.id)
+        let owned = try await PlateauRecord.query(on: req.db).filter(\.$organisation.$id == id).all(\.$id)
         var records = try await BookingQueries.calendarRecords(organisationID: id, on: req.db)
         if !owned.isEmpty {
             let known = Set(records.compactMap(\.id))
@@ -212,13 +212,13 @@ struct PlateauxAPIController {
         let participants = reader.integer("participants", required: true, range: 1...10_000).newValue ?? nil
         let details = reader.text("details", maxLength: 2_000).newValue ?? nil
         let securite = reader.bool("formationSecuriteConfirmee").newValue ?? nil
+        func moment(_ key: String, _ text: String??) -> LocalDateTime? {
+            guard let text = text ?? nil else { return nil }
+            do { return try LocalDateTime(iso: text) } catch { reader.fail(key, error.message); return nil }
+        }
         var creneau: TimeRange?
-        if let debut = debut ?? nil, let fin = fin ?? nil {
-            do {
-                creneau = try TimeRange(start: LocalDateTime(iso: debut), end: LocalDateTime(iso: fin))
-            } catch {
-                reader.fail(error.field == "debut" && error.message.contains(fin) ? "fin" : error.field, error.message)
-            }
+        if let start = moment("debut", debut), let end = moment("fin", fin) {
+            do { creneau = try TimeRange(start: start, end: end) } catch { reader.fail("fin", error.message) }
         }
         guard let plateauID = plateau ?? nil, let creneau, let purpose = objet ?? nil, let count = participants ?? nil else { return nil }
         return BookingService.Request(plateauID: plateauID, target: (equipement ?? nil).map(BookingTarget.equipement) ?? .plateau,
