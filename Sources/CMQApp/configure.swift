@@ -23,12 +23,15 @@ public func configure(_ app: Application, config: AppConfig) async throws {
     }
     app.searchCache = config.searchCache ? SearchCache() : nil
 
-    // Middleware: errors first so that it catches everything, then static files from the bundle.
+    // Middleware: the security headers on every response; errors next so that it catches everything; then the
+    // refusal of unsafe input, and static files from the bundle.
     app.middleware = .init()
+    app.middleware.use(SecurityHeadersMiddleware())
     if app.environment != .testing {
         app.middleware.use(RouteLoggingMiddleware(logLevel: .info))
     }
     app.middleware.use(CMQErrorMiddleware())
+    app.middleware.use(InputSafetyMiddleware())
     app.middleware.use(CatalogueCacheMiddleware())
     app.middleware.use(FileMiddleware(publicDirectory: Resources.publicDirectory, defaultFile: nil, directoryAction: .none, advancedETagComparison: true))
 
@@ -90,6 +93,8 @@ func addMigrations(_ app: Application) {
     app.migrations.add(AddFormationStatusMask())
     // 009: shared technical platforms and their bookings
     app.migrations.add(CreatePlateaux())
+    // 010: the territory of instance accounts
+    app.migrations.add(AddUtilisateurAcademie())
 }
 
 func addCommands(_ app: Application) {

@@ -1,3 +1,4 @@
+import Fluent
 import Vapor
 
 /// Turns every error into a French answer: `application/problem+json` under `/api/`, an HTML page elsewhere.
@@ -37,7 +38,16 @@ struct CMQErrorMiddleware: AsyncMiddleware {
             return Problem(status: error.status, detail: frenchDetail(for: error), instance: instance)
         case is DecodingError:
             return Problem(status: .badRequest, detail: "La requête ne peut pas être lue.", instance: instance)
+        case let error as any DatabaseError where error.isConstraintFailure:
+            // The services check what holds a record before they change it; a constraint that still refuses
+            // the write (a race, or a link no service checks) is a conflict, never a server fault.
+            return Problem(status: .conflict, detail: "L'enregistrement est lié à d'autres données ou vient d'être modifié : rien n'a été enregistré.", instance: instance)
         default:
+            if String(reflecting: error).contains("database is locked") {
+                // Writes take the lock first and wait for it (`writeTransaction`); should one still find SQLite
+                // busy, the client is told to try again, which is true, rather than that the server failed.
+                return Problem(status: .serviceUnavailable, detail: "La base de données est momentanément occupée : réessayez dans un instant.", instance: instance)
+            }
             return Problem(status: .internalServerError, detail: "Une erreur interne est survenue ; elle a été enregistrée.", instance: instance)
         }
     }
@@ -47,6 +57,7 @@ struct CMQErrorMiddleware: AsyncMiddleware {
         switch error.status {
         case .notFound: return "Cette adresse ne correspond à aucune ressource."
         case .payloadTooLarge: return "Le corps de la requête est trop volumineux."
+        case .uriTooLong: return "L'adresse demandée est trop longue."
         case .methodNotAllowed: return "Cette méthode n'est pas autorisée sur cette adresse."
         case .unsupportedMediaType: return "Ce type de contenu n'est pas pris en charge : envoyez du JSON (application/json)."
         case .badRequest: return "La requête est mal formée."

@@ -1,15 +1,17 @@
 import Vapor
 
-/// Which page of a list is asked for: `page` from 1, `per` from 1 to 100 (20 by default).
+/// Which page of a list is asked for: `page` from 1 to 1,000,000, `per` from 1 to 100 (20 by default). The
+/// bounds keep every offset computed from them far from overflowing; a page beyond the last is empty.
 public struct PageRequest: Sendable, Equatable {
     public var page: Int
     public var per: Int
 
     public static let maxPer = 100
+    public static let maxPage = 1_000_000
 
     public init(page: Int = 1, per: Int = 20) {
-        self.page = page
-        self.per = per
+        self.page = min(max(page, 1), Self.maxPage)
+        self.per = min(max(per, 1), Self.maxPer)
     }
 
     var offset: Int { (page - 1) * per }
@@ -19,8 +21,8 @@ public struct PageRequest: Sendable, Equatable {
         var errors: [FieldError] = []
         var request = PageRequest()
         if let raw = query["page"], !raw.isEmpty {
-            if let value = Int(raw), value >= 1 { request.page = value } else {
-                errors.append(FieldError("page", "Le paramètre « page » doit être un entier supérieur ou égal à 1."))
+            if let value = Int(raw), (1...maxPage).contains(value) { request.page = value } else {
+                errors.append(FieldError("page", "Le paramètre « page » doit être un entier entre 1 et 1 000 000."))
             }
         }
         if let raw = query["per"], !raw.isEmpty {

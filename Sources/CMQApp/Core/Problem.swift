@@ -29,6 +29,10 @@ public enum AppError: Error, Sendable, Equatable {
     case tooManyRequests(String)
     /// 413: the body is larger than this route accepts.
     case payloadTooLarge(String)
+    /// 405: no route of cmq answers this method.
+    case methodNotAllowed(String)
+    /// 414: the address asked for is longer than cmq reads.
+    case uriTooLong(String)
 
     public var status: HTTPResponseStatus {
         switch self {
@@ -40,6 +44,8 @@ public enum AppError: Error, Sendable, Equatable {
         case .forbidden: .forbidden
         case .tooManyRequests: .tooManyRequests
         case .payloadTooLarge: .payloadTooLarge
+        case .methodNotAllowed: .methodNotAllowed
+        case .uriTooLong: .uriTooLong
         }
     }
 
@@ -50,7 +56,8 @@ public enum AppError: Error, Sendable, Equatable {
                 ? "La requête contient une erreur : \(errors[0].detail)"
                 : "La requête contient \(errors.count) erreurs ; chacune est indiquée dans « errors »."
         case .notFound(let detail), .conflict(let detail), .badRequest(let detail), .unauthorized(let detail),
-             .forbidden(let detail), .tooManyRequests(let detail), .payloadTooLarge(let detail): detail
+             .forbidden(let detail), .tooManyRequests(let detail), .payloadTooLarge(let detail),
+             .methodNotAllowed(let detail), .uriTooLong(let detail): detail
         }
     }
 
@@ -89,10 +96,12 @@ public struct Problem: Content, Sendable, Equatable {
         case 405: "Méthode non autorisée"
         case 409: "Conflit"
         case 413: "Requête trop volumineuse"
+        case 414: "Adresse trop longue"
         case 415: "Type de contenu non pris en charge"
         case 422: "Données invalides"
         case 429: "Trop de tentatives"
         case 500: "Erreur interne"
+        case 503: "Service momentanément indisponible"
         default: status.reasonPhrase
         }
     }
