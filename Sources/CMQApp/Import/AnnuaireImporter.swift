@@ -178,7 +178,7 @@ struct AnnuaireImporter {
         let (parsed, parseReport) = try Self.parse(text)
         guard parseReport.rejected.isEmpty || options.skipInvalid else { return parseReport }
 
-        var report = try await db.transaction { db -> Report in
+        var report = try await db.writeTransaction { db -> Report in
             var report = parseReport
             var candidates = parsed
             // The organisations already known by these UAIs, and who holds each SIRET.

@@ -122,7 +122,7 @@ struct LabellingService {
     /// The rights view of a dossier: its campus, région and the bodies it is assigned to (once deposited).
     static func resource(_ record: DossierRecord, campus: Campus, dossier: LabelDossier?) -> Resource {
         let bodies = dossier.map { $0.depot == nil ? [] : Set($0.referentiel.instances) } ?? []
-        return .dossier(campusID: campus.id!, regionCode: campus.regionCode, bodies: bodies)
+        return .dossier(campusID: campus.id!, regionCode: campus.regionCode, academieCode: campus.academieCode, bodies: bodies)
     }
 
     func authorize(_ action: Action, _ loaded: Loaded) throws(AppError) {
@@ -143,7 +143,7 @@ struct LabellingService {
         guard let campus = try await Campus.find(input.campusID, on: db) else {
             throw AppError.validation([FieldError("campusId", "Le campus n'existe pas.")])
         }
-        try caller.authorize(.create, .dossier(campusID: input.campusID, regionCode: campus.regionCode, bodies: []))
+        try caller.authorize(.create, .dossier(campusID: input.campusID, regionCode: campus.regionCode, academieCode: campus.academieCode, bodies: []))
         let catalog = try await Referentiels.catalog(on: db)
         guard let referentiel = input.referentiel.map({ catalog.referentiel(code: $0) }) ?? catalog.current else {
             throw AppError.validation([FieldError("referentiel", "Le référentiel « \(input.referentiel ?? "") » n'existe pas ; référentiels : \(catalog.referentiels.map(\.code).joined(separator: ", ")).")])
@@ -173,7 +173,7 @@ struct LabellingService {
             let prefill = try await RenewalPrefill(db: db).sections(for: campus)
             record.sections = Self.encode(prefill)
         }
-        try await db.transaction { db in
+        try await db.writeTransaction { db in
             try await record.create(on: db)
             try await Self.record(Transition(event: "creation", etape: nil, from: .brouillon, to: .brouillon, actor: caller.author.label, at: clock(),
                                              comment: input.nature == .renouvellement ? "Renouvellement du label, prérempli à partir des données du campus." : nil),
@@ -213,7 +213,7 @@ struct LabellingService {
         loaded.record.labelDemande = loaded.dossier.requestedLabel.rawValue
         loaded.record.dureeDemandee = loaded.dossier.requestedDurationYears
         let record = loaded.record
-        try await db.transaction { db in
+        try await db.writeTransaction { db in
             try await record.save(on: db)
             try await caller.audit.record(.update, record, id: id, before: before, on: db)
         }
@@ -243,7 +243,7 @@ struct LabellingService {
         piece.format = format.rawValue
         piece.contenu = contents
         let status = loaded.dossier.status
-        try await db.transaction { db in
+        try await db.writeTransaction { db in
             try await PieceRecord.query(on: db).filter(\.$dossier.$id == id).filter(\.$nom == attachment.fileName).delete()
             try await piece.create(on: db)
             try await Self.record(Transition(event: "piece", etape: nil, from: status, to: status, actor: caller.author.label,
@@ -269,7 +269,7 @@ struct LabellingService {
         }
         do { try loaded.dossier.removeAttachment(named: piece.nom) } catch { throw error.appError(field: "fichier") }
         let status = loaded.dossier.status
-        try await db.transaction { db in
+        try await db.writeTransaction { db in
             try await PieceRecord.query(on: db).filter(\.$id == pieceID).delete()
             try await Self.record(Transition(event: "piece-retiree", etape: nil, from: status, to: status,
                                              actor: caller.author.label, at: clock(), comment: "Pièce retirée : \(piece.nom)."), dossierID: id, on: db)
@@ -278,30 +278,39 @@ struct LabellingService {
 
     // MARK: - The procedure
 
-    /// Applies an event of the procedure, stores its facts and its transition in one transaction.
+    /// Applies an event of the procedure, stores its facts and its transition in one transaction. The change of
+    /// state is a conditional write: when another caller moved the dossier in between, the event is applied
+    /// again to the dossier as it now stands, and the procedure's rules answer (most often a 409).
     @discardableResult
     func apply(_ id: UUID, _ event: LabellingEvent, comment: String?, field: String, store: @escaping @Sendable (any Database, Loaded) async throws -> Void) async throws -> Loaded {
-        var loaded = try await load(id)
-        let transition: Transition
-        do {
-            transition = try loaded.dossier.apply(event, by: caller.author.label, at: clock(), comment: comment)
-        } catch {
-            throw error.appError(field: field)
-        }
-        let status = loaded.dossier.status
-        loaded.record.statut = status.slug
-        loaded.record.etapesEnCours = loaded.dossier.currentSteps.map(\.code).joined(separator: ",")
-        let current = loaded
-        do {
-            try await db.transaction { db in
-                try await store(db, current)
-                try await current.record.save(on: db)
-                try await Self.record(transition, dossierID: id, on: db)
+        try await retryingStaleState {
+            var loaded = try await load(id)
+            let before = [("statut", loaded.record.statut), ("etapes_en_cours", loaded.record.etapesEnCours)]
+            let transition: Transition
+            do throws(LabellingError) {
+                transition = try loaded.dossier.apply(event, by: caller.author.label, at: clock(), comment: comment)
+            } catch {
+                throw error.appError(field: field)
             }
-        } catch let error as any DatabaseError where error.isConstraintFailure {
-            throw AppError.conflict("Ce dossier vient d'être modifié par quelqu'un d'autre : rechargez-le et recommencez.")
+            let status = loaded.dossier.status
+            loaded.record.statut = status.slug
+            loaded.record.etapesEnCours = loaded.dossier.currentSteps.map(\.code).joined(separator: ",")
+            let current = loaded
+            do {
+                try await db.writeTransaction { db in
+                    guard try await db.claim(DossierRecord.schema, id: id, expected: before,
+                                             changes: [("statut", current.record.statut), ("etapes_en_cours", current.record.etapesEnCours)]) else {
+                        throw StaleStateError()
+                    }
+                    try await store(db, current)
+                    try await current.record.save(on: db)
+                    try await Self.record(transition, dossierID: id, on: db)
+                }
+            } catch let error as any DatabaseError where error.isConstraintFailure {
+                throw AppError.conflict("Ce dossier vient d'être modifié par quelqu'un d'autre : rechargez-le et recommencez.")
+            }
+            return try await load(id)
         }
-        return try await load(id)
     }
 
     func deposit(_ id: UUID, date: CalendarDay, comment: String?) async throws -> Loaded {
@@ -382,7 +391,7 @@ struct LabellingService {
         let expertName = expertName ?? caller.author.label
         let status = loaded.dossier.status
         let expertiseCode = loaded.dossier.referentiel.expertise?.code
-        try await db.transaction { db in
+        try await db.writeTransaction { db in
             for score in scores {
                 try await EvaluationRecord.query(on: db).filter(\.$dossier.$id == id).filter(\.$expertID == expertID)
                     .filter(\.$critere == score.critere).delete()
@@ -451,7 +460,7 @@ struct LabellingService {
         let before = label.auditSnapshot
         label.retraitLe = withdrawn.withdrawal?.date.iso
         label.retraitMotif = withdrawn.withdrawal?.motif
-        try await db.transaction { db in
+        try await db.writeTransaction { db in
             try await label.save(on: db)
             try await caller.audit.record(.update, label, id: labelID, before: before, on: db)
         }

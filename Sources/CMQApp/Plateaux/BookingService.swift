@@ -24,9 +24,10 @@ extension BookingError {
 /// accepted booking that overlaps another (see `CreatePlateaux`), and this service turns that refusal into
 /// a 409 naming the booking that holds the slot.
 ///
-/// On SQLite each write is a transaction whose first statement writes (it takes the database's write lock
-/// before reading, so that the check and the insert are atomic and two writers cannot deadlock); on
-/// PostgreSQL concurrent writers are not serialised: the exclusion constraint settles the race.
+/// Each write is a `writeTransaction` (on SQLite it takes the database's write lock before reading, so that
+/// the check and the insert are atomic and two writers cannot deadlock); on PostgreSQL concurrent writers
+/// are not serialised: the exclusion constraint settles the race of bookings, and every change of status is
+/// a conditional write (`claim`), so that of concurrent decisions on one booking exactly one wins.
 struct BookingService {
     let db: any Database
     let caller: Caller
@@ -85,7 +86,7 @@ struct BookingService {
         let (plateau, bookingRequest, person, organisation) = try await prepare(request)
         let id = UUID()
         do {
-            return try await writeAtomically(plateauID: request.plateauID) { db in
+            return try await db.writeTransaction { db in
                 let existing = try await Self.accepted(of: request.plateauID, from: request.creneau.start, to: request.creneau.end, on: db)
                 let booking: Booking
                 do { booking = try plateau.plateau.book(bookingRequest, id: id, existing: existing, now: clock()) } catch let error as BookingError { throw error.appError }
@@ -117,7 +118,7 @@ struct BookingService {
         let last = series.occurrences.last!.end
         for attempt in 1...3 {
             do {
-                let result = try await writeAtomically(plateauID: request.plateauID) { db in
+                let result = try await db.writeTransaction { db in
                     let existing = try await Self.accepted(of: request.plateauID, from: request.creneau.start, to: last, on: db)
                     let made: (bookings: [Booking], skipped: [SeriesOccurrence])
                     do {
@@ -174,12 +175,9 @@ struct BookingService {
         let loaded = try await load(id)
         try caller.authorize(.update, loaded.scope)
         do {
-            return try await writeAtomically(plateauID: loaded.booking.plateauID) { db in
-                let current = try await reload(id, on: db)
-                var booking = try current.domain
+            return try await decide(id, loaded) { booking, db in
                 let existing = try await Self.accepted(of: booking.plateauID, from: booking.creneau.start, to: booking.creneau.end, on: db)
-                do { try booking.accept(among: existing) } catch let error as BookingError { throw error.appError }
-                return try await save(booking, current, loaded, on: db)
+                try booking.accept(among: existing)
             }
         } catch where Self.isOverlap(error) {
             throw try await conflictError(plateauID: loaded.booking.plateauID, target: loaded.booking.target, creneau: loaded.booking.creneau, except: id)
@@ -190,23 +188,31 @@ struct BookingService {
     func refuse(_ id: UUID, motif: String) async throws -> Loaded {
         let loaded = try await load(id)
         try caller.authorize(.update, loaded.scope)
-        return try await db.transaction { db in
-            let current = try await reload(id, on: db)
-            var booking = try current.domain
-            do { try booking.refuse(motif: motif) } catch let error as BookingError { throw error.appError }
-            return try await save(booking, current, loaded, on: db)
-        }
+        return try await decide(id, loaded) { booking, _ in try booking.refuse(motif: motif) }
     }
 
     /// The booking organisation, the owner or the campus team cancels a requested or accepted booking.
     func cancel(_ id: UUID, motif: String?) async throws -> Loaded {
         let loaded = try await load(id)
         try caller.authorize(.delete, loaded.scope)
-        return try await db.transaction { db in
-            let current = try await reload(id, on: db)
-            var booking = try current.domain
-            do { try booking.cancel(motif: motif) } catch let error as BookingError { throw error.appError }
-            return try await save(booking, current, loaded, on: db)
+        return try await decide(id, loaded) { booking, _ in try booking.cancel(motif: motif) }
+    }
+
+    /// Applies a change of status to the booking as it stands in the database, and writes it only if nobody
+    /// changed the status in between (a conditional write): of concurrent decisions on one booking exactly
+    /// one succeeds; the others read the booking again and get the 409 of the sequential case.
+    private func decide(_ id: UUID, _ loaded: Loaded,
+                        _ change: @escaping @Sendable (inout Booking, any Database) async throws -> Void) async throws -> Loaded {
+        try await retryingStaleState {
+            try await db.writeTransaction { db in
+                let current = try await reload(id, on: db)
+                let before = current.statut
+                var booking = try current.domain
+                do { try await change(&booking, db) } catch let error as BookingError { throw error.appError }
+                guard try await db.claim(ReservationRecord.schema, id: id, expected: [("statut", before)],
+                                         changes: [("statut", booking.status.rawValue)]) else { throw StaleStateError() }
+                return try await save(booking, current, loaded, on: db)
+            }
         }
     }
 
@@ -229,17 +235,6 @@ struct BookingService {
     }
 
     // MARK: - Atomic writes and conflicts
-
-    /// Runs `body` in a transaction. On SQLite its first statement takes the write lock (a write to the
-    /// platform's row), so that what `body` reads cannot change before it writes.
-    private func writeAtomically<T: Sendable>(plateauID: UUID, _ body: @escaping @Sendable (any Database) async throws -> T) async throws -> T {
-        try await db.transaction { db in
-            if let sql = db as? any SQLDatabase, sql.dialect.name == "sqlite" {
-                try await sql.update(PlateauRecord.schema).set("id", to: SQLColumn("id")).where("id", .equal, plateauID).run()
-            }
-            return try await body(db)
-        }
-    }
 
     /// Whether the database refused an accepted booking overlapping another: the SQLite trigger's abort or
     /// the PostgreSQL exclusion constraint.

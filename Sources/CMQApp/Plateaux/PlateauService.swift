@@ -127,7 +127,7 @@ struct PlateauService {
         do { try plateau.validate() } catch { throw error.appError }
         let record = PlateauRecord(id: id, campusID: campusID, organisationID: organisationID)
         try record.apply(plateau)
-        try await db.transaction { db in
+        try await db.writeTransaction { db in
             try await record.create(on: db)
             for (index, equipement) in plateau.equipements.enumerated() {
                 try await EquipementRecord(equipement, plateauID: id, rang: index + 1).create(on: db)
@@ -166,7 +166,7 @@ struct PlateauService {
         try record.apply(plateau)
         let changedClosures = input.fermetures != nil && input.fermetures != loaded.plateau.closures
         let plateauToSave = plateau, retiredItems = retired
-        try await db.transaction { db in
+        try await db.writeTransaction { db in
             try await record.save(on: db)
             if input.equipements != nil {
                 var nextRank = (loaded.equipements.map(\.rang).max() ?? 0) + 1
@@ -240,7 +240,7 @@ struct PlateauService {
         guard upcoming == 0 else {
             throw AppError.conflict("Le plateau « \(loaded.plateau.nom) » a \(upcoming == 1 ? "1 réservation" : "\(upcoming) réservations") à venir : annulez-les avant de le supprimer.")
         }
-        try await db.transaction { db in
+        try await db.writeTransaction { db in
             try await ReservationRecord.query(on: db).filter(\.$plateau.$id == id).delete()
             try await loaded.record.delete(on: db)
             try await caller.audit.record(.delete, loaded.record, id: id, on: db)

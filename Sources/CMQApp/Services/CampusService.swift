@@ -69,7 +69,7 @@ struct CampusService {
         let campus = Campus(nom: "", filiere: "", academieCode: "", regionCode: "", formeJuridique: LegalForm.etablissementBudgetPropre.rawValue)
         apply(input, to: campus)
         try caller.authorize(.create, .campus(id: nil, regionCode: campus.regionCode))
-        try await db.transaction { db in
+        try await db.writeTransaction { db in
             try await campus.create(on: db)
             try await audit.record(.create, campus, id: campus.requireID(), on: db)
             try await replaceTeam(of: campus, with: input.equipe, on: db)
@@ -84,7 +84,7 @@ struct CampusService {
         apply(input, to: campus)
         // Moving a campus to another académie needs the right there too.
         try caller.authorize(.update, .campus(id: id, regionCode: campus.regionCode))
-        try await db.transaction { db in
+        try await db.writeTransaction { db in
             try await campus.save(on: db)
             try await audit.record(.update, campus, id: id, before: before, on: db)
             try await replaceTeam(of: campus, with: input.equipe, on: db)
@@ -96,7 +96,15 @@ struct CampusService {
     func delete(_ id: UUID) async throws {
         let campus = try await find(id)
         try caller.authorize(.delete, .campus(id: id, regionCode: campus.regionCode))
-        try await db.transaction { db in
+        let dossiers = try await DossierRecord.query(on: db).filter(\.$campus.$id == id).count()
+        guard dossiers == 0 else {
+            throw AppError.conflict("Le campus « \(campus.nom) » a \(dossiers == 1 ? "un dossier" : "\(dossiers) dossiers") de labellisation (et ses labels) : ils restent dans l'historique national, le campus ne peut donc pas être supprimé.")
+        }
+        let plateaux = try await PlateauRecord.query(on: db).filter(\.$campus.$id == id).count()
+        guard plateaux == 0 else {
+            throw AppError.conflict("Le campus « \(campus.nom) » a \(plateaux == 1 ? "un plateau technique" : "\(plateaux) plateaux techniques") : supprimez-\(plateaux == 1 ? "le" : "les") avant de supprimer le campus.")
+        }
+        try await db.writeTransaction { db in
             for person in try await TeamMember.query(on: db).filter(\.$campus.$id == id).all() {
                 try await audit.record(.delete, person, id: person.requireID(), on: db)
                 try await person.delete(on: db)

@@ -112,7 +112,7 @@ struct FormationService {
         try await checkResponsable(input)
         let formation = Formation(id: id, organisationID: organisationID, intitule: "", niveauSortie: 3)
         apply(input, to: formation)
-        try await db.transaction { db in
+        try await db.writeTransaction { db in
             try await formation.create(on: db)
             try await replaceLists(of: formation, with: input, on: db)
             try await caller.audit.record(.create, formation, id: formation.requireID(), on: db)
@@ -135,7 +135,7 @@ struct FormationService {
         if let entry = formation.niveauEntree, entry > formation.niveauSortie {
             throw AppError.validation([FieldError("niveauEntree", "Le niveau d'entrée (\(entry)) ne peut pas dépasser le niveau de sortie (\(formation.niveauSortie)).")])
         }
-        try await db.transaction { db in
+        try await db.writeTransaction { db in
             try await formation.save(on: db)
             try await replaceLists(of: formation, with: input, on: db)
             let reloaded = try await Formation.query(on: db).filter(\.$id == id).with(\.$statuts).with(\.$romes).first()!
@@ -147,7 +147,7 @@ struct FormationService {
     func delete(_ id: UUID) async throws {
         let formation = try await find(id)
         try caller.authorize(.delete, try await resource(forOrganisation: formation.$organisation.id))
-        try await db.transaction { db in
+        try await db.writeTransaction { db in
             try await caller.audit.record(.delete, formation, id: id, on: db)
             try await formation.delete(on: db)
         }

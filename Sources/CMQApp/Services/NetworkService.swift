@@ -53,7 +53,7 @@ struct NetworkService {
                                     depuis: input.depuis?.iso, jusquA: input.jusquA?.iso)
         membership.$organisation.value = organisation
         do {
-            try await db.transaction { db in
+            try await db.writeTransaction { db in
                 try await membership.create(on: db)
                 try await audit.record(.create, membership, id: membership.requireID(), on: db)
             }
@@ -70,7 +70,7 @@ struct NetworkService {
             .with(\.$organisation).first() else {
             throw AppError.notFound("Le campus n'a pas de membre d'identifiant \(membershipID.uuidString.lowercased()).")
         }
-        try await db.transaction { db in
+        try await db.writeTransaction { db in
             try await audit.record(.delete, membership, id: membershipID, on: db)
             try await membership.delete(on: db)
         }

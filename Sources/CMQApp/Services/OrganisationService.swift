@@ -95,7 +95,15 @@ struct OrganisationService {
         guard formations == 0 else {
             throw AppError.conflict("L'organisation « \(organisation.nom) » donne \(formations) formation(s) : supprimez-les ou confiez-les à une autre organisation avant de la supprimer.")
         }
-        try await db.transaction { db in
+        let plateaux = try await PlateauRecord.query(on: db).filter(\.$organisation.$id == id).count()
+        guard plateaux == 0 else {
+            throw AppError.conflict("L'organisation « \(organisation.nom) » possède \(plateaux == 1 ? "un plateau technique" : "\(plateaux) plateaux techniques") : supprimez-\(plateaux == 1 ? "le" : "les") avant de la supprimer.")
+        }
+        let bookings = try await ReservationRecord.query(on: db).filter(\.$organisation.$id == id).count()
+        guard bookings == 0 else {
+            throw AppError.conflict("L'organisation « \(organisation.nom) » a fait \(bookings == 1 ? "une réservation" : "\(bookings) réservations") de plateaux techniques, qui restent dans l'historique des plateaux : elle ne peut pas être supprimée.")
+        }
+        try await db.writeTransaction { db in
             try await audit.record(.delete, organisation, id: id, on: db)
             try await organisation.delete(on: db)
         }
@@ -103,7 +111,7 @@ struct OrganisationService {
 
     private func save(_ organisation: Organisation, action: AuditAction, before: [String: String]?) async throws {
         do {
-            try await db.transaction { db in
+            try await db.writeTransaction { db in
                 try await organisation.save(on: db)
                 try await audit.record(action, organisation, id: organisation.requireID(), before: before, on: db)
             }

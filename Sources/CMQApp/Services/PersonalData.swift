@@ -84,7 +84,7 @@ struct PersonalData {
     func delete(email raw: String, caller: Caller) async throws -> DeletionSummary {
         let email = raw.trimmingCharacters(in: .whitespaces).lowercased()
         let pseudonym = Self.pseudonym(for: email)
-        return try await db.transaction { db in
+        return try await db.writeTransaction { db in
             var summary = DeletionSummary(pseudonym: pseudonym)
             let user = try await User.query(on: db).filter(\.$email == email).first()
             var names: Set<String> = []

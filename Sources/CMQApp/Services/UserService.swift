@@ -16,6 +16,8 @@ struct UserService {
         var campusID: UUID?
         var organisationID: UUID?
         var instance: Instance?
+        /// For a CAEN: its académie (code or name).
+        var academie: String? = nil
         var password: String
     }
 
@@ -34,6 +36,16 @@ struct UserService {
                 errors.append(FieldError("region", "La région académique « \(region) » n'existe pas."))
             }
         }
+        var academieCode: String?
+        if let academie = account.academie {
+            if let found = TerritoryCatalog.shared.academie(matching: academie) {
+                academieCode = found.code
+                // A CAEN's région académique is its académie's.
+                if regionCode == nil { regionCode = TerritoryCatalog.shared.region(ofAcademie: found.code)?.code }
+            } else {
+                errors.append(FieldError("academie", "L'académie « \(academie) » n'existe pas."))
+            }
+        }
         if let id = account.campusID, try await Campus.find(id, on: db) == nil {
             errors.append(FieldError("campus", "Aucun campus n'a l'identifiant \(id.uuidString.lowercased())."))
         }
@@ -41,7 +53,7 @@ struct UserService {
             errors.append(FieldError("organisation", "Aucune organisation n'a l'identifiant \(id.uuidString.lowercased())."))
         }
         let actor = Actor(userID: UUID(), role: account.role, regionCode: regionCode, campusID: account.campusID,
-                          organisationID: account.organisationID, instance: account.instance)
+                          organisationID: account.organisationID, instance: account.instance, academieCode: academieCode)
         if let problem = actor.scopeProblem { errors.append(FieldError("role", "Rattachement manquant : \(problem).")) }
         guard errors.isEmpty, let email else { throw AppError.validation(errors) }
         if try await User.query(on: db).filter(\.$email == email.lowercased()).first() != nil {
@@ -49,8 +61,8 @@ struct UserService {
         }
         let user = User(email: email, nom: account.nom.isEmpty ? email : account.nom, passwordHash: try await passwords.hash(account.password),
                         role: account.role, regionCode: regionCode, campusID: account.campusID, organisationID: account.organisationID,
-                        instance: account.instance)
-        try await db.transaction { db in
+                        instance: account.instance, academieCode: academieCode)
+        try await db.writeTransaction { db in
             try await user.create(on: db)
             try await caller.audit.record(.create, user, id: user.requireID(), on: db)
         }
