@@ -1,5 +1,6 @@
 import CMQDomain
 import Fluent
+import NIOConcurrencyHelpers
 import Vapor
 
 /// Signing in and out, changing one's password, managing one's API tokens.
@@ -42,18 +43,24 @@ struct AccountController {
         let email = ((try? req.content.get(String.self, at: "email")) ?? "").trimmingCharacters(in: .whitespaces).lowercased()
         let password = (try? req.content.get(String.self, at: "motDePasse")) ?? ""
         let retour = Self.safeReturn(try? req.content.get(String.self, at: "retour"))
-        let address = req.remoteAddress?.ipAddress ?? "inconnue"
+        let address = req.clientAddress
         let throttle = LoginThrottle(db: req.db)
 
         func refuse(_ message: String, status: HTTPResponseStatus) async throws -> Response {
             let view = try await req.view.render("connexion", LoginContext(page: PageMeta(title: "Erreur : connexion"), email: email, retour: retour, error: message))
             return try await view.encodeResponse(status: status, for: req)
         }
-        if let minutes = try await throttle.minutesToWait(email: email, address: address) {
-            return try await refuse("Trop de tentatives de connexion ont échoué. Pour protéger ce compte, réessayez dans \(minutes) minute\(minutes > 1 ? "s" : "").", status: .tooManyRequests)
+        if let wait = try await throttle.wait(email: email, address: address) {
+            let response = try await refuse("Trop de tentatives de connexion ont échoué. Pour protéger ce compte, réessayez dans \(LoginThrottle.frenchDuration(wait)).", status: .tooManyRequests)
+            response.headers.replaceOrAdd(name: .retryAfter, value: String(Int(wait.rounded(.up))))
+            return response
         }
         let user = try await User.query(on: req.db).filter(\.$email == email).first()
-        let valid = try await user.asyncMap { try await req.password.async.verify(password, created: $0.passwordHash) } ?? false
+        // An unknown address costs the same hash as a known one: the time of the answer tells nothing.
+        let hash: String
+        if let user { hash = user.passwordHash } else { hash = try await PasswordDecoy.hash(for: req) }
+        let checked = try await req.password.async.verify(password, created: hash)
+        let valid = user != nil && checked
         try await throttle.record(email: email, address: address, succeeded: valid)
         guard valid, let user else {
             return try await refuse("Adresse électronique ou mot de passe incorrect.", status: .unauthorized)
@@ -113,6 +120,8 @@ struct AccountController {
         }
         user.passwordHash = try await req.password.async.hash(new)
         try await user.save(on: req.db)
+        // Whoever signed in elsewhere with the old password is signed out.
+        try await SessionSetup.endSessions(of: user.requireID(), except: req.session.id, on: req.db)
         try await AuditLog(author: req.author).record(.update, user, id: user.requireID(),
                                                       changes: ["motDePasse": FieldChange(avant: "(masqué)", apres: "(modifié)")], on: req.db)
         return req.redirect(to: "/compte?mot-de-passe=modifie", redirectType: .normal)
@@ -139,18 +148,46 @@ struct AccountController {
         return req.redirect(to: "/compte", redirectType: .normal)
     }
 
+    /// A Bcrypt hash of a random password, made once at the cost of the real ones, checked when the address
+    /// given has no account.
+    enum PasswordDecoy {
+        private static let cache = NIOLockedValueBox<String?>(nil)
+
+        static func hash(for req: Request) async throws -> String {
+            if let hash = cache.withLockedValue({ $0 }) { return hash }
+            let hash = try await req.password.async.hash([UInt8].random(count: 24).base64)
+            cache.withLockedValue { $0 = hash }
+            return hash
+        }
+    }
+
     static func requireUser(_ req: Request) throws -> User {
         guard let user = req.currentUser else { throw AppError.unauthorized("Connectez-vous pour accéder à votre compte.") }
         return user
     }
 
-    /// Only addresses of this site: a path, not "//elsewhere".
+    /// Only addresses of this site: a path that parses as one, without scheme or host, with no space, control
+    /// character or backslash (browsers drop tabs and line feeds from an address and read `\` as `/`, so
+    /// `/\t/evil.example` would become `//evil.example`).
     static func safeReturn(_ raw: String?) -> String {
-        guard let raw, raw.hasPrefix("/"), !raw.hasPrefix("//"), !raw.contains("\\") else { return "" }
+        guard let raw, raw.hasPrefix("/"), !raw.hasPrefix("//"), raw.count <= 2048,
+              !raw.unicodeScalars.contains(where: { $0.value <= 0x20 || $0.value == 0x7F || $0 == "\\" || $0.properties.isWhitespace }),
+              let components = URLComponents(string: raw), components.scheme == nil, components.host == nil,
+              components.path.hasPrefix("/"), !components.path.hasPrefix("//") else { return "" }
         return raw
     }
 
     static func scopeLabel(_ user: User, on db: any Database) async throws -> String? {
+        if let instance = user.instance.flatMap(Instance.init(rawValue:)) {
+            switch instance.territory {
+            case .academie:
+                return "\(instance.label), académie \(user.academieCode.flatMap { TerritoryCatalog.shared.academie(code: $0)?.nom } ?? "non renseignée")"
+            case .region:
+                return "\(instance.label), région académique \(user.regionCode.flatMap { TerritoryCatalog.shared.region(code: $0)?.nom } ?? "non renseignée")"
+            case .national:
+                return instance.label
+            }
+        }
         if let code = user.regionCode { return "Région académique \(TerritoryCatalog.shared.region(code: code)?.nom ?? code)" }
         if let id = user.campusID { return try await Campus.find(id, on: db).map { "Campus \($0.nom)" } }
         if let id = user.organisationID { return try await Organisation.find(id, on: db).map(\.nom) }

@@ -18,6 +18,7 @@ struct BearerTokenAuthenticator: AsyncBearerAuthenticator {
             try await token.save(on: request.db)
         }
         request.auth.login(user)
+        request.isSignedInByToken = true
     }
 }
 
@@ -36,6 +37,14 @@ enum APITokens {
 }
 
 extension Request {
+    private struct SignedInByTokenKey: StorageKey { typealias Value = Bool }
+
+    /// Whether the account was recognised by its API token (`Authorization: Bearer`), not by a session cookie.
+    var isSignedInByToken: Bool {
+        get { storage[SignedInByTokenKey.self] ?? false }
+        set { storage[SignedInByTokenKey.self] = newValue }
+    }
+
     /// The signed-in account, by session cookie or API token.
     var currentUser: User? { auth.get(User.self) }
 

@@ -31,13 +31,22 @@ extension Request {
 
 /// Refuses with 401 any request that needs an account when nobody is signed in: every write of the API,
 /// every page of the back-office. The services then check what the account may do.
+///
+/// The API's writes are accepted with an API token only: a session cookie, which a browser sends by itself
+/// with a request forged by another site, never authorises them (the HTML forms carry a CSRF token instead).
 struct RequireAccountMiddleware: AsyncMiddleware {
-    /// Only writes (API) or every request (back-office).
+    /// Only writes, by API token (API), or every request (back-office).
     let writesOnly: Bool
 
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         let isWrite = ![.GET, .HEAD, .OPTIONS].contains(request.method)
-        if request.currentUser == nil, !writesOnly || isWrite {
+        if writesOnly {
+            if isWrite, !request.isSignedInByToken {
+                throw AppError.unauthorized(request.currentUser == nil
+                    ? "Vous devez vous connecter pour faire cela."
+                    : "Les écritures de l'API demandent un jeton d'API (en-tête Authorization: Bearer) ; la session du navigateur ne suffit pas.")
+            }
+        } else if request.currentUser == nil {
             throw AppError.unauthorized("Vous devez vous connecter pour faire cela.")
         }
         return try await next.respond(to: request)

@@ -1,6 +1,7 @@
 import Fluent
 import Leaf
 import LeafKit
+import SQLKit
 import Vapor
 
 /// Sessions live in the database (several cmq instances behind one load balancer share them), in a cookie
@@ -65,7 +66,7 @@ struct CSRFMiddleware: AsyncMiddleware {
 
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         // A program signed in with an API token sends no cookie: it cannot be the victim of a forged form.
-        let byToken = request.headers.bearerAuthorization != nil && request.currentUser != nil
+        let byToken = request.isSignedInByToken
         if request.method != .GET, request.method != .HEAD, !request.url.path.hasPrefix("/api/"), !byToken {
             let expected = request.hasSession ? request.session.data[Self.sessionKey] : nil
             let sent = try? request.content.get(String.self, at: Self.field)
@@ -114,5 +115,33 @@ struct AccountNavTag: UnsafeUnescapedLeafTag {
             <li><a href="/compte" title="Mon compte">\(name)</a></li>\
             <li><form class="logout" action="/deconnexion" method="post"><input type="hidden" name="\(CSRFMiddleware.field)" value="\(token)"><button type="submit" class="link-button">Se déconnecter</button></form></li>
             """)
+    }
+}
+
+extension SessionSetup {
+    /// Ends every session of an account but `kept` (its password changed: whoever knew the old one is out).
+    /// The account's id is in the session's data, stored as JSON text (SQLite) or `jsonb` (PostgreSQL).
+    static func endSessions(of userID: UUID, except kept: SessionID?, on db: any Database) async throws {
+        guard let sql = db as? any SQLDatabase else { return }
+        let pattern = "%\(userID.uuidString)%"
+        let text = sql.dialect.name == "postgresql" ? "upper(data::text)" : "upper(data)"
+        var delete = sql.delete(from: SessionRecord.schema).where(SQLRaw(text), .like, SQLBind(pattern.uppercased()))
+        if let kept { delete = delete.where("key", .notEqual, SQLBind(kept.string)) }
+        try await delete.run()
+    }
+}
+
+extension Request {
+    /// The client's IP address: the connecting address, or, when that is a trusted reverse proxy
+    /// (`CMQ_TRUSTED_PROXIES`), the last address of `X-Forwarded-For` that is not itself a trusted proxy.
+    var clientAddress: String {
+        Self.clientAddress(connected: remoteAddress?.ipAddress ?? "inconnue", forwardedFor: headers[.xForwardedFor],
+                           trusted: application.cmqConfig.trustedProxies)
+    }
+
+    static func clientAddress(connected: String, forwardedFor: [String], trusted: Set<String>) -> String {
+        guard trusted.contains(connected) else { return connected }
+        let forwarded = forwardedFor.flatMap { $0.split(separator: ",") }.map { $0.trimmingCharacters(in: .whitespaces) }
+        return forwarded.reversed().first { !trusted.contains($0) && !$0.isEmpty } ?? connected
     }
 }

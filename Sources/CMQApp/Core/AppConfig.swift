@@ -1,3 +1,4 @@
+import NIOCore
 import Vapor
 
 /// cmq's configuration, read once from the environment and validated at boot.
@@ -18,6 +19,9 @@ public struct AppConfig: Sendable {
     public var demoOnFirstStart: Bool
     /// Keep recent catalogue search results in memory while the catalogue is unchanged (`CMQ_SEARCH_CACHE`).
     public var searchCache: Bool
+    /// The addresses of the reverse proxies whose `X-Forwarded-For` is believed (`CMQ_TRUSTED_PROXIES`,
+    /// comma-separated); none by default: the client is the address that connected.
+    public var trustedProxies: Set<String> = []
 
     public init(database: DatabaseChoice, host: String = "127.0.0.1", port: Int = 8080, demoOnFirstStart: Bool = true, searchCache: Bool = true) {
         self.database = database
@@ -31,7 +35,7 @@ public struct AppConfig: Sendable {
         public let description: String
     }
 
-    /// Reads `DATABASE_URL`, `HOST`, `PORT`, `CMQ_DEMO` and `CMQ_SEARCH_CACHE`.
+    /// Reads `DATABASE_URL`, `HOST`, `PORT`, `CMQ_DEMO`, `CMQ_SEARCH_CACHE` and `CMQ_TRUSTED_PROXIES`.
     public static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) throws -> AppConfig {
         let database = try databaseChoice(from: environment["DATABASE_URL"])
         let host = environment["HOST"].flatMap { $0.isEmpty ? nil : $0 } ?? "127.0.0.1"
@@ -50,7 +54,13 @@ public struct AppConfig: Sendable {
             default: throw Invalid(description: "\(name)=\(raw) must be true or false.")
             }
         }
-        return AppConfig(database: database, host: host, port: port, demoOnFirstStart: try flag("CMQ_DEMO"), searchCache: try flag("CMQ_SEARCH_CACHE"))
+        var config = AppConfig(database: database, host: host, port: port, demoOnFirstStart: try flag("CMQ_DEMO"), searchCache: try flag("CMQ_SEARCH_CACHE"))
+        let proxies = (environment["CMQ_TRUSTED_PROXIES"] ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        for proxy in proxies where (try? SocketAddress(ipAddress: proxy, port: 0)) == nil {
+            throw Invalid(description: "CMQ_TRUSTED_PROXIES: \(proxy) is not an IP address.")
+        }
+        config.trustedProxies = Set(proxies)
+        return config
     }
 
     /// `postgres://…` or `postgresql://…` selects PostgreSQL; `sqlite:PATH` (or nothing) an SQLite file.

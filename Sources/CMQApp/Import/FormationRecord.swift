@@ -154,13 +154,26 @@ enum FormationCSV {
         }
     }
 
-    /// One CSV field, quoted when it holds the separator, a quote or a line break.
+    /// One CSV field, quoted when it holds the separator, a quote or a line break. A text that a spreadsheet
+    /// would run as a formula (it begins with `=`, `+`, `-`, `@`, a tab or a carriage return) is written after a
+    /// `'`, which spreadsheets show as text and cmq's importer removes.
     static func field(_ value: String?) -> String {
         guard let value, !value.isEmpty else { return "" }
-        if value.contains(where: { $0 == ";" || $0 == "\"" || $0 == "\n" || $0 == "\r" }) {
-            return "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        let safe = startsLikeFormula(value) ? "'" + value : value
+        if safe.contains(where: { $0 == ";" || $0 == "\"" || $0 == "\n" || $0 == "\r" || $0 == "\r\n" }) {
+            return "\"" + safe.replacingOccurrences(of: "\"", with: "\"\"") + "\""
         }
-        return value
+        return safe
+    }
+
+    static func startsLikeFormula(_ value: String) -> Bool {
+        guard let first = value.unicodeScalars.first else { return false }
+        return ["=", "+", "-", "@", "\t", "\r"].contains(first)
+    }
+
+    /// A field as written by `field`: the `'` put before a formula-like text removed.
+    static func unneutralised(_ value: String) -> String {
+        value.hasPrefix("'") && startsLikeFormula(String(value.dropFirst())) ? String(value.dropFirst()) : value
     }
 
     static var headerLine: String { columns.joined(separator: ";") + "\r\n" }
@@ -253,7 +266,8 @@ enum TableLines {
         /// A cell by column name, trimmed; nil when absent or empty.
         func value(_ column: String) -> String? {
             guard let position = index[column], position < fields.count else { return nil }
-            let value = fields[position].trimmingCharacters(in: .whitespaces)
+            let value = FormationCSV.unneutralised(fields[position].trimmingCharacters(in: .whitespaces))
+                .trimmingCharacters(in: .whitespaces)
             return value.isEmpty ? nil : value
         }
 
