@@ -24,8 +24,10 @@ struct CreateUserCommand: AsyncCommand {
         var campus: String?
         @Option(name: "organisation", help: "For membre: the organisation id.")
         var organisation: String?
-        @Option(name: "instance", help: "For instance: caen, crefop, groupe-experts or cnee.")
+        @Option(name: "instance", help: "For instance: caen, crefop, groupe-experts or cnee (a CREFOP needs --region, a CAEN --academie).")
         var instance: String?
+        @Option(name: "academie", help: "For a CAEN: its académie (code or name).")
+        var academie: String?
     }
 
     var help: String {
@@ -57,7 +59,7 @@ struct CreateUserCommand: AsyncCommand {
             let user = try await UserService(db: app.db, passwords: app.password.async, caller: .command("users create")).create(.init(
                 email: email, nom: signature.name ?? "", role: role, region: signature.region,
                 campusID: try uuid(signature.campus, "--campus"), organisationID: try uuid(signature.organisation, "--organisation"),
-                instance: instance, password: password))
+                instance: instance, academie: signature.academie, password: password))
             context.console.success("Compte créé : \(user.email) (\(role.label)).")
             if provided == nil {
                 context.console.print("Mot de passe (affiché une seule fois) : \(password)")

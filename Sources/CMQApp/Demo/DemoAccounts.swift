@@ -15,6 +15,7 @@ enum DemoAccounts {
         let campus = try await Campus.query(on: db).filter(\.$nom == "Métallurgie et plasturgie").first()
         let condorcet = try await Organisation.query(on: db).filter(\.$uai == "0020079A").first()
         let service = UserService(db: db, passwords: passwords, caller: .command("demo"))
+        // The CAEN account is the académie d'Amiens's (code 20): it gives its opinion on that académie's dossiers only.
         let plan: [(String, String, Role, String?, UUID?, UUID?, Instance?)] = [
             ("administrateur@cmq.test", "Administration nationale (démo)", .administrateurNational, nil, nil, nil, nil),
             ("region.hauts-de-france@cmq.test", "Région académique Hauts-de-France (démo)", .regionAcademique, "32", nil, nil, nil),
@@ -29,7 +30,8 @@ enum DemoAccounts {
             guard try await User.query(on: db).filter(\.$email == email).first() == nil else { continue }
             let password = fixedPassword ?? UserService.randomPassword()
             _ = try await service.create(.init(email: email, nom: name, role: role, region: region, campusID: campusID,
-                                               organisationID: organisationID, instance: instance, password: password))
+                                               organisationID: organisationID, instance: instance,
+                                               academie: instance == .caen ? "20" : nil, password: password))
             created.append(Created(email: email, role: role, password: password))
         }
         return created

@@ -32,6 +32,12 @@ enum LabellingQueries {
             let referentiels = try await Referentiels.catalog(on: db).referentiels
                 .filter { referentiel in actor.instance.map { referentiel.instances.contains($0) } ?? false }.map(\.code)
             query.filter(\.$referentiel ~~ referentiels).filter(\.$depot != nil)
+            // A CAEN sees its académie's dossiers, a CREFOP its région's; the national bodies every one.
+            switch actor.instance?.territory {
+            case .academie?: query.filter(Campus.self, \.$academieCode == (actor.academieCode ?? ""))
+            case .region?: query.filter(Campus.self, \.$regionCode == (actor.regionCode ?? ""))
+            case .national?, nil: break
+            }
         case .membre:
             throw AppError.forbidden("Les dossiers de labellisation sont réservés à la région académique, au campus concerné et aux instances.")
         }

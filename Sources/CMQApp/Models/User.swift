@@ -21,11 +21,13 @@ final class User: Model, @unchecked Sendable {
     @OptionalField(key: "campus_id") var campusID: UUID?
     @OptionalField(key: "organisation_id") var organisationID: UUID?
     @OptionalField(key: "instance") var instance: String?
+    @OptionalField(key: "academie_code") var academieCode: String?
 
     init() {}
 
     init(id: UUID? = nil, email: String, nom: String, passwordHash: String, role: Role,
-         regionCode: String? = nil, campusID: UUID? = nil, organisationID: UUID? = nil, instance: Instance? = nil) {
+         regionCode: String? = nil, campusID: UUID? = nil, organisationID: UUID? = nil, instance: Instance? = nil,
+         academieCode: String? = nil) {
         self.id = id
         self.email = email.lowercased()
         self.nom = nom
@@ -35,13 +37,14 @@ final class User: Model, @unchecked Sendable {
         self.campusID = campusID
         self.organisationID = organisationID
         self.instance = instance?.rawValue
+        self.academieCode = academieCode
     }
 
     /// The account as the access rules see it.
     var actor: Actor? {
         guard let id, let role = Role(rawValue: role) else { return nil }
         return Actor(userID: id, role: role, regionCode: regionCode, campusID: campusID, organisationID: organisationID,
-                     instance: instance.flatMap(Instance.init(rawValue:)))
+                     instance: instance.flatMap(Instance.init(rawValue:)), academieCode: academieCode)
     }
 }
 

@@ -10,8 +10,9 @@ public enum Resource: Sendable, Equatable {
     case organisation(id: UUID?, campuses: [CampusScope])
     /// A formation of an organisation, with the campuses whose networks the organisation belongs to.
     case formation(organisationID: UUID, campuses: [CampusScope])
-    /// A label dossier of a campus, with the bodies it is assigned to (those of its référentiel, once deposited).
-    case dossier(campusID: UUID, regionCode: String, bodies: Set<Instance>)
+    /// A label dossier of a campus (its région and académie), with the bodies it is assigned to (those of its
+    /// référentiel, once deposited).
+    case dossier(campusID: UUID, regionCode: String, academieCode: String, bodies: Set<Instance>)
     /// The interministerial decision on a dossier, and the withdrawal of a label.
     case labelDecision
     /// A shared technical platform and its equipment, closures and rules.
@@ -70,7 +71,7 @@ public enum AccessDecision: Sendable, Equatable {
 /// | membre | its own organisation's identity and its formations |
 /// | région académique (labelling) | the dossiers of its campuses: create, write, deposit, abandon |
 /// | équipe campus (labelling) | reads its campus's dossiers |
-/// | instance | the dossiers assigned to its body: read, give its own opinion and scores; nothing in the registry |
+/// | instance | the dossiers assigned to its body on its territory (CAEN: its académie; CREFOP: its région; expert group, CNEE: national): read, give its own opinion and scores; nothing in the registry |
 /// | administrateur national (labelling) | the decision and the withdrawal of labels (nobody else) |
 /// | région académique (platforms) | the platforms of its campuses; reads their bookings |
 /// | équipe campus (platforms) | the platforms of its campus; accepts, refuses, cancels and reads their bookings |
@@ -99,8 +100,16 @@ public enum AccessPolicy {
 
     static func instance(_ actor: Actor, _ action: Action, _ resource: Resource) -> AccessDecision {
         switch resource {
-        case .dossier(_, _, let bodies):
+        case .dossier(_, let region, let academie, let bodies):
             guard let body = actor.instance, bodies.contains(body) else { return .denied("Ce dossier n'est pas confié à votre instance.") }
+            switch body.territory {
+            case .academie:
+                guard actor.academieCode == academie else { return .denied("Ce dossier concerne un campus d'une autre académie que celle de votre instance.") }
+            case .region:
+                guard actor.regionCode == region else { return .denied("Ce dossier concerne un campus d'une autre région académique que celle de votre instance.") }
+            case .national:
+                break
+            }
             return action == .read || action == .update ? .allowed
                 : .denied("Une instance donne son avis sur un dossier ; elle ne le crée ni ne le supprime.")
         case .labelDecision:
@@ -129,7 +138,7 @@ public enum AccessPolicy {
         case .formation(_, let campuses):
             return campuses.contains { $0.regionCode == actor.regionCode } ? .allowed
                 : .denied("Cette organisation ne fait partie d'aucun campus de votre région académique.")
-        case .dossier(_, let region, _):
+        case .dossier(_, let region, _, _):
             return region == actor.regionCode ? .allowed : .denied("Ce dossier concerne un campus d'une autre région académique.")
         case .labelDecision:
             return .denied("La décision de labellisation est interministérielle : elle revient à l'administrateur national.")
@@ -160,7 +169,7 @@ public enum AccessPolicy {
         case .formation(_, let campuses):
             return campuses.contains { $0.id == actor.campusID } ? .allowed
                 : .denied("Vous ne gérez que l'offre des membres de votre campus.")
-        case .dossier(let campusID, _, _):
+        case .dossier(let campusID, _, _, _):
             guard campusID == actor.campusID else { return .denied("Ce dossier concerne un autre campus.") }
             return action == .read ? .allowed : .denied("Le dossier de labellisation est préparé et déposé par la région académique ; l'équipe du campus le consulte.")
         case .labelDecision:
