@@ -106,10 +106,15 @@ enum TestIdentity: Sendable {
 
 /// Accounts for tests, with their API tokens.
 enum TestAccounts {
+    /// A CAEN account is the académie d'Amiens's (20) and a CREFOP account the Hauts-de-France's (32) unless told
+    /// otherwise: the territory of `Factory.campus`.
     static func user(_ app: Application, role: Role, email: String, region: String? = nil, campus: UUID? = nil,
-                     organisation: UUID? = nil, instance: Instance? = nil, password: String = "mot de passe de test") async throws -> User {
+                     organisation: UUID? = nil, instance: Instance? = nil, academie: String? = nil,
+                     password: String = "mot de passe de test") async throws -> User {
+        let academie = academie ?? (instance == .caen ? "20" : nil)
+        let region = region ?? (instance == .crefop || instance == .caen ? "32" : nil)
         let user = User(email: email, nom: email, passwordHash: try await app.password.async.hash(password), role: role,
-                        regionCode: region, campusID: campus, organisationID: organisation, instance: instance)
+                        regionCode: region, campusID: campus, organisationID: organisation, instance: instance, academieCode: academie)
         try await user.create(on: app.db)
         return user
     }
@@ -122,9 +127,10 @@ enum TestAccounts {
 
     /// A token for a new account of the given role and scope.
     static func identity(_ app: Application, _ role: Role, region: String? = nil, campus: UUID? = nil, organisation: UUID? = nil,
-                         instance: Instance? = nil) async throws -> TestIdentity {
+                         instance: Instance? = nil, academie: String? = nil) async throws -> TestIdentity {
         let email = "\(role.rawValue).\(UUID().uuidString.prefix(8).lowercased())@cmq.test"
-        let user = try await user(app, role: role, email: email, region: region, campus: campus, organisation: organisation, instance: instance)
+        let user = try await user(app, role: role, email: email, region: region, campus: campus, organisation: organisation,
+                                  instance: instance, academie: academie)
         return .token(try await token(for: user, app))
     }
 }
