@@ -282,9 +282,13 @@ struct HardeningTests {
 
     // MARK: - Races
 
-    @Test("twenty concurrent decisions on one request: exactly one wins, the others get the 409 of the sequential case", arguments: TestDatabase.all)
+    @Test("twenty concurrent decisions on one request, over two instances on one database: exactly one wins, the others get the 409 of the sequential case", arguments: TestDatabase.all)
     func bookingDecisionRace(database: TestDatabase) async throws {
         try await withTestApp(database) { app in
+            // On PostgreSQL, a second instance of cmq on the same schema takes half of the calls (an in-memory
+            // SQLite database belongs to one application: there the calls share one instance).
+            let second = database == .postgres ? try await Application.make(.testing) : app
+            if database == .postgres { try await configure(second, config: app.cmqConfig) }
             let f = try await PlateauFixture.make(app)
             for round in 0..<3 {
                 let made = try await app.send(.POST, "/api/v1/reservations", json: f.booking("09:00", "10:00", day: round), as: f.booker)
@@ -293,8 +297,9 @@ struct HardeningTests {
                     for index in 0..<20 {
                         let action = index % 2 == 0 ? "acceptation" : "refus"
                         let body = action == "refus" ? #"{"motif": "Atelier indisponible"}"# : nil
+                        let instance = index % 4 < 2 ? app : second
                         group.addTask {
-                            let response = try await app.send(.POST, "/api/v1/reservations/\(id.lower)/\(action)", json: body, as: f.owner)
+                            let response = try await instance.send(.POST, "/api/v1/reservations/\(id.lower)/\(action)", json: body, as: f.owner)
                             return (action, response.status, response.body.string)
                         }
                     }
@@ -306,6 +311,7 @@ struct HardeningTests {
                 let final = try #require(try await ReservationRecord.find(id, on: app.db)).statut
                 #expect(final == (winners.first?.0 == "acceptation" ? "acceptee" : "refusee"))
             }
+            if database == .postgres { try await second.asyncShutdown() }
         }
     }
 

@@ -91,24 +91,36 @@ def make_driver(width: int, height: int, mobile: bool = False):
     if mobile:
         # A desktop window cannot be narrower than about 500 px: emulate the phone's viewport instead.
         options.add_experimental_option("mobileEmulation", {"deviceMetrics": {"width": width, "height": height, "pixelRatio": 2}})
+    # The console's messages, to check that the Content-Security-Policy refuses nothing on cmq's pages.
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     service = Service(shutil.which("chromedriver")) if shutil.which("chromedriver") else Service()
     driver = webdriver.Chrome(service=service, options=options)
     driver.implicitly_wait(2)
     return driver
 
 
+def csp_violations(driver) -> list:
+    """The console messages of the pages visited that report a Content-Security-Policy refusal."""
+    return [entry["message"] for entry in driver.get_log("browser")
+            if "Content Security Policy" in entry["message"] or "Refused to" in entry["message"]]
+
+
 @pytest.fixture
 def browser():
     driver = make_driver(1280, 900)
     yield driver
+    violations = csp_violations(driver)
     driver.quit()
+    assert not violations, f"CSP violations: {violations}"
 
 
 @pytest.fixture
 def phone():
     driver = make_driver(360, 740, mobile=True)
     yield driver
+    violations = csp_violations(driver)
     driver.quit()
+    assert not violations, f"CSP violations: {violations}"
 
 
 @pytest.fixture

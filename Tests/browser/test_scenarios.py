@@ -305,3 +305,17 @@ def test_member_books_a_platform_and_the_campus_team_accepts(server, browser, ph
     phone.get(campus_url)
     assert phone.execute_script("return document.documentElement.scrollWidth") <= 360 + 1
     shoot(phone, "17-campus-telephone")
+
+
+def test_security_headers_and_no_csp_violation(server, browser):
+    """Every page carries the security headers, and the Content-Security-Policy refuses nothing cmq's own
+    pages need (the fixture checks the console of every page visited here)."""
+    for path in ["/", "/campus", "/formations?q=bts", "/regions/hauts-de-france", "/connexion"]:
+        with urllib.request.urlopen(server + path) as response:
+            assert "default-src 'self'" in response.headers["Content-Security-Policy"]
+            assert response.headers["X-Content-Type-Options"] == "nosniff"
+        browser.get(server + path)
+        assert browser.find_element(By.TAG_NAME, "main")
+    # the stylesheet applied: the page is styled, not raw HTML
+    browser.get(server + "/")
+    assert browser.execute_script("return document.styleSheets.length") >= 1
