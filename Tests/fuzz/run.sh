@@ -101,7 +101,8 @@ run_schemathesis() {
 RESULTS=()
 FAILED=0
 run_schemathesis anonymous
-server_alive && run_schemathesis administrateur -H "Authorization: Bearer $TOKEN"
+if server_alive; then run_schemathesis administrateur -H "Authorization: Bearer $TOKEN"
+else RESULTS+=("administrateur: not run (the server is dead)"); fi
 
 if grep -qE "Fatal error|Illegal instruction|Segmentation fault|Swift runtime failure" "$WORK/serve.log"; then
     RESULTS+=("cmq serve log shows a crash:")
@@ -113,7 +114,10 @@ echo
 echo "== fuzz summary"
 printf '  %s\n' "${RESULTS[@]}"
 if [ "$FAILED" -ne 0 ]; then
-    echo "  last lines of the server log:"; tail -15 "$WORK/serve.log" | sed 's/^/    /'
+    if ! grep -qE "Fatal error|Program crashed" "$WORK/serve.log"; then
+        echo "  last lines of the server log:"; tail -15 "$WORK/serve.log" | sed 's/^/    /'
+    fi
+    echo "  schemathesis logs, JUnit reports and the server log: $WORK"
     echo "fuzz: FAILED (total ${SECONDS}s)"
     KEEP_WORK=1
     exit 1
