@@ -80,14 +80,15 @@ echo "fuzz: administrator token ${TOKEN:0:8}… created"
 run_schemathesis() {
     local name="$1"; shift
     local started=$SECONDS status
-    local args=(--config-file Tests/fuzz/schemathesis.toml run "$BASE/api/v1/openapi.json" --checks all --max-examples "$MAX_EXAMPLES" --max-time "$MAX_TIME"
+    local args=(--config-file "$PWD/Tests/fuzz/schemathesis.toml" run "$BASE/api/v1/openapi.json" --checks all --max-examples "$MAX_EXAMPLES" --max-time "$MAX_TIME"
                 --workers 2 --request-timeout 20 --generation-database none --no-color
                 --report junit --report-junit-path "$WORK/junit-$name.xml")
     [ -n "${FUZZ_SEED:-}" ] && args+=(--seed "$FUZZ_SEED")
     echo
     echo "== fuzz ($name): schemathesis ${args[*]} ${*//$TOKEN/cmq_…}"
     set +e
-    schemathesis "${args[@]}" "$@" 2>&1 | tee "$WORK/schemathesis-$name.log"
+    # From the throwaway folder, so that schemathesis's cache (.schemathesis/) stays out of the repository.
+    (cd "$WORK" && schemathesis "${args[@]}" "$@") 2>&1 | tee "$WORK/schemathesis-$name.log"
     status=${PIPESTATUS[0]}
     set -e
     RESULTS+=("$name: schemathesis exit $status in $((SECONDS - started)) s")
