@@ -110,6 +110,33 @@ struct HardeningTests {
             #expect(long.isProblemJSON)
             let trace = try await app.send(.TRACE, "/", as: .anonymous)
             #expect(trace.status == .methodNotAllowed)
+            #expect(trace.headers.first(name: .allow) == "GET, HEAD")
+            let put = try await app.send(.PUT, "/api/v1/campus", json: "{}")
+            #expect(put.status == .methodNotAllowed)
+            #expect(put.isProblemJSON)
+            #expect(put.headers.first(name: .allow) == "GET, HEAD, POST")
+            let unknown = try await app.send(.PUT, "/api/v1/nulle-part", json: "{}")
+            #expect(unknown.status == .notFound)
+        }
+    }
+
+    @Test("platform statistics at the edge of the calendar, a label filter that is not a boolean, an equipment id already taken", arguments: TestDatabase.all)
+    func edgeInputs(database: TestDatabase) async throws {
+        try await withTestApp(database) { app in
+            let f = try await PlateauFixture.make(app)
+            for path in ["/api/v1/plateaux/\(f.plateauID.lower)/statistiques?du=2200-08", "/api/v1/plateaux/\(f.plateauID.lower)/statistiques?du=2200-12",
+                         "/api/v1/campus/\(f.campus.id!.lower)/plateaux/statistiques?du=2200-12", "/api/v1/plateaux/\(f.plateauID.lower)/statistiques?au=1900-01"] {
+                let response = try await app.send(.GET, path, as: .anonymous)
+                #expect(response.status == .ok || response.status == .unprocessableEntity, "\(path): \(response.status)")
+            }
+            #expect(try await app.send(.GET, "/api/v1/labels.csv?valides=a", as: .anonymous).status == .unprocessableEntity)
+            #expect(try await app.send(.GET, "/api/v1/labels?valides=false", as: .anonymous).status == .ok)
+            let reused = try await app.send(.POST, "/api/v1/plateaux", json: """
+                {"campusId": "\(f.campus.id!.lower)", "organisationId": "\(f.lycee.id!.lower)", "nom": "Autre atelier", "horaires": \(PlateauFixture.hours),
+                 "equipements": [{"id": "\(f.presseID.lower)", "nom": "Presse", "categorie": "Plasturgie", "quantite": 1}]}
+                """, as: f.owner)
+            #expect(reused.status == .unprocessableEntity, "\(reused.body.string)")
+            #expect(reused.faultyFields == ["equipements"])
         }
     }
 

@@ -7,12 +7,21 @@ struct CMQErrorMiddleware: AsyncMiddleware {
         do {
             return try await next.respond(to: request)
         } catch {
-            let problem = Self.problem(for: error, request: request)
+            var problem = Self.problem(for: error, request: request)
+            // An address that cmq serves, with a method it does not serve there: 405 and the methods it does.
+            var allowed: [HTTPMethod] = []
+            if error is RouteNotFound {
+                allowed = Self.allowedMethods(for: request)
+                if !allowed.isEmpty {
+                    problem = Problem(status: .methodNotAllowed, detail: "La méthode \(request.method.rawValue) n'est pas acceptée sur cette adresse ; méthodes acceptées : \(allowed.map(\.rawValue).joined(separator: ", ")).", instance: request.url.path)
+                }
+            }
             if problem.status >= 500 {
                 request.logger.report(error: error)
             }
             if request.url.path.hasPrefix("/api/") {
                 let response = problem.response(for: request)
+                if problem.status == 405 { response.headers.replaceOrAdd(name: .allow, value: allowed.map(\.rawValue).joined(separator: ", ")) }
                 if problem.status == 401 {
                     response.headers.replaceOrAdd(name: .wwwAuthenticate, value: "Bearer realm=\"cmq\"")
                 }
@@ -24,8 +33,37 @@ struct CMQErrorMiddleware: AsyncMiddleware {
                     .addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed.subtracting(.init(charactersIn: "&=?+"))) ?? "/"
                 return request.redirect(to: "/connexion?retour=\(back)", redirectType: .normal)
             }
-            return await Self.htmlResponse(for: problem, request: request)
+            let response = await Self.htmlResponse(for: problem, request: request)
+            if problem.status == 405 { response.headers.replaceOrAdd(name: .allow, value: allowed.map(\.rawValue).joined(separator: ", ")) }
+            return response
         }
+    }
+
+    /// The methods of the routes whose path matches the request's (HEAD with GET), in a stable order.
+    static func allowedMethods(for request: Request) -> [HTTPMethod] {
+        let parts = request.url.path.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
+        var methods: Set<String> = []
+        for route in request.application.routes.all where matches(route.path, parts) {
+            methods.insert(route.method.rawValue)
+            if route.method == .GET { methods.insert(HTTPMethod.HEAD.rawValue) }
+        }
+        let order = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
+        return methods.sorted { (order.firstIndex(of: $0) ?? 99, $0) < (order.firstIndex(of: $1) ?? 99, $1) }.map { HTTPMethod(rawValue: $0) }
+    }
+
+    private static func matches(_ pattern: [PathComponent], _ parts: [String]) -> Bool {
+        var index = 0
+        for component in pattern {
+            switch component {
+            case .catchall: return index < parts.count
+            case .constant(let text):
+                guard index < parts.count, parts[index] == text else { return false }
+            case .parameter, .anything:
+                guard index < parts.count else { return false }
+            }
+            index += 1
+        }
+        return index == parts.count
     }
 
     static func problem(for error: any Error, request: Request) -> Problem {

@@ -1,7 +1,7 @@
 import Vapor
 
 /// What no route of cmq accepts, refused before any route sees the request: an address longer than
-/// `maxTargetLength` (414), the methods TRACE and CONNECT (405), control characters in the path (404), in a
+/// `maxTargetLength` (414), control characters in the path (404), in a
 /// query parameter or in any text of a form or JSON body (422 naming the field), and a JSON object that
 /// repeats a key (400). Texts may hold tab, line feed and carriage return (a text area sends CR LF), nothing
 /// else below U+0020, nor U+007F: PostgreSQL refuses U+0000 in text, and none of them belongs in cmq's data.
@@ -11,9 +11,6 @@ struct InputSafetyMiddleware: AsyncMiddleware {
     static let maxTargetLength = 8192
 
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
-        if request.method == .TRACE || request.method == .CONNECT || request.method.rawValue == "TRACK" {
-            throw AppError.methodNotAllowed("La méthode \(request.method.rawValue) n'est pas acceptée par cmq.")
-        }
         if request.url.string.utf8.count > Self.maxTargetLength {
             throw AppError.uriTooLong("L'adresse demandée est trop longue : \(Self.maxTargetLength) caractères au plus.")
         }

@@ -29,8 +29,6 @@ public enum AppError: Error, Sendable, Equatable {
     case tooManyRequests(String)
     /// 413: the body is larger than this route accepts.
     case payloadTooLarge(String)
-    /// 405: no route of cmq answers this method.
-    case methodNotAllowed(String)
     /// 414: the address asked for is longer than cmq reads.
     case uriTooLong(String)
 
@@ -44,7 +42,6 @@ public enum AppError: Error, Sendable, Equatable {
         case .forbidden: .forbidden
         case .tooManyRequests: .tooManyRequests
         case .payloadTooLarge: .payloadTooLarge
-        case .methodNotAllowed: .methodNotAllowed
         case .uriTooLong: .uriTooLong
         }
     }
@@ -56,8 +53,7 @@ public enum AppError: Error, Sendable, Equatable {
                 ? "La requête contient une erreur : \(errors[0].detail)"
                 : "La requête contient \(errors.count) erreurs ; chacune est indiquée dans « errors »."
         case .notFound(let detail), .conflict(let detail), .badRequest(let detail), .unauthorized(let detail),
-             .forbidden(let detail), .tooManyRequests(let detail), .payloadTooLarge(let detail),
-             .methodNotAllowed(let detail), .uriTooLong(let detail): detail
+             .forbidden(let detail), .tooManyRequests(let detail), .payloadTooLarge(let detail), .uriTooLong(let detail): detail
         }
     }
 

@@ -236,7 +236,13 @@ struct LabellingAPIController {
                 errors.append(FieldError("region", "La région académique « \(raw) » n'existe pas."))
             }
         }
-        if let raw = query["valides"], !raw.isEmpty { filter.valides = ["1", "true", "oui"].contains(raw.lowercased()) }
+        if let raw = query["valides"], !raw.isEmpty {
+            switch raw.lowercased() {
+            case "1", "true", "oui": filter.valides = true
+            case "0", "false", "non": filter.valides = false
+            default: errors.append(FieldError("valides", "Le paramètre « valides » vaut true ou false (« \(raw) » n'est ni l'un ni l'autre)."))
+            }
+        }
         if !errors.isEmpty { throw .validation(errors) }
         return filter
     }

@@ -119,6 +119,10 @@ struct PlateauService {
         guard try await BookerDirectory.activeCampuses(of: organisationID, on: db).contains(campusID) else {
             throw AppError.validation([FieldError("organisationId", "« \(owner.nom) » ne fait pas partie du réseau du campus « \(campus.nom) ».")])
         }
+        let givenIDs = (input.equipements ?? []).compactMap(\.id)
+        if !givenIDs.isEmpty, let taken = try await EquipementRecord.query(on: db).filter(\.$id ~~ givenIDs).first() {
+            throw AppError.validation([FieldError("equipements", "L'équipement \(taken.id!.uuidString.lowercased()) appartient déjà à un autre plateau : un nouveau plateau reçoit des équipements nouveaux (sans « id »).")])
+        }
         let id = UUID()
         let plateau = Plateau(id: id, campusID: campusID, organisationID: organisationID, nom: input.nom ?? "",
                               description: input.description ?? "", adresse: input.adresse ?? Self.address(of: owner),

@@ -46,15 +46,18 @@ extension CalendarDay {
     public var previousDay: CalendarDay { adding(days: -1) }
     public var nextDay: CalendarDay { adding(days: 1) }
 
-    /// The same day `years` years later. 29 February becomes 28 February in a year without one
-    /// (the rule of `Calendar.date(byAdding:)`).
-    /// The same day `months` months later (the last day of the month when it has fewer days).
+    /// The same day `months` months later (the last day of the month when it has fewer days). Like the
+    /// other arithmetic, it may leave the range that reading a date accepts (1900–2200): a day computed from
+    /// a valid one is always a real day of the calendar.
     public func adding(months: Int) -> CalendarDay {
         let total = (year * 12 + (month - 1)) + months
-        let newYear = total / 12, newMonth = total % 12 + 1
-        return CalendarDay(year: newYear, month: newMonth, day: min(day, CalendarDay.daysIn(month: newMonth, year: newYear)))!
+        let newYear = total >= 0 ? total / 12 : (total - 11) / 12
+        let newMonth = total - newYear * 12 + 1
+        return CalendarDay(checkedYear: newYear, month: newMonth, day: min(day, CalendarDay.daysIn(month: newMonth, year: newYear)))
     }
 
+    /// The same day `years` years later. 29 February becomes 28 February in a year without one
+    /// (the rule of `Calendar.date(byAdding:)`).
     public func adding(years: Int) -> CalendarDay {
         let target = year + years
         let lastDay = CalendarDay.daysIn(month: month, year: target)
