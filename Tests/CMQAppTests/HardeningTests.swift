@@ -115,6 +115,8 @@ struct HardeningTests {
             #expect(put.status == .methodNotAllowed)
             #expect(put.isProblemJSON)
             #expect(put.headers.first(name: .allow) == "GET, HEAD, POST")
+            let series = try await app.send(.OPTIONS, "/api/v1/reservations/serie", as: .anonymous)
+            #expect(series.headers.first(name: .allow) == "POST")
             let unknown = try await app.send(.PUT, "/api/v1/nulle-part", json: "{}")
             #expect(unknown.status == .notFound)
         }

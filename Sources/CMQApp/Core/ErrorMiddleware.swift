@@ -42,8 +42,18 @@ struct CMQErrorMiddleware: AsyncMiddleware {
     /// The methods of the routes whose path matches the request's (HEAD with GET), in a stable order.
     static func allowedMethods(for request: Request) -> [HTTPMethod] {
         let parts = request.url.path.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
+        // As the router does, a constant segment wins over a parameter at the same place
+        // (`/reservations/serie` is not `/reservations/:reservationID`).
+        var candidates = request.application.routes.all.filter { matches($0.path, parts) }
+        for position in parts.indices {
+            func isConstant(_ route: Route) -> Bool {
+                if position < route.path.count, case .constant = route.path[position] { return true }
+                return false
+            }
+            if candidates.contains(where: isConstant) { candidates = candidates.filter(isConstant) }
+        }
         var methods: Set<String> = []
-        for route in request.application.routes.all where matches(route.path, parts) {
+        for route in candidates {
             methods.insert(route.method.rawValue)
             if route.method == .GET { methods.insert(HTTPMethod.HEAD.rawValue) }
         }
