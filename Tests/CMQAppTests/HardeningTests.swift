@@ -117,6 +117,9 @@ struct HardeningTests {
             #expect(put.headers.first(name: .allow) == "GET, HEAD, POST")
             let series = try await app.send(.OPTIONS, "/api/v1/reservations/serie", as: .anonymous)
             #expect(series.headers.first(name: .allow) == "POST")
+            let getSeries = try await app.send(.GET, "/api/v1/reservations/serie")
+            #expect(getSeries.status == .methodNotAllowed)
+            #expect(try await app.send(.GET, "/api/v1/reservations/\(UUID().lower)").status == .notFound)
             let unknown = try await app.send(.PUT, "/api/v1/nulle-part", json: "{}")
             #expect(unknown.status == .notFound)
         }

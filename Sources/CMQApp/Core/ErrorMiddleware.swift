@@ -9,10 +9,11 @@ struct CMQErrorMiddleware: AsyncMiddleware {
         } catch {
             var problem = Self.problem(for: error, request: request)
             // An address that cmq serves, with a method it does not serve there: 405 and the methods it does.
+            // (The router may have taken a parameter route instead: GET /reservations/serie is not a booking.)
             var allowed: [HTTPMethod] = []
-            if error is RouteNotFound {
+            if problem.status == 404 {
                 allowed = Self.allowedMethods(for: request)
-                if !allowed.isEmpty {
+                if !allowed.isEmpty, !allowed.contains(request.method) {
                     problem = Problem(status: .methodNotAllowed, detail: "La méthode \(request.method.rawValue) n'est pas acceptée sur cette adresse ; méthodes acceptées : \(allowed.map(\.rawValue).joined(separator: ", ")).", instance: request.url.path)
                 }
             }
