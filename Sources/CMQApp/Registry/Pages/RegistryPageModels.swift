@@ -1,19 +1,6 @@
 import CMQDomain
 import Foundation
 
-/// What every page needs: its title and which part of the site it belongs to.
-struct PageMeta: Encodable {
-    var title: String
-    var description: String?
-    var section: String?
-
-    init(title: String, description: String? = nil, section: String? = nil) {
-        self.title = title
-        self.description = description
-        self.section = section
-    }
-}
-
 struct CountRow: Encodable {
     var key: String
     var label: String
@@ -57,12 +44,6 @@ struct RegionPageContext: Encodable {
     var listURL: String
 }
 
-struct OptionItem: Encodable {
-    var value: String
-    var label: String
-    var selected: Bool
-}
-
 struct CampusRow: Encodable {
     var url: String
     var nom: String
@@ -72,23 +53,6 @@ struct CampusRow: Encodable {
     /// "labellisé jusqu'au 14 juin 2027", "label expiré le …", "en projet"…
     var label: String?
     var labelKind: String?
-}
-
-struct Pager: Encodable {
-    var page: Int
-    var pageCount: Int
-    var total: Int
-    var previousURL: String?
-    var nextURL: String?
-
-    /// The pager of a list: `url` gives the address of a page number.
-    init(page: Int, per: Int, total: Int, url: (Int) -> String) {
-        self.page = page
-        self.total = total
-        pageCount = max(1, (total + per - 1) / per)
-        previousURL = page > 1 ? url(page - 1) : nil
-        nextURL = page < pageCount ? url(page + 1) : nil
-    }
 }
 
 /// A formation in a list (search results, a campus's offer).
