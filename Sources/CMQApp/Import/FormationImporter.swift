@@ -175,7 +175,7 @@ struct FormationImporter {
             formation.updatedAt = now
             formation.apply(item.input)
             let id = try formation.requireID()
-            let lists = formation.listRows(from: item.input)
+            let lists = try formation.listRows(from: item.input)
             if let rows = lists.statuts {
                 statuts += rows
                 // An update's audit entry compares the lists as they are after the write; a creation's leaves them out.

@@ -161,7 +161,7 @@ struct FormationService {
 
     private func replaceLists(of formation: Formation, with input: FormationInput, on db: any Database) async throws {
         let id = try formation.requireID()
-        let lists = formation.listRows(from: input)
+        let lists = try formation.listRows(from: input)
         if let statuts = lists.statuts {
             try await FormationStatut.query(on: db).filter(\.$formation.$id == id).delete()
             for status in statuts { try await status.create(on: db) }
@@ -199,8 +199,8 @@ extension Formation {
 
     /// The status and ROME rows an input gives the formation (which must have its id); nil for a list the
     /// input leaves unchanged.
-    func listRows(from input: FormationInput) -> (statuts: [FormationStatut]?, romes: [FormationROME]?) {
-        guard let id else { return (nil, nil) }
+    func listRows(from input: FormationInput) throws -> (statuts: [FormationStatut]?, romes: [FormationROME]?) {
+        let id = try requireID()
         var statuts: [FormationStatut]?
         var romes: [FormationROME]?
         if case .set(let statuses) = input.statuts { statuts = statuses.map { FormationStatut(formationID: id, statut: $0.rawValue) } }
