@@ -68,19 +68,28 @@ struct AuditLog: Sendable {
 
     /// Records a change; an update that changed nothing is not recorded.
     func record<Entity: Audited>(_ action: AuditAction, _ entity: Entity, id: UUID, before: [String: String]? = nil, on db: any Database) async throws {
-        let after: [String: String]? = action == .delete ? nil : entity.auditSnapshot
-        let previous: [String: String]? = action == .create ? nil : (before ?? entity.auditSnapshot)
-        try await record(action, entity, id: id, changes: Self.changes(before: previous, after: after), on: db)
+        try await entry(action, entity, id: id, before: before, at: Date())?.create(on: db)
     }
 
     /// Records the given changes (an update without any is not recorded).
     func record<Entity: Audited>(_ action: AuditAction, _ entity: Entity, id: UUID, changes: [String: FieldChange], on db: any Database) async throws {
-        if action == .update, changes.isEmpty { return }
+        try await entry(action, entity, id: id, changes: changes, at: Date())?.create(on: db)
+    }
+
+    /// The entry `record` writes, built without writing it (a bulk write inserts many at once); nil for an update
+    /// that changed nothing, which is not recorded.
+    func entry<Entity: Audited>(_ action: AuditAction, _ entity: Entity, id: UUID, before: [String: String]?, at: Date) throws -> AuditEntry? {
+        let after: [String: String]? = action == .delete ? nil : entity.auditSnapshot
+        let previous: [String: String]? = action == .create ? nil : (before ?? entity.auditSnapshot)
+        return try entry(action, entity, id: id, changes: Self.changes(before: previous, after: after), at: at)
+    }
+
+    func entry<Entity: Audited>(_ action: AuditAction, _ entity: Entity, id: UUID, changes: [String: FieldChange], at: Date) throws -> AuditEntry? {
+        if action == .update, changes.isEmpty { return nil }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        let json = String(decoding: try encoder.encode(changes), as: UTF8.self)
-        try await AuditEntry(actorID: author.userID, actorLabel: author.label, entity: Entity.auditEntity, entityID: id,
-                             entityLabel: entity.auditLabel, action: action.rawValue, changes: json).create(on: db)
+        return AuditEntry(at: at, actorID: author.userID, actorLabel: author.label, entity: Entity.auditEntity, entityID: id,
+                          entityLabel: entity.auditLabel, action: action.rawValue, changes: String(decoding: try encoder.encode(changes), as: UTF8.self))
     }
 }
 

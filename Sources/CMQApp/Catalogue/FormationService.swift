@@ -111,7 +111,7 @@ struct FormationService {
         try caller.authorize(.create, try await resource(forOrganisation: organisationID))
         try await checkResponsable(input)
         let formation = Formation(id: id, organisationID: organisationID, intitule: "", niveauSortie: 3)
-        apply(input, to: formation)
+        formation.apply(input)
         try await db.writeTransaction { db in
             try await formation.create(on: db)
             try await replaceLists(of: formation, with: input, on: db)
@@ -131,7 +131,7 @@ struct FormationService {
         }
         try await checkResponsable(input)
         let before = formation.auditSnapshot
-        apply(input, to: formation)
+        formation.apply(input)
         if let entry = formation.niveauEntree, entry > formation.niveauSortie {
             throw AppError.validation([FieldError("niveauEntree", "Le niveau d'entrée (\(entry)) ne peut pas dépasser le niveau de sortie (\(formation.niveauSortie)).")])
         }
@@ -159,36 +159,53 @@ struct FormationService {
         }
     }
 
-    private func apply(_ input: FormationInput, to formation: Formation) {
-        if case .set(let value?) = input.intitule { formation.intitule = value }
-        if case .set(let value?) = input.organisationID { formation.$organisation.id = value }
-        if case .set(let value) = input.responsableID { formation.$responsable.id = value }
-        if case .set(let value) = input.filiere { formation.filiere = value?.rawValue }
-        if case .set(let value) = input.typeDiplome { formation.typeDiplome = value?.rawValue }
-        if case .set(let value) = input.niveauEntree { formation.niveauEntree = value?.number }
-        if case .set(let value?) = input.niveauSortie { formation.niveauSortie = value.number }
-        if case .set(let value) = input.cfd { formation.cfd = value?.value }
-        if case .set(let value) = input.rncp { formation.rncp = value?.value }
-        if case .set(let value) = input.duree { formation.duree = value }
-        if case .set(let value) = input.capacite { formation.capacite = value }
-        if case .set(let value) = input.modalite { formation.modalite = (value ?? .presentiel).rawValue }
-        if case .set(let days) = input.datesDebut { formation.datesDebut = days.isEmpty ? nil : days.map(\.iso).joined(separator: ",") }
-        if case .set(let value) = input.description { formation.description = value }
-        if case .set(let value) = input.lien { formation.lien = value }
-        if case .set(let statuses) = input.statuts { formation.statutsMasque = FormationStatusMask.mask(statuses) }
-        formation.refreshSearchText()
-    }
-
     private func replaceLists(of formation: Formation, with input: FormationInput, on db: any Database) async throws {
         let id = try formation.requireID()
-        if case .set(let statuses) = input.statuts {
+        let lists = try formation.listRows(from: input)
+        if let statuts = lists.statuts {
             try await FormationStatut.query(on: db).filter(\.$formation.$id == id).delete()
-            for status in statuses { try await FormationStatut(formationID: id, statut: status.rawValue).create(on: db) }
+            for status in statuts { try await status.create(on: db) }
         }
-        if case .set(let codes) = input.romes {
+        if let romes = lists.romes {
             try await FormationROME.query(on: db).filter(\.$formation.$id == id).delete()
-            for code in Set(codes.map(\.value)).sorted() { try await FormationROME(formationID: id, code: code).create(on: db) }
+            for rome in romes { try await rome.create(on: db) }
         }
+    }
+}
+
+extension Formation {
+    /// Writes the checked fields of an input into the formation, with what follows from them (the folded
+    /// texts of the search, the statuses mask): how a formation row is built from an input, for the service
+    /// and for the importer alike.
+    func apply(_ input: FormationInput) {
+        if case .set(let value?) = input.intitule { intitule = value }
+        if case .set(let value?) = input.organisationID { $organisation.id = value }
+        if case .set(let value) = input.responsableID { $responsable.id = value }
+        if case .set(let value) = input.filiere { filiere = value?.rawValue }
+        if case .set(let value) = input.typeDiplome { typeDiplome = value?.rawValue }
+        if case .set(let value) = input.niveauEntree { niveauEntree = value?.number }
+        if case .set(let value?) = input.niveauSortie { niveauSortie = value.number }
+        if case .set(let value) = input.cfd { cfd = value?.value }
+        if case .set(let value) = input.rncp { rncp = value?.value }
+        if case .set(let value) = input.duree { duree = value }
+        if case .set(let value) = input.capacite { capacite = value }
+        if case .set(let value) = input.modalite { modalite = (value ?? .presentiel).rawValue }
+        if case .set(let days) = input.datesDebut { datesDebut = days.isEmpty ? nil : days.map(\.iso).joined(separator: ",") }
+        if case .set(let value) = input.description { description = value }
+        if case .set(let value) = input.lien { lien = value }
+        if case .set(let statuses) = input.statuts { statutsMasque = FormationStatusMask.mask(statuses) }
+        refreshSearchText()
+    }
+
+    /// The status and ROME rows an input gives the formation (which must have its id); nil for a list the
+    /// input leaves unchanged.
+    func listRows(from input: FormationInput) throws -> (statuts: [FormationStatut]?, romes: [FormationROME]?) {
+        let id = try requireID()
+        var statuts: [FormationStatut]?
+        var romes: [FormationROME]?
+        if case .set(let statuses) = input.statuts { statuts = statuses.map { FormationStatut(formationID: id, statut: $0.rawValue) } }
+        if case .set(let codes) = input.romes { romes = Set(codes.map(\.value)).sorted().map { FormationROME(formationID: id, code: $0) } }
+        return (statuts, romes)
     }
 }
 

@@ -1,10 +1,14 @@
 import CMQDomain
 import Fluent
 import Foundation
+import SQLKit
 
-/// Writes formation records (from cmq's CSV, ONISEP's Idéo CSV or LHEO XML) through the formation service:
+/// Writes formation records (from cmq's CSV, ONISEP's Idéo CSV or LHEO XML) as the formation service would:
 /// every record is checked as the API checks a body, organisations are found by UAI or SIRET, a record
 /// whose identifier exists updates that formation. All or nothing unless asked otherwise.
+///
+/// The live site must not wait for an import: the file is checked and every row built outside any write
+/// transaction (reads only), then written in one short transaction of multi-row statements.
 struct FormationImporter {
     let db: any Database
     let caller: Caller
@@ -14,12 +18,19 @@ struct FormationImporter {
         var updated = 0
         var rejected: [LineError] = []
         var applied = false
+        /// How long the write transaction lasted (what other writers may have waited).
+        var writeDuration: Duration?
 
         var summary: String {
             if !applied {
                 return "Import annulé : \(rejected.count) formation(s) rejetée(s), aucune modification enregistrée."
             }
-            return "Import terminé : \(created) formation(s) créée(s), \(updated) mise(s) à jour, \(rejected.count) rejetée(s)."
+            var text = "Import terminé : \(created) formation(s) créée(s), \(updated) mise(s) à jour, \(rejected.count) rejetée(s)"
+            if let writeDuration {
+                let seconds = Double(writeDuration.components.seconds) + Double(writeDuration.components.attoseconds) / 1e18
+                text += ", écrites en \(String(format: "%.2f", seconds).replacingOccurrences(of: ".", with: ",")) s"
+            }
+            return text + "."
         }
     }
 
@@ -28,7 +39,34 @@ struct FormationImporter {
     func run(_ records: [FormationRecord], parseErrors: [LineError] = [], skipInvalid: Bool = false,
              progress: any ProgressReporter = SilentProgress()) async throws -> Report {
         var report = Report(rejected: parseErrors)
+        let checked = try await check(records, rejecting: &report.rejected, progress: progress)
+        report.rejected.sort { $0.line < $1.line }
+        guard report.rejected.isEmpty || skipInvalid else { return report }
 
+        // Everything is read and built outside any write transaction; the transaction only sends the rows. Should
+        // a formation of the file change in between, the preparation is done again.
+        for attempt in 1...3 {
+            let plan = try await prepare(checked, progress: progress)
+            do {
+                let clock = ContinuousClock()
+                report.writeDuration = try await clock.measure { try await write(plan, progress: progress) }
+                report.created = plan.created
+                report.updated = plan.updated
+                report.applied = true
+                return report
+            } catch is ChangedMeanwhile where attempt < 3 {
+                progress.message("Des formations du fichier ont changé pendant la préparation : nouvelle préparation.")
+            }
+        }
+        throw ChangedMeanwhile()
+    }
+
+    // MARK: - Checking the records (reads only)
+
+    /// The records that pass the checks, each with its input; the others are added to `rejected`. (Tests also
+    /// use it to import the same inputs one by one through the service.)
+    func check(_ records: [FormationRecord], rejecting rejected: inout [LineError],
+                       progress: any ProgressReporter) async throws -> [(record: FormationRecord, input: FormationInput)] {
         // The organisations named by the records.
         let keys = Set(records.flatMap { [$0.organisation, $0.responsable].compactMap { $0 } })
         let organisations = try await resolve(keys)
@@ -38,8 +76,17 @@ struct FormationImporter {
         for cfd in cfds { diplomas[cfd] = try await ReferenceLookup(db: db).diplome(cfd: cfd) }
 
         var checked: [(record: FormationRecord, input: FormationInput)] = []
-        for var record in records {
-            func reject(_ reason: String) { report.rejected.append(record.error(reason)) }
+        var firstPlace: [UUID: String] = [:]
+        for (index, var record) in records.enumerated() {
+            defer { progress.step("Vérification", done: index + 1, total: records.count) }
+            func reject(_ reason: String) { rejected.append(record.error(reason)) }
+            if let id = record.identifiant {
+                if let first = firstPlace[id] {
+                    reject("identifiant : \(id.uuidString.lowercased()) est déjà celui de \(first).")
+                    continue
+                }
+                firstPlace[id] = record.place.map { "la \($0)" } ?? "la ligne \(record.line)"
+            }
             guard let key = record.organisation else {
                 reject("organisation : ni UAI ni SIRET n'indique l'organisation qui donne la formation.")
                 continue
@@ -70,30 +117,167 @@ struct FormationImporter {
             }
             checked.append((record, input))
         }
-        report.rejected.sort { $0.line < $1.line }
-        guard report.rejected.isEmpty || skipInvalid else { return report }
+        return checked
+    }
 
-        let existing = Set(try await existingIDs(checked.compactMap(\.record.identifiant)))
-        let work = checked
-        let (created, updated) = try await db.transaction { db -> (Int, Int) in
-            let service = FormationService(db: db, caller: caller)
-            var created = 0, updated = 0
-            for (index, item) in work.enumerated() {
-                if let id = item.record.identifiant, existing.contains(id) {
-                    _ = try await service.update(id, item.input)
-                    updated += 1
-                } else {
-                    _ = try await service.create(item.input, id: item.record.identifiant)
-                    created += 1
-                }
-                progress.step("Formations", done: index + 1, total: work.count)
-            }
-            return (created, updated)
+    // MARK: - Preparing the rows (reads only)
+
+    /// What an import writes, built before its transaction: the rows of every table, and what the file's
+    /// formations looked like when they were read.
+    struct Plan: Sendable {
+        var formations: BulkRows
+        var statuts: BulkRows
+        var romes: BulkRows
+        var audit: BulkRows
+        /// The existing formations whose statuses, and whose ROME codes, the file replaces.
+        var replacedStatuts: [UUID] = []
+        var replacedRomes: [UUID] = []
+        /// Every formation of the file, and the modification time of those that existed.
+        var identifiers: [UUID] = []
+        var modifiedAt: [UUID: Date?] = [:]
+        var created = 0
+        var updated = 0
+
+        var statementCount: Int {
+            formations.statementCount + statuts.statementCount + romes.statementCount + audit.statementCount
+                + (replacedStatuts.count + Self.idsPerStatement - 1) / Self.idsPerStatement
+                + (replacedRomes.count + Self.idsPerStatement - 1) / Self.idsPerStatement
         }
-        report.created = created
-        report.updated = updated
-        report.applied = true
-        return report
+
+        /// Ids per `IN (…)` list.
+        static let idsPerStatement = 1000
+    }
+
+    /// The rows `FormationService.create` and `update` would write for these inputs, with the same rows built
+    /// the same way (`Formation.apply`, `listRows`) and the same audit entries.
+    func prepare(_ checked: [(record: FormationRecord, input: FormationInput)], progress: any ProgressReporter) async throws -> Plan {
+        let existing = try await existingFormations(checked.compactMap(\.record.identifiant))
+        let modifiedAt = existing.mapValues(\.updatedAt)
+        try await authorize(checked, existing: existing)
+        let now = Date()
+        var formations: [Formation] = [], statuts: [FormationStatut] = [], romes: [FormationROME] = [], entries: [AuditEntry] = []
+        var replacedStatuts: [UUID] = [], replacedRomes: [UUID] = []
+        var created = 0, updated = 0
+        for (index, item) in checked.enumerated() {
+            let formation: Formation
+            let before: [String: String]?
+            if let id = item.record.identifiant, let current = existing[id] {
+                formation = current
+                before = current.auditSnapshot
+                updated += 1
+            } else {
+                guard case .set(let organisationID?) = item.input.organisationID else { continue }
+                formation = Formation(id: item.record.identifiant ?? UUID(), organisationID: organisationID, intitule: "", niveauSortie: 3)
+                formation.createdAt = now
+                before = nil
+                created += 1
+            }
+            formation.updatedAt = now
+            formation.apply(item.input)
+            let id = try formation.requireID()
+            let lists = try formation.listRows(from: item.input)
+            if let rows = lists.statuts {
+                statuts += rows
+                // An update's audit entry compares the lists as they are after the write; a creation's leaves them out.
+                if before != nil { formation.$statuts.value = rows; replacedStatuts.append(id) }
+            }
+            if let rows = lists.romes {
+                romes += rows
+                if before != nil { formation.$romes.value = rows; replacedRomes.append(id) }
+            }
+            formations.append(formation)
+            if let entry = try caller.audit.entry(before == nil ? .create : .update, formation, id: id, before: before, at: now) {
+                entries.append(entry)
+            }
+            progress.step("Préparation", done: index + 1, total: checked.count)
+        }
+        var plan = Plan(formations: try BulkRows(formations), statuts: try BulkRows(statuts), romes: try BulkRows(romes),
+                        audit: try BulkRows(entries), replacedStatuts: replacedStatuts, replacedRomes: replacedRomes,
+                        created: created, updated: updated)
+        plan.identifiers = try formations.map { try $0.requireID() }
+        plan.modifiedAt = modifiedAt
+        return plan
+    }
+
+    /// The formations of the file that exist, with their statuses and ROME codes (for the audit trail).
+    private func existingFormations(_ ids: [UUID]) async throws -> [UUID: Formation] {
+        var found: [UUID: Formation] = [:]
+        for chunk in ids.chunked(Plan.idsPerStatement) {
+            for formation in try await Formation.query(on: db).filter(\.$id ~~ chunk).with(\.$statuts).with(\.$romes).all() {
+                found[try formation.requireID()] = formation
+            }
+        }
+        return found
+    }
+
+    /// The caller's rights over every organisation the import writes formations of (the service's rules;
+    /// the command line may do everything).
+    private func authorize(_ checked: [(record: FormationRecord, input: FormationInput)], existing: [UUID: Formation]) async throws {
+        guard !caller.isOperator else { return }
+        let service = FormationService(db: db, caller: caller)
+        var asked: Set<String> = []
+        for item in checked {
+            guard case .set(let organisationID?) = item.input.organisationID else { continue }
+            var rights: [(Action, UUID)] = [(.create, organisationID)]
+            if let id = item.record.identifiant, let current = existing[id] {
+                rights = [(.update, current.$organisation.id), (.update, organisationID)]
+            }
+            for (action, organisation) in rights where asked.insert("\(action) \(organisation)").inserted {
+                try caller.authorize(action, try await service.resource(forOrganisation: organisation))
+            }
+        }
+    }
+
+    // MARK: - Writing (one short transaction)
+
+    /// Thrown under the lock when a formation of the file was created, changed or deleted since it was read.
+    struct ChangedMeanwhile: Error, CustomStringConvertible, LocalizedError {
+        var description: String { "Des formations du fichier ont été modifiées par ailleurs pendant l'import : relancez-le." }
+        var errorDescription: String? { description }
+    }
+
+    /// Writes the plan in one write transaction of multi-row statements, all or nothing (on SQLite it takes the
+    /// write lock at its start: see `writeTransaction`).
+    func write(_ plan: Plan, progress: any ProgressReporter) async throws {
+        let total = plan.statementCount
+        try await db.writeTransaction { db in
+            let sql = try Self.sql(db)
+            try await Self.checkUnchanged(plan, on: sql)
+            var done = 0
+            func step(_: Int = 0) {
+                done += 1
+                progress.step("Écriture", done: done, total: total)
+            }
+            // Existing formations are updated in place (their campus attachments stay), every column but the creation time.
+            try await plan.formations.insert(on: sql, updatingExcept: ["cree_le"], afterEach: step)
+            for (table, ids) in [(FormationStatut.schema, plan.replacedStatuts), (FormationROME.schema, plan.replacedRomes)] {
+                for chunk in ids.chunked(Plan.idsPerStatement) {
+                    try await sql.delete(from: table).where("formation_id", .in, chunk).run()
+                    step()
+                }
+            }
+            try await plan.statuts.insert(on: sql, afterEach: step)
+            try await plan.romes.insert(on: sql, afterEach: step)
+            try await plan.audit.insert(on: sql, afterEach: step)
+        }
+    }
+
+    /// cmq's databases (SQLite, PostgreSQL) all speak SQL.
+    private static func sql(_ db: any Database) throws -> any SQLDatabase {
+        guard let sql = db as? any SQLDatabase else { throw CommandFailure("L'import demande une base SQL (SQLite ou PostgreSQL).") }
+        return sql
+    }
+
+    /// Under the lock: the formations of the file are as they were read (none created, changed or deleted since).
+    private static func checkUnchanged(_ plan: Plan, on sql: any SQLDatabase) async throws {
+        var found: [UUID: Date?] = [:]
+        for chunk in plan.identifiers.chunked(Plan.idsPerStatement) {
+            let rows = try await sql.select().column("id").column("modifie_le").from(Formation.schema).where("id", .in, chunk).all()
+            for row in rows {
+                found[try row.decode(column: "id", as: UUID.self)] = try row.decode(column: "modifie_le", as: Date?.self)
+            }
+        }
+        guard found == plan.modifiedAt else { throw ChangedMeanwhile() }
     }
 
     private func resolve(_ keys: Set<FormationRecord.OrganisationKey>) async throws -> [FormationRecord.OrganisationKey: UUID] {
@@ -121,20 +305,5 @@ struct FormationImporter {
             for id in try await Organisation.query(on: db).filter(\.$id ~~ chunk).all(\.$id) { result[.id(id)] = id }
         }
         return result
-    }
-
-    private func existingIDs(_ ids: [UUID]) async throws -> [UUID] {
-        var found: [UUID] = []
-        for chunk in ids.chunked(500) {
-            found += try await Formation.query(on: db).filter(\.$id ~~ chunk).all(\.$id)
-        }
-        return found
-    }
-}
-
-extension Array {
-    /// The array cut into pieces of at most `size` elements.
-    func chunked(_ size: Int) -> [[Element]] {
-        stride(from: 0, to: count, by: size).map { Array(self[$0..<Swift.min($0 + size, count)]) }
     }
 }

@@ -1,0 +1,103 @@
+import Fluent
+import Foundation
+import SQLKit
+
+/// Rows of one table ready to be written by multi-row INSERTs: every column a Fluent model declares, with the
+/// values Fluent itself would bind. Built before a transaction, so that the transaction only sends statements.
+struct BulkRows: Sendable {
+    /// The most bound parameters one statement may carry on both databases (SQLite allows 32,766, PostgreSQL 65,535).
+    static let parameterLimit = 32_766
+
+    let table: String
+    let columns: [String]
+    private(set) var rows: [[any SQLExpression]] = []
+
+    struct UnsupportedValue: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    /// The rows of `models`, in order; a model without an id gets a new one (as Fluent's `create` does).
+    init<M: Model>(_ models: [M]) throws(UnsupportedValue) where M.IDValue == UUID {
+        table = M.schema
+        var columns: [String] = []
+        for model in models {
+            if model.id == nil { model.id = UUID() }
+            let values = ColumnValues()
+            model.input(to: values)
+            if let column = values.unsupported {
+                throw UnsupportedValue(description: "\(M.schema).\(column): a nested or custom value, which bulk writes do not know")
+            }
+            if columns.isEmpty { columns = values.keys }
+            rows.append(columns.map { values.storage[$0] ?? SQLLiteral.default })
+        }
+        if columns.isEmpty {
+            let values = ColumnValues()
+            M().input(to: values)
+            columns = values.keys
+        }
+        self.columns = columns
+    }
+
+    var isEmpty: Bool { rows.isEmpty }
+
+    /// How many rows one statement carries, within the parameter limit.
+    var rowsPerStatement: Int { max(1, Self.parameterLimit / max(1, columns.count)) }
+
+    /// The number of statements `insert` sends.
+    var statementCount: Int { (rows.count + rowsPerStatement - 1) / rowsPerStatement }
+
+    /// Inserts the rows, one statement per chunk. With `updatingExcept`, a row whose id exists updates that row
+    /// instead (`ON CONFLICT (id) DO UPDATE`, on both databases), every column but the listed ones.
+    func insert(on sql: any SQLDatabase, updatingExcept kept: Set<String>? = nil, afterEach: (Int) -> Void = { _ in }) async throws {
+        for start in stride(from: 0, to: rows.count, by: rowsPerStatement) {
+            let chunk = rows[start..<min(start + rowsPerStatement, rows.count)]
+            let builder = sql.insert(into: table).columns(columns)
+            builder.insert.values = Array(chunk)
+            if let kept {
+                builder.onConflict(with: ["id"]) { update in
+                    columns.filter { $0 != "id" && !kept.contains($0) }.reduce(update) { $0.set(excludedValueOf: $1) }
+                }
+            }
+            try await builder.run()
+            afterEach(chunk.count)
+        }
+    }
+}
+
+/// Collects a model's columns and values, modified or not, as Fluent's SQL drivers would bind them.
+private final class ColumnValues: DatabaseInput {
+    var keys: [String] = []
+    var storage: [String: any SQLExpression] = [:]
+    /// A column whose value has no SQL form here (cmq's models have no nested or custom values).
+    var unsupported: String?
+
+    var wantsUnmodifiedKeys: Bool { true }
+
+    func set(_ value: DatabaseQuery.Value, at key: FieldKey) {
+        let column = key.description
+        if storage[column] == nil { keys.append(column) }
+        switch value {
+        case .bind(let value): storage[column] = (value as? any OptionalValue)?.isNone == true ? SQLLiteral.null : SQLBind(value)
+        case .null: storage[column] = SQLLiteral.null
+        case .default: storage[column] = SQLLiteral.default
+        case .enumCase(let name): storage[column] = SQLLiteral.string(name)
+        case .custom(let expression as any SQLExpression): storage[column] = expression
+        case .array, .dictionary, .custom: unsupported = column
+        }
+    }
+}
+
+private protocol OptionalValue {
+    var isNone: Bool { get }
+}
+
+extension Optional: OptionalValue {
+    fileprivate var isNone: Bool { self == nil }
+}
+
+extension Array {
+    /// The array cut into pieces of at most `size` elements.
+    func chunked(_ size: Int) -> [[Element]] {
+        stride(from: 0, to: count, by: size).map { Array(self[$0..<Swift.min($0 + size, count)]) }
+    }
+}

@@ -1,0 +1,228 @@
+@testable import CMQApp
+import CMQDomain
+import Fluent
+import Foundation
+import Testing
+import VaporTesting
+
+/// The formation import at scale: prepared outside any transaction, written in one transaction of bulk
+/// statements, it writes what importing the lines one by one through the formation service writes.
+@Suite("Catalogue: bulk import of formations")
+struct FormationBulkImportTests {
+    static let header = "identifiant;intitule;organisation_id;organisation_uai;filiere;type_diplome;niveau_entree;niveau_sortie;cfd;rncp;romes;duree;statuts;capacite;modalite;dates_debut;description;lien"
+
+    static let titles = ["Mécanique automobile", "Œnologie et viticulture", "Maintenance des matériels agricoles", "Plasturgie",
+                         "Cuisine", "Technicien en chaudronnerie", "Électrotechnique", "Logistique portuaire"]
+    static let types: [DiplomaType] = [.cap, .bacPro, .bts, .but, .licencePro, .master]
+    static let romes = ["H3201", "H3203", "H2903", "I1604", "G1602", "N1103"]
+    static let statuses: [[LearnerStatus]] = [[.scolaire], [.scolaire, .apprenti], [.etudiant], [.apprenti, .formationContinue], [.etudiant, .apprenti]]
+
+    /// The `index`-th generated line: every field used, in turn; `variant` changes what an update changes.
+    static func line(_ index: Int, id: UUID, organisation: UUID, variant: Int = 0) -> String {
+        let type = types[(index + variant) % types.count]
+        let fields: [String] = [
+            id.lower,
+            index % 17 == 0 ? "" : "\(titles[(index + variant) % titles.count]) \(index)",
+            index % 11 == 0 ? "" : organisation.lower,
+            index % 11 == 0 ? "0020079A" : "",
+            index % 3 == 0 ? "" : Filiere.allCases[index % Filiere.allCases.count].rawValue,
+            index % 17 == 0 ? "" : type.rawValue,
+            index % 5 == 0 && type.level.number > 3 ? "3" : "",
+            index % 7 == 0 && index % 17 != 0 ? String(type.level.number) : "",
+            index % 17 == 0 ? "40024202" : "",
+            index % 13 == 0 ? "RNCP\(35000 + index)" : "",
+            (0..<(index % 3)).map { romes[(index + $0 + variant) % romes.count] }.joined(separator: "|"),
+            index % 4 == 0 ? "" : "\(1 + index % 3) an(s)",
+            statuses[(index + variant) % statuses.count].map(\.rawValue).joined(separator: "|"),
+            index % 6 == 0 ? "" : String(8 + (index + variant) % 30),
+            ["presentiel", "mixte", "distance", ""][index % 4],
+            index % 9 == 0 ? "2026-09-01|2027-01-15" : "",
+            index % 2 == 0 ? "Conduite de presses, mécanique embarquée; « guillemets »." : "",
+            index % 10 == 0 ? "https://www.onisep.fr/formation/\(index)" : "",
+        ]
+        return fields.map { FormationCSV.field($0) }.joined(separator: ";")
+    }
+
+    struct Corpus {
+        var organisations: [UUID]
+        /// Formations already in the catalogue before the import.
+        var seeded: [UUID]
+        var file: String
+    }
+
+    /// A few organisations, `seed` formations created through the service, and a file of `count` lines: first the
+    /// seeded formations (one in three unchanged, the others changed), then new ones.
+    static func corpus(_ app: Application, count: Int, seed: Int) async throws -> Corpus {
+        try await Factory.organisation(app.db, uai: "0020079A")
+        var organisations: [UUID] = []
+        for index in 0..<6 { organisations.append(try await Factory.organisation(app.db, nom: "Organisation \(index)").requireID()) }
+        let seeded = (0..<seed).map { _ in UUID() }
+        var lines = [header]
+        for index in 0..<count {
+            let id = index < seed ? seeded[index] : UUID()
+            lines.append(line(index, id: id, organisation: organisations[index % organisations.count], variant: index < seed && index % 3 != 0 ? 1 : 0))
+        }
+        return Corpus(organisations: organisations, seeded: seeded, file: lines.joined(separator: "\n") + "\n")
+    }
+
+    /// Puts the seeded formations back as they were, through the service (the first `seed` lines, unchanged).
+    static func reseed(_ app: Application, _ corpus: Corpus) async throws {
+        try await AuditEntry.query(on: app.db).filter(\.$entity == Formation.auditEntity).delete()
+        try await FormationROME.query(on: app.db).delete()
+        try await FormationStatut.query(on: app.db).delete()
+        try await Formation.query(on: app.db).delete()
+        var lines = [header]
+        for (index, id) in corpus.seeded.enumerated() {
+            lines.append(line(index, id: id, organisation: corpus.organisations[index % corpus.organisations.count]))
+        }
+        let importer = FormationImporter(db: app.db, caller: .command("test"))
+        var rejected: [LineError] = []
+        let checked = try await importer.check(try FormationCSV.read(lines.joined(separator: "\n")).records, rejecting: &rejected, progress: SilentProgress())
+        #expect(rejected.isEmpty)
+        let service = FormationService(db: app.db, caller: .command("test"))
+        for item in checked { _ = try await service.create(item.input, id: item.record.identifiant) }
+    }
+
+    /// Everything an import writes that a reader can see: every formation with its lists, mask and folded texts;
+    /// the audit entries of formations; what searches find.
+    struct Snapshot: Equatable {
+        var formations: [[String]]
+        var audit: [[String]]
+        var searches: [String: Int]
+    }
+
+    static func snapshot(_ app: Application) async throws -> Snapshot {
+        let formations = try await Formation.query(on: app.db).with(\.$statuts).with(\.$romes).all().map { formation -> [String] in
+            [formation.id!.lower, formation.intitule, formation.intituleCle, formation.texteCle ?? "-", formation.$organisation.id.lower,
+             formation.$responsable.id?.lower ?? "-", formation.filiere ?? "-", formation.typeDiplome ?? "-",
+             formation.niveauEntree.map(String.init) ?? "-", String(formation.niveauSortie), formation.cfd ?? "-", formation.rncp ?? "-",
+             formation.duree ?? "-", formation.capacite.map(String.init) ?? "-", formation.modalite, formation.datesDebut ?? "-",
+             formation.description ?? "-", formation.lien ?? "-", String(formation.statutsMasque),
+             formation.statuts.map(\.statut).sorted().joined(separator: ","), formation.romes.map(\.code).sorted().joined(separator: ","),
+             String(formation.createdAt != nil && formation.updatedAt != nil)]
+        }.sorted { $0[0] < $1[0] }
+        let audit = try await AuditEntry.query(on: app.db).filter(\.$entity == Formation.auditEntity).all().map {
+            [$0.entityID.uuidString.lowercased(), $0.action, $0.entityLabel, $0.actorLabel, $0.changes]
+        }.sorted { $0.lexicographicallyPrecedes($1) }
+        var searches: [String: Int] = [:]
+        for query in ["q=mecanique", "q=oenologie", "q=meca%20presses", "q=bts", "q=40024202", "statut=apprenti", "statut=formation-continue",
+                      "niveau=5", "q=plasturgie&statut=scolaire"] {
+            let response = try await app.send(.GET, "/api/v1/formations?\(query)&per=1")
+            #expect(response.status == .ok)
+            searches[query] = try response.decoded(PageDTO<FormationDTO>.self).total
+        }
+        return Snapshot(formations: formations, audit: audit, searches: searches)
+    }
+
+    @Test("two thousand lines imported at once give the rows, searches and audit trail of an import line by line", arguments: TestDatabase.all)
+    func sameAsOneByOne(database: TestDatabase) async throws {
+        try await withTestApp(database) { app in
+            // given: 200 formations in the catalogue, and a file of 2,000 lines that updates them and adds 1,800
+            let corpus = try await Self.corpus(app, count: 2000, seed: 200)
+            let (records, parseErrors) = try FormationCSV.read(corpus.file)
+            #expect(parseErrors.isEmpty)
+            let importer = FormationImporter(db: app.db, caller: .command("test"))
+
+            // when: the file goes line by line through the formation service (what the importer did before)…
+            try await Self.reseed(app, corpus)
+            var rejected: [LineError] = []
+            let checked = try await importer.check(records, rejecting: &rejected, progress: SilentProgress())
+            #expect(rejected.isEmpty)
+            let service = FormationService(db: app.db, caller: .command("test"))
+            let seeded = Set(corpus.seeded)
+            for item in checked {
+                let id = try #require(item.record.identifiant)
+                if seeded.contains(id) { _ = try await service.update(id, item.input) } else { _ = try await service.create(item.input, id: id) }
+            }
+            let oneByOne = try await Self.snapshot(app)
+
+            // … and then at once through the importer, a seeded formation being attached to a campus's offer
+            try await Self.reseed(app, corpus)
+            let campus = try await Factory.campus(app.db)
+            try await CampusFormation(campusID: campus.requireID(), formationID: corpus.seeded[1]).create(on: app.db)
+            let report = try await importer.run(records)
+            let atOnce = try await Self.snapshot(app)
+
+            // then
+            #expect(report.applied && report.created == 1800 && report.updated == 200 && report.rejected.isEmpty)
+            #expect(report.summary.hasPrefix("Import terminé : 1800 formation(s) créée(s), 200 mise(s) à jour, 0 rejetée(s), écrites en "))
+            #expect(atOnce.formations.count == 2000)
+            #expect(atOnce.formations == oneByOne.formations)
+            // 200 creations of the seed, 1,800 of the file, 133 updates (the 67 unchanged lines record nothing)
+            #expect(atOnce.audit.count == 2133)
+            #expect(atOnce.audit == oneByOne.audit)
+            #expect(atOnce.searches == oneByOne.searches)
+            #expect(atOnce.searches["q=oenologie"] ?? 0 > 0 && atOnce.searches["statut=formation-continue"] ?? 0 > 0)
+            // An update changes the formation in place: it stays attached to the campus.
+            #expect(try await CampusFormation.query(on: app.db).filter(\.$formation.$id == corpus.seeded[1]).count() == 1)
+        }
+    }
+
+    @Test("bad lines among thousands: nothing is written and every bad line is named with its number and reason", arguments: TestDatabase.all)
+    func badLinesWriteNothing(database: TestDatabase) async throws {
+        try await withTestApp(database) { app in
+            // given: 100 formations in the catalogue and a file of 2,000 lines with five bad ones spread through it
+            let corpus = try await Self.corpus(app, count: 2000, seed: 100)
+            try await Self.reseed(app, corpus)
+            let before = try await Self.snapshot(app)
+            var lines = corpus.file.split(separator: "\n").map(String.init)
+            let organisation = corpus.organisations[0].lower
+            func bad(_ intitule: String, organisation: String = organisation, uai: String = "", type: String = "", niveau: String = "",
+                     statut: String = "scolaire") -> String {
+                var fields = [String](repeating: "", count: Self.header.split(separator: ";").count)
+                (fields[1], fields[2], fields[3], fields[5], fields[7], fields[12]) = (intitule, organisation, uai, type, niveau, statut)
+                return fields.joined(separator: ";")
+            }
+            lines[10] = bad("Niveau impossible", niveau: "9")                        // line 11
+            lines[500] = bad("Organisation inconnue", organisation: "", uai: "0010001W", type: "cap")   // line 501
+            lines[1200] = bad("Statut inconnu", type: "cap", statut: "pensionnaire")  // line 1201
+            lines[1500] = ";Ligne courte;\(organisation)"                           // line 1501
+            lines[1999] = lines[3]                                                   // line 2000 repeats line 4's identifier
+            let (records, parseErrors) = try FormationCSV.read(lines.joined(separator: "\n"))
+
+            // when
+            let report = try await FormationImporter(db: app.db, caller: .command("test")).run(records, parseErrors: parseErrors)
+
+            // then
+            #expect(!report.applied)
+            #expect(report.rejected.map(\.line) == [11, 501, 1201, 1501, 2000])
+            #expect(report.rejected[0].reason.contains("niveauSortie"))
+            #expect(report.rejected[1].reason.contains("aucune organisation n'a l'UAI 0010001W"))
+            #expect(report.rejected[2].reason.contains("pensionnaire"))
+            #expect(report.rejected[3].reason.contains("au lieu de"))
+            #expect(report.rejected[4].reason == "identifiant : \(corpus.seeded[2].lower) est déjà celui de la ligne 4.")
+            #expect(report.summary == "Import annulé : 5 formation(s) rejetée(s), aucune modification enregistrée.")
+            #expect(try await Self.snapshot(app) == before)
+        }
+    }
+
+    @Test("a formation changed by someone else between the preparation and the write stops the write, which a new preparation redoes", arguments: TestDatabase.all)
+    func changedMeanwhile(database: TestDatabase) async throws {
+        try await withTestApp(database) { app in
+            // given: a formation, and an import that updates it and adds two, prepared from what it was
+            let corpus = try await Self.corpus(app, count: 3, seed: 1)
+            try await Self.reseed(app, corpus)
+            let id = corpus.seeded[0]
+            let importer = FormationImporter(db: app.db, caller: .command("test"))
+            var rejected: [LineError] = []
+            let checked = try await importer.check(try FormationCSV.read(corpus.file).records, rejecting: &rejected, progress: SilentProgress())
+            let plan = try await importer.prepare(checked, progress: SilentProgress())
+
+            // when: the site changes the formation before the import writes
+            var input = FormationInput()
+            input.intitule = .set("Changé par le site")
+            _ = try await FormationService(db: app.db, caller: .command("site")).update(id, input)
+
+            // then: that write is refused and writes nothing…
+            await #expect(throws: FormationImporter.ChangedMeanwhile.self) { try await importer.write(plan, progress: SilentProgress()) }
+            #expect(try await Formation.query(on: app.db).count() == 1)
+            #expect(try await Formation.find(id, on: app.db)?.intitule == "Changé par le site")
+            // … and a fresh preparation applies the file, its audit entry starting from the site's change
+            let report = try await importer.run(try FormationCSV.read(corpus.file).records)
+            #expect(report.applied && report.created == 2 && report.updated == 1)
+            let entries = try await AuditEntry.query(on: app.db).filter(\.$entityID == id).sort(\.$at).all()
+            #expect(entries.map(\.action) == ["creation", "modification", "modification"])
+            #expect(entries.last?.decodedChanges["intitule"]?.avant == "Changé par le site")
+        }
+    }
+}
