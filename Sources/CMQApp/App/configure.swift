@@ -15,6 +15,10 @@ public func configure(_ app: Application, config: AppConfig) async throws {
     app.http.server.configuration.port = config.port
     app.routes.defaultMaxBodySize = "512kb"
 
+    // Blocking work (SQLite statements, password hashing, files) runs on the application's own thread pool: a
+    // SQLite writer waiting for the lock holds a thread, and must never take the last one from the writer it
+    // waits for (several applications in one process, as in the tests, would share the global pool).
+    app.threadPool = NIOThreadPool(numberOfThreads: 2 * System.coreCount + 2)
     try configureDatabase(app, config.database)
     if case .sqliteFile = config.database, let sql = app.db as? any SQLDatabase {
         // Write-ahead logging: readers do not wait for the writer, and a commit appends to one file
@@ -67,7 +71,8 @@ func configureDatabase(_ app: Application, _ choice: AppConfig.DatabaseChoice) t
     case .postgres(let url, let schema):
         var configuration = try SQLPostgresConfiguration(url: url)
         if let schema { configuration.searchPath = [schema, "public"] }
-        app.databases.use(.postgres(configuration: configuration, maxConnectionsPerEventLoop: 4), as: .psql)
+        // As on SQLite, a burst of writes waits for a connection rather than fail after the usual 10 seconds.
+        app.databases.use(.postgres(configuration: configuration, maxConnectionsPerEventLoop: 4, connectionPoolTimeout: .seconds(30)), as: .psql)
     }
 }
 
@@ -95,6 +100,8 @@ func addMigrations(_ app: Application) {
     app.migrations.add(CreatePlateaux())
     // 010: the territory of instance accounts
     app.migrations.add(AddUtilisateurAcademie())
+    // 011: the statuses mask written only when it changes (PostgreSQL)
+    app.migrations.add(UpdateFormationStatusMaskTrigger())
 }
 
 func addCommands(_ app: Application) {

@@ -2,6 +2,9 @@ import Fluent
 import SQLKit
 
 extension Database {
+    /// How long a SQLite writer waits for the write lock before the request gets a 503.
+    static var sqliteBusyTimeoutMilliseconds: Int { 15_000 }
+
     /// A transaction that writes, for SQLite and PostgreSQL alike.
     ///
     /// On SQLite its first statement takes the database's write lock. A transaction that reads first and
@@ -12,6 +15,9 @@ extension Database {
     func writeTransaction<T: Sendable>(_ body: @escaping @Sendable (any Database) async throws -> T) async throws -> T {
         try await transaction { db in
             if let sql = db as? any SQLDatabase, sql.dialect.name == "sqlite" {
+                // SQLite's busy handler as sqlite-nio sets it retries at once, forever, on a thread of the pool:
+                // a sleeping wait with a bound instead (the setting stays with the connection).
+                try await sql.raw("PRAGMA busy_timeout = \(unsafeRaw: String(Self.sqliteBusyTimeoutMilliseconds))").run()
                 try await sql.raw("UPDATE _fluent_migrations SET id = id WHERE 0").run()
             }
             return try await body(db)

@@ -91,6 +91,9 @@ struct CMQErrorMiddleware: AsyncMiddleware {
             // The services check what holds a record before they change it; a constraint that still refuses
             // the write (a race, or a link no service checks) is a conflict, never a server fault.
             return Problem(status: .conflict, detail: "L'enregistrement est lié à d'autres données ou vient d'être modifié : rien n'a été enregistré.", instance: instance)
+        case is ConnectionPoolTimeoutError:
+            // Every connection to the database stayed busy for the pool's whole wait: the service is overloaded.
+            return Problem(status: .serviceUnavailable, detail: "Le service est momentanément surchargé : réessayez dans un instant.", instance: instance)
         default:
             if String(reflecting: error).contains("database is locked") {
                 // Writes take the lock first and wait for it (`writeTransaction`); should one still find SQLite
