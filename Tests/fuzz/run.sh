@@ -81,7 +81,7 @@ run_schemathesis() {
     local name="$1"; shift
     local started=$SECONDS status
     local args=(--config-file "$PWD/Tests/fuzz/schemathesis.toml" run "$BASE/api/v1/openapi.json" --checks all --max-examples "$MAX_EXAMPLES" --max-time "$MAX_TIME"
-                --workers 2 --request-timeout 20 --generation-database none --no-color
+                --workers 1 --request-timeout 20 --generation-database none --no-color
                 --report junit --report-junit-path "$WORK/junit-$name.xml")
     [ -n "${FUZZ_SEED:-}" ] && args+=(--seed "$FUZZ_SEED")
     echo

@@ -1,135 +1,40 @@
 import Vapor
 
-/// The one route map of cmq.
+/// cmq's routes: each feature lists its own in its `<Feature>Routes` collection; this file only mounts them.
 func routes(_ app: Application) throws {
-    // Every route knows who is signed in (session cookie or API token); HTML forms carry a CSRF token.
-    let web = app.grouped(SessionSetup.middleware(app)).grouped(CSRFMiddleware())
+    let doors = RouteDoors(app)
+    // Public site, accounts and back-office (HTML, French)
+    try app.register(collection: RegistryRoutes(doors: doors))
+    try app.register(collection: CatalogueRoutes(doors: doors))
+    try app.register(collection: AccountsRoutes(doors: doors))
+    try app.register(collection: AuditRoutes(doors: doors))
+    // Labelling and shared platforms (pages, back-office and API)
+    try app.register(collection: LabellingRoutes(doors: doors))
+    try app.register(collection: PlateauxRoutes(doors: doors))
+    // API v1: reference lists and the OpenAPI document
+    try app.register(collection: ReferentielsRoutes(doors: doors))
+    try app.register(collection: OpenAPIRoutes(doors: doors))
+}
 
-    // MARK: - Public site (HTML, French)
-    let site = SiteController()
-    web.get(use: site.home)
-    web.get("campus", use: site.campusList)
-    web.get("campus", ":campusID", use: site.campusPage)
-    web.get("organisations", ":organisationID", use: site.organisationPage)
-    web.get("regions", ":region", use: site.regionPage)
-    let plateauPages = PlateauPagesController()
-    web.get("plateaux", ":plateauID", use: plateauPages.page)
-    let catalogue = CatalogueController()
-    web.get("formations", use: catalogue.search)
-    web.get("formations", ":formationID", use: catalogue.formation)
+/// The three ways into cmq's routes, with their middleware. Every route knows who is signed in (session cookie
+/// or API token).
+struct RouteDoors: Sendable {
+    /// HTML pages and forms: a session, and a CSRF token on every form.
+    let web: [any Middleware]
+    /// HTML pages that need an account (the back-office, one's account).
+    let signedIn: [any Middleware]
+    /// JSON under /api/v1: reads public unless a service says otherwise; writes with an API token only.
+    let api: [any Middleware]
 
-    // MARK: - Accounts
-    let account = AccountController()
-    web.get("connexion", use: account.loginForm)
-    web.post("connexion", use: account.login)
-    web.post("deconnexion", use: account.logout)
-    let signedIn = web.grouped(RequireAccountMiddleware(writesOnly: false))
-    signedIn.get("compte", use: account.account)
-    signedIn.post("compte", "mot-de-passe", use: account.changePassword)
-    signedIn.post("compte", "jetons", use: account.createToken)
-    signedIn.post("compte", "jetons", ":tokenID", "revoquer", use: account.revokeToken)
-    signedIn.post("plateaux", ":plateauID", "reserver", use: plateauPages.book)
+    init(_ app: Application) {
+        let session = SessionSetup.middleware(app)
+        web = session + [CSRFMiddleware()]
+        signedIn = web + [RequireAccountMiddleware(writesOnly: false)]
+        api = session + [RequireAccountMiddleware(writesOnly: true)]
+    }
 
-    // MARK: - Back-office (HTML forms, signed in; the services check each role's scope)
-    try backOfficeRoutes(signedIn)
-    let audit = AuditController()
-    signedIn.get("gestion", "journal", use: audit.search)
-
-    // MARK: - API v1 (JSON; writes need an account, by API token or session)
-    let api = app.grouped(SessionSetup.middleware(app)).grouped(RequireAccountMiddleware(writesOnly: true)).grouped("api", "v1")
-    let openAPI = OpenAPIController()
-    api.get("openapi.json", use: openAPI.document)
-
-    // Reference lists
-    let referentiels = ReferentielsAPIController()
-    api.get("referentiels", "filieres", use: referentiels.filieres)
-    api.get("referentiels", "regions", use: referentiels.regions)
-    api.get("referentiels", "academies", use: referentiels.academies)
-    api.get("referentiels", "diplomes", use: referentiels.diplomes)
-    api.get("referentiels", "diplomes", ":cfd", use: referentiels.diplome)
-    api.get("referentiels", "niveaux-diplome", use: referentiels.niveauxDiplome)
-    api.get("referentiels", "rome", use: referentiels.romes)
-    api.get("referentiels", "formations-onisep", use: referentiels.formationsOnisep)
-
-    // Campuses and their networks (writes will be guarded by the accounts issue)
-    let campus = CampusAPIController()
-    api.get("campus", use: campus.list)
-    api.post("campus", use: campus.create)
-    api.get("campus", ":campusID", use: campus.get)
-    api.patch("campus", ":campusID", use: campus.update)
-    api.delete("campus", ":campusID", use: campus.delete)
-    api.get("campus", ":campusID", "membres", use: campus.members)
-    api.post("campus", ":campusID", "membres", use: campus.addMember)
-    api.delete("campus", ":campusID", "membres", ":membreID", use: campus.removeMember)
-    api.get("campus", ":campusID", "conformite", use: campus.compliance)
-
-    // Training offer: formations, a campus's offer and its coverage
-    let formations = FormationsAPIController()
-    api.get("formations", use: formations.list)
-    api.get("formations.csv", use: formations.exportHandler(.csv))
-    api.get("formations.json", use: formations.exportHandler(.json))
-    api.get("formations.lheo.xml", use: formations.exportHandler(.lheo))
-    api.post("formations", use: formations.create)
-    api.get("formations", ":formationID", use: formations.get)
-    api.patch("formations", ":formationID", use: formations.update)
-    api.delete("formations", ":formationID", use: formations.delete)
-    api.get("campus", ":campusID", "offre", use: formations.offer)
-    api.post("campus", ":campusID", "formations", use: formations.attach)
-    api.delete("campus", ":campusID", "formations", ":formationID", use: formations.detach)
-    api.get("campus", ":campusID", "couverture", use: formations.coverage)
-
-    // Labelling: dossiers through the procedure, labels (open data), référentiels
-    let labelling = LabellingAPIController()
-    api.get("referentiels", "labellisation", use: labelling.referentiels)
-    api.get("dossiers", use: labelling.list)
-    api.post("dossiers", use: labelling.create)
-    api.get("dossiers", ":dossierID", use: labelling.get)
-    api.patch("dossiers", ":dossierID", use: labelling.update)
-    api.post("dossiers", ":dossierID", "depot", use: labelling.deposit)
-    api.get("dossiers", ":dossierID", "avis", use: labelling.opinions)
-    api.post("dossiers", ":dossierID", "avis", use: labelling.giveOpinion)
-    api.get("dossiers", ":dossierID", "evaluations", use: labelling.evaluations)
-    api.post("dossiers", ":dossierID", "evaluations", use: labelling.score)
-    api.post("dossiers", ":dossierID", "decision", use: labelling.decide)
-    api.post("dossiers", ":dossierID", "abandon", use: labelling.abandon)
-    api.get("dossiers", ":dossierID", "historique", use: labelling.history)
-    api.on(.POST, "dossiers", ":dossierID", "pieces", body: .collect(maxSize: "21mb"), use: labelling.attach)
-    api.get("dossiers", ":dossierID", "pieces", ":pieceID", use: labelling.download)
-    api.delete("dossiers", ":dossierID", "pieces", ":pieceID", use: labelling.detach)
-    api.get("labels", use: labelling.listLabels)
-    api.get("labels.csv", use: labelling.labelsCSV)
-    api.get("labels.json", use: labelling.listLabels)
-    api.post("labels", ":labelID", "retrait", use: labelling.withdraw)
-
-    // Shared technical platforms and their bookings
-    let plateaux = PlateauxAPIController()
-    api.get("plateaux", use: plateaux.list)
-    api.post("plateaux", use: plateaux.create)
-    api.get("plateaux", ":plateauID", use: plateaux.get)
-    api.patch("plateaux", ":plateauID", use: plateaux.update)
-    api.delete("plateaux", ":plateauID", use: plateaux.delete)
-    api.get("plateaux", ":plateauID", "equipements", use: plateaux.equipements)
-    api.post("plateaux", ":plateauID", "equipements", use: plateaux.addEquipement)
-    api.delete("plateaux", ":plateauID", "equipements", ":equipementID", use: plateaux.removeEquipement)
-    api.get("plateaux", ":plateauID", "disponibilites", use: plateaux.availability)
-    api.get("plateaux", ":plateauID", "statistiques", use: plateaux.statistics)
-    api.get("campus", ":campusID", "plateaux", "statistiques", use: plateaux.campusStatistics)
-    let calendars = api.grouped(CalendarTokenAuthenticator())
-    calendars.get("plateaux", ":plateauID", "calendrier.ics", use: plateaux.plateauCalendar)
-    calendars.get("organisations", ":organisationID", "calendrier.ics", use: plateaux.organisationCalendar)
-    api.get("reservations", use: plateaux.listBookings)
-    api.post("reservations", use: plateaux.book)
-    api.post("reservations", "serie", use: plateaux.bookSeries)
-    api.get("reservations", ":reservationID", use: plateaux.getBooking)
-    api.post("reservations", ":reservationID", "acceptation", use: plateaux.accept)
-    api.post("reservations", ":reservationID", "refus", use: plateaux.refuse)
-    api.post("reservations", ":reservationID", "annulation", use: plateaux.cancel)
-
-    // Organisations
-    let organisations = OrganisationsAPIController()
-    api.get("organisations", use: organisations.list)
-    api.post("organisations", use: organisations.create)
-    api.get("organisations", ":organisationID", use: organisations.get)
-    api.patch("organisations", ":organisationID", use: organisations.update)
-    api.delete("organisations", ":organisationID", use: organisations.delete)
+    func web(_ routes: any RoutesBuilder) -> any RoutesBuilder { routes.grouped(web) }
+    func signedIn(_ routes: any RoutesBuilder) -> any RoutesBuilder { routes.grouped(signedIn) }
+    func gestion(_ routes: any RoutesBuilder) -> any RoutesBuilder { routes.grouped(signedIn).grouped("gestion") }
+    func api(_ routes: any RoutesBuilder) -> any RoutesBuilder { routes.grouped(api).grouped("api", "v1") }
 }

@@ -1,0 +1,10 @@
+import Vapor
+
+/// The audit trail's search (the national administrator).
+struct AuditRoutes: RouteCollection {
+    let doors: RouteDoors
+
+    func boot(routes: any RoutesBuilder) throws {
+        doors.gestion(routes).get("journal", use: AuditController().search)
+    }
+}
