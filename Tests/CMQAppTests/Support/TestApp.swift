@@ -53,7 +53,8 @@ actor TestAppLimiter {
     }
 }
 
-/// Runs `body` with an application on a fresh, migrated, empty database of the given kind.
+/// Runs `body` with an application on a fresh, migrated database of the given kind, empty but for the national
+/// administrator whose token `send` uses: a copy of the process's template (see `TestTemplates`).
 func withTestApp(_ database: TestDatabase, _ body: (Application) async throws -> Void) async throws {
     await TestAppLimiter.shared.acquire()
     do {
@@ -66,32 +67,26 @@ func withTestApp(_ database: TestDatabase, _ body: (Application) async throws ->
 }
 
 private func runTestApp(_ database: TestDatabase, _ body: (Application) async throws -> Void) async throws {
-    let app = try await Application.make(.testing)
-    let schema = "t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(16).lowercased()
+    let copy = try await TestTemplates.shared.copy(database)
+    let app: Application
     do {
-        switch database {
-        case .sqlite:
-            try await configure(app, config: AppConfig(database: .sqliteMemory, demoOnFirstStart: false))
-        case .postgres:
-            let url = try #require(TestDatabase.postgresURL)
-            try await configure(app, config: AppConfig(database: .postgres(url: url, schema: schema), demoOnFirstStart: false))
-            try await (app.db as! any SQLDatabase).raw("CREATE SCHEMA \(ident: schema)").run()
-        }
-        try await app.autoMigrate()
-        app.testAdminToken = try await TestAccounts.token(for: TestAccounts.user(app, role: .administrateurNational, email: "admin@cmq.test"), app)
-        try await body(app)
+        app = try await Application.make(.testing)
     } catch {
-        await teardown(app, database, schema)
+        await copy.remove()
         throw error
     }
-    await teardown(app, database, schema)
-}
-
-private func teardown(_ app: Application, _ database: TestDatabase, _ schema: String) async {
-    if database == .postgres, let sql = app.db as? any SQLDatabase {
-        try? await sql.raw("DROP SCHEMA IF EXISTS \(ident: schema) CASCADE").run()
+    do {
+        // `app.cmqConfig.database` names the copy: a test may open a second application on it.
+        try await configure(app, config: AppConfig(database: copy.database, demoOnFirstStart: false))
+        app.testAdminToken = copy.adminToken
+        try await body(app)
+    } catch {
+        try? await app.asyncShutdown()
+        await copy.remove()
+        throw error
     }
     try? await app.asyncShutdown()
+    await copy.remove()
 }
 
 /// Who a test request is sent as.
