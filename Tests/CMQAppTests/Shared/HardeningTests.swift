@@ -142,6 +142,12 @@ struct HardeningTests {
                 """, as: f.owner)
             #expect(reused.status == .unprocessableEntity, "\(reused.body.string)")
             #expect(reused.faultyFields == ["equipements"])
+            let unknownRule = try await app.send(.POST, "/api/v1/plateaux", json: """
+                {"campusId": "\(f.campus.id!.lower)", "organisationId": "\(f.lycee.id!.lower)", "nom": "Autre atelier", "horaires": \(PlateauFixture.hours),
+                 "regles": {"validation": true, "inconnu": 42}}
+                """, as: f.owner)
+            #expect(unknownRule.status == .unprocessableEntity)
+            #expect(unknownRule.faultyFields == ["regles.inconnu"])
         }
     }
 

@@ -42,7 +42,7 @@ struct PlateauxAPIController {
         if case .set(let text) = reader.text("adresse", maxLength: 300) { input.adresse = text ?? "" }
         input.horaires = reader.decoded("horaires", OpeningHours.self, required: creating).newValue ?? nil
         if case .set(let closures) = reader.decoded("fermetures", [Closure].self) { input.fermetures = closures ?? [] }
-        input.regles = reader.decoded("regles", PlateauRules.self).newValue ?? nil
+        input.regles = reader.decoded("regles", PlateauRules.self, knownKeys: ["validation", "preavisHeures", "dureeMaximaleMinutes", "ouvertA"]).newValue ?? nil
         if case .set(let items) = reader.objects("equipements", readElement: Self.readEquipement) { input.equipements = items }
         return input
     }

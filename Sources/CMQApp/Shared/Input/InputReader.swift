@@ -242,9 +242,16 @@ public struct InputReader: Sendable {
     }
 
     /// A value the domain decodes itself (opening hours, closures, rules): its French decoding message on failure.
-    public mutating func decoded<Value: Decodable & Sendable>(_ key: String, _ type: Value.Type, required: Bool = false) -> Update<Value?> {
+    /// - Parameter knownKeys: for an object, the only fields it may hold (another is refused as at the top level).
+    public mutating func decoded<Value: Decodable & Sendable>(_ key: String, _ type: Value.Type, required: Bool = false,
+                                                               knownKeys: Set<String>? = nil) -> Update<Value?> {
         guard let value = raw(key, required: required) else { return .unchanged }
         if value == .null { return .set(nil) }
+        if let knownKeys, case .object(let fields) = value {
+            let unknown = fields.keys.filter { !knownKeys.contains($0) }.sorted()
+            for field in unknown { fail("\(key).\(field)", "Le champ « \(key).\(field) » n'existe pas pour cette ressource.") }
+            if !unknown.isEmpty { return .unchanged }
+        }
         do {
             return .set(try JSONDecoder().decode(Value.self, from: try JSONEncoder().encode(value)))
         } catch let DecodingError.dataCorrupted(context) {
