@@ -323,8 +323,8 @@ struct HardeningTests {
     @Test("twenty concurrent decisions on one request, over two instances on one database: exactly one wins, the others get the 409 of the sequential case", arguments: TestDatabase.all)
     func bookingDecisionRace(database: TestDatabase) async throws {
         try await withTestApp(database) { app in
-            // On PostgreSQL, a second instance of cmq on the same schema takes half of the calls (an in-memory
-            // SQLite database belongs to one application: there the calls share one instance).
+            // On PostgreSQL, a second instance of cmq on the same database takes half of the calls (on SQLite the
+            // calls share one instance: an embedded file serves one instance).
             let second = database == .postgres ? try await Application.make(.testing) : app
             if database == .postgres { try await configure(second, config: app.cmqConfig) }
             let f = try await PlateauFixture.make(app)
