@@ -22,7 +22,7 @@ struct CMQErrorMiddleware: AsyncMiddleware {
             }
             if request.url.path.hasPrefix("/api/") {
                 let response = problem.response(for: request)
-                if problem.status == 405 { response.headers.replaceOrAdd(name: .allow, value: allowed.map(\.rawValue).joined(separator: ", ")) }
+                Self.addAllow(allowed, to: response, for: problem)
                 if problem.status == 401 {
                     response.headers.replaceOrAdd(name: .wwwAuthenticate, value: "Bearer realm=\"cmq\"")
                 }
@@ -35,9 +35,15 @@ struct CMQErrorMiddleware: AsyncMiddleware {
                 return request.redirect(to: "/connexion?retour=\(back)", redirectType: .normal)
             }
             let response = await Self.htmlResponse(for: problem, request: request)
-            if problem.status == 405 { response.headers.replaceOrAdd(name: .allow, value: allowed.map(\.rawValue).joined(separator: ", ")) }
+            Self.addAllow(allowed, to: response, for: problem)
             return response
         }
+    }
+
+    /// A 405 names the methods the address accepts (RFC 9110).
+    static func addAllow(_ methods: [HTTPMethod], to response: Response, for problem: Problem) {
+        guard problem.status == 405 else { return }
+        response.headers.replaceOrAdd(name: .allow, value: methods.map(\.rawValue).joined(separator: ", "))
     }
 
     /// The methods of the routes whose path matches the request's (HEAD with GET), in a stable order.
