@@ -13,7 +13,18 @@ struct Caller: Sendable {
         Caller(actor: nil, author: .command(name), isOperator: true)
     }
 
+    /// Someone who only reads pages (rights to show links and buttons, no audit trail entry).
+    static func viewer(_ actor: Actor?) -> Caller {
+        Caller(actor: actor, author: AuditAuthor(userID: actor?.userID, label: "lecture"), isOperator: false)
+    }
+
     var audit: AuditLog { AuditLog(author: author) }
+
+    /// Whether the account may do `action` on `resource`: the pages show a link or a button only when it may,
+    /// and the services refuse (`authorize`) what it may not. The one question asked of the access policy.
+    func may(_ action: Action, _ resource: Resource) -> Bool {
+        isOperator || AccessPolicy.decide(actor, action, resource).isAllowed
+    }
 
     /// 401 when nobody is signed in, 403 when the account may not; nothing is written before this passes.
     func authorize(_ action: Action, _ resource: Resource) throws(AppError) {

@@ -129,6 +129,18 @@ struct LabellingService {
         try caller.authorize(action, Self.resource(loaded.record, campus: loaded.campus, dossier: loaded.dossier))
     }
 
+    /// A step of the procedure: the account may write on this dossier, and its role plays that part.
+    func authorize(step: ProcedureAction, _ loaded: Loaded) throws(AppError) {
+        try authorize(step == .decision ? .read : .update, loaded)
+        guard !caller.isOperator, let actor = caller.actor else { return }
+        if case .denied(let reason) = AccessPolicy.decide(actor, step, in: loaded.dossier.referentiel) { throw .forbidden(reason) }
+    }
+
+    /// The steps the caller may take on this dossier now (the pages show their forms).
+    func steps(_ loaded: Loaded) -> Set<ProcedureAction> {
+        loaded.dossier.steps(for: caller.actor, dossier: Self.resource(loaded.record, campus: loaded.campus, dossier: loaded.dossier))
+    }
+
     // MARK: - Creating and preparing
 
     struct CreateInput: Sendable {
@@ -198,7 +210,7 @@ struct LabellingService {
 
     func edit(_ id: UUID, _ input: EditInput) async throws -> Loaded {
         var loaded = try await load(id)
-        try authorize(.update, loaded)
+        try authorize(step: .edition, loaded)
         do {
             try loaded.dossier.check(.edition)
             for (section, text) in input.sections { try loaded.dossier.setSection(section, text: text) }
@@ -224,7 +236,7 @@ struct LabellingService {
 
     func attach(_ id: UUID, fileName: String, contents: Data) async throws -> PieceRecord {
         var loaded = try await load(id)
-        try authorize(.update, loaded)
+        try authorize(step: .edition, loaded)
         let format: AttachmentFormat
         let attachment: Attachment
         do {
@@ -263,7 +275,7 @@ struct LabellingService {
 
     func detach(_ id: UUID, _ pieceID: UUID) async throws {
         var loaded = try await load(id)
-        try authorize(.update, loaded)
+        try authorize(step: .edition, loaded)
         guard let piece = loaded.pieces.first(where: { $0.id == pieceID }) else {
             throw AppError.notFound("Ce dossier n'a pas de pièce jointe \(pieceID.uuidString.lowercased()).")
         }
@@ -315,10 +327,7 @@ struct LabellingService {
 
     func deposit(_ id: UUID, date: CalendarDay, comment: String?) async throws -> Loaded {
         let loaded = try await load(id)
-        try authorize(.update, loaded)
-        guard caller.isOperator || caller.actor?.role != .instance else {
-            throw AppError.forbidden("Le dossier est déposé par la région académique.")
-        }
+        try authorize(step: .depot, loaded)
         return try await apply(id, .depot(date: date), comment: comment, field: "date") { db, current in
             current.record.depot = date.iso
         }
@@ -335,15 +344,10 @@ struct LabellingService {
     /// An opinion of a body; an instance account gives only its own body's opinion.
     func giveOpinion(_ id: UUID, _ input: OpinionInput) async throws -> Loaded {
         let loaded = try await load(id)
-        try authorize(.update, loaded)
-        if let actor = caller.actor, actor.role != .administrateurNational {
-            guard actor.role == .instance, actor.instance == input.instance else {
-                throw AppError.forbidden("Vous ne pouvez donner que l'avis de votre propre instance.")
-            }
-        }
+        let collective = loaded.dossier.referentiel.expertise.map { if case .expertise(let body) = $0.kind { body == input.instance } else { false } } ?? false
+        try authorize(step: collective ? .clotureExpertise : .avis(input.instance), loaded)
         let auteur = input.auteur.flatMap { $0.trimmingCharacters(in: .whitespaces).isEmpty ? nil : $0 } ?? caller.author.label
         let avis = Avis(instance: input.instance, auteur: auteur, date: input.date, verdict: input.verdict, texte: input.texte)
-        let collective = loaded.dossier.referentiel.expertise.map { if case .expertise(let body) = $0.kind { body == input.instance } else { false } } ?? false
         let event: LabellingEvent = collective ? .clotureExpertise(avis) : .avis(avis)
         let authorID = caller.actor?.userID
         return try await apply(id, event, comment: nil, field: "texte") { db, _ in
@@ -370,13 +374,13 @@ struct LabellingService {
     /// The `cmq` operator (the demo) records the scores of a named expert.
     func score(_ id: UUID, _ scores: [ScoreInput], expertName: String? = nil) async throws -> Loaded {
         var loaded = try await load(id)
-        try authorize(.update, loaded)
         let expertID: UUID
         if caller.isOperator, let expertName {
+            try authorize(.update, loaded)
             expertID = UUID(derivedFrom: "expert|\(expertName)")
         } else {
-            guard let actor = caller.actor, actor.role == .instance, let body = actor.instance,
-                  case .expertise(let expected)? = loaded.dossier.referentiel.expertise?.kind, body == expected else {
+            try authorize(step: .notation, loaded)
+            guard let actor = caller.actor, !caller.isOperator else {
                 throw AppError.forbidden("Seuls les experts du groupe d'expertise notent un dossier, chacun en son nom.")
             }
             expertID = actor.userID
@@ -413,8 +417,7 @@ struct LabellingService {
     /// The interministerial decision (national administrator only); a label starts on its date.
     func decide(_ id: UUID, _ decision: Decision) async throws -> Loaded {
         let loaded = try await load(id)
-        try authorize(.read, loaded)
-        try caller.authorize(.update, .labelDecision)
+        try authorize(step: .decision, loaded)
         let encoded = String(decoding: try JSONEncoder().encode(decision), as: UTF8.self)
         let campusID = loaded.campus.id!
         let referentiel = loaded.dossier.referentiel.code
@@ -439,10 +442,7 @@ struct LabellingService {
 
     func abandon(_ id: UUID, date: CalendarDay, motif: String) async throws -> Loaded {
         let loaded = try await load(id)
-        try authorize(.update, loaded)
-        guard caller.isOperator || caller.actor?.role == .administrateurNational || caller.actor?.role == .regionAcademique else {
-            throw AppError.forbidden("L'abandon d'un dossier revient à la région académique.")
-        }
+        try authorize(step: .abandon, loaded)
         return try await apply(id, .abandon(date: date, motif: motif), comment: motif, field: "motif") { _, current in
             current.record.abandonLe = date.iso
             current.record.abandonMotif = motif.trimmingCharacters(in: .whitespacesAndNewlines)

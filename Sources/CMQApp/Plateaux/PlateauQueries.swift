@@ -172,7 +172,7 @@ enum BookingQueries {
     static func calendar(name: String, records: [ReservationRecord], actor: Actor?, on db: any Database) async throws -> String {
         let loaded = try await loaded(records, on: db)
         let events = loaded.compactMap { item -> ICalendar.Event? in
-            if AccessPolicy.decide(actor, .read, item.scope).isAllowed {
+            if Caller.viewer(actor).may(.read, item.scope) {
                 return item.plateau.plateau.calendarEvent(for: item.booking, organisationName: item.record.$organisation.value?.nom ?? "")
             }
             return item.plateau.plateau.publicCalendarEvent(for: item.booking)

@@ -147,6 +147,10 @@ struct LabellingAPITests {
             #expect(try await app.send(.PATCH, path, json: #"{"partenariat": "Autre texte"}"#, as: cast.region).status == .conflict)
             #expect(try await app.send(.GET, path, as: cast.team).status == .ok)
             #expect(try await app.send(.PATCH, path, json: #"{"partenariat": "Autre texte"}"#, as: cast.team).status == .forbidden)
+            // An instance reads the dossier it is assigned but never writes it (that is the région's part).
+            #expect(try await app.send(.GET, path, as: cast.caen).status == .ok)
+            let edited = try await app.send(.PATCH, path, json: #"{"partenariat": "Autre texte"}"#, as: cast.caen)
+            #expect(edited.status == .forbidden && edited.problem?.detail == "Le dossier est rédigé par la région académique.")
             // An instance gives only its own opinion.
             let usurped = try await app.send(.POST, "\(path)/avis", json: #"{"instance": "crefop", "verdict": "favorable"}"#, as: cast.caen)
             #expect(usurped.status == .forbidden)

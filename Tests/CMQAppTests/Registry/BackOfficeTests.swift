@@ -422,6 +422,27 @@ struct BackOfficeTests {
         }
     }
 
+    @Test("each account sees only the links it may use: the campus team neither creates nor deletes a campus, a member creates nothing", arguments: TestDatabase.all)
+    func linksFollowRights(database: TestDatabase) async throws {
+        try await withTestApp(database) { app in
+            let campus = try await Factory.campus(app.db)
+            let lycee = try await Factory.organisation(app.db, nom: "Lycée Condorcet", uai: "0020079A")
+            let team = try await TestAccounts.identity(app, .equipeCampus, campus: campus.id!)
+            let member = try await TestAccounts.identity(app, .membre, organisation: lycee.id!)
+            let teamHome = try await app.send(.GET, "/gestion", as: team).body.string
+            #expect(!teamHome.contains(#"href="/gestion/campus/nouveau""#))
+            #expect(teamHome.contains(#"href="/gestion/organisations/nouvelle""#))
+            #expect(try await app.send(.GET, "/gestion/campus/nouveau", as: team).status == .forbidden)
+            let teamCampusPage = try await app.send(.GET, "/campus/\(campus.id!.lower)", as: team).body.string
+            #expect(teamCampusPage.contains(#"href="/gestion/campus/\#(campus.id!.lower)/modifier""#))
+            #expect(!teamCampusPage.contains(#"href="/gestion/campus/\#(campus.id!.lower)/supprimer""#))
+            #expect(!(try await app.send(.GET, "/campus", as: team).body.string.contains("Nouveau campus")))
+            let memberHome = try await app.send(.GET, "/gestion", as: member).body.string
+            #expect(!memberHome.contains(#"href="/gestion/campus/nouveau""#) && !memberHome.contains(#"href="/gestion/organisations/nouvelle""#))
+            #expect(try await app.send(.GET, "/gestion/organisations/nouvelle", as: member).status == .forbidden)
+        }
+    }
+
     @Test("every control of every form has its label, and the headings go in order")
     func labels() async throws {
         try await withTestApp(.sqlite) { app in

@@ -133,16 +133,11 @@ struct DossierPagesController {
         let dossier = loaded.dossier
         let referentiel = dossier.referentiel
         let actor = req.actor
-        let mayUpdate = (try? service.authorize(.update, loaded)) != nil
-        let isAdmin = actor?.role == .administrateurNational
-        let isRegion = actor?.role == .regionAcademique
-        var opinionBody: Instance?
-        if let actor, actor.role == .instance, let body = actor.instance, mayUpdate, dossier.allows(.avis(body)),
-           case .avis = referentiel.etape(of: body)?.kind {
-            opinionBody = body
-        }
-        let expertBody: Instance? = { if case .expertise(let body)? = referentiel.expertise?.kind { body } else { nil } }()
-        let isExpert = actor?.role == .instance && actor?.instance != nil && actor?.instance == expertBody && mayUpdate
+        let steps = service.steps(loaded)
+        // An instance account sees the form of its own body's opinion (the national administrator records opinions through the API).
+        let opinionBody = steps.lazy.compactMap { step -> Instance? in
+            if case .avis(let body) = step, body == actor?.instance { body } else { nil }
+        }.first
         let myScores = Dictionary(loaded.evaluations.filter { $0.expertID == actor?.userID }.map { ($0.critere, $0.note) }, uniquingKeysWith: { a, _ in a })
         let synthesis = dossier.synthesis
         let history = try await TransitionRecord.query(on: req.db).filter(\.$dossier.$id == id).sort(\.$at).sort(\.$id).all()
@@ -191,13 +186,13 @@ struct DossierPagesController {
             history: history.map { HistoryRow(le: formatter.string(from: $0.at), evenement: Self.eventLabel($0.evenement, etape: $0.etape, referentiel: referentiel),
                                               de: DossierRecord.statusLabel($0.de), vers: DossierRecord.statusLabel($0.vers), auteur: $0.auteur, commentaire: $0.commentaire) },
             errors: errors, notice: notice,
-            canEdit: mayUpdate && (isAdmin || isRegion) && dossier.allows(.edition),
-            canDeposit: mayUpdate && (isAdmin || isRegion) && dossier.allows(.depot),
-            canAbandon: mayUpdate && (isAdmin || isRegion) && dossier.allows(.abandon),
+            canEdit: steps.contains(.edition),
+            canDeposit: steps.contains(.depot),
+            canAbandon: steps.contains(.abandon),
             opinionBody: opinionBody?.rawValue, opinionBodyLabel: opinionBody?.label,
-            canScore: isExpert && dossier.allows(.notation),
-            canClose: isExpert && dossier.allows(.clotureExpertise),
-            canDecide: isAdmin && dossier.allows(.decision),
+            canScore: steps.contains(.notation),
+            canClose: steps.contains(.clotureExpertise) && steps.contains(.notation),
+            canDecide: steps.contains(.decision),
             excellenceAllowed: referentiel.excellence && dossier.requestedLabel == .cmqExcellence,
             durations: referentiel.durees.map { OptionItem(value: String($0), label: "\($0) an\($0 > 1 ? "s" : "")", selected: $0 == dossier.requestedDurationYears) },
             verdicts: Verdict.allCases.map { OptionItem(value: $0.rawValue, label: $0.label, selected: false) },

@@ -91,8 +91,8 @@ struct PlateauBookingPagesController {
         let booking = loaded.booking
         let plateau = loaded.plateau.plateau
         let id = booking.id
-        let mayDecide = booking.status == .demandee && AccessPolicy.decide(actor, .update, loaded.scope).isAllowed
-        let mayCancel = cancellable && booking.status.isActive && AccessPolicy.decide(actor, .delete, loaded.scope).isAllowed
+        let mayDecide = booking.status == .demandee && Caller.viewer(actor).may(.update, loaded.scope)
+        let mayCancel = cancellable && booking.status.isActive && Caller.viewer(actor).may(.delete, loaded.scope)
         return Item(
             id: id.uuidString.lowercased(), anchor: "reservation-\(id.uuidString.lowercased())",
             plateau: plateau.nom, plateauURL: PlateauURL.week(plateau.id, day: booking.creneau.start.day, equipement: nil),

@@ -126,7 +126,7 @@ struct PlateauPagesController {
         let week = WeekView(plateau: plateau, days: days, target: target, today: today) { day in
             PlateauURL.week(plateau.id, day: day, equipement: target.equipementID)
         }
-        let rights = Rights(req.actor, .plateau(loaded.scope))
+        let rights = Rights(req.caller, .plateau(loaded.scope))
         let (form, note) = try await bookingForm(req, loaded, state: state)
         let rules = plateau.rules
         let context = Context(

@@ -48,13 +48,13 @@ struct CampusPlateauxBlock: Encodable {
         let plateaux = try await PlateauService.list(campusID: campusID, on: db)
         let usage = try await PlateauUsage.compute(plateaux, months: PlateauUsage.semester(containing: today), on: db)
         let mayCreate = try await mayCreatePlateau(actor, on: campus, db: db)
-        let managesSome = mayCreate || plateaux.contains { Rights(actor, .plateau($0.scope)).update }
+        let managesSome = mayCreate || plateaux.contains { Rights(.viewer(actor), .plateau($0.scope)).update }
         func width(_ fraction: Double) -> String { WeekView.percent(min(max(fraction, 0), 1)) }
         return CampusPlateauxBlock(
             rows: plateaux.map { loaded in
                 Row(nom: loaded.plateau.nom, url: PlateauURL.page(loaded.plateau.id), owner: loaded.owner.nom,
                     ownerURL: SiteURL.organisation(loaded.plateau.organisationID), equipements: loaded.plateau.equipements.count,
-                    editURL: Rights(actor, .plateau(loaded.scope)).update ? PlateauURL.edit(loaded.plateau.id) : nil)
+                    editURL: Rights(.viewer(actor), .plateau(loaded.scope)).update ? PlateauURL.edit(loaded.plateau.id) : nil)
             },
             period: "de \(usage.months.lowerBound.french) à \(usage.months.upperBound.french)",
             bookedHours: UsageStatistics.hoursText(minutes: usage.total.bookedMinutes),
@@ -85,7 +85,7 @@ struct CampusPlateauxBlock: Encodable {
         }
         // The owner matters only to a member (its own organisation); the other roles' rights do not depend on it.
         let owner = actor.organisationID ?? campusID
-        return AccessPolicy.decide(actor, .create, .plateau(.init(campusID: campusID, regionCode: campus.regionCode, organisationID: owner))).isAllowed
+        return Caller.viewer(actor).may(.create, .plateau(.init(campusID: campusID, regionCode: campus.regionCode, organisationID: owner)))
     }
 }
 

@@ -7,6 +7,8 @@ struct BackOfficeController {
         let found = recherche.isEmpty ? nil : try await OrganisationSearch.run(recherche, on: req.db)
         let context = BackOfficeHomeContext(
             page: PageMeta(title: "Gestion du registre", section: "gestion"),
+            mayCreateCampus: req.caller.may(.create, .campus(id: nil, regionCode: req.actor?.regionCode ?? "")),
+            mayCreateOrganisation: req.caller.may(.create, .organisation(id: nil, campuses: [])),
             organisationDeleted: req.query[String.self, at: "organisation-supprimee"] == "1",
             recherche: recherche, searched: found != nil, total: found?.total ?? 0,
             results: found?.items.map { OrganisationChoice($0) } ?? [],
@@ -18,6 +20,9 @@ struct BackOfficeController {
 
 struct BackOfficeHomeContext: Encodable {
     var page: PageMeta
+    /// The links to forms the account may not use are not shown (the services refuse them anyway).
+    var mayCreateCampus: Bool
+    var mayCreateOrganisation: Bool
     var organisationDeleted: Bool
     var recherche: String
     var searched: Bool

@@ -84,9 +84,9 @@ struct Rights: Encodable {
     var update: Bool
     var delete: Bool
 
-    init(_ actor: Actor?, _ resource: Resource) {
-        update = actor != nil && AccessPolicy.decide(actor, .update, resource).isAllowed
-        delete = actor != nil && AccessPolicy.decide(actor, .delete, resource).isAllowed
+    init(_ caller: Caller, _ resource: Resource) {
+        update = caller.may(.update, resource)
+        delete = caller.may(.delete, resource)
     }
 }
 

@@ -130,7 +130,7 @@ struct SiteController {
             return SiteURL.withQuery("/campus", items)
         }
         let context = CampusListContext(
-            canCreate: req.actor != nil && AccessPolicy.decide(req.actor, .create, .campus(id: nil, regionCode: req.actor?.regionCode ?? "")).isAllowed,
+            canCreate: req.caller.may(.create, .campus(id: nil, regionCode: req.actor?.regionCode ?? "")),
             page: PageMeta(title: filter == CampusFilter() ? "Tous les campus" : "Campus : \(active.joined(separator: ", "))", section: "campus"),
             q: filter.q ?? "",
             filieres: Filiere.allCases.map { OptionItem(value: $0.slug, label: $0.label, selected: $0 == filter.filiere) },
@@ -165,7 +165,7 @@ struct SiteController {
         let labelStatus = try await CampusLabels(db: req.db).status(of: id, on: today)
         let labelRows = try await LabelRecord.query(on: req.db).filter(\.$campus.$id == id).sort(\.$debut, .descending).all().compactMap { label -> LabelRow? in
             guard let period = label.period else { return nil }
-            let mayWithdraw = period.isValid(on: today) && req.actor != nil && AccessPolicy.decide(req.actor, .update, .labelDecision).isAllowed
+            let mayWithdraw = period.isValid(on: today) && req.caller.may(.update, .labelDecision)
             return LabelRow(periode: "du \(period.start.frenchLong) au \(period.end.frenchLong)", excellence: label.excellence,
                             referentiel: label.referentiel, retrait: period.withdrawal.map { "retiré le \($0.date.frenchLong) : \($0.motif)" },
                             withdrawURL: mayWithdraw ? "/gestion/labels/\(label.id!.uuidString.lowercased())/retrait" : nil)
@@ -198,9 +198,9 @@ struct SiteController {
             },
             history: try await AuditController.history(
                 of: id, includingMentions: true,
-                visibleIf: req.actor != nil && AccessPolicy.decide(req.actor, .update, .campus(id: id, regionCode: campus.regionCode)).isAllowed,
+                visibleIf: req.caller.may(.update, .campus(id: id, regionCode: campus.regionCode)),
                 on: req.db),
-            rights: Rights(req.actor, .campus(id: id, regionCode: campus.regionCode)),
+            rights: Rights(req.caller, .campus(id: id, regionCode: campus.regionCode)),
             offer: OfferBlock(coverage: coverage, formations: formations),
             plateaux: try await CampusPlateauxBlock.make(campus: campus, actor: req.actor, on: req.db))
         return try await req.view.render("campus", context)
@@ -231,9 +231,9 @@ struct SiteController {
             apiURL: "/api/v1/organisations/\(id.uuidString.lowercased())",
             history: try await AuditController.history(
                 of: id, includingMentions: false,
-                visibleIf: req.actor != nil && AccessPolicy.decide(req.actor, .update, resource).isAllowed,
+                visibleIf: req.caller.may(.update, resource),
                 on: req.db),
-            rights: Rights(req.actor, resource))
+            rights: Rights(req.caller, resource))
         return try await req.view.render("organisation", context)
     }
 }
