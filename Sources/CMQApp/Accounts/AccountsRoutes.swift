@@ -5,15 +5,16 @@ struct AccountsRoutes: RouteCollection {
     let doors: RouteDoors
 
     func boot(routes: any RoutesBuilder) throws {
+        typealias U = AccountsURL
         let web = doors.web(routes)
         let account = AccountController()
-        web.get("connexion", use: account.loginForm)
-        web.post("connexion", use: account.login)
-        web.post("deconnexion", use: account.logout)
+        web.get(U.login, use: account.loginForm)
+        web.post(U.login, use: account.login)
+        web.post(U.logout, use: account.logout)
         let signedIn = doors.signedIn(routes)
-        signedIn.get("compte", use: account.account)
-        signedIn.post("compte", "mot-de-passe", use: account.changePassword)
-        signedIn.post("compte", "jetons", use: account.createToken)
-        signedIn.post("compte", "jetons", ":tokenID", "revoquer", use: account.revokeToken)
+        signedIn.get(U.account, use: account.account)
+        signedIn.post(U.password, use: account.changePassword)
+        signedIn.post(U.tokens, use: account.createToken)
+        signedIn.post(U.tokenRevocation(nil), use: account.revokeToken)
     }
 }

@@ -105,15 +105,15 @@ struct AccountNavTag: UnsafeUnescapedLeafTag {
     func render(_ ctx: LeafContext) throws -> LeafData {
         guard let request = ctx.request else { return .string("") }
         guard let user = request.currentUser else {
-            let back = request.url.path == "/connexion" ? "" : "?retour=" + (request.url.path.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(.init(charactersIn: "/-"))) ?? "")
-            return .string("<li><a href=\"/connexion\(back)\">Se connecter</a></li>")
+            let back = request.url.path == AccountsURL.login.path ? "" : "?retour=" + (request.url.path.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(.init(charactersIn: "/-"))) ?? "")
+            return .string("<li><a href=\"\(AccountsURL.login.path)\(back)\">Se connecter</a></li>")
         }
         let token = CSRFMiddleware.token(for: request)
         let name = user.nom.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
         return .string("""
-            <li><a href="/gestion">Gestion</a></li>\
-            <li><a href="/compte" title="Mon compte">\(name)</a></li>\
-            <li><form class="logout" action="/deconnexion" method="post"><input type="hidden" name="\(CSRFMiddleware.field)" value="\(token)"><button type="submit" class="link-button">Se déconnecter</button></form></li>
+            <li><a href="\(RegistryURL.gestion.path)">Gestion</a></li>\
+            <li><a href="\(AccountsURL.account.path)" title="Mon compte">\(name)</a></li>\
+            <li><form class="logout" action="\(AccountsURL.logout.path)" method="post"><input type="hidden" name="\(CSRFMiddleware.field)" value="\(token)"><button type="submit" class="link-button">Se déconnecter</button></form></li>
             """)
     }
 }

@@ -33,8 +33,8 @@ struct RouteDoors: Sendable {
         api = session + [RequireAccountMiddleware(writesOnly: true)]
     }
 
+    // The paths are whole (`/gestion/…`, `/api/v1/…`): each feature's `<Feature>URL` enum spells them.
     func web(_ routes: any RoutesBuilder) -> any RoutesBuilder { routes.grouped(web) }
     func signedIn(_ routes: any RoutesBuilder) -> any RoutesBuilder { routes.grouped(signedIn) }
-    func gestion(_ routes: any RoutesBuilder) -> any RoutesBuilder { routes.grouped(signedIn).grouped("gestion") }
-    func api(_ routes: any RoutesBuilder) -> any RoutesBuilder { routes.grouped(api).grouped("api", "v1") }
+    func api(_ routes: any RoutesBuilder) -> any RoutesBuilder { routes.grouped(api) }
 }

@@ -62,7 +62,7 @@ struct AuditController {
         }
         let page = try await query.sort(\.$at, .descending).paginated(PageRequest(page: pageRequest.page, per: 50))
         let pageURL: (Int) -> String = { number in
-            SiteURL.withQuery("/gestion/journal", ["q": q, "entite": entite, "page": String(number)].filter { !$0.value.isEmpty })
+            AuditURL.journal.path(query: ["q": q, "entite": entite, "page": String(number)])
         }
         return try await req.view.render("gestion/journal", SearchContext(
             page: PageMeta(title: "Journal des modifications", section: "gestion"),

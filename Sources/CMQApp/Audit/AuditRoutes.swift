@@ -5,6 +5,6 @@ struct AuditRoutes: RouteCollection {
     let doors: RouteDoors
 
     func boot(routes: any RoutesBuilder) throws {
-        doors.gestion(routes).get("journal", use: AuditController().search)
+        doors.signedIn(routes).get(AuditURL.journal, use: AuditController().search)
     }
 }

@@ -6,24 +6,25 @@ struct CatalogueRoutes: RouteCollection {
     let doors: RouteDoors
 
     func boot(routes: any RoutesBuilder) throws {
+        typealias U = CatalogueURL
         let web = doors.web(routes)
         let catalogue = CatalogueController()
-        web.get("formations", use: catalogue.search)
-        web.get("formations", ":formationID", use: catalogue.formation)
+        web.get(U.search, use: catalogue.search)
+        web.get(U.formation(nil), use: catalogue.formation)
 
         let api = doors.api(routes)
         let formations = FormationsAPIController()
-        api.get("formations", use: formations.list)
-        api.get("formations.csv", use: formations.exportHandler(.csv))
-        api.get("formations.json", use: formations.exportHandler(.json))
-        api.get("formations.lheo.xml", use: formations.exportHandler(.lheo))
-        api.post("formations", use: formations.create)
-        api.get("formations", ":formationID", use: formations.get)
-        api.patch("formations", ":formationID", use: formations.update)
-        api.delete("formations", ":formationID", use: formations.delete)
-        api.get("campus", ":campusID", "offre", use: formations.offer)
-        api.post("campus", ":campusID", "formations", use: formations.attach)
-        api.delete("campus", ":campusID", "formations", ":formationID", use: formations.detach)
-        api.get("campus", ":campusID", "couverture", use: formations.coverage)
+        api.get(U.apiFormations, use: formations.list)
+        api.get(U.apiExport(extension: "csv"), use: formations.exportHandler(.csv))
+        api.get(U.apiExport(extension: "json"), use: formations.exportHandler(.json))
+        api.get(U.apiExport(extension: "lheo.xml"), use: formations.exportHandler(.lheo))
+        api.post(U.apiFormations, use: formations.create)
+        api.get(U.apiFormation(nil), use: formations.get)
+        api.patch(U.apiFormation(nil), use: formations.update)
+        api.delete(U.apiFormation(nil), use: formations.delete)
+        api.get(U.apiCampusOffer(nil), use: formations.offer)
+        api.post(U.apiCampusFormations(nil), use: formations.attach)
+        api.delete(U.apiCampusFormation(campus: nil, formation: nil), use: formations.detach)
+        api.get(U.apiCampusCoverage(nil), use: formations.coverage)
     }
 }

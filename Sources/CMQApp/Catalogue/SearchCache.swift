@@ -124,7 +124,7 @@ struct CatalogueCacheMiddleware: AsyncMiddleware {
             defer { cache.touch() }
             return try await next.respond(to: request)
         }
-        let path = request.url.path, list = "/api/v1/formations", one = list + "/"
+        let path = request.url.path, list = CatalogueURL.apiFormations.path, one = list + "/"
         // The list and one formation (not the exports, nor a campus's offer).
         guard path == list || (path.hasPrefix(one) && !path.dropFirst(one.count).contains("/")),
               let sql = request.db as? any SQLDatabase else {

@@ -5,6 +5,6 @@ struct OpenAPIRoutes: RouteCollection {
     let doors: RouteDoors
 
     func boot(routes: any RoutesBuilder) throws {
-        doors.api(routes).get("openapi.json", use: OpenAPIController().document)
+        doors.api(routes).get(OpenAPIURL.document, use: OpenAPIController().document)
     }
 }

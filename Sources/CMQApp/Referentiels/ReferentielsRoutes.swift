@@ -5,15 +5,16 @@ struct ReferentielsRoutes: RouteCollection {
     let doors: RouteDoors
 
     func boot(routes: any RoutesBuilder) throws {
+        typealias U = ReferentielsURL
         let api = doors.api(routes)
         let referentiels = ReferentielsAPIController()
-        api.get("referentiels", "filieres", use: referentiels.filieres)
-        api.get("referentiels", "regions", use: referentiels.regions)
-        api.get("referentiels", "academies", use: referentiels.academies)
-        api.get("referentiels", "diplomes", use: referentiels.diplomes)
-        api.get("referentiels", "diplomes", ":cfd", use: referentiels.diplome)
-        api.get("referentiels", "niveaux-diplome", use: referentiels.niveauxDiplome)
-        api.get("referentiels", "rome", use: referentiels.romes)
-        api.get("referentiels", "formations-onisep", use: referentiels.formationsOnisep)
+        api.get(U.filieres, use: referentiels.filieres)
+        api.get(U.regions, use: referentiels.regions)
+        api.get(U.academies, use: referentiels.academies)
+        api.get(U.diplomes, use: referentiels.diplomes)
+        api.get(U.diplome(cfd: nil), use: referentiels.diplome)
+        api.get(U.niveauxDiplome, use: referentiels.niveauxDiplome)
+        api.get(U.rome, use: referentiels.romes)
+        api.get(U.formationsOnisep, use: referentiels.formationsOnisep)
     }
 }

@@ -56,7 +56,7 @@ struct CampusLocations {
         }
         return campuses.compactMap { campus in
             guard let id = campus.id, let geo = locations[id] else { return nil }
-            return MapMarker(label: campus.nom, url: SiteURL.campus(id), geo: geo, regionCode: campus.regionCode, highlighted: id == highlighted)
+            return MapMarker(label: campus.nom, url: RegistryURL.campus(id).path, geo: geo, regionCode: campus.regionCode, highlighted: id == highlighted)
         }
     }
 }

@@ -27,7 +27,7 @@ struct PlateauPagesFixture {
         return browser
     }
 
-    var page: String { PlateauURL.page(base.plateauID) }
+    var page: String { PlateauxURL.page(base.plateauID).path }
 
     /// The booking form's fields for the press on day `day` of the fixture's week.
     func form(_ from: String, _ to: String, day: Int = 0) -> [(String, String)] {
@@ -67,11 +67,11 @@ struct PlateauPagesTests {
             #expect(response.status == .ok)
             let html = response.body.string
             #expect(html.contains("<h1>Atelier plasturgie</h1>") && html.contains("Lycée Jean Moulin") && html.contains("12 rue des Forges"))
-            #expect(html.contains(SiteURL.organisation(b.lycee.id!)) && html.contains(SiteURL.campus(b.campus.id!)))
+            #expect(html.contains(RegistryURL.organisation(b.lycee.id!).path) && html.contains(RegistryURL.campus(b.campus.id!).path))
             #expect(html.contains("<th scope=\"row\">Presse à injecter 80 t</th>") && html.contains("<strong>Requise</strong>"))
             #expect(html.contains("08:00–12:00, 13:00–18:00") && html.contains("Préavis : une réservation se fait au moins 24 heures avant son début."))
             #expect(html.contains("Une réservation dure au plus 8\u{00A0}h"))
-            #expect(html.contains(PlateauURL.calendar(b.plateauID)))
+            #expect(html.contains(PlateauxURL.apiCalendar(b.plateauID).path))
             #expect(html.contains("<caption>Semaine du \(b.monday.frenchWithWeekday) au \(b.monday.adding(days: 6).frenchWithWeekday), plateau entier</caption>"))
             #expect(html.contains("<strong>Réservé</strong> <span class=\"nowrap\">08:00–10:00</span> · Presse à injecter 80 t"))
             #expect(html.contains("<strong>Demande en attente</strong> <span class=\"nowrap\">14:00–16:00</span> · plateau entier"))
@@ -90,7 +90,7 @@ struct PlateauPagesTests {
             let wrong = try await visitor.get("\(f.page)?semaine=lundi")
             #expect(wrong.status == .unprocessableEntity && wrong.body.string.contains("n&#39;est pas une date au format AAAA-MM-JJ"))
             #expect(try await visitor.get("\(f.page)?equipement=\(UUID().lower)").status == .unprocessableEntity)
-            #expect(try await visitor.get(PlateauURL.page(UUID())).status == .notFound)
+            #expect(try await visitor.get(PlateauxURL.page(UUID()).path).status == .notFound)
         }
     }
 
@@ -113,8 +113,8 @@ struct PlateauPagesTests {
             #expect(booking.statut == "demandee" && booking.equipementID == f.base.presseID && booking.details == "Groupe BTS")
             // the owner accepts it
             var owner = try await f.session(app, "proprietaire@cmq.test")
-            _ = try await owner.get(PlateauURL.bookings)
-            #expect(try await owner.post(PlateauURL.decision(booking.id!, "accepter"), []).status == .seeOther)
+            _ = try await owner.get(PlateauxURL.bookings.path)
+            #expect(try await owner.post(PlateauxURL.decision(booking.id!, .accepter).path, []).status == .seeOther)
             // when: another request overlapping the accepted booking
             _ = try await cfa.get(f.page)
             let clash = try await cfa.post("\(f.page)/reserver", f.form("09:00", "11:00").setting("equipement", ""))
@@ -176,51 +176,51 @@ struct PlateauPagesTests {
             }
             // the booking member sees its requests, not the decision forms
             var cfa = try await f.session(app, "cfa@cmq.test")
-            let mine = try await cfa.get(PlateauURL.bookings).body.string
+            let mine = try await cfa.get(PlateauxURL.bookings.path).body.string
             #expect(mine.contains("Les réservations de CFA de l&#39;industrie") && mine.contains("status-demandee"))
             #expect(!mine.contains("Demandes à traiter") && !mine.contains("/accepter"))
             // when: the booker accepts its own request, a company member cancels it: 403, nothing written
-            #expect(try await cfa.post(PlateauURL.decision(ids[0], "accepter"), []).status == .forbidden)
+            #expect(try await cfa.post(PlateauxURL.decision(ids[0], .accepter).path, []).status == .forbidden)
             var company = try await f.session(app, "entreprise@cmq.test")
-            _ = try await company.get(PlateauURL.bookings)
-            #expect(try await company.post(PlateauURL.decision(ids[0], "annuler"), [("motif", "")]).status == .forbidden)
-            #expect(try await company.post(PlateauURL.decision(ids[0], "refuser"), [("motif", "Non")]).status == .forbidden)
+            _ = try await company.get(PlateauxURL.bookings.path)
+            #expect(try await company.post(PlateauxURL.decision(ids[0], .annuler).path, [("motif", "")]).status == .forbidden)
+            #expect(try await company.post(PlateauxURL.decision(ids[0], .refuser).path, [("motif", "Non")]).status == .forbidden)
             #expect(try await PlateauPagesFixture.status(app, ids[0]) == "demandee")
             // the owner sees both requests with their forms
             var owner = try await f.session(app, "proprietaire@cmq.test")
-            let awaiting = try await owner.get(PlateauURL.bookings).body.string
-            #expect(awaiting.contains("Demandes à traiter") && awaiting.contains(PlateauURL.decision(ids[0], "accepter")) && awaiting.contains(PlateauURL.decision(ids[1], "refuser")))
+            let awaiting = try await owner.get(PlateauxURL.bookings.path).body.string
+            #expect(awaiting.contains("Demandes à traiter") && awaiting.contains(PlateauxURL.decision(ids[0], .accepter).path) && awaiting.contains(PlateauxURL.decision(ids[1], .refuser).path))
             #expect(awaiting.contains("CFA de l&#39;industrie") && awaiting.contains("Presse à injecter 80 t"))
             // a refusal without motif is explained, nothing written
-            let bare = try await owner.post(PlateauURL.decision(ids[1], "refuser"), [("motif", " ")])
+            let bare = try await owner.post(PlateauxURL.decision(ids[1], .refuser).path, [("motif", " ")])
             #expect(bare.status == .unprocessableEntity && bare.body.string.contains("Le motif du refus doit être indiqué."))
             #expect(try await PlateauPagesFixture.status(app, ids[1]) == "demandee")
             // accept one, refuse the other with a motif
-            let accepted = try await owner.post(PlateauURL.decision(ids[0], "accepter"), [])
-            #expect(accepted.status == .seeOther && accepted.headers.first(name: .location) == "\(PlateauURL.bookings)?fait=acceptee")
-            #expect(try await owner.post(PlateauURL.decision(ids[1], "refuser"), [("motif", "Presse en maintenance")]).status == .seeOther)
+            let accepted = try await owner.post(PlateauxURL.decision(ids[0], .accepter).path, [])
+            #expect(accepted.status == .seeOther && accepted.headers.first(name: .location) == "\(PlateauxURL.bookings.path)?fait=acceptee")
+            #expect(try await owner.post(PlateauxURL.decision(ids[1], .refuser).path, [("motif", "Presse en maintenance")]).status == .seeOther)
             #expect(try await PlateauPagesFixture.status(app, ids[0]) == "acceptee")
             #expect(try await PlateauPagesFixture.status(app, ids[1]) == "refusee")
             // deciding again is a conflict, shown on the page
-            let again = try await owner.post(PlateauURL.decision(ids[1], "accepter"), [])
+            let again = try await owner.post(PlateauxURL.decision(ids[1], .accepter).path, [])
             #expect(again.status == .conflict && again.body.string.contains("Cette réservation a été refusée"))
             // the booker sees the statuses and the motif, and cancels its accepted booking
-            let after = try await cfa.get(PlateauURL.bookings).body.string
+            let after = try await cfa.get(PlateauxURL.bookings.path).body.string
             #expect(after.contains("status-acceptee") && after.contains("Presse en maintenance"))
-            #expect(after.contains(PlateauURL.decision(ids[0], "annuler")) && !after.contains(PlateauURL.decision(ids[1], "annuler")))
-            #expect(try await cfa.post(PlateauURL.decision(ids[0], "annuler"), [("motif", "Classe en stage")]).status == .seeOther)
+            #expect(after.contains(PlateauxURL.decision(ids[0], .annuler).path) && !after.contains(PlateauxURL.decision(ids[1], .annuler).path))
+            #expect(try await cfa.post(PlateauxURL.decision(ids[0], .annuler).path, [("motif", "Classe en stage")]).status == .seeOther)
             let cancelled = try #require(try await ReservationRecord.find(ids[0], on: app.db))
             #expect(cancelled.statut == "annulee" && cancelled.motif == "Classe en stage")
             // the campus team decides on its campus's platforms
             let third = try await app.send(.POST, "/api/v1/reservations", json: b.booking("13:00", "15:00", equipement: b.centreID), as: b.booker)
             let thirdID = try third.decoded(ReservationDTO.self).id
             var team = try await f.session(app, "equipe@cmq.test")
-            #expect(try await team.get(PlateauURL.bookings).body.string.contains(PlateauURL.decision(thirdID, "accepter")))
-            #expect(try await team.post(PlateauURL.decision(thirdID, "accepter"), []).status == .seeOther)
+            #expect(try await team.get(PlateauxURL.bookings.path).body.string.contains(PlateauxURL.decision(thirdID, .accepter).path))
+            #expect(try await team.post(PlateauxURL.decision(thirdID, .accepter).path, []).status == .seeOther)
             #expect(try await PlateauPagesFixture.status(app, thirdID) == "acceptee")
             // a visitor is sent to sign in
             var visitor = BrowserSession(app)
-            #expect(try await visitor.get(PlateauURL.bookings).headers.first(name: .location)?.hasPrefix("/connexion") == true)
+            #expect(try await visitor.get(PlateauxURL.bookings.path).headers.first(name: .location)?.hasPrefix("/connexion") == true)
         }
     }
 
@@ -230,7 +230,7 @@ struct PlateauPagesTests {
             let f = try await PlateauPagesFixture.make(app)
             let b = f.base
             var team = try await f.session(app, "equipe@cmq.test")
-            let newURL = PlateauURL.new(campus: b.campus.id!)
+            let newURL = PlateauxURL.new(campus: b.campus.id!)
             let blank = try await team.get(newURL)
             #expect(blank.status == .ok && blank.body.string.contains("Nouveau plateau technique") && blank.body.string.contains("CFA de l&#39;industrie"))
             func fields(_ hours: String, closures: String = "", items: String = "Tour ; Usinage ; 1 ; non") -> [(String, String)] {
@@ -265,34 +265,34 @@ struct PlateauPagesTests {
 
             // editing the fixture's platform: the form shows its items; a renamed line is a new item, a kept name keeps its id
             var owner = try await f.session(app, "proprietaire@cmq.test")
-            let edit = try await owner.get(PlateauURL.edit(b.plateauID)).body.string
+            let edit = try await owner.get(PlateauxURL.edit(b.plateauID).path).body.string
             #expect(edit.contains("Presse à injecter 80 t ; Plasturgie ; 1 ; oui") && edit.contains("value=\"08:00-12:00, 13:00-18:00\""))
             var values = PlateauForm.values(of: try await PlateauService(db: app.db, caller: .command("test")).load(b.plateauID).plateau).fields
             values["equipements"] = "presse à injecter 80 T ; Plasturgie ; 2 ; oui\nFour de traitement ; Métallurgie ; 1 ; oui"
-            let saved = try await owner.post(PlateauURL.edit(b.plateauID), values.sorted { $0.key < $1.key }.map { ($0.key, $0.value) })
+            let saved = try await owner.post(PlateauxURL.edit(b.plateauID).path, values.sorted { $0.key < $1.key }.map { ($0.key, $0.value) })
             #expect(saved.status == .seeOther)
             let items = try await PlateauService(db: app.db, caller: .command("test")).load(b.plateauID).plateau.equipements
             #expect(items.count == 2 && items[0].id == b.presseID && items[0].quantite == 2 && items[1].nom == "Four de traitement")
             #expect(!items.contains { $0.id == b.centreID })
             // another organisation's member may not edit it
             var cfa = try await f.session(app, "cfa@cmq.test")
-            #expect(try await cfa.get(PlateauURL.edit(b.plateauID)).status == .forbidden)
-            #expect(try await cfa.post(PlateauURL.edit(b.plateauID), [("nom", "Pris")]).status == .forbidden)
+            #expect(try await cfa.get(PlateauxURL.edit(b.plateauID).path).status == .forbidden)
+            #expect(try await cfa.post(PlateauxURL.edit(b.plateauID).path, [("nom", "Pris")]).status == .forbidden)
             #expect(try await PlateauService(db: app.db, caller: .command("test")).load(b.plateauID).plateau.nom == "Atelier plasturgie")
 
             // deletion: refused while a booking is to come, then done
             let booked = try await app.send(.POST, "/api/v1/reservations", json: b.booking("08:00", "10:00", equipement: b.presseID), as: b.booker)
             #expect(booked.status == .created)
-            #expect(try await owner.get(PlateauURL.delete(b.plateauID)).body.string.contains("Supprimer définitivement le plateau"))
-            let kept = try await owner.post(PlateauURL.delete(b.plateauID), [])
+            #expect(try await owner.get(PlateauxURL.delete(b.plateauID).path).body.string.contains("Supprimer définitivement le plateau"))
+            let kept = try await owner.post(PlateauxURL.delete(b.plateauID).path, [])
             #expect(kept.status == .conflict && kept.body.string.contains("1 réservation à venir"))
             #expect(try await PlateauRecord.find(b.plateauID, on: app.db) != nil)
             let bookingID = try booked.decoded(ReservationDTO.self).id
-            _ = try await cfa.get(PlateauURL.bookings)
-            #expect(try await cfa.post(PlateauURL.decision(bookingID, "annuler"), [("motif", "")]).status == .seeOther)
-            _ = try await owner.get(PlateauURL.delete(b.plateauID))
-            let deleted = try await owner.post(PlateauURL.delete(b.plateauID), [])
-            #expect(deleted.status == .seeOther && deleted.headers.first(name: .location) == SiteURL.campus(b.campus.id!) + "?plateau-supprime=1#plateaux")
+            _ = try await cfa.get(PlateauxURL.bookings.path)
+            #expect(try await cfa.post(PlateauxURL.decision(bookingID, .annuler).path, [("motif", "")]).status == .seeOther)
+            _ = try await owner.get(PlateauxURL.delete(b.plateauID).path)
+            let deleted = try await owner.post(PlateauxURL.delete(b.plateauID).path, [])
+            #expect(deleted.status == .seeOther && deleted.headers.first(name: .location) == RegistryURL.campus(b.campus.id!).path + "?plateau-supprime=1#plateaux")
             #expect(try await PlateauRecord.find(b.plateauID, on: app.db) == nil)
         }
     }
@@ -312,27 +312,27 @@ struct PlateauPagesTests {
             _ = try await service.accept(booking.booking.id)
             // when
             var visitor = BrowserSession(app)
-            let html = try await visitor.get(SiteURL.campus(b.campus.id!)).body.string
+            let html = try await visitor.get(RegistryURL.campus(b.campus.id!).path).body.string
             // then
-            #expect(html.contains("Plateaux techniques et mutualisation") && html.contains(PlateauURL.page(b.plateauID)))
+            #expect(html.contains("Plateaux techniques et mutualisation") && html.contains(PlateauxURL.page(b.plateauID).path))
             #expect(html.contains("Mutualisation, de \(semester.lowerBound.french) à \(semester.upperBound.french)"))
             #expect(html.contains("Heures réservées par organisation membre") && html.contains("<th scope=\"row\">CFA de l&#39;industrie</th><td class=\"num\">4\u{00A0}h</td>"))
             #expect(html.contains("<th scope=\"row\">Prototype d&#39;entreprise</th>"))
             #expect(html.contains("<th scope=\"row\">\(semester.lowerBound.french.capitalizingFirstLetter)</th>"))
-            #expect(html.contains(PlateauURL.campusStatistics(b.campus.id!)))
+            #expect(html.contains(PlateauxURL.apiCampusStatistics(b.campus.id!).path))
             #expect(!html.contains("Ajouter un plateau technique"))
             // the campus team and the owner may add platforms; a member outside the network may not
             var team = try await f.session(app, "equipe@cmq.test")
-            #expect(try await team.get(SiteURL.campus(b.campus.id!)).body.string.contains("Ajouter un plateau technique"))
+            #expect(try await team.get(RegistryURL.campus(b.campus.id!).path).body.string.contains("Ajouter un plateau technique"))
             var company = try await f.session(app, "entreprise@cmq.test")
-            #expect(!(try await company.get(SiteURL.campus(b.campus.id!)).body.string.contains("Ajouter un plateau technique")))
-            #expect(try await company.get(PlateauURL.new(campus: b.campus.id!)).status == .forbidden)
+            #expect(!(try await company.get(RegistryURL.campus(b.campus.id!).path).body.string.contains("Ajouter un plateau technique")))
+            #expect(try await company.get(PlateauxURL.new(campus: b.campus.id!)).status == .forbidden)
             var owner = try await f.session(app, "proprietaire@cmq.test")
             let home = try await owner.get("/gestion").body.string
-            #expect(home.contains(PlateauURL.bookings) && home.contains(PlateauURL.new(campus: b.campus.id!)))
+            #expect(home.contains(PlateauxURL.bookings.path) && home.contains(PlateauxURL.new(campus: b.campus.id!)))
             // the organisation page
-            let organisation = try await visitor.get(SiteURL.organisation(b.lycee.id!)).body.string
-            #expect(organisation.contains("Plateaux techniques qu'elle partage") && organisation.contains(PlateauURL.page(b.plateauID)))
+            let organisation = try await visitor.get(RegistryURL.organisation(b.lycee.id!).path).body.string
+            #expect(organisation.contains("Plateaux techniques qu'elle partage") && organisation.contains(PlateauxURL.page(b.plateauID).path))
         }
     }
 }

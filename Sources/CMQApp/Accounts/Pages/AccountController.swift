@@ -72,7 +72,7 @@ struct AccountController {
         }
         req.auth.login(user)
         req.session.authenticate(user)
-        return req.redirect(to: retour.isEmpty ? "/gestion" : retour, redirectType: .normal)
+        return req.redirect(to: retour.isEmpty ? RegistryURL.gestion.path : retour, redirectType: .normal)
     }
 
     @Sendable func logout(req: Request) async throws -> Response {
@@ -124,7 +124,7 @@ struct AccountController {
         try await SessionSetup.endSessions(of: user.requireID(), except: req.session.id, on: req.db)
         try await AuditLog(author: req.author).record(.update, user, id: user.requireID(),
                                                       changes: ["motDePasse": FieldChange(avant: "(masqué)", apres: "(modifié)")], on: req.db)
-        return req.redirect(to: "/compte?mot-de-passe=modifie", redirectType: .normal)
+        return req.redirect(to: AccountsURL.account.path(query: ["mot-de-passe": "modifie"]), redirectType: .normal)
     }
 
     @Sendable func createToken(req: Request) async throws -> Response {
@@ -145,7 +145,7 @@ struct AccountController {
         }
         token.revokedAt = Date()
         try await token.save(on: req.db)
-        return req.redirect(to: "/compte", redirectType: .normal)
+        return req.redirect(to: AccountsURL.account.path, redirectType: .normal)
     }
 
     /// A Bcrypt hash of a random password, made once at the cost of the real ones, checked when the address

@@ -65,7 +65,7 @@ struct FormationsAPIController {
         let input = FormationInput.read(&reader)
         try reader.finish()
         let dto = try await FormationService(db: req.db, caller: req.caller).create(input).toDTO()
-        return try await dto.created(at: "/api/v1/formations/\(dto.id.uuidString.lowercased())", for: req)
+        return try await dto.created(at: CatalogueURL.apiFormation(dto.id).path, for: req)
     }
 
     @Sendable func update(req: Request) async throws -> FormationDTO {

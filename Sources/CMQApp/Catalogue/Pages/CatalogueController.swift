@@ -61,7 +61,7 @@ struct CatalogueController {
         func url(_ changes: [String: String?]) -> String {
             var items = parameters
             for (key, value) in changes { items[key] = value }
-            return SiteURL.withQuery("/formations", items.compactMapValues { $0 })
+            return CatalogueURL.search.path(query: items)
         }
         let values: [CatalogueSearch.Dimension: [FacetValueDTO]] = [
             .niveau: facets.niveau, .typeDiplome: facets.typeDiplome, .statut: facets.statut, .filiere: facets.filiere,
@@ -88,9 +88,9 @@ struct CatalogueController {
             results: result.ids.compactMap { byID[$0] }.map(FormationRow.init),
             facets: groups, active: active,
             pager: Pager(page: pageRequest.page, per: pageRequest.per, total: result.total) { url(["page": String($0)]) },
-            apiURL: SiteURL.withQuery("/api/v1/formations", parameters),
+            apiURL: CatalogueURL.apiFormations.path(query: parameters),
             exports: [("CSV", "csv"), ("JSON", "json"), ("LHEO 2.3 (XML)", "lheo.xml")].map {
-                ExportLink(label: $0.0, url: SiteURL.withQuery("/api/v1/formations.\($0.1)", parameters))
+                ExportLink(label: $0.0, url: CatalogueURL.apiExport(extension: $0.1).path(query: parameters))
             })
         return try await req.view.render("formations", context)
     }
@@ -111,14 +111,14 @@ struct CatalogueController {
         let formation = try await FormationService(db: req.db, caller: req.caller).find(try req.uuidParameter("formationID", notFound: "Aucune formation"))
         let dto = try formation.toDTO()
         let links = try await CampusOffer(db: req.db).campuses(offering: formation)
-            .map { CampusLink(url: SiteURL.campus($0.id!), nom: $0.nom, role: "", filiere: Filiere(slug: $0.filiere)?.label ?? $0.filiere) }
+            .map { CampusLink(url: RegistryURL.campus($0.id!).path, nom: $0.nom, role: "", filiere: Filiere(slug: $0.filiere)?.label ?? $0.filiere) }
         let romeLabels = try await ReferenceLookup(db: req.db).romeLabels(dto.romes)
         return try await req.view.render("formation", FormationContext(
             page: PageMeta(title: formation.intitule, section: "formations"), formation: dto,
-            organisationURL: SiteURL.organisation(formation.$organisation.id),
+            organisationURL: RegistryURL.organisation(formation.$organisation.id).path,
             statuts: formation.learnerStatuses.map(\.label).joined(separator: ", "),
             modalite: Modality(rawValue: formation.modalite)?.label ?? formation.modalite,
             niveauEntree: formation.niveauEntree.flatMap(Level.init(number:))?.label,
-            campus: links, romes: dto.romes.map { ROMELink(code: $0, libelle: romeLabels[$0]) }, apiURL: "/api/v1/formations/\(dto.id.uuidString.lowercased())"))
+            campus: links, romes: dto.romes.map { ROMELink(code: $0, libelle: romeLabels[$0]) }, apiURL: CatalogueURL.apiFormation(dto.id).path))
     }
 }

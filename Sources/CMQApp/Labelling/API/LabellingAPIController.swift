@@ -58,7 +58,7 @@ struct LabellingAPIController {
             label: (label.newValue ?? nil) ?? .cmq, duree: duree.newValue ?? nil)
         let loaded = try await Self.service(req).create(input)
         let response = try await Self.dto(loaded, on: req.db).encodeResponse(status: .created, for: req)
-        response.headers.replaceOrAdd(name: .location, value: "/api/v1/dossiers/\(loaded.record.id!.uuidString.lowercased())")
+        response.headers.replaceOrAdd(name: .location, value: LabellingURL.apiDossier(loaded.record.id).path)
         return response
     }
 
@@ -196,7 +196,7 @@ struct LabellingAPIController {
         }
         let piece = try await Self.service(req).attach(id, fileName: name, contents: Data(buffer: body))
         let dto = PieceDTO(id: piece.id!, nom: piece.nom, format: piece.format, taille: piece.taille, sha256: piece.sha256,
-                           url: "/api/v1/dossiers/\(id.uuidString.lowercased())/pieces/\(piece.id!.uuidString.lowercased())")
+                           url: LabellingURL.apiPiece(dossier: id, piece: piece.id).path)
         return try await dto.encodeResponse(status: .created, for: req)
     }
 

@@ -162,7 +162,7 @@ extension LabellingService.Loaded {
             statut: dossier.status.slug, statutLibelle: referentiel.describe(dossier.status), etapesEnCours: dossier.currentSteps.map(\.code),
             sections: DossierSection.allCases.map { DossierSectionDTO(section: $0.rawValue, titre: $0.titre, texte: dossier.sections[$0] ?? "") },
             pieces: pieces.map { PieceDTO(id: $0.id!, nom: $0.nom, format: $0.format, taille: $0.taille, sha256: $0.sha256,
-                                          url: "/api/v1/dossiers/\(record.id!.uuidString.lowercased())/pieces/\($0.id!.uuidString.lowercased())") },
+                                          url: LabellingURL.apiPiece(dossier: record.id, piece: $0.id).path) },
             procedure: dossier.timeline.map { step in
                 var instance: String?
                 switch step.etape.kind {

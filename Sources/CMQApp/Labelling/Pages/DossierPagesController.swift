@@ -104,7 +104,7 @@ struct DossierPagesController {
         var apiURL: String
     }
 
-    static func url(_ id: UUID) -> String { "/gestion/dossiers/\(id.uuidString.lowercased())" }
+    static func url(_ id: UUID) -> String { LabellingURL.dossier(id).path }
 
     // MARK: - The dossier page
 
@@ -148,7 +148,7 @@ struct DossierPagesController {
 
         let context = Context(
             page: PageMeta(title: "Dossier de labellisation · \(loaded.campus.nom)", section: "gestion"),
-            id: id.uuidString.lowercased(), campus: loaded.campus.nom, campusURL: SiteURL.campus(loaded.campus.id!),
+            id: id.uuidString.lowercased(), campus: loaded.campus.nom, campusURL: RegistryURL.campus(loaded.campus.id!).path,
             referentiel: "\(referentiel.code) · \(referentiel.titre)", nature: dossier.kind.label, labelDemande: dossier.requestedLabel.label,
             duree: dossier.requestedDurationYears, statut: dto.statutLibelle,
             steps: dossier.timeline.map { step in
@@ -196,7 +196,7 @@ struct DossierPagesController {
             excellenceAllowed: referentiel.excellence && dossier.requestedLabel == .cmqExcellence,
             durations: referentiel.durees.map { OptionItem(value: String($0), label: "\($0) an\($0 > 1 ? "s" : "")", selected: $0 == dossier.requestedDurationYears) },
             verdicts: Verdict.allCases.map { OptionItem(value: $0.rawValue, label: $0.label, selected: false) },
-            today: CalendarDay.today.iso, base: Self.url(id), apiURL: "/api/v1/dossiers/\(id.uuidString.lowercased())")
+            today: CalendarDay.today.iso, base: Self.url(id), apiURL: LabellingURL.apiDossier(id).path)
         return try await req.view.render("gestion/dossier", context).encodeResponse(status: status, for: req)
     }
 
@@ -343,7 +343,7 @@ struct DossierPagesController {
         let id = try req.uuidParameter("labelID", notFound: "Aucun label")
         let form = try req.content.decode([String: String].self)
         let label = try await LabellingService(db: req.db, caller: req.caller).withdraw(id, date: try Self.day(form, "date"), motif: form["motif"] ?? "")
-        return req.redirect(to: SiteURL.campus(label.$campus.id) + "?retrait=1", redirectType: .normal)
+        return req.redirect(to: RegistryURL.campus(label.$campus.id).path + "?retrait=1", redirectType: .normal)
     }
 
     // MARK: - The list, and opening a dossier
@@ -407,7 +407,7 @@ struct DossierPagesController {
             statuses: DossierStatus.Kind.allCases.map { OptionItem(value: $0.rawValue, label: $0.label, selected: $0 == statut) },
             canOpen: !campuses.isEmpty, campuses: campuses.map { OptionItem(value: $0.id!.uuidString.lowercased(), label: $0.nom, selected: false) },
             referentiels: referentiels.reversed().map { OptionItem(value: $0.code, label: "\($0.code) · \($0.titre)", selected: false) },
-            expiring: expiring.map { ExpiringRow(campus: $0.campusNom, url: SiteURL.campus($0.campus), fin: CalendarDay(iso: $0.fin)?.frenchLong ?? $0.fin,
+            expiring: expiring.map { ExpiringRow(campus: $0.campusNom, url: RegistryURL.campus($0.campus).path, fin: CalendarDay(iso: $0.fin)?.frenchLong ?? $0.fin,
                                                  excellence: $0.excellence, region: $0.regionNom) },
             errors: errors)
         return try await req.view.render("gestion/dossiers", context).encodeResponse(status: status, for: req)

@@ -32,7 +32,7 @@ struct PlateauDTO: Content {
         horaires = plateau.openingHours
         fermetures = plateau.closures
         regles = plateau.rules
-        calendrier = PlateauURL.calendar(plateau.id)
+        calendrier = PlateauxURL.apiCalendar(plateau.id).path
     }
 }
 

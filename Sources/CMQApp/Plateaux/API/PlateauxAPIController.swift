@@ -63,7 +63,7 @@ struct PlateauxAPIController {
         let input = Self.readInput(&reader, creating: true)
         try reader.finish()
         let loaded = try await Self.platforms(req).create(input)
-        return try await PlateauDTO(loaded).created(at: "/api/v1/plateaux/\(loaded.plateau.id.uuidString.lowercased())", for: req)
+        return try await PlateauDTO(loaded).created(at: PlateauxURL.apiPlateau(loaded.plateau.id).path, for: req)
     }
 
     @Sendable func get(req: Request) async throws -> PlateauDTO {
@@ -94,7 +94,7 @@ struct PlateauxAPIController {
         try reader.finish()
         guard let input else { throw AppError.validation([FieldError("nom", "Le nom de l'équipement est obligatoire.")]) }
         let (_, equipement) = try await Self.platforms(req).addEquipement(id, input)
-        return try await EquipementDTO(equipement).created(at: "/api/v1/plateaux/\(id.uuidString.lowercased())/equipements", for: req)
+        return try await EquipementDTO(equipement).created(at: PlateauxURL.apiEquipements(id).path, for: req)
     }
 
     @Sendable func removeEquipement(req: Request) async throws -> HTTPStatus {
@@ -232,7 +232,7 @@ struct PlateauxAPIController {
         try reader.finish()
         guard let request else { throw AppError.validation([]) }
         let loaded = try await Self.bookings(req).book(request)
-        return try await ReservationDTO(loaded).created(at: "/api/v1/reservations/\(loaded.booking.id.uuidString.lowercased())", for: req)
+        return try await ReservationDTO(loaded).created(at: PlateauxURL.apiBooking(loaded.booking.id).path, for: req)
     }
 
     @Sendable func bookSeries(req: Request) async throws -> Response {

@@ -95,15 +95,15 @@ struct PlateauBookingPagesController {
         let mayCancel = cancellable && booking.status.isActive && Caller.viewer(actor).may(.delete, loaded.scope)
         return Item(
             id: id.uuidString.lowercased(), anchor: "reservation-\(id.uuidString.lowercased())",
-            plateau: plateau.nom, plateauURL: PlateauURL.week(plateau.id, day: booking.creneau.start.day, equipement: nil),
+            plateau: plateau.nom, plateauURL: PlateauxURL.week(plateau.id, day: booking.creneau.start.day, equipement: nil),
             what: booking.target.equipementID.flatMap { item in loaded.plateau.equipements.first { $0.id == item }?.nom } ?? "plateau entier",
             creneau: booking.creneau.french.capitalizingFirstLetter,
             organisation: loaded.record.$organisation.value?.nom ?? "", personne: loaded.record.personne,
             objet: booking.purpose.label, participants: booking.participants, details: booking.details,
             statut: booking.status.label, statutSlug: booking.status.rawValue, motif: booking.motif,
-            acceptURL: mayDecide ? PlateauURL.decision(id, "accepter") : nil,
-            refuseURL: mayDecide ? PlateauURL.decision(id, "refuser") : nil,
-            cancelURL: mayCancel ? PlateauURL.decision(id, "annuler") : nil)
+            acceptURL: mayDecide ? PlateauxURL.decision(id, .accepter).path : nil,
+            refuseURL: mayDecide ? PlateauxURL.decision(id, .refuser).path : nil,
+            cancelURL: mayCancel ? PlateauxURL.decision(id, .annuler).path : nil)
     }
 
     // MARK: - Decisions
@@ -131,7 +131,7 @@ struct PlateauBookingPagesController {
         let service = BookingService(db: req.db, caller: req.caller)
         do {
             try await write(service, id, form)
-            return req.redirect(to: PlateauURL.bookings + "?fait=\(done)", redirectType: .normal)
+            return req.redirect(to: PlateauxURL.bookings.path + "?fait=\(done)", redirectType: .normal)
         } catch let error as AppError {
             let loaded = try await service.load(id)
             let name = "Réservation du \(loaded.booking.creneau.french) (\(loaded.plateau.plateau.name(of: loaded.booking.target)))"

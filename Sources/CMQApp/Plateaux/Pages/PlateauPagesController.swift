@@ -2,28 +2,6 @@ import CMQDomain
 import Fluent
 import Vapor
 
-/// The addresses of the platforms' pages, built in one place.
-enum PlateauURL {
-    static func page(_ id: UUID) -> String { "/plateaux/\(id.uuidString.lowercased())" }
-    static func book(_ id: UUID) -> String { page(id) + "/reserver" }
-    static func calendar(_ id: UUID) -> String { "/api/v1/plateaux/\(id.uuidString.lowercased())/calendrier.ics" }
-    static func api(_ id: UUID) -> String { "/api/v1/plateaux/\(id.uuidString.lowercased())" }
-    static func new(campus: UUID) -> String { "/gestion/plateaux/nouveau?campus=\(campus.uuidString.lowercased())" }
-    static func edit(_ id: UUID) -> String { "/gestion/plateaux/\(id.uuidString.lowercased())/modifier" }
-    static func delete(_ id: UUID) -> String { "/gestion/plateaux/\(id.uuidString.lowercased())/supprimer" }
-    static let bookings = "/gestion/reservations"
-    static func decision(_ id: UUID, _ action: String) -> String { "\(bookings)/\(id.uuidString.lowercased())/\(action)" }
-    static func campusStatistics(_ campusID: UUID) -> String { "/api/v1/campus/\(campusID.uuidString.lowercased())/plateaux/statistiques" }
-
-    /// The page at the week of `day` (this week when nil), for one item or the whole platform.
-    static func week(_ id: UUID, day: CalendarDay?, equipement: UUID?) -> String {
-        var items: [String: String] = [:]
-        if let day { items["semaine"] = day.iso }
-        if let equipement { items["equipement"] = equipement.uuidString.lowercased() }
-        return SiteURL.withQuery(page(id), items)
-    }
-}
-
 /// `/plateaux/:plateauID`: the public page of a shared technical platform, its week, and the booking form for
 /// the accounts that may book. Bookings go through `BookingService`, as in the API.
 struct PlateauPagesController {
@@ -124,7 +102,7 @@ struct PlateauPagesController {
         let monday = weekDay.mondayOfWeek
         let days = try await BookingQueries.availability(loaded, days: monday...monday.adding(days: 6), target: target, on: req.db)
         let week = WeekView(plateau: plateau, days: days, target: target, today: today) { day in
-            PlateauURL.week(plateau.id, day: day, equipement: target.equipementID)
+            PlateauxURL.week(plateau.id, day: day, equipement: target.equipementID)
         }
         let rights = Rights(req.caller, .plateau(loaded.scope))
         let (form, note) = try await bookingForm(req, loaded, state: state)
@@ -133,8 +111,8 @@ struct PlateauPagesController {
             page: PageMeta(title: (state.errors.isEmpty ? "" : "Erreur : ") + "Plateau technique \(plateau.nom)",
                            description: plateau.description.isEmpty ? nil : plateau.description, section: "campus"),
             id: plateau.id.uuidString.lowercased(), nom: plateau.nom, description: plateau.description, adresse: plateau.adresse,
-            owner: LinkItem(label: loaded.owner.nom, url: SiteURL.organisation(plateau.organisationID)),
-            campus: LinkItem(label: loaded.campus.nom, url: SiteURL.campus(plateau.campusID)),
+            owner: LinkItem(label: loaded.owner.nom, url: RegistryURL.organisation(plateau.organisationID).path),
+            campus: LinkItem(label: loaded.campus.nom, url: RegistryURL.campus(plateau.campusID).path),
             equipements: plateau.equipements.map {
                 EquipementRow(nom: $0.nom, categorie: $0.categorie, quantite: $0.quantite, securite: $0.requiresSafetyTraining)
             },
@@ -148,12 +126,12 @@ struct PlateauPagesController {
                 notice: rules.minimumNoticeHours > 0 ? "\(rules.minimumNoticeHours) heure\(rules.minimumNoticeHours > 1 ? "s" : "")" : nil,
                 maximumDuration: rules.maximumDurationMinutes.map { UsageStatistics.hoursText(minutes: $0) },
                 openToCampuses: rules.openTo.contains(.allCampuses), openToCompanies: rules.openTo.contains(.companies)),
-            calendarURL: PlateauURL.calendar(plateau.id), apiURL: PlateauURL.api(plateau.id),
+            calendarURL: PlateauxURL.apiCalendar(plateau.id).path, apiURL: PlateauxURL.apiPlateau(plateau.id).path,
             week: week, form: form, formNote: note,
-            signInURL: req.actor == nil ? "/connexion?retour=\(PlateauURL.page(plateau.id))" : nil,
+            signInURL: req.actor == nil ? AccountsURL.login.path(query: ["retour": PlateauxURL.page(plateau.id).path]) : nil,
             notice: notice,
-            editURL: rights.update ? PlateauURL.edit(plateau.id) : nil,
-            deleteURL: rights.delete ? PlateauURL.delete(plateau.id) : nil)
+            editURL: rights.update ? PlateauxURL.edit(plateau.id).path : nil,
+            deleteURL: rights.delete ? PlateauxURL.delete(plateau.id).path : nil)
         return try await req.view.render("plateau", context).encodeResponse(status: status, for: req)
     }
 
@@ -213,7 +191,7 @@ struct PlateauPagesController {
         let who = [organisationField].compactMap { $0 }
         let slot = [day, start, end]
         let form = BookingForm(
-            action: PlateauURL.book(plateau.id), organisationName: organisationName, who: who, what: what, slot: slot, safety: safety,
+            action: PlateauxURL.book(plateau.id).path, organisationName: organisationName, who: who, what: what, slot: slot, safety: safety,
             safetyItems: training.joined(separator: ", "), series: [weeks],
             policies: SeriesPolicy.allCases.map { OptionItem(value: $0.rawValue, label: $0.label, selected: $0.rawValue == policy) },
             slotErrors: state.errors.filter { $0.field == "creneau" }.map(\.detail),
@@ -271,7 +249,7 @@ struct PlateauPagesController {
             plateauID: plateauID, target: (equipement ?? nil).map(BookingTarget.equipement) ?? .plateau, creneau: creneau, purpose: purpose,
             participants: participants, details: details ?? nil, safetyTrainingConfirmed: (safety ?? nil) ?? false, organisationID: organisation ?? nil)
         let service = BookingService(db: req.db, caller: req.caller)
-        let back = PlateauURL.week(plateauID, day: creneau.start.day, equipement: nil)
+        let back = PlateauxURL.week(plateauID, day: creneau.start.day, equipement: nil)
         if let weeks = weeks ?? nil, weeks > 1 {
             let result: BookingService.SeriesResult
             do {

@@ -272,17 +272,17 @@ enum PlateauForm {
         guard let plateau else {
             return FormPageContext(
                 title: "Nouveau plateau technique",
-                breadcrumb: [LinkItem(label: "Accueil", url: "/"), LinkItem(label: campus.nom, url: SiteURL.campus(campusID)),
+                breadcrumb: [LinkItem(label: "Accueil", url: "/"), LinkItem(label: campus.nom, url: RegistryURL.campus(campusID).path),
                              LinkItem(label: "Nouveau plateau technique")],
-                action: PlateauURL.new(campus: campusID), submitLabel: "Créer le plateau", cancelURL: SiteURL.campus(campusID) + "#plateaux",
+                action: PlateauxURL.new(campus: campusID), submitLabel: "Créer le plateau", cancelURL: RegistryURL.campus(campusID).path + "#plateaux",
                 state: state, sections: sections)
         }
         let id = plateau.plateau.id
         return FormPageContext(
             title: "Modifier le plateau \(plateau.plateau.nom)",
-            breadcrumb: [LinkItem(label: "Accueil", url: "/"), LinkItem(label: campus.nom, url: SiteURL.campus(campusID)),
-                         LinkItem(label: plateau.plateau.nom, url: PlateauURL.page(id)), LinkItem(label: "Modifier")],
-            action: PlateauURL.edit(id), submitLabel: "Enregistrer les modifications", cancelURL: PlateauURL.page(id),
+            breadcrumb: [LinkItem(label: "Accueil", url: "/"), LinkItem(label: campus.nom, url: RegistryURL.campus(campusID).path),
+                         LinkItem(label: plateau.plateau.nom, url: PlateauxURL.page(id).path), LinkItem(label: "Modifier")],
+            action: PlateauxURL.edit(id).path, submitLabel: "Enregistrer les modifications", cancelURL: PlateauxURL.page(id).path,
             state: state, sections: sections)
     }
 }
@@ -326,7 +326,7 @@ struct PlateauFormPagesController {
             var input = try PlateauForm.read(values, creating: true, existing: [])
             input.campusID = campus.id
             let loaded = try await PlateauService(db: req.db, caller: req.caller).create(input)
-            return PlateauURL.page(loaded.plateau.id) + "?fait=cree"
+            return PlateauxURL.page(loaded.plateau.id).path + "?fait=cree"
         }
     }
 
@@ -352,7 +352,7 @@ struct PlateauFormPagesController {
                 // An item with bookings to come cannot be removed from the list.
                 throw FormRefusal.conflict(detail, at: "equipements")
             }
-            return PlateauURL.page(loaded.plateau.id) + "?fait=modifie"
+            return PlateauxURL.page(loaded.plateau.id).path + "?fait=modifie"
         }
     }
 
@@ -381,15 +381,15 @@ struct PlateauFormPagesController {
         } catch AppError.conflict(let detail) {
             return try await deletionPage(req, loaded, refusal: detail).encodeResponse(status: .conflict, for: req)
         }
-        return req.redirect(to: SiteURL.campus(loaded.plateau.campusID) + "?plateau-supprime=1#plateaux", redirectType: .normal)
+        return req.redirect(to: RegistryURL.campus(loaded.plateau.campusID).path + "?plateau-supprime=1#plateaux", redirectType: .normal)
     }
 
     private func deletionPage(_ req: Request, _ loaded: PlateauService.Loaded, refusal: String?) async throws -> View {
         let id = loaded.plateau.id
         return try await req.view.render("gestion/plateau-supprimer", DeletionContext(
             page: PageMeta(title: (refusal == nil ? "" : "Erreur : ") + "Supprimer le plateau \(loaded.plateau.nom)", section: "gestion"),
-            nom: loaded.plateau.nom, url: PlateauURL.page(id),
-            campus: LinkItem(label: loaded.campus.nom, url: SiteURL.campus(loaded.plateau.campusID)),
-            refusal: refusal, action: PlateauURL.delete(id)))
+            nom: loaded.plateau.nom, url: PlateauxURL.page(id).path,
+            campus: LinkItem(label: loaded.campus.nom, url: RegistryURL.campus(loaded.plateau.campusID).path),
+            refusal: refusal, action: PlateauxURL.delete(id).path))
     }
 }

@@ -52,9 +52,9 @@ struct CampusPlateauxBlock: Encodable {
         func width(_ fraction: Double) -> String { WeekView.percent(min(max(fraction, 0), 1)) }
         return CampusPlateauxBlock(
             rows: plateaux.map { loaded in
-                Row(nom: loaded.plateau.nom, url: PlateauURL.page(loaded.plateau.id), owner: loaded.owner.nom,
-                    ownerURL: SiteURL.organisation(loaded.plateau.organisationID), equipements: loaded.plateau.equipements.count,
-                    editURL: Rights(.viewer(actor), .plateau(loaded.scope)).update ? PlateauURL.edit(loaded.plateau.id) : nil)
+                Row(nom: loaded.plateau.nom, url: PlateauxURL.page(loaded.plateau.id).path, owner: loaded.owner.nom,
+                    ownerURL: RegistryURL.organisation(loaded.plateau.organisationID).path, equipements: loaded.plateau.equipements.count,
+                    editURL: Rights(.viewer(actor), .plateau(loaded.scope)).update ? PlateauxURL.edit(loaded.plateau.id).path : nil)
             },
             period: "de \(usage.months.lowerBound.french) à \(usage.months.upperBound.french)",
             bookedHours: UsageStatistics.hoursText(minutes: usage.total.bookedMinutes),
@@ -68,9 +68,9 @@ struct CampusPlateauxBlock: Encodable {
                       bookedHours: UsageStatistics.hoursText(minutes: month.bookedMinutes), occupancy: month.occupancyText,
                       width: width(month.occupancyRate ?? 0))
             },
-            statisticsURL: PlateauURL.campusStatistics(campusID),
-            newURL: mayCreate ? PlateauURL.new(campus: campusID) : nil,
-            bookingsURL: managesSome ? PlateauURL.bookings : nil,
+            statisticsURL: PlateauxURL.apiCampusStatistics(campusID).path,
+            newURL: mayCreate ? PlateauxURL.new(campus: campusID) : nil,
+            bookingsURL: managesSome ? PlateauxURL.bookings.path : nil,
             manages: mayCreate || managesSome)
     }
 
@@ -99,8 +99,8 @@ struct OrganisationPlateauRow: Encodable {
 
     static func list(organisationID: UUID, on db: any Database) async throws -> [OrganisationPlateauRow] {
         try await PlateauService.list(organisationID: organisationID, on: db).map { loaded in
-            OrganisationPlateauRow(nom: loaded.plateau.nom, url: PlateauURL.page(loaded.plateau.id), campus: loaded.campus.nom,
-                                   campusURL: SiteURL.campus(loaded.plateau.campusID), equipements: loaded.plateau.equipements.count)
+            OrganisationPlateauRow(nom: loaded.plateau.nom, url: PlateauxURL.page(loaded.plateau.id).path, campus: loaded.campus.nom,
+                                   campusURL: RegistryURL.campus(loaded.plateau.campusID).path, equipements: loaded.plateau.equipements.count)
         }
     }
 }

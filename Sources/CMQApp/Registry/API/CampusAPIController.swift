@@ -24,7 +24,7 @@ struct CampusAPIController {
         let service = CampusService(db: req.db, caller: req.caller)
         let campus = try await service.create(input)
         let dto = try campus.toDTO(team: try await service.team(of: campus.requireID()))
-        return try await dto.created(at: "/api/v1/campus/\(dto.id.uuidString.lowercased())", for: req)
+        return try await dto.created(at: RegistryURL.apiCampus(dto.id).path, for: req)
     }
 
     @Sendable func update(req: Request) async throws -> CampusDTO {
@@ -60,7 +60,7 @@ struct CampusAPIController {
         guard let input else { throw AppError.validation(reader.errors) }
         let membership = try await NetworkService(db: req.db, caller: req.caller).add(input, to: id)
         let dto = try membership.toDTO()
-        return try await dto.created(at: "/api/v1/campus/\(id.uuidString.lowercased())/membres/\(dto.id.uuidString.lowercased())", for: req)
+        return try await dto.created(at: RegistryURL.apiCampusMember(campus: id, membership: dto.id).path, for: req)
     }
 
     @Sendable func removeMember(req: Request) async throws -> HTTPStatus {

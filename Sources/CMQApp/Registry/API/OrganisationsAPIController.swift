@@ -20,7 +20,7 @@ struct OrganisationsAPIController {
         let input = OrganisationInput.read(&reader)
         try reader.finish()
         let dto = try await OrganisationService(db: req.db, caller: req.caller).create(input).toDTO()
-        return try await dto.created(at: "/api/v1/organisations/\(dto.id.uuidString.lowercased())", for: req)
+        return try await dto.created(at: RegistryURL.apiOrganisation(dto.id).path, for: req)
     }
 
     @Sendable func update(req: Request) async throws -> OrganisationDTO {

@@ -21,7 +21,7 @@ struct BackOfficeCampusController {
             let input = CampusInput.read(&reader)
             try reader.finish()
             let campus = try await CampusService(db: req.db, caller: req.caller).create(input)
-            return SiteURL.campus(try campus.requireID())
+            return RegistryURL.campus(try campus.requireID()).path
         }
     }
 
@@ -45,7 +45,7 @@ struct BackOfficeCampusController {
             let input = CampusInput.read(&reader)
             try reader.finish()
             _ = try await service.update(id, input)
-            return SiteURL.campus(id)
+            return RegistryURL.campus(id).path
         }
     }
 
@@ -58,16 +58,16 @@ struct BackOfficeCampusController {
         let id = try campus.requireID()
         let context = CampusDeletionContext(
             page: PageMeta(title: "Supprimer le campus \(campus.nom)", section: "gestion"),
-            nom: campus.nom, url: SiteURL.campus(id),
+            nom: campus.nom, url: RegistryURL.campus(id).path,
             teamCount: try await service.team(of: id).count,
             memberCount: try await Membership.query(on: req.db).filter(\.$campus.$id == id).count(),
-            action: BackOfficeURL.campusDelete(id))
+            action: RegistryURL.campusDelete(id).path)
         return try await req.view.render("gestion/campus-supprimer", context)
     }
 
     @Sendable func delete(req: Request) async throws -> Response {
         try await CampusService(db: req.db, caller: req.caller).delete(try req.uuidParameter("campusID", notFound: "Aucun campus"))
-        return req.redirect(to: "/campus?supprime=1", redirectType: .normal)
+        return req.redirect(to: RegistryURL.campusList.path(query: ["supprime": "1"]), redirectType: .normal)
     }
 }
 
@@ -91,15 +91,15 @@ enum CampusForm {
         guard let campus, let id = campus.id else {
             return FormPageContext(
                 title: "Nouveau campus",
-                breadcrumb: [LinkItem(label: "Accueil", url: "/"), LinkItem(label: "Gestion", url: BackOfficeURL.home), LinkItem(label: "Nouveau campus")],
-                action: BackOfficeURL.campusNew, submitLabel: "Créer le campus", cancelURL: BackOfficeURL.home,
+                breadcrumb: [LinkItem(label: "Accueil", url: "/"), LinkItem(label: "Gestion", url: RegistryURL.gestion.path), LinkItem(label: "Nouveau campus")],
+                action: RegistryURL.campusNew.path, submitLabel: "Créer le campus", cancelURL: RegistryURL.gestion.path,
                 state: state, sections: sections)
         }
         return FormPageContext(
             title: "Modifier le campus \(campus.nom)",
-            breadcrumb: [LinkItem(label: "Accueil", url: "/"), LinkItem(label: "Campus", url: "/campus"),
-                         LinkItem(label: campus.nom, url: SiteURL.campus(id)), LinkItem(label: "Modifier")],
-            action: BackOfficeURL.campusEdit(id), submitLabel: "Enregistrer les modifications", cancelURL: SiteURL.campus(id),
+            breadcrumb: [LinkItem(label: "Accueil", url: "/"), LinkItem(label: "Campus", url: RegistryURL.campusList.path),
+                         LinkItem(label: campus.nom, url: RegistryURL.campus(id).path), LinkItem(label: "Modifier")],
+            action: RegistryURL.campusEdit(id).path, submitLabel: "Enregistrer les modifications", cancelURL: RegistryURL.campus(id).path,
             state: state, sections: sections)
     }
 

@@ -13,7 +13,7 @@ struct BackOfficeController {
             recherche: recherche, searched: found != nil, total: found?.total ?? 0,
             results: found?.items.map { OrganisationChoice($0) } ?? [],
             plateauNewLinks: try await req.actor.asyncMap { try await PlateauPagesQueries.campusesAddingPlateaux(actor: $0, on: req.db) }?
-                .map { LinkItem(label: $0.nom, url: PlateauURL.new(campus: try $0.requireID())) } ?? [])
+                .map { LinkItem(label: $0.nom, url: PlateauxURL.new(campus: try $0.requireID())) } ?? [])
         return try await req.view.render("gestion/index", context)
     }
 }
@@ -30,20 +30,4 @@ struct BackOfficeHomeContext: Encodable {
     var results: [OrganisationChoice]
     /// "Nouveau plateau technique" on each campus where the account may add one without choosing it first.
     var plateauNewLinks: [LinkItem]
-}
-
-/// The addresses of the back-office, built in one place.
-enum BackOfficeURL {
-    static let home = "/gestion"
-    static let campusNew = "/gestion/campus/nouveau"
-    static let organisationNew = "/gestion/organisations/nouvelle"
-
-    static func campusEdit(_ id: UUID) -> String { "/gestion/campus/\(id.uuidString.lowercased())/modifier" }
-    static func campusDelete(_ id: UUID) -> String { "/gestion/campus/\(id.uuidString.lowercased())/supprimer" }
-    static func network(_ campusID: UUID) -> String { "/gestion/campus/\(campusID.uuidString.lowercased())/membres" }
-    static func membershipRemoval(_ campusID: UUID, _ membershipID: UUID) -> String {
-        network(campusID) + "/\(membershipID.uuidString.lowercased())/retirer"
-    }
-    static func organisationEdit(_ id: UUID) -> String { "/gestion/organisations/\(id.uuidString.lowercased())/modifier" }
-    static func organisationDelete(_ id: UUID) -> String { "/gestion/organisations/\(id.uuidString.lowercased())/supprimer" }
 }

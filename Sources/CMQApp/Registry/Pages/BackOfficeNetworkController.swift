@@ -27,7 +27,7 @@ struct BackOfficeNetworkController {
             } catch AppError.conflict(let detail) {
                 throw FormRefusal.conflict(detail, at: "organisationId")
             }
-            return BackOfficeURL.network(id) + "?ajoute=1"
+            return RegistryURL.network(id).path + "?ajoute=1"
         }
     }
 
@@ -42,17 +42,17 @@ struct BackOfficeNetworkController {
         }
         let context = MembershipRemovalContext(
             page: PageMeta(title: "Retirer \(membership.organisation.nom) du réseau du campus \(campus.nom)", section: "gestion"),
-            organisation: membership.organisation.nom, organisationURL: SiteURL.organisation(membership.$organisation.id),
+            organisation: membership.organisation.nom, organisationURL: RegistryURL.organisation(membership.$organisation.id).path,
             role: MembershipRole(rawValue: membership.role)?.label ?? membership.role,
-            campus: campus.nom, campusURL: SiteURL.campus(campusID), networkURL: BackOfficeURL.network(campusID),
-            action: BackOfficeURL.membershipRemoval(campusID, membershipID))
+            campus: campus.nom, campusURL: RegistryURL.campus(campusID).path, networkURL: RegistryURL.network(campusID).path,
+            action: RegistryURL.membershipRemoval(campus: campusID, membership: membershipID).path)
         return try await req.view.render("gestion/membre-retirer", context)
     }
 
     @Sendable func remove(req: Request) async throws -> Response {
         let campusID = try Self.campusID(req)
         try await NetworkService(db: req.db, caller: req.caller).remove(try req.uuidParameter("membreID", notFound: "Aucun membre"), from: campusID)
-        return req.redirect(to: BackOfficeURL.network(campusID) + "?retire=1", redirectType: .normal)
+        return req.redirect(to: RegistryURL.network(campusID).path + "?retire=1", redirectType: .normal)
     }
 
     // MARK: the page
@@ -85,18 +85,18 @@ struct BackOfficeNetworkController {
         let organisationTarget = (href: choices.first?.radioID ?? "champ-recherche", label: "Organisation")
         let context = NetworkPageContext(
             page: PageMeta(title: (state.errors.isEmpty ? "" : "Erreur : ") + "Réseau du campus \(campus.nom)", section: "gestion"),
-            campus: campus.nom, campusURL: SiteURL.campus(campusID),
+            campus: campus.nom, campusURL: RegistryURL.campus(campusID).path,
             added: req.query[String.self, at: "ajoute"] == "1", removed: req.query[String.self, at: "retire"] == "1",
             members: memberships.map { membership in
                 NetworkMemberRow(row: membership.memberRow,
-                                 removeURL: BackOfficeURL.membershipRemoval(campusID, membership.id!))
+                                 removeURL: RegistryURL.membershipRemoval(campus: campusID, membership: membership.id!).path)
             },
-            searchURL: BackOfficeURL.network(campusID), recherche: recherche, searched: found != nil,
+            searchURL: RegistryURL.network(campusID).path, recherche: recherche, searched: found != nil,
             total: found?.total ?? 0, choices: choices,
             organisationError: organisationError.isEmpty ? nil : organisationError.joined(separator: " "),
-            action: BackOfficeURL.network(campusID), fields: fields,
+            action: RegistryURL.network(campusID).path, fields: fields,
             errors: state.summary(of: fields, linking: ["organisationId": organisationTarget]),
-            newOrganisationURL: BackOfficeURL.organisationNew)
+            newOrganisationURL: RegistryURL.organisationNew.path)
         return try await req.view.render("gestion/membres", context)
     }
 
@@ -141,8 +141,8 @@ struct OrganisationChoice: Encodable {
         self.details = [organisation.kind?.label ?? organisation.type, organisation.commune,
                         organisation.uai.map { "UAI \($0)" }, organisation.siret.map { "SIRET \($0)" }]
             .compactMap { $0 }.joined(separator: " · ")
-        self.url = SiteURL.organisation(id)
-        self.editURL = BackOfficeURL.organisationEdit(id)
+        self.url = RegistryURL.organisation(id).path
+        self.editURL = RegistryURL.organisationEdit(id).path
         self.isMember = isMember
         self.checked = checked
     }

@@ -19,7 +19,7 @@ struct BackOfficeOrganisationController {
             let input = OrganisationInput.read(&reader)
             try reader.finish()
             let organisation = try await Self.write(input, on: req.db, caller: req.caller) { service in try await service.create(input) }
-            return SiteURL.organisation(try organisation.requireID())
+            return RegistryURL.organisation(try organisation.requireID()).path
         }
     }
 
@@ -42,7 +42,7 @@ struct BackOfficeOrganisationController {
             let input = OrganisationInput.read(&reader)
             try reader.finish()
             _ = try await Self.write(input, excluding: id, on: req.db, caller: req.caller) { service in try await service.update(id, input) }
-            return SiteURL.organisation(id)
+            return RegistryURL.organisation(id).path
         }
     }
 
@@ -76,7 +76,7 @@ struct BackOfficeOrganisationController {
         } catch AppError.conflict(let detail) {
             return try await deletionPage(req, organisation: organisation, refusal: detail).encodeResponse(status: .conflict, for: req)
         }
-        return req.redirect(to: BackOfficeURL.home + "?organisation-supprimee=1", redirectType: .normal)
+        return req.redirect(to: RegistryURL.gestion.path + "?organisation-supprimee=1", redirectType: .normal)
     }
 
     /// The confirmation page; an organisation still in a network cannot be deleted, and the page says which ones.
@@ -85,11 +85,11 @@ struct BackOfficeOrganisationController {
         let memberships = try await Membership.query(on: req.db).filter(\.$organisation.$id == id).with(\.$campus).all()
         let context = OrganisationDeletionContext(
             page: PageMeta(title: (refusal == nil ? "" : "Erreur : ") + "Supprimer l'organisation \(organisation.nom)", section: "gestion"),
-            nom: organisation.nom, url: SiteURL.organisation(id),
+            nom: organisation.nom, url: RegistryURL.organisation(id).path,
             campus: memberships.map { membership in
-                LinkItem(label: membership.campus.nom, url: BackOfficeURL.network(membership.campus.id!))
+                LinkItem(label: membership.campus.nom, url: RegistryURL.network(membership.campus.id!).path)
             }.sorted { $0.label < $1.label },
-            refusal: refusal, action: BackOfficeURL.organisationDelete(id))
+            refusal: refusal, action: RegistryURL.organisationDelete(id).path)
         return try await req.view.render("gestion/organisation-supprimer", context)
     }
 
@@ -117,14 +117,14 @@ enum OrganisationForm {
         guard let organisation, let id = organisation.id else {
             return FormPageContext(
                 title: "Nouvelle organisation",
-                breadcrumb: [LinkItem(label: "Accueil", url: "/"), LinkItem(label: "Gestion", url: BackOfficeURL.home), LinkItem(label: "Nouvelle organisation")],
-                action: BackOfficeURL.organisationNew, submitLabel: "Créer l'organisation", cancelURL: BackOfficeURL.home,
+                breadcrumb: [LinkItem(label: "Accueil", url: "/"), LinkItem(label: "Gestion", url: RegistryURL.gestion.path), LinkItem(label: "Nouvelle organisation")],
+                action: RegistryURL.organisationNew.path, submitLabel: "Créer l'organisation", cancelURL: RegistryURL.gestion.path,
                 state: state, sections: sections)
         }
         return FormPageContext(
             title: "Modifier l'organisation \(organisation.nom)",
-            breadcrumb: [LinkItem(label: "Accueil", url: "/"), LinkItem(label: organisation.nom, url: SiteURL.organisation(id)), LinkItem(label: "Modifier")],
-            action: BackOfficeURL.organisationEdit(id), submitLabel: "Enregistrer les modifications", cancelURL: SiteURL.organisation(id),
+            breadcrumb: [LinkItem(label: "Accueil", url: "/"), LinkItem(label: organisation.nom, url: RegistryURL.organisation(id).path), LinkItem(label: "Modifier")],
+            action: RegistryURL.organisationEdit(id).path, submitLabel: "Enregistrer les modifications", cancelURL: RegistryURL.organisation(id).path,
             state: state, sections: sections)
     }
 

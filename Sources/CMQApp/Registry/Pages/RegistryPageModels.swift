@@ -68,13 +68,13 @@ struct FormationRow: Encodable {
 
     /// The formation's organisation and statuses must be loaded.
     init(_ formation: Formation) {
-        url = "/formations/\(formation.id!.uuidString.lowercased())"
+        url = CatalogueURL.formation(formation.id).path
         intitule = formation.intitule
         type = formation.typeDiplome.flatMap(DiplomaType.init(rawValue:))?.label
         niveau = formation.niveauSortie
         statuts = formation.learnerStatuses.map(\.label).joined(separator: ", ")
         organisation = formation.organisation.nom
-        organisationURL = SiteURL.organisation(formation.organisation.id!)
+        organisationURL = RegistryURL.organisation(formation.organisation.id!).path
         commune = formation.organisation.commune
     }
 }

@@ -19,14 +19,14 @@ struct SiteController {
         let renderer = MapRenderer(
             view: MapCatalog.shared.national, counts: byRegion,
             areaURL: { shape in
-                territory.region(code: shape.code).map { SiteURL.region($0.slug, filiere: filiere?.slug) }
+                territory.region(code: shape.code).map { RegistryURL.region($0.slug, filiere: filiere?.slug) }
             },
             markers: markers,
             title: "Carte des campus par région académique",
             description: "Carte de France des 18 régions académiques, colorées selon leur nombre de campus \(scope) ; les points situent les établissements supports. Les mêmes chiffres figurent dans le tableau « Campus par région académique ».")
         let recent = try await LabellingQueries.labels(.init(), limit: 5, on: req.db)
         let latestLabels: [LatestLabel] = recent.map { label in
-            LatestLabel(campus: label.campusNom, url: SiteURL.campus(label.campus), date: CalendarDay(iso: label.debut)?.frenchLong ?? label.debut,
+            LatestLabel(campus: label.campusNom, url: RegistryURL.campus(label.campus).path, date: CalendarDay(iso: label.debut)?.frenchLong ?? label.debut,
                         excellence: label.excellence, region: label.regionNom)
         }
         let statuses = try await CampusLabels(db: req.db).statuses()
@@ -39,12 +39,12 @@ struct SiteController {
             totalOrganisations: try await statistics.organisationTotal(),
             byFiliere: Filiere.allCases.map { item in
                 let count = byFiliere[item.slug] ?? 0
-                return CountRow(key: item.slug, label: item.label, count: count, url: SiteURL.campusList(filiere: item.slug),
+                return CountRow(key: item.slug, label: item.label, count: count, url: RegistryURL.campusList(filiere: item.slug),
                                 share: count * 100 / filiereMax)
             },
             byRegion: territory.regions.map { region in
                 let count = byRegion[region.code] ?? 0
-                return CountRow(key: region.code, label: region.nom, count: count, url: SiteURL.region(region.slug, filiere: filiere?.slug),
+                return CountRow(key: region.code, label: region.nom, count: count, url: RegistryURL.region(region.slug, filiere: filiere?.slug),
                                 share: count * 100 / regionMax)
             },
             map: MapBlock(svg: renderer.svg(), legend: renderer.legend(), caption: "Nombre de campus par région académique, \(scope)"),
@@ -71,7 +71,7 @@ struct SiteController {
         let map = try await MapCatalog.shared.regions[region.code].asyncMap { view in
             let renderer = MapRenderer(
                 view: view, counts: byAcademie,
-                areaURL: { shape in territory.academie(code: shape.code).map { SiteURL.campusList(academie: $0.slug, filiere: filiere?.slug) } },
+                areaURL: { shape in territory.academie(code: shape.code).map { RegistryURL.campusList(academie: $0.slug, filiere: filiere?.slug) } },
                 markers: try await CampusLocations(db: req.db).markers(for: campuses),
                 title: "Carte des académies de la région académique \(region.nom)",
                 description: "Les académies de la région \(region.nom), colorées selon leur nombre de campus\(scope) ; les points situent les établissements supports. Les mêmes chiffres figurent dans le tableau « Campus par académie ».",
@@ -86,10 +86,10 @@ struct SiteController {
             byAcademie: academies.map { academie in
                 let count = byAcademie[academie.code] ?? 0
                 return CountRow(key: academie.code, label: academie.nom, count: count,
-                                url: SiteURL.campusList(academie: academie.slug, filiere: filiere?.slug), share: count * 100 / academieMax)
+                                url: RegistryURL.campusList(academie: academie.slug, filiere: filiere?.slug), share: count * 100 / academieMax)
             },
             campus: campuses.map { Self.row($0) },
-            listURL: SiteURL.withQuery("/campus", ["region": region.slug].merging(filiere.map { ["filiere": $0.slug] } ?? [:]) { a, _ in a }))
+            listURL: RegistryURL.campusList(region: region.slug, filiere: filiere?.slug))
         return try await req.view.render("region", context)
     }
 
@@ -104,7 +104,7 @@ struct SiteController {
 
     static func row(_ campus: Campus, label: LabelStatus? = nil) -> CampusRow {
         let territory = TerritoryCatalog.shared
-        return CampusRow(url: SiteURL.campus(campus.id!), nom: campus.nom,
+        return CampusRow(url: RegistryURL.campus(campus.id!).path, nom: campus.nom,
                          filiere: Filiere(slug: campus.filiere)?.label ?? campus.filiere,
                          academie: territory.academie(code: campus.academieCode)?.nom ?? campus.academieCode,
                          region: territory.region(code: campus.regionCode)?.nom ?? campus.regionCode,
@@ -127,7 +127,7 @@ struct SiteController {
         let pageURL: (Int) -> String = { number in
             var items = query.filter { $0.key != "page" && !$0.value.isEmpty }
             if number > 1 { items["page"] = String(number) }
-            return SiteURL.withQuery("/campus", items)
+            return RegistryURL.campusList.path(query: items)
         }
         let context = CampusListContext(
             canCreate: req.caller.may(.create, .campus(id: nil, regionCode: req.actor?.regionCode ?? "")),
@@ -168,15 +168,15 @@ struct SiteController {
             let mayWithdraw = period.isValid(on: today) && req.caller.may(.update, .labelDecision)
             return LabelRow(periode: "du \(period.start.frenchLong) au \(period.end.frenchLong)", excellence: label.excellence,
                             referentiel: label.referentiel, retrait: period.withdrawal.map { "retiré le \($0.date.frenchLong) : \($0.motif)" },
-                            withdrawURL: mayWithdraw ? "/gestion/labels/\(label.id!.uuidString.lowercased())/retrait" : nil)
+                            withdrawURL: mayWithdraw ? LabellingURL.labelWithdrawal(label.id).path : nil)
         }
         let context = CampusPageContext(
             page: PageMeta(title: "Campus \(campus.nom)", description: campus.description, section: "campus"),
             labelStatus: labelStatus.label.capitalizingFirstLetter, labelKind: labelStatus.slug, labels: labelRows,
             id: id.uuidString.lowercased(), nom: campus.nom,
-            filiere: filiere?.label ?? campus.filiere, filiereURL: SiteURL.campusList(filiere: campus.filiere),
-            academie: academie?.nom ?? campus.academieCode, academieURL: SiteURL.campusList(academie: academie?.slug ?? campus.academieCode),
-            region: region?.nom ?? campus.regionCode, regionURL: SiteURL.campusList(region: region?.slug ?? campus.regionCode),
+            filiere: filiere?.label ?? campus.filiere, filiereURL: RegistryURL.campusList(filiere: campus.filiere),
+            academie: academie?.nom ?? campus.academieCode, academieURL: RegistryURL.campusList(academie: academie?.slug ?? campus.academieCode),
+            region: region?.nom ?? campus.regionCode, regionURL: RegistryURL.campusList(region: region?.slug ?? campus.regionCode),
             description: campus.description, siteWeb: campus.siteWeb,
             formeJuridique: (LegalForm(rawValue: campus.formeJuridique) ?? .etablissementBudgetPropre).label,
             dateCreation: campus.dateCreation.flatMap(CalendarDay.init(iso:))?.frenchLong,
@@ -185,11 +185,11 @@ struct SiteController {
             compliant: compliance.isCompliant,
             checks: compliance.checks.map { CheckRow(label: $0.label, passed: $0.passed, explanation: $0.explanation) },
             failedCount: compliance.checks.filter { !$0.passed }.count,
-            apiURL: "/api/v1/campus/\(id.uuidString.lowercased())",
+            apiURL: RegistryURL.apiCampus(id).path,
             map: try await MapCatalog.shared.regions[campus.regionCode].asyncMap { view in
                 let renderer = MapRenderer(
                     view: view, counts: [campus.academieCode: 1],
-                    areaURL: { shape in territory.academie(code: shape.code).map { SiteURL.campusList(academie: $0.slug) } },
+                    areaURL: { shape in territory.academie(code: shape.code).map { RegistryURL.campusList(academie: $0.slug) } },
                     markers: try await CampusLocations(db: req.db).markers(for: [campus], highlighted: id),
                     title: "Situation du campus \(campus.nom)",
                     description: "Carte de la région académique \(region?.nom ?? "") ; l'académie du campus est colorée et le point situe son établissement support.",
@@ -223,12 +223,12 @@ struct SiteController {
             region: organisation.regionCode.flatMap { territory.region(code: $0)?.nom },
             latitude: organisation.latitude, longitude: organisation.longitude, siteWeb: organisation.siteWeb,
             campus: memberships.map { membership in
-                CampusLink(url: SiteURL.campus(membership.campus.id!), nom: membership.campus.nom,
+                CampusLink(url: RegistryURL.campus(membership.campus.id!).path, nom: membership.campus.nom,
                            role: MembershipRole(rawValue: membership.role)?.label ?? membership.role,
                            filiere: Filiere(slug: membership.campus.filiere)?.label ?? membership.campus.filiere)
             }.sorted { $0.nom < $1.nom },
             plateaux: try await OrganisationPlateauRow.list(organisationID: id, on: req.db),
-            apiURL: "/api/v1/organisations/\(id.uuidString.lowercased())",
+            apiURL: RegistryURL.apiOrganisation(id).path,
             history: try await AuditController.history(
                 of: id, includingMentions: false,
                 visibleIf: req.caller.may(.update, resource),
@@ -242,34 +242,12 @@ extension Membership {
     var memberRow: MemberRow {
         let organisation = self.organisation
         return MemberRow(
-            url: SiteURL.organisation(organisation.id!), nom: organisation.nom,
+            url: RegistryURL.organisation(organisation.id!).path, nom: organisation.nom,
             type: organisation.kind?.label ?? organisation.type,
             role: MembershipRole(rawValue: role)?.label ?? role, isSupport: role == MembershipRole.etablissementSupport.rawValue,
             uai: organisation.uai, siret: organisation.siret, statut: organisation.isPublic ? "public" : "privé",
             commune: organisation.commune,
             depuis: depuis.flatMap(CalendarDay.init(iso:))?.frenchLong, jusquA: jusquA.flatMap(CalendarDay.init(iso:))?.frenchLong)
-    }
-}
-
-/// The addresses of the public site, built in one place.
-enum SiteURL {
-    static func campus(_ id: UUID) -> String { "/campus/\(id.uuidString.lowercased())" }
-    static func organisation(_ id: UUID) -> String { "/organisations/\(id.uuidString.lowercased())" }
-    static func campusList(filiere: String) -> String { withQuery("/campus", ["filiere": filiere]) }
-    static func campusList(region: String) -> String { withQuery("/campus", ["region": region]) }
-    static func campusList(academie: String, filiere: String? = nil) -> String {
-        withQuery("/campus", ["academie": academie].merging(filiere.map { ["filiere": $0] } ?? [:]) { a, _ in a })
-    }
-    static func region(_ slug: String, filiere: String? = nil) -> String {
-        withQuery("/regions/\(slug)", filiere.map { ["filiere": $0] } ?? [:])
-    }
-
-    static func withQuery(_ path: String, _ items: [String: String]) -> String {
-        guard !items.isEmpty else { return path }
-        var components = URLComponents()
-        components.path = path
-        components.queryItems = items.sorted { $0.key < $1.key }.map { URLQueryItem(name: $0.key, value: $0.value) }
-        return components.string ?? path
     }
 }
 

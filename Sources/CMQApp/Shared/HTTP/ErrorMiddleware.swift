@@ -32,7 +32,7 @@ struct CMQErrorMiddleware: AsyncMiddleware {
             if problem.status == 401, request.method == .GET {
                 let back = (request.url.path + (request.url.query.map { "?" + $0 } ?? ""))
                     .addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed.subtracting(.init(charactersIn: "&=?+"))) ?? "/"
-                return request.redirect(to: "/connexion?retour=\(back)", redirectType: .normal)
+                return request.redirect(to: AccountsURL.login.path + "?retour=\(back)", redirectType: .normal)
             }
             let response = await Self.htmlResponse(for: problem, request: request)
             Self.addAllow(allowed, to: response, for: problem)
