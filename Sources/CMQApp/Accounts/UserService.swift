@@ -25,7 +25,7 @@ struct UserService {
         try caller.authorize(.create, .accounts)
         var errors: [FieldError] = []
         var reader = InputReader(object: ["email": .string(account.email)], mode: .create)
-        let email = reader.email("email", required: true).newValue ?? nil
+        let email = reader.email("email", required: true).value
         errors += reader.errors
         if account.password.count < AccountController.minimumPasswordLength {
             errors.append(FieldError("password", "Le mot de passe doit comporter au moins \(AccountController.minimumPasswordLength) caractères."))

@@ -36,9 +36,9 @@ struct CampusInput: Sendable {
         input.formeJuridique = reader.choice("formeJuridique", LegalForm.self)
         input.dateCreation = reader.day("dateCreation")
         input.equipe = reader.objects("equipe") { person in
-            let nom = person.text("nom", required: true, maxLength: 120).newValue ?? nil
-            let role = person.choice("role", TeamRole.self, required: true).newValue ?? nil
-            let email = person.email("email").newValue ?? nil
+            let nom = person.text("nom", required: true, maxLength: 120).value
+            let role = person.choice("role", TeamRole.self, required: true).value
+            let email = person.email("email").value
             guard let nom, let role else { return nil }
             return TeamMemberInput(nom: nom, role: role, email: email)
         }

@@ -10,10 +10,10 @@ struct MembershipInput: Sendable {
     var jusquA: CalendarDay?
 
     static func read(_ reader: inout InputReader) -> MembershipInput? {
-        let organisationID = reader.uuid("organisationId", required: true).newValue ?? nil
-        let role = reader.choice("role", MembershipRole.self, required: true).newValue ?? nil
-        let depuis = reader.day("depuis").newValue ?? nil
-        let jusquA = reader.day("jusquA").newValue ?? nil
+        let organisationID = reader.uuid("organisationId", required: true).value
+        let role = reader.choice("role", MembershipRole.self, required: true).value
+        let depuis = reader.day("depuis").value
+        let jusquA = reader.day("jusquA").value
         if let depuis, let jusquA, jusquA < depuis {
             reader.fail("jusquA", "La date de fin (\(jusquA.iso)) précède la date d'entrée dans le réseau (\(depuis.iso)).")
         }

@@ -43,36 +43,21 @@ struct AccountController {
         let email = ((try? req.content.get(String.self, at: "email")) ?? "").trimmingCharacters(in: .whitespaces).lowercased()
         let password = (try? req.content.get(String.self, at: "motDePasse")) ?? ""
         let retour = Self.safeReturn(try? req.content.get(String.self, at: "retour"))
-        let address = req.clientAddress
-        let throttle = LoginThrottle(db: req.db)
-
         func refuse(_ message: String, status: HTTPResponseStatus) async throws -> Response {
             let view = try await req.view.render("connexion", LoginContext(page: PageMeta(title: "Erreur : connexion"), email: email, retour: retour, error: message))
             return try await view.encodeResponse(status: status, for: req)
         }
-        if let wait = try await throttle.wait(email: email, address: address) {
+        switch try await SignIn.check(email: email, password: password, on: req) {
+        case .throttled(let wait):
             let response = try await refuse("Trop de tentatives de connexion ont échoué. Pour protéger ce compte, réessayez dans \(LoginThrottle.frenchDuration(wait)).", status: .tooManyRequests)
             response.headers.replaceOrAdd(name: .retryAfter, value: String(Int(wait.rounded(.up))))
             return response
-        }
-        let user = try await User.query(on: req.db).filter(\.$email == email).first()
-        // An unknown address costs the same hash as a known one: the time of the answer tells nothing.
-        let hash: String
-        if let user { hash = user.passwordHash } else { hash = try await PasswordDecoy.hash(for: req) }
-        let checked = try await req.password.async.verify(password, created: hash)
-        let valid = user != nil && checked
-        try await throttle.record(email: email, address: address, succeeded: valid)
-        guard valid, let user else {
+        case .refused:
             return try await refuse("Adresse électronique ou mot de passe incorrect.", status: .unauthorized)
+        case .accepted(let user):
+            try await SignIn.open(user, on: req)
+            return req.redirect(to: retour.isEmpty ? RegistryURL.gestion.path : retour, redirectType: .normal)
         }
-        // A new session id on sign-in, so that an id planted before cannot be reused (session fixation).
-        if let old = req.session.id {
-            try await SessionRecord.query(on: req.db).filter(\.$key == old).delete()
-            req.session.id = nil
-        }
-        req.auth.login(user)
-        req.session.authenticate(user)
-        return req.redirect(to: retour.isEmpty ? RegistryURL.gestion.path : retour, redirectType: .normal)
     }
 
     @Sendable func logout(req: Request) async throws -> Response {

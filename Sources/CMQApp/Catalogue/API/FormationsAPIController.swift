@@ -99,7 +99,7 @@ struct FormationsAPIController {
     @Sendable func attach(req: Request) async throws -> HTTPStatus {
         let campus = try await CampusService(db: req.db, caller: req.caller).find(try req.uuidParameter("campusID", notFound: "Aucun campus"))
         var reader = InputReader(object: try req.jsonObject(), mode: .create)
-        let formationID = reader.uuid("formationId", required: true).newValue ?? nil
+        let formationID = reader.uuid("formationId", required: true).value
         try reader.finish()
         guard let formationID else { throw AppError.validation(reader.errors) }
         try await CampusOffer(db: req.db).attach(formationID, to: campus, caller: req.caller)

@@ -54,8 +54,8 @@ struct LabellingAPIController {
         try reader.finish()
         guard case .set(let campus?) = campusID else { throw AppError.validation([FieldError("campusId", "Le campus est obligatoire.")]) }
         let input = LabellingService.CreateInput(
-            campusID: campus, referentiel: referentiel.newValue ?? nil, nature: (nature.newValue ?? nil) ?? .creation,
-            label: (label.newValue ?? nil) ?? .cmq, duree: duree.newValue ?? nil)
+            campusID: campus, referentiel: referentiel.value, nature: nature.value ?? .creation,
+            label: label.value ?? .cmq, duree: duree.value)
         let loaded = try await Self.service(req).create(input)
         let response = try await Self.dto(loaded, on: req.db).encodeResponse(status: .created, for: req)
         response.headers.replaceOrAdd(name: .location, value: LabellingURL.apiDossier(loaded.record.id).path)
@@ -76,8 +76,8 @@ struct LabellingAPIController {
         for section in DossierSection.allCases {
             if case .set(let text) = reader.text(section.rawValue, maxLength: 50_000) { input.sections[section] = text ?? "" }
         }
-        input.label = reader.choice("labelDemande", RequestedLabel.self).newValue ?? nil
-        input.duree = reader.integer("dureeDemandee", range: 1...10).newValue ?? nil
+        input.label = reader.choice("labelDemande", RequestedLabel.self).value
+        input.duree = reader.integer("dureeDemandee", range: 1...10).value
         try reader.finish()
         return try await Self.dto(try await Self.service(req).edit(id, input), on: req.db)
     }
@@ -88,8 +88,8 @@ struct LabellingAPIController {
         let date = reader.day("date")
         let comment = reader.text("commentaire", maxLength: 2_000)
         try reader.finish()
-        let day = (date.newValue ?? nil) ?? .today
-        return try await Self.dto(try await Self.service(req).deposit(id, date: day, comment: comment.newValue ?? nil), on: req.db)
+        let day = date.value ?? .today
+        return try await Self.dto(try await Self.service(req).deposit(id, date: day, comment: comment.value), on: req.db)
     }
 
     @Sendable func opinions(req: Request) async throws -> [AvisDTO] {
@@ -105,12 +105,12 @@ struct LabellingAPIController {
         let date = reader.day("date")
         let auteur = reader.text("auteur", maxLength: 200)
         try reader.finish()
-        guard let body = (instance.newValue ?? nil) ?? req.actor?.instance else {
+        guard let body = instance.value ?? req.actor?.instance else {
             throw AppError.validation([FieldError("instance", "L'instance qui donne l'avis doit être indiquée.")])
         }
         guard case .set(let chosen?) = verdict else { throw AppError.validation([FieldError("verdict", "Le sens de l'avis est obligatoire.")]) }
         let loaded = try await Self.service(req).giveOpinion(id, .init(
-            instance: body, verdict: chosen, texte: (texte.newValue ?? nil) ?? "", date: (date.newValue ?? nil) ?? .today, auteur: auteur.newValue ?? nil))
+            instance: body, verdict: chosen, texte: texte.value ?? "", date: date.value ?? .today, auteur: auteur.value))
         return try await Self.dto(loaded, on: req.db).encodeResponse(status: .created, for: req)
     }
 
@@ -130,7 +130,7 @@ struct LabellingAPIController {
             let note = line.integer("note", required: true, range: 0...4)
             let commentaire = line.text("commentaire", maxLength: 5_000)
             guard case .set(let c?) = critere, case .set(let n?) = note else { return nil }
-            return .init(critere: c, note: n, commentaire: (commentaire.newValue ?? nil) ?? "")
+            return .init(critere: c, note: n, commentaire: commentaire.value ?? "")
         }
         let scores = read.newValue ?? []
         if scores.isEmpty, !reader.hasErrors { reader.fail("notes", "Au moins une note est attendue.") }
@@ -154,10 +154,10 @@ struct LabellingAPIController {
         let texte = reader.text("texte", maxLength: 20_000)
         try reader.finish()
         guard case .set(let outcome?) = resultat else { throw AppError.validation([FieldError("resultat", "Le résultat de la décision est obligatoire.")]) }
-        let arrete: ArreteReference? = (nor.newValue ?? nil) == nil && (bo.newValue ?? nil) == nil ? nil
-            : ArreteReference(nor: nor.newValue ?? nil, bulletinOfficiel: bo.newValue ?? nil)
-        let decision = Decision(outcome: outcome, excellence: (excellence.newValue ?? nil) ?? false, date: (date.newValue ?? nil) ?? .today,
-                                durationYears: duree.newValue ?? nil, arrete: arrete, texte: (texte.newValue ?? nil) ?? "")
+        let arrete: ArreteReference? = nor.value == nil && bo.value == nil ? nil
+            : ArreteReference(nor: nor.value, bulletinOfficiel: bo.value)
+        let decision = Decision(outcome: outcome, excellence: excellence.value ?? false, date: date.value ?? .today,
+                                durationYears: duree.value, arrete: arrete, texte: texte.value ?? "")
         let loaded = try await Self.service(req).decide(id, decision)
         return try await Self.dto(loaded, on: req.db).encodeResponse(status: .created, for: req)
     }
@@ -168,7 +168,7 @@ struct LabellingAPIController {
         let motif = reader.text("motif", required: true, maxLength: 2_000)
         let date = reader.day("date")
         try reader.finish()
-        let loaded = try await Self.service(req).abandon(id, date: (date.newValue ?? nil) ?? .today, motif: (motif.newValue ?? nil) ?? "")
+        let loaded = try await Self.service(req).abandon(id, date: date.value ?? .today, motif: motif.value ?? "")
         return try await Self.dto(loaded, on: req.db)
     }
 
@@ -272,7 +272,7 @@ struct LabellingAPIController {
         let motif = reader.text("motif", required: true, maxLength: 2_000)
         let date = reader.day("date")
         try reader.finish()
-        let label = try await LabellingService(db: req.db, caller: req.caller).withdraw(id, date: (date.newValue ?? nil) ?? .today, motif: (motif.newValue ?? nil) ?? "")
+        let label = try await LabellingService(db: req.db, caller: req.caller).withdraw(id, date: date.value ?? .today, motif: motif.value ?? "")
         guard let campus = try await Campus.find(label.$campus.id, on: req.db) else { throw AppError.notFound("Le campus de ce label n'existe plus.") }
         return label.toDTO(campus: campus)
     }

@@ -30,37 +30,9 @@ struct PlateauxAPIController {
         return try await PlateauService.list(campusID: campus, organisationID: organisation, on: req.db).map(PlateauDTO.init)
     }
 
-    /// Reads a platform's fields from a JSON body or a form (opening hours, closures and rules as JSON in the API).
-    static func readInput(_ reader: inout InputReader, creating: Bool) -> PlateauService.Input {
-        var input = PlateauService.Input()
-        if creating {
-            input.campusID = reader.uuid("campusId", required: true).newValue ?? nil
-            input.organisationID = reader.uuid("organisationId", required: true).newValue ?? nil
-        }
-        input.nom = reader.text("nom", required: creating, maxLength: 200).newValue ?? nil
-        if case .set(let text) = reader.text("description", maxLength: 5_000) { input.description = text ?? "" }
-        if case .set(let text) = reader.text("adresse", maxLength: 300) { input.adresse = text ?? "" }
-        input.horaires = reader.decoded("horaires", OpeningHours.self, required: creating).newValue ?? nil
-        if case .set(let closures) = reader.decoded("fermetures", [Closure].self) { input.fermetures = closures ?? [] }
-        input.regles = reader.decoded("regles", PlateauRules.self, knownKeys: ["validation", "preavisHeures", "dureeMaximaleMinutes", "ouvertA"]).newValue ?? nil
-        if case .set(let items) = reader.objects("equipements", readElement: Self.readEquipement) { input.equipements = items }
-        return input
-    }
-
-    static func readEquipement(_ reader: inout InputReader) -> PlateauService.EquipementInput? {
-        let id = reader.uuid("id").newValue ?? nil
-        let nom = reader.text("nom", required: true, maxLength: 200).newValue ?? nil
-        let categorie = reader.text("categorie", maxLength: 100).newValue ?? nil
-        let quantite = reader.integer("quantite", range: 1...1_000).newValue ?? nil
-        let securite = reader.bool("formationSecurite").newValue ?? nil
-        guard let nom = nom ?? nil else { return nil }
-        return PlateauService.EquipementInput(id: id, nom: nom, categorie: (categorie ?? nil) ?? "", quantite: (quantite ?? nil) ?? 1,
-                                              formationSecurite: (securite ?? nil) ?? false)
-    }
-
     @Sendable func create(req: Request) async throws -> Response {
         var reader = try req.inputReader(mode: .create)
-        let input = Self.readInput(&reader, creating: true)
+        let input = PlateauService.Input.read(&reader, creating: true)
         try reader.finish()
         let loaded = try await Self.platforms(req).create(input)
         return try await PlateauDTO(loaded).created(at: PlateauxURL.apiPlateau(loaded.plateau.id).path, for: req)
@@ -73,7 +45,7 @@ struct PlateauxAPIController {
     @Sendable func update(req: Request) async throws -> PlateauDTO {
         let id = try Self.plateauID(req)
         var reader = try req.inputReader(mode: .update)
-        let input = Self.readInput(&reader, creating: false)
+        let input = PlateauService.Input.read(&reader, creating: false)
         try reader.finish()
         return PlateauDTO(try await Self.platforms(req).update(id, input))
     }
@@ -90,7 +62,7 @@ struct PlateauxAPIController {
     @Sendable func addEquipement(req: Request) async throws -> Response {
         let id = try Self.plateauID(req)
         var reader = try req.inputReader(mode: .create)
-        let input = Self.readEquipement(&reader)
+        let input = PlateauService.EquipementInput.read(&reader)
         try reader.finish()
         guard let input else { throw AppError.validation([FieldError("nom", "Le nom de l'équipement est obligatoire.")]) }
         let (_, equipement) = try await Self.platforms(req).addEquipement(id, input)
@@ -202,33 +174,9 @@ struct PlateauxAPIController {
     }
 
     /// Reads a booking request: the platform, the item (none for the whole platform), the créneau and the rest.
-    static func readRequest(_ reader: inout InputReader) -> BookingService.Request? {
-        let plateau = reader.uuid("plateauId", required: true).newValue ?? nil
-        let equipement = reader.uuid("equipementId").newValue ?? nil
-        let organisation = reader.uuid("organisationId").newValue ?? nil
-        let debut = reader.text("debut", required: true, maxLength: 16).newValue ?? nil
-        let fin = reader.text("fin", required: true, maxLength: 16).newValue ?? nil
-        let objet = reader.choice("objet", BookingPurpose.self, required: true).newValue ?? nil
-        let participants = reader.integer("participants", required: true, range: 1...10_000).newValue ?? nil
-        let details = reader.text("details", maxLength: 2_000).newValue ?? nil
-        let securite = reader.bool("formationSecuriteConfirmee").newValue ?? nil
-        func moment(_ key: String, _ text: String??) -> LocalDateTime? {
-            guard let text = text ?? nil else { return nil }
-            do { return try LocalDateTime(iso: text) } catch { reader.fail(key, error.message); return nil }
-        }
-        var creneau: TimeRange?
-        if let start = moment("debut", debut), let end = moment("fin", fin) {
-            do { creneau = try TimeRange(start: start, end: end) } catch { reader.fail("fin", error.message) }
-        }
-        guard let plateauID = plateau ?? nil, let creneau, let purpose = objet ?? nil, let count = participants ?? nil else { return nil }
-        return BookingService.Request(plateauID: plateauID, target: (equipement ?? nil).map(BookingTarget.equipement) ?? .plateau,
-                                      creneau: creneau, purpose: purpose, participants: count, details: details ?? nil,
-                                      safetyTrainingConfirmed: (securite ?? nil) ?? false, organisationID: organisation ?? nil)
-    }
-
     @Sendable func book(req: Request) async throws -> Response {
         var reader = try req.inputReader(mode: .create)
-        let request = Self.readRequest(&reader)
+        let request = BookingService.Request.read(&reader)
         try reader.finish()
         guard let request else { throw AppError.validation([]) }
         let loaded = try await Self.bookings(req).book(request)
@@ -237,12 +185,12 @@ struct PlateauxAPIController {
 
     @Sendable func bookSeries(req: Request) async throws -> Response {
         var reader = try req.inputReader(mode: .create)
-        let request = Self.readRequest(&reader)
-        let weeks = reader.integer("semaines", required: true, range: 1...PlateauError.maximumSeriesWeeks).newValue ?? nil
-        let policy = reader.choice("politique", SeriesPolicy.self).newValue ?? nil
+        let request = BookingService.Request.read(&reader)
+        let weeks = reader.integer("semaines", required: true, range: 1...PlateauError.maximumSeriesWeeks).value
+        let policy = reader.choice("politique", SeriesPolicy.self).value
         try reader.finish()
-        guard let request, let weeks = weeks ?? nil else { throw AppError.validation([]) }
-        let result = try await Self.bookings(req).bookSeries(request, weeks: weeks, policy: (policy ?? nil) ?? .allOrNothing)
+        guard let request, let weeks = weeks else { throw AppError.validation([]) }
+        let result = try await Self.bookings(req).bookSeries(request, weeks: weeks, policy: policy ?? .allOrNothing)
         return try await SerieDTO(result).encodeResponse(status: .created, for: req)
     }
 
@@ -262,17 +210,17 @@ struct PlateauxAPIController {
     @Sendable func refuse(req: Request) async throws -> ReservationDTO {
         let id = try Self.reservationID(req)
         var reader = try req.inputReader(mode: .create)
-        let motif = reader.text("motif", required: true, maxLength: 2_000).newValue ?? nil
+        let motif = reader.text("motif", required: true, maxLength: 2_000).value
         try reader.finish()
-        return ReservationDTO(try await Self.bookings(req).refuse(id, motif: (motif ?? nil) ?? ""))
+        return ReservationDTO(try await Self.bookings(req).refuse(id, motif: motif ?? ""))
     }
 
     @Sendable func cancel(req: Request) async throws -> ReservationDTO {
         let id = try Self.reservationID(req)
         var reader = try req.inputReader(mode: .create, allowEmpty: true)
-        let motif = reader.text("motif", maxLength: 2_000).newValue ?? nil
+        let motif = reader.text("motif", maxLength: 2_000).value
         try reader.finish()
-        return ReservationDTO(try await Self.bookings(req).cancel(id, motif: motif ?? nil))
+        return ReservationDTO(try await Self.bookings(req).cancel(id, motif: motif))
     }
 }
 

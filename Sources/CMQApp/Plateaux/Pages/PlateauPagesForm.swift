@@ -51,23 +51,23 @@ enum PlateauForm {
     static func read(_ values: FormValues, creating: Bool, existing: [Equipement]) throws(AppError) -> PlateauService.Input {
         var reader = InputReader(form: values.fields, mode: creating ? .create : .update)
         var input = PlateauService.Input()
-        if creating { input.organisationID = reader.uuid("organisationId", required: true).newValue ?? nil }
-        input.nom = reader.text("nom", required: true, maxLength: 200).newValue ?? nil
-        input.description = (reader.text("description", maxLength: 5_000).newValue ?? nil) ?? ""
-        let adresse = reader.text("adresse", maxLength: 300).newValue ?? nil
+        if creating { input.organisationID = reader.uuid("organisationId", required: true).value }
+        input.nom = reader.text("nom", required: true, maxLength: 200).value
+        input.description = reader.text("description", maxLength: 5_000).value ?? ""
+        let adresse = reader.text("adresse", maxLength: 300).value
         // A new platform without an address takes its owner's (see `PlateauService.create`).
         input.adresse = creating ? adresse : adresse ?? ""
-        let approval = (reader.bool("validation").newValue ?? nil) ?? false
-        let notice = reader.integer("preavisHeures", range: 0...8_760).newValue ?? nil
-        let maximum = reader.integer("dureeMaximaleMinutes", range: 1...1_440).newValue ?? nil
-        let campuses = (reader.bool("ouvertAutresCampus").newValue ?? nil) ?? false
-        let companies = (reader.bool("ouvertEntreprises").newValue ?? nil) ?? false
+        let approval = reader.bool("validation").value ?? false
+        let notice = reader.integer("preavisHeures", range: 0...8_760).value
+        let maximum = reader.integer("dureeMaximaleMinutes", range: 1...1_440).value
+        let campuses = reader.bool("ouvertAutresCampus").value ?? false
+        let companies = reader.bool("ouvertEntreprises").value ?? false
         var errors = reader.errors
         input.horaires = readHours(values, errors: &errors)
         input.fermetures = readClosures(values.fields["fermetures"] ?? "", errors: &errors)
         input.equipements = readEquipements(values.fields["equipements"] ?? "", existing: existing, errors: &errors)
         do throws(PlateauError) {
-            input.regles = try PlateauRules(approvalRequired: approval, minimumNoticeHours: (notice ?? nil) ?? 0, maximumDurationMinutes: maximum ?? nil,
+            input.regles = try PlateauRules(approvalRequired: approval, minimumNoticeHours: notice ?? 0, maximumDurationMinutes: maximum,
                                             openTo: Set([.campusMembers] + (campuses ? [.allCampuses] : []) + (companies ? [.companies] : [])))
         } catch {
             if case .negativeNotice = error { errors.append(FieldError("preavisHeures", error.message)) } else {

@@ -53,8 +53,8 @@ struct BackOfficeOrganisationController {
         do {
             return try await body(service)
         } catch AppError.conflict(let detail) {
-            let taken = try await service.takenIdentifier(uai: (input.uai.newValue ?? nil)?.value,
-                                                          siret: (input.siret.newValue ?? nil)?.value, excluding: id)
+            let taken = try await service.takenIdentifier(uai: input.uai.value?.value,
+                                                          siret: input.siret.value?.value, excluding: id)
             throw FormRefusal.conflict(detail, at: taken?.field ?? "uai")
         }
     }

@@ -5,92 +5,16 @@ import Vapor
 /// The public pages: home, campus list, campus page, organisation page.
 struct SiteController {
     @Sendable func home(req: Request) async throws -> View {
-        let filiere = try Self.filiereParameter(req)
-        let statistics = RegistryStatistics(db: req.db)
-        let byFiliere = try await statistics.campusCounts(by: "filiere")
-        let byRegion = try await statistics.campusCounts(by: "region_code", filiere: filiere)
-        let filiereMax = max(1, byFiliere.values.max() ?? 1)
-        let regionMax = max(1, byRegion.values.max() ?? 1)
-        let territory = TerritoryCatalog.shared
-        let campusQuery = Campus.query(on: req.db)
-        if let filiere { campusQuery.filter(\.$filiere == filiere.slug) }
-        let markers = try await CampusLocations(db: req.db).markers(for: try await campusQuery.all())
-        let scope = filiere.map { "de la filière « \($0.label) »" } ?? "toutes filières confondues"
-        let renderer = MapRenderer(
-            view: MapCatalog.shared.national, counts: byRegion,
-            areaURL: { shape in
-                territory.region(code: shape.code).map { RegistryURL.region($0.slug, filiere: filiere?.slug) }
-            },
-            markers: markers,
-            title: "Carte des campus par région académique",
-            description: "Carte de France des 18 régions académiques, colorées selon leur nombre de campus \(scope) ; les points situent les établissements supports. Les mêmes chiffres figurent dans le tableau « Campus par région académique ».")
-        let recent = try await LabellingQueries.labels(.init(), limit: 5, on: req.db)
-        let latestLabels: [LatestLabel] = recent.map { label in
-            LatestLabel(campus: label.campusNom, url: RegistryURL.campus(label.campus).path, date: CalendarDay(iso: label.debut)?.frenchLong ?? label.debut,
-                        excellence: label.excellence, region: label.regionNom)
-        }
-        let statuses = try await CampusLabels(db: req.db).statuses()
-        let labelledCount = statuses.values.filter { $0.kind == .labellise || $0.kind == .excellence }.count
-        let context = HomeContext(
-            page: PageMeta(title: "Les campus des métiers et des qualifications",
-                           description: "Registre national des campus des métiers et des qualifications : réseaux, filières, territoires.",
-                           section: "accueil"),
-            totalCampus: try await statistics.campusTotal(),
-            totalOrganisations: try await statistics.organisationTotal(),
-            byFiliere: Filiere.allCases.map { item in
-                let count = byFiliere[item.slug] ?? 0
-                return CountRow(key: item.slug, label: item.label, count: count, url: RegistryURL.campusList(filiere: item.slug),
-                                share: count * 100 / filiereMax)
-            },
-            byRegion: territory.regions.map { region in
-                let count = byRegion[region.code] ?? 0
-                return CountRow(key: region.code, label: region.nom, count: count, url: RegistryURL.region(region.slug, filiere: filiere?.slug),
-                                share: count * 100 / regionMax)
-            },
-            map: MapBlock(svg: renderer.svg(), legend: renderer.legend(), caption: "Nombre de campus par région académique, \(scope)"),
-            filieres: Filiere.allCases.map { OptionItem(value: $0.slug, label: $0.label, selected: $0 == filiere) },
-            filiere: filiere?.label, filiereSlug: filiere?.slug, latestLabels: latestLabels, labelledCount: labelledCount)
-        return try await req.view.render("home", context)
+        try await req.view.render("home", HomePage.load(filiere: Self.filiereParameter(req), on: req.db))
     }
 
     /// A région académique: the map of its académies, their figures, and its campuses.
     @Sendable func regionPage(req: Request) async throws -> View {
-        let territory = TerritoryCatalog.shared
-        guard let region = territory.region(matching: req.parameters.get("region") ?? "") else {
-            throw AppError.notFound("Aucune région académique ne correspond à « \(req.parameters.get("region") ?? "") ».")
+        let slug = req.parameters.get("region") ?? ""
+        guard let region = TerritoryCatalog.shared.region(matching: slug) else {
+            throw AppError.notFound("Aucune région académique ne correspond à « \(slug) ».")
         }
-        let filiere = try Self.filiereParameter(req)
-        let query = Campus.query(on: req.db).filter(\.$regionCode == region.code)
-        if let filiere { query.filter(\.$filiere == filiere.slug) }
-        let campuses = try await query.sort(\.$nomCle).all()
-        var byAcademie: [String: Int] = [:]
-        for campus in campuses { byAcademie[campus.academieCode, default: 0] += 1 }
-        let academies = territory.academies(inRegion: region.code)
-        let academieMax = max(1, byAcademie.values.max() ?? 1)
-        let scope = filiere.map { " de la filière « \($0.label) »" } ?? ""
-        let map = try await MapCatalog.shared.regions[region.code].asyncMap { view in
-            let renderer = MapRenderer(
-                view: view, counts: byAcademie,
-                areaURL: { shape in territory.academie(code: shape.code).map { RegistryURL.campusList(academie: $0.slug, filiere: filiere?.slug) } },
-                markers: try await CampusLocations(db: req.db).markers(for: campuses),
-                title: "Carte des académies de la région académique \(region.nom)",
-                description: "Les académies de la région \(region.nom), colorées selon leur nombre de campus\(scope) ; les points situent les établissements supports. Les mêmes chiffres figurent dans le tableau « Campus par académie ».",
-                showLabels: true)
-            return MapBlock(svg: renderer.svg(), legend: renderer.legend(), caption: "Nombre de campus par académie\(scope)")
-        }
-        let context = RegionPageContext(
-            page: PageMeta(title: "Région académique \(region.nom)", section: "campus"),
-            nom: region.nom, slug: region.slug, total: campuses.count, map: map,
-            filieres: Filiere.allCases.map { OptionItem(value: $0.slug, label: $0.label, selected: $0 == filiere) },
-            filiere: filiere?.label,
-            byAcademie: academies.map { academie in
-                let count = byAcademie[academie.code] ?? 0
-                return CountRow(key: academie.code, label: academie.nom, count: count,
-                                url: RegistryURL.campusList(academie: academie.slug, filiere: filiere?.slug), share: count * 100 / academieMax)
-            },
-            campus: campuses.map { Self.row($0) },
-            listURL: RegistryURL.campusList(region: region.slug, filiere: filiere?.slug))
-        return try await req.view.render("region", context)
+        return try await req.view.render("region", RegionPage.load(region: region, filiere: Self.filiereParameter(req), on: req.db))
     }
 
     /// The optional `filiere` query parameter of the map pages.
@@ -113,128 +37,18 @@ struct SiteController {
 
     @Sendable func campusList(req: Request) async throws -> View {
         let query = req.queryParameters
-        let (filter, pageRequest) = try readListQuery(query, filter: CampusFilter.read)
-        let page = try await filter.query(on: req.db).sort(\.$nomCle).paginated(pageRequest)
-        let territory = TerritoryCatalog.shared
-        var active: [String] = []
-        if let filiere = filter.filiere { active.append("filière « \(filiere.label) »") }
-        if let region = filter.region { active.append("région académique « \(region.nom) »") }
-        if let academie = filter.academie { active.append("académie « \(academie.nom) »") }
-        if let q = filter.q { active.append("nom contenant « \(q) »") }
-        if let label = filter.label { active.append("label « \(label.label) »") }
-        let statuses = try await CampusLabels(db: req.db).statuses()
-
-        let pageURL: (Int) -> String = { number in
-            var items = query.filter { $0.key != "page" && !$0.value.isEmpty }
-            if number > 1 { items["page"] = String(number) }
-            return RegistryURL.campusList.path(query: items)
-        }
-        let context = CampusListContext(
-            canCreate: req.caller.may(.create, .campus(id: nil, regionCode: req.actor?.regionCode ?? "")),
-            page: PageMeta(title: filter == CampusFilter() ? "Tous les campus" : "Campus : \(active.joined(separator: ", "))", section: "campus"),
-            q: filter.q ?? "",
-            filieres: Filiere.allCases.map { OptionItem(value: $0.slug, label: $0.label, selected: $0 == filter.filiere) },
-            regions: territory.regions.map { OptionItem(value: $0.slug, label: $0.nom, selected: $0 == filter.region) },
-            academies: territory.academies.map { OptionItem(value: $0.slug, label: $0.nom, selected: $0 == filter.academie) },
-            labels: LabelStatus.Kind.allCases.map { OptionItem(value: $0.rawValue, label: $0.label, selected: $0 == filter.label) },
-            results: page.items.map { Self.row($0, label: statuses[$0.id!] ?? .enProjet) },
-            pager: Pager(page: page.page, per: page.per, total: page.total, url: pageURL),
-            activeFilters: active)
-        return try await req.view.render("campus-list", context)
+        let (filter, page) = try readListQuery(query, filter: CampusFilter.read)
+        return try await req.view.render("campus-list", CampusListPage.load(filter: filter, page: page, query: query, caller: req.caller, on: req.db))
     }
 
     @Sendable func campusPage(req: Request) async throws -> View {
         let id = try req.uuidParameter("campusID", notFound: "Aucun campus")
-        let campusService = CampusService(db: req.db, caller: req.caller)
-        let campus = try await campusService.find(id)
-        let network = NetworkService(db: req.db, caller: req.caller)
-        let memberships = try await network.memberships(of: id)
-        let today = CalendarDay.today
-        let formations = try await CampusOffer(db: req.db).formations(of: campus, on: today)
-        let coverage = CoverageMatrix(offers: formations.compactMap(\.coverageOffer))
-        let compliance = NetworkCompliance(members: memberships.compactMap(\.networkMember), coverage: coverage, on: today)
-        let territory = TerritoryCatalog.shared
-        let academie = territory.academie(code: campus.academieCode)
-        let region = territory.region(code: campus.regionCode)
-        let filiere = Filiere(slug: campus.filiere)
-
-        let groups = OrganisationKind.Family.allCases.compactMap { family -> MemberGroup? in
-            let rows = memberships.filter { $0.organisation.kind?.family == family }.map { $0.memberRow }
-            return rows.isEmpty ? nil : MemberGroup(label: family.label, members: rows)
-        }
-        let labelStatus = try await CampusLabels(db: req.db).status(of: id, on: today)
-        let labelRows = try await LabelRecord.query(on: req.db).filter(\.$campus.$id == id).sort(\.$debut, .descending).all().compactMap { label -> LabelRow? in
-            guard let period = label.period else { return nil }
-            let mayWithdraw = period.isValid(on: today) && req.caller.may(.update, .labelDecision)
-            return LabelRow(periode: "du \(period.start.frenchLong) au \(period.end.frenchLong)", excellence: label.excellence,
-                            referentiel: label.referentiel, retrait: period.withdrawal.map { "retiré le \($0.date.frenchLong) : \($0.motif)" },
-                            withdrawURL: mayWithdraw ? LabellingURL.labelWithdrawal(label.id).path : nil)
-        }
-        let context = CampusPageContext(
-            page: PageMeta(title: "Campus \(campus.nom)", description: campus.description, section: "campus"),
-            labelStatus: labelStatus.label.capitalizingFirstLetter, labelKind: labelStatus.slug, labels: labelRows,
-            id: id.uuidString.lowercased(), nom: campus.nom,
-            filiere: filiere?.label ?? campus.filiere, filiereURL: RegistryURL.campusList(filiere: campus.filiere),
-            academie: academie?.nom ?? campus.academieCode, academieURL: RegistryURL.campusList(academie: academie?.slug ?? campus.academieCode),
-            region: region?.nom ?? campus.regionCode, regionURL: RegistryURL.campusList(region: region?.slug ?? campus.regionCode),
-            description: campus.description, siteWeb: campus.siteWeb,
-            formeJuridique: (LegalForm(rawValue: campus.formeJuridique) ?? .etablissementBudgetPropre).label,
-            dateCreation: campus.dateCreation.flatMap(CalendarDay.init(iso:))?.frenchLong,
-            groups: groups, memberCount: memberships.count,
-            team: try await campusService.team(of: id).map { TeamRow(nom: $0.nom, role: TeamRole(rawValue: $0.role)?.label ?? $0.role, email: $0.email) },
-            compliant: compliance.isCompliant,
-            checks: compliance.checks.map { CheckRow(label: $0.label, passed: $0.passed, explanation: $0.explanation) },
-            failedCount: compliance.checks.filter { !$0.passed }.count,
-            apiURL: RegistryURL.apiCampus(id).path,
-            map: try await MapCatalog.shared.regions[campus.regionCode].asyncMap { view in
-                let renderer = MapRenderer(
-                    view: view, counts: [campus.academieCode: 1],
-                    areaURL: { shape in territory.academie(code: shape.code).map { RegistryURL.campusList(academie: $0.slug) } },
-                    markers: try await CampusLocations(db: req.db).markers(for: [campus], highlighted: id),
-                    title: "Situation du campus \(campus.nom)",
-                    description: "Carte de la région académique \(region?.nom ?? "") ; l'académie du campus est colorée et le point situe son établissement support.",
-                    showLabels: true, compact: true)
-                return MapBlock(svg: renderer.svg(), legend: [], caption: "Académie de \(academie?.nom ?? "")")
-            },
-            history: try await AuditController.history(
-                of: id, includingMentions: true,
-                visibleIf: req.caller.may(.update, .campus(id: id, regionCode: campus.regionCode)),
-                on: req.db),
-            rights: Rights(req.caller, .campus(id: id, regionCode: campus.regionCode)),
-            offer: OfferBlock(coverage: coverage, formations: formations),
-            plateaux: try await CampusPlateauxBlock.make(campus: campus, actor: req.actor, on: req.db))
-        return try await req.view.render("campus", context)
+        return try await req.view.render("campus", CampusPage.load(id: id, caller: req.caller, on: req.db))
     }
 
     @Sendable func organisationPage(req: Request) async throws -> View {
         let id = try req.uuidParameter("organisationID", notFound: "Aucune organisation")
-        let organisation = try await OrganisationService(db: req.db, caller: req.caller).find(id)
-        let memberships = try await Membership.query(on: req.db).filter(\.$organisation.$id == id).with(\.$campus).all()
-        let territory = TerritoryCatalog.shared
-        let departement = organisation.departementCode.flatMap { territory.departement(code: $0) }
-        let resource = try await organisationResource(id, on: req.db)
-        let context = OrganisationPageContext(
-            page: PageMeta(title: organisation.nom, section: "organisations"),
-            id: id.uuidString.lowercased(), nom: organisation.nom, type: organisation.kind?.label ?? organisation.type,
-            statut: organisation.isPublic ? "Public" : "Privé", lyceeDesMetiers: organisation.lyceeDesMetiers,
-            uai: organisation.uai, siret: organisation.siret, adresse: organisation.adresse, codePostal: organisation.codePostal,
-            commune: organisation.commune, departement: departement.map { "\($0.nom) (\($0.code))" },
-            academie: organisation.academieCode.flatMap { territory.academie(code: $0)?.nom },
-            region: organisation.regionCode.flatMap { territory.region(code: $0)?.nom },
-            latitude: organisation.latitude, longitude: organisation.longitude, siteWeb: organisation.siteWeb,
-            campus: memberships.map { membership in
-                CampusLink(url: RegistryURL.campus(membership.campus.id!).path, nom: membership.campus.nom,
-                           role: MembershipRole(rawValue: membership.role)?.label ?? membership.role,
-                           filiere: Filiere(slug: membership.campus.filiere)?.label ?? membership.campus.filiere)
-            }.sorted { $0.nom < $1.nom },
-            plateaux: try await OrganisationPlateauRow.list(organisationID: id, on: req.db),
-            apiURL: RegistryURL.apiOrganisation(id).path,
-            history: try await AuditController.history(
-                of: id, includingMentions: false,
-                visibleIf: req.caller.may(.update, resource),
-                on: req.db),
-            rights: Rights(req.caller, resource))
-        return try await req.view.render("organisation", context)
+        return try await req.view.render("organisation", OrganisationPage.load(id: id, caller: req.caller, on: req.db))
     }
 }
 

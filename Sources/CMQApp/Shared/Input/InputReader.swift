@@ -12,6 +12,21 @@ public enum Update<Value: Sendable>: Sendable {
     }
 }
 
+/// An optional value, whatever its type (to flatten `Update<T?>`).
+public protocol OptionalInputValue {
+    associatedtype Wrapped
+    var optional: Wrapped? { get }
+}
+
+extension Optional: OptionalInputValue {
+    public var optional: Wrapped? { self }
+}
+
+extension Update where Value: OptionalInputValue {
+    /// The value given, or nil when the field was absent or cleared (a create reads both the same way).
+    public var value: Value.Wrapped? { newValue?.optional ?? nil }
+}
+
 /// Reads the fields of a JSON object (an API body) or of a submitted HTML form, checks each one, and
 /// collects every fault, so that one answer lists them all. Services receive only checked values.
 public struct InputReader: Sendable {
