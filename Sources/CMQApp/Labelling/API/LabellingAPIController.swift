@@ -46,16 +46,9 @@ struct LabellingAPIController {
 
     @Sendable func create(req: Request) async throws -> Response {
         var reader = try req.inputReader(mode: .create)
-        let campusID = reader.uuid("campusId", required: true)
-        let referentiel = reader.text("referentiel", maxLength: 40)
-        let nature = reader.choice("nature", DossierKind.self)
-        let label = reader.choice("labelDemande", RequestedLabel.self)
-        let duree = reader.integer("dureeDemandee", range: 1...10)
+        let input = LabellingService.CreateInput.read(&reader)
         try reader.finish()
-        guard case .set(let campus?) = campusID else { throw AppError.validation([FieldError("campusId", "Le campus est obligatoire.")]) }
-        let input = LabellingService.CreateInput(
-            campusID: campus, referentiel: referentiel.value, nature: nature.value ?? .creation,
-            label: label.value ?? .cmq, duree: duree.value)
+        guard let input else { throw AppError.validation([FieldError("campusId", "Le campus est obligatoire.")]) }
         let loaded = try await Self.service(req).create(input)
         let response = try await Self.dto(loaded, on: req.db).encodeResponse(status: .created, for: req)
         response.headers.replaceOrAdd(name: .location, value: LabellingURL.apiDossier(loaded.record.id).path)
@@ -72,12 +65,7 @@ struct LabellingAPIController {
     @Sendable func update(req: Request) async throws -> DossierDTO {
         let id = try req.uuidParameter("dossierID", notFound: "Aucun dossier de labellisation")
         var reader = try req.inputReader(mode: .update)
-        var input = LabellingService.EditInput()
-        for section in DossierSection.allCases {
-            if case .set(let text) = reader.text(section.rawValue, maxLength: 50_000) { input.sections[section] = text ?? "" }
-        }
-        input.label = reader.choice("labelDemande", RequestedLabel.self).value
-        input.duree = reader.integer("dureeDemandee", range: 1...10).value
+        let input = LabellingService.EditInput.read(&reader)
         try reader.finish()
         return try await Self.dto(try await Self.service(req).edit(id, input), on: req.db)
     }
@@ -85,11 +73,9 @@ struct LabellingAPIController {
     @Sendable func deposit(req: Request) async throws -> DossierDTO {
         let id = try req.uuidParameter("dossierID", notFound: "Aucun dossier de labellisation")
         var reader = try req.inputReader(mode: .create, allowEmpty: true)
-        let date = reader.day("date")
-        let comment = reader.text("commentaire", maxLength: 2_000)
+        let input = DatedStepInput.readDeposit(&reader, today: .today)
         try reader.finish()
-        let day = date.value ?? .today
-        return try await Self.dto(try await Self.service(req).deposit(id, date: day, comment: comment.value), on: req.db)
+        return try await Self.dto(try await Self.service(req).deposit(id, date: input.date, comment: input.text), on: req.db)
     }
 
     @Sendable func opinions(req: Request) async throws -> [AvisDTO] {
@@ -99,18 +85,10 @@ struct LabellingAPIController {
     @Sendable func giveOpinion(req: Request) async throws -> Response {
         let id = try req.uuidParameter("dossierID", notFound: "Aucun dossier de labellisation")
         var reader = try req.inputReader(mode: .create)
-        let instance = reader.choice("instance", Instance.self)
-        let verdict = reader.choice("verdict", Verdict.self, required: true)
-        let texte = reader.text("texte", maxLength: 20_000)
-        let date = reader.day("date")
-        let auteur = reader.text("auteur", maxLength: 200)
+        let input = LabellingService.OpinionInput.read(&reader, instance: req.actor?.instance, today: .today)
         try reader.finish()
-        guard let body = instance.value ?? req.actor?.instance else {
-            throw AppError.validation([FieldError("instance", "L'instance qui donne l'avis doit être indiquée.")])
-        }
-        guard case .set(let chosen?) = verdict else { throw AppError.validation([FieldError("verdict", "Le sens de l'avis est obligatoire.")]) }
-        let loaded = try await Self.service(req).giveOpinion(id, .init(
-            instance: body, verdict: chosen, texte: texte.value ?? "", date: date.value ?? .today, auteur: auteur.value))
+        guard let input else { throw AppError.validation([]) }
+        let loaded = try await Self.service(req).giveOpinion(id, input)
         return try await Self.dto(loaded, on: req.db).encodeResponse(status: .created, for: req)
     }
 
@@ -145,19 +123,9 @@ struct LabellingAPIController {
     @Sendable func decide(req: Request) async throws -> Response {
         let id = try req.uuidParameter("dossierID", notFound: "Aucun dossier de labellisation")
         var reader = try req.inputReader(mode: .create)
-        let resultat = reader.choice("resultat", Decision.Outcome.self, required: true)
-        let excellence = reader.bool("excellence")
-        let date = reader.day("date")
-        let duree = reader.integer("dureeAnnees", range: 0...20)
-        let nor = reader.code("nor", parse: NOR.init)
-        let bo = reader.text("bulletinOfficiel", maxLength: 200)
-        let texte = reader.text("texte", maxLength: 20_000)
+        let decision = Decision.read(&reader, today: .today)
         try reader.finish()
-        guard case .set(let outcome?) = resultat else { throw AppError.validation([FieldError("resultat", "Le résultat de la décision est obligatoire.")]) }
-        let arrete: ArreteReference? = nor.value == nil && bo.value == nil ? nil
-            : ArreteReference(nor: nor.value, bulletinOfficiel: bo.value)
-        let decision = Decision(outcome: outcome, excellence: excellence.value ?? false, date: date.value ?? .today,
-                                durationYears: duree.value, arrete: arrete, texte: texte.value ?? "")
+        guard let decision else { throw AppError.validation([FieldError("resultat", "Le résultat de la décision est obligatoire.")]) }
         let loaded = try await Self.service(req).decide(id, decision)
         return try await Self.dto(loaded, on: req.db).encodeResponse(status: .created, for: req)
     }
@@ -165,10 +133,9 @@ struct LabellingAPIController {
     @Sendable func abandon(req: Request) async throws -> DossierDTO {
         let id = try req.uuidParameter("dossierID", notFound: "Aucun dossier de labellisation")
         var reader = try req.inputReader(mode: .create)
-        let motif = reader.text("motif", required: true, maxLength: 2_000)
-        let date = reader.day("date")
+        let input = DatedStepInput.readAbandon(&reader, today: .today)
         try reader.finish()
-        let loaded = try await Self.service(req).abandon(id, date: date.value ?? .today, motif: motif.value ?? "")
+        let loaded = try await Self.service(req).abandon(id, date: input.date, motif: input.text ?? "")
         return try await Self.dto(loaded, on: req.db)
     }
 

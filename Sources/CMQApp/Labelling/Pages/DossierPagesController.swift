@@ -41,13 +41,19 @@ struct DossierPagesController {
         } catch let error as AppError {
             switch error {
             case .validation(let faults):
-                return try await render(req, id, errors: faults.map { FormState.naming(Self.fieldLabel($0.field), in: $0.detail) }, notice: nil, status: .unprocessableEntity)
+                return try await render(req, id, errors: faults.map { Self.message($0) }, notice: nil, status: .unprocessableEntity)
             case .conflict(let detail):
                 return try await render(req, id, errors: [detail], notice: nil, status: .conflict)
             default:
                 throw error
             }
         }
+    }
+
+    /// A fault worded with the form's label of its field.
+    static func message(_ fault: FieldError) -> String {
+        let label = fieldLabel(fault.field)
+        return FormState.naming(label, in: fault.detail.replacingOccurrences(of: "champ « \(fault.field) »", with: "champ « \(label) »"))
     }
 
     static func fieldLabel(_ field: String) -> String {
@@ -60,6 +66,9 @@ struct DossierPagesController {
         case "motif": "Motif"
         case "decision": "Décision"
         case "fichier": "Fichier"
+        case "campusId": "Campus"
+        case "resultat": "Résultat"
+        case "commentaire": "Commentaire"
         default: field.hasPrefix("notes") ? "Notes" : field
         }
     }
@@ -72,8 +81,9 @@ struct DossierPagesController {
 
     @Sendable func saveSections(req: Request) async throws -> Response {
         try await act(req, done: "sections") { id, form in
-            var input = LabellingService.EditInput()
-            for section in DossierSection.allCases { if let text = form[section.rawValue] { input.sections[section] = text } }
+            var reader = InputReader(form: form.filter { DossierSection(rawValue: $0.key) != nil }, mode: .update)
+            let input = LabellingService.EditInput.read(&reader)
+            try reader.finish()
             _ = try await LabellingService(db: req.db, caller: req.caller).edit(id, input)
         }
     }
@@ -100,20 +110,20 @@ struct DossierPagesController {
 
     @Sendable func deposit(req: Request) async throws -> Response {
         try await act(req, done: "depot") { id, form in
-            _ = try await LabellingService(db: req.db, caller: req.caller).deposit(id, date: try Self.day(form, "date"), comment: form["commentaire"].flatMap { $0.isEmpty ? nil : $0 })
+            var reader = InputReader(form: form, mode: .create)
+            let input = DatedStepInput.readDeposit(&reader, today: .today)
+            try reader.finish()
+            _ = try await LabellingService(db: req.db, caller: req.caller).deposit(id, date: input.date, comment: input.text)
         }
     }
 
     @Sendable func giveOpinion(req: Request) async throws -> Response {
         try await act(req, done: "avis") { id, form in
-            guard let body = form["instance"].flatMap(Instance.init(rawValue:)) ?? req.actor?.instance else {
-                throw AppError.validation([FieldError("instance", "L'instance qui donne l'avis doit être indiquée.")])
-            }
-            guard let verdict = form["verdict"].flatMap(Verdict.init(rawValue:)) else {
-                throw AppError.validation([FieldError("verdict", "Choisissez le sens de l'avis.")])
-            }
-            _ = try await LabellingService(db: req.db, caller: req.caller).giveOpinion(id, .init(
-                instance: body, verdict: verdict, texte: form["texte"] ?? "", date: try Self.day(form, "date"), auteur: nil))
+            var reader = InputReader(form: form, mode: .create)
+            let input = LabellingService.OpinionInput.read(&reader, instance: req.actor?.instance, today: .today)
+            try reader.finish()
+            guard let input else { throw AppError.validation([]) }
+            _ = try await LabellingService(db: req.db, caller: req.caller).giveOpinion(id, input)
         }
     }
 
@@ -132,24 +142,21 @@ struct DossierPagesController {
 
     @Sendable func decide(req: Request) async throws -> Response {
         try await act(req, done: "decision") { id, form in
-            guard let outcome = form["resultat"].flatMap(Decision.Outcome.init(rawValue:)) else {
-                throw AppError.validation([FieldError("decision", "Choisissez le résultat de la décision.")])
-            }
-            var nor: NOR?
-            if let raw = form["nor"], !raw.isEmpty {
-                do { nor = try NOR(raw) } catch let error as IdentifierError { throw AppError.validation([FieldError("nor", error.message)]) }
-            }
-            let bo = form["bulletinOfficiel"].flatMap { $0.isEmpty ? nil : $0 }
-            let decision = Decision(outcome: outcome, excellence: FormState.checkedValues.contains(form["excellence"] ?? ""),
-                                    date: try Self.day(form, "date"), durationYears: outcome == .labellise ? form["dureeAnnees"].flatMap { Int($0) } : nil,
-                                    arrete: nor == nil && bo == nil ? nil : ArreteReference(nor: nor, bulletinOfficiel: bo), texte: form["texte"] ?? "")
+            // The form always sends its duration; it counts only for a label.
+            var reader = InputReader(form: form.filter { $0.key != "dureeAnnees" || form["resultat"] == Decision.Outcome.labellise.rawValue }, mode: .create)
+            let decision = Decision.read(&reader, today: .today)
+            try reader.finish()
+            guard let decision else { throw AppError.validation([]) }
             _ = try await LabellingService(db: req.db, caller: req.caller).decide(id, decision)
         }
     }
 
     @Sendable func abandon(req: Request) async throws -> Response {
         try await act(req, done: "abandon") { id, form in
-            _ = try await LabellingService(db: req.db, caller: req.caller).abandon(id, date: try Self.day(form, "date"), motif: form["motif"] ?? "")
+            var reader = InputReader(form: form, mode: .create)
+            let input = DatedStepInput.readAbandon(&reader, today: .today)
+            try reader.finish()
+            _ = try await LabellingService(db: req.db, caller: req.caller).abandon(id, date: input.date, motif: input.text ?? "")
         }
     }
 
@@ -176,17 +183,15 @@ struct DossierPagesController {
     @Sendable func open(req: Request) async throws -> Response {
         let form = try req.content.decode([String: String].self)
         do {
-            guard let campusID = form["campusId"].flatMap(UUID.init(uuidString:)) else {
-                throw AppError.validation([FieldError("campusId", "Choisissez le campus.")])
-            }
-            let loaded = try await LabellingService(db: req.db, caller: req.caller).create(.init(
-                campusID: campusID, referentiel: form["referentiel"].flatMap { $0.isEmpty ? nil : $0 },
-                nature: form["nature"].flatMap(DossierKind.init(rawValue:)) ?? .creation,
-                label: form["labelDemande"].flatMap(RequestedLabel.init(rawValue:)) ?? .cmq, duree: form["dureeDemandee"].flatMap { Int($0) }))
+            var reader = InputReader(form: form, mode: .create)
+            let input = LabellingService.CreateInput.read(&reader)
+            try reader.finish()
+            guard let input else { throw AppError.validation([]) }
+            let loaded = try await LabellingService(db: req.db, caller: req.caller).create(input)
             return req.redirect(to: Self.url(loaded.record.id!) + "?fait=creation", redirectType: .normal)
         } catch let error as AppError {
             switch error {
-            case .validation(let faults): return try await renderList(req, errors: faults.map(\.detail), status: .unprocessableEntity)
+            case .validation(let faults): return try await renderList(req, errors: faults.map { Self.message($0) }, status: .unprocessableEntity)
             case .conflict(let detail): return try await renderList(req, errors: [detail], status: .conflict)
             default: throw error
             }
