@@ -66,16 +66,12 @@ struct ReferenceLookup {
     }
 
     static func filter(from query: [String: String]) throws(AppError) -> Filter {
+        var reader = QueryReader(query)
         var filter = Filter()
-        var errors: [FieldError] = []
-        if let q = query["q"], !TextFolding.searchKey(q).isEmpty { filter.q = q }
-        if let raw = query["niveau"], !raw.isEmpty {
-            if let number = Int(raw), Level(number: number) != nil { filter.niveau = number } else { errors.append(FieldError("niveau", "Le niveau doit être un entier de 3 à 8.")) }
-        }
-        if let raw = query["typeDiplome"], !raw.isEmpty {
-            if let type = DiplomaType(rawValue: raw) { filter.typeDiplome = type } else { errors.append(FieldError("typeDiplome", "Le type de diplôme « \(raw) » n'est pas reconnu.")) }
-        }
-        if !errors.isEmpty { throw .validation(errors) }
+        if let q = reader.text("q"), !TextFolding.searchKey(q).isEmpty { filter.q = q }
+        filter.niveau = reader.level()
+        filter.typeDiplome = reader.choice("typeDiplome", DiplomaType.self, "Le type de diplôme")
+        try reader.finish()
         return filter
     }
 

@@ -164,31 +164,10 @@ struct CampusFilter: Sendable, Equatable {
     var label: LabelStatus.Kind?
 
     static func read(from query: [String: String]) throws(AppError) -> CampusFilter {
-        var filter = CampusFilter()
-        var errors: [FieldError] = []
-        let territory = TerritoryCatalog.shared
-        if let raw = query["filiere"], !raw.isEmpty {
-            if let filiere = Filiere(slug: raw) { filter.filiere = filiere } else {
-                errors.append(FieldError("filiere", "La filière « \(raw) » n'existe pas ; valeurs possibles : \(Filiere.allCases.map(\.slug).joined(separator: ", "))."))
-            }
-        }
-        if let raw = query["region"], !raw.isEmpty {
-            if let region = territory.region(matching: raw) { filter.region = region } else {
-                errors.append(FieldError("region", "La région académique « \(raw) » n'existe pas ; donnez son code (par exemple 32) ou son nom."))
-            }
-        }
-        if let raw = query["academie"], !raw.isEmpty {
-            if let academie = territory.academie(matching: raw) { filter.academie = academie } else {
-                errors.append(FieldError("academie", "L'académie « \(raw) » n'existe pas ; donnez son code (par exemple 20) ou son nom."))
-            }
-        }
-        if let raw = query["q"], !raw.trimmingCharacters(in: .whitespaces).isEmpty { filter.q = raw }
-        if let raw = query["label"], !raw.isEmpty {
-            if let kind = LabelStatus.Kind(rawValue: raw) { filter.label = kind } else {
-                errors.append(FieldError("label", "Le statut de label « \(raw) » n'existe pas ; valeurs possibles : \(LabelStatus.Kind.allCases.map(\.rawValue).joined(separator: ", "))."))
-            }
-        }
-        if !errors.isEmpty { throw .validation(errors) }
+        var reader = QueryReader(query)
+        let filter = CampusFilter(filiere: reader.filiere(), region: reader.region(), academie: reader.academie(), q: reader.text("q"),
+                                  label: reader.choice("label", LabelStatus.Kind.self, "Le statut de label"))
+        try reader.finish()
         return filter
     }
 

@@ -178,26 +178,10 @@ struct OrganisationFilter: Sendable {
     var q: String?
 
     static func read(from query: [String: String]) throws(AppError) -> OrganisationFilter {
-        var filter = OrganisationFilter()
-        var errors: [FieldError] = []
-        if let raw = query["kind"], !raw.isEmpty {
-            if let kind = OrganisationKind(rawValue: raw) { filter.kind = kind } else {
-                errors.append(FieldError("kind", "Le type « \(raw) » n'est pas reconnu ; valeurs possibles : \(OrganisationKind.allCases.map(\.rawValue).joined(separator: ", "))."))
-            }
-        }
-        if let raw = query["uai"], !raw.isEmpty {
-            do { filter.uai = try UAI(raw) } catch { errors.append(FieldError("uai", error.message)) }
-        }
-        if let raw = query["siret"], !raw.isEmpty {
-            do { filter.siret = try SIRET(raw) } catch { errors.append(FieldError("siret", error.message)) }
-        }
-        if let raw = query["departement"], !raw.isEmpty {
-            if let departement = TerritoryCatalog.shared.departement(code: raw) { filter.departement = departement.code } else {
-                errors.append(FieldError("departement", "Le département « \(raw) » n'existe pas."))
-            }
-        }
-        if let raw = query["q"], !raw.trimmingCharacters(in: .whitespaces).isEmpty { filter.q = raw }
-        if !errors.isEmpty { throw .validation(errors) }
+        var reader = QueryReader(query)
+        let filter = OrganisationFilter(kind: reader.choice("kind", OrganisationKind.self, "Le type"), uai: reader.code("uai", parse: UAI.init),
+                                        siret: reader.code("siret", parse: SIRET.init), departement: reader.departement()?.code, q: reader.text("q"))
+        try reader.finish()
         return filter
     }
 

@@ -6,41 +6,19 @@ import Vapor
 struct FormationsAPIController {
     /// Reads the search's criteria from the query string; every wrong value is listed in one 422.
     static func criteria(from query: [String: String]) throws(AppError) -> CatalogueSearch.Criteria {
+        var reader = QueryReader(query)
         var criteria = CatalogueSearch.Criteria()
-        var errors: [FieldError] = []
-        let territory = TerritoryCatalog.shared
-        func value(_ key: String) -> String? { query[key].flatMap { $0.isEmpty ? nil : $0 } }
-        if let raw = value("q"), !FormationSearch.terms(raw).isEmpty { criteria.q = raw }
-        if let raw = value("organisation") {
-            if let id = UUID(uuidString: raw) { criteria.organisation = id } else { errors.append(FieldError("organisation", "« \(raw) » n'est pas un identifiant d'organisation.")) }
-        }
-        if let raw = value("campus") {
-            if let id = UUID(uuidString: raw) { criteria.campus = id } else { errors.append(FieldError("campus", "« \(raw) » n'est pas un identifiant de campus.")) }
-        }
-        if let raw = value("niveau") {
-            if let number = Int(raw), Level(number: number) != nil { criteria.niveau = number } else { errors.append(FieldError("niveau", "Le niveau doit être un entier de 3 à 8.")) }
-        }
-        if let raw = value("statut") {
-            if let status = LearnerStatus(rawValue: raw) { criteria.statut = status } else {
-                errors.append(FieldError("statut", "Le statut « \(raw) » n'est pas reconnu ; valeurs possibles : \(LearnerStatus.allCases.map(\.rawValue).joined(separator: ", "))."))
-            }
-        }
-        if let raw = value("typeDiplome") {
-            if let type = DiplomaType(rawValue: raw) { criteria.typeDiplome = type } else { errors.append(FieldError("typeDiplome", "Le type de diplôme « \(raw) » n'est pas reconnu.")) }
-        }
-        if let raw = value("filiere") {
-            if let filiere = Filiere(slug: raw) { criteria.filiere = filiere } else { errors.append(FieldError("filiere", "La filière « \(raw) » n'existe pas.")) }
-        }
-        if let raw = value("region") {
-            if let region = territory.region(matching: raw) { criteria.region = region } else { errors.append(FieldError("region", "La région académique « \(raw) » n'existe pas.")) }
-        }
-        if let raw = value("academie") {
-            if let academie = territory.academie(matching: raw) { criteria.academie = academie } else { errors.append(FieldError("academie", "L'académie « \(raw) » n'existe pas.")) }
-        }
-        if let raw = value("departement") {
-            if let departement = territory.departement(code: raw) { criteria.departement = departement } else { errors.append(FieldError("departement", "Le département « \(raw) » n'existe pas.")) }
-        }
-        if !errors.isEmpty { throw .validation(errors) }
+        if let q = reader.text("q"), !FormationSearch.terms(q).isEmpty { criteria.q = q }
+        criteria.organisation = reader.uuid("organisation", of: "d'organisation")
+        criteria.campus = reader.uuid("campus", of: "de campus")
+        criteria.niveau = reader.level()
+        criteria.statut = reader.choice("statut", LearnerStatus.self, "Le statut")
+        criteria.typeDiplome = reader.choice("typeDiplome", DiplomaType.self, "Le type de diplôme")
+        criteria.filiere = reader.filiere()
+        criteria.region = reader.region()
+        criteria.academie = reader.academie()
+        criteria.departement = reader.departement()
+        try reader.finish()
         return criteria
     }
 

@@ -8,24 +8,13 @@ struct LabellingAPIController {
     // MARK: - Dossiers
 
     static func filter(from query: [String: String]) throws(AppError) -> DossierFilter {
+        var reader = QueryReader(query)
         var filter = DossierFilter()
-        var errors: [FieldError] = []
-        func value(_ key: String) -> String? { query[key].flatMap { $0.isEmpty ? nil : $0 } }
-        if let raw = value("statut") {
-            if let kind = DossierStatus.Kind(rawValue: raw) { filter.statut = kind } else {
-                errors.append(FieldError("statut", "Le statut « \(raw) » n'existe pas ; valeurs possibles : \(DossierStatus.Kind.allCases.map(\.rawValue).joined(separator: ", "))."))
-            }
-        }
-        if let raw = value("campus") {
-            if let id = UUID(uuidString: raw) { filter.campus = id } else { errors.append(FieldError("campus", "« \(raw) » n'est pas un identifiant de campus.")) }
-        }
-        if let raw = value("region") {
-            if let region = TerritoryCatalog.shared.region(matching: raw) { filter.region = region.code } else {
-                errors.append(FieldError("region", "La région académique « \(raw) » n'existe pas."))
-            }
-        }
-        filter.referentiel = value("referentiel")
-        if !errors.isEmpty { throw .validation(errors) }
+        filter.statut = reader.choice("statut", DossierStatus.Kind.self, "Le statut")
+        filter.campus = reader.uuid("campus", of: "de campus")
+        filter.region = reader.region()?.code
+        filter.referentiel = reader.text("referentiel")
+        try reader.finish()
         return filter
     }
 
@@ -188,29 +177,13 @@ struct LabellingAPIController {
     // MARK: - Labels (public)
 
     static func labelFilter(from query: [String: String]) throws(AppError) -> LabelFilter {
+        var reader = QueryReader(query)
         var filter = LabelFilter()
-        var errors: [FieldError] = []
-        if let raw = query["expirant_avant"], !raw.isEmpty {
-            if let day = CalendarDay(iso: raw) { filter.expirantAvant = day } else {
-                errors.append(FieldError("expirant_avant", "« \(raw) » n'est pas une date au format AAAA-MM-JJ."))
-            }
-        }
-        if let raw = query["campus"], !raw.isEmpty {
-            if let id = UUID(uuidString: raw) { filter.campus = id } else { errors.append(FieldError("campus", "« \(raw) » n'est pas un identifiant de campus.")) }
-        }
-        if let raw = query["region"], !raw.isEmpty {
-            if let region = TerritoryCatalog.shared.region(matching: raw) { filter.region = region.code } else {
-                errors.append(FieldError("region", "La région académique « \(raw) » n'existe pas."))
-            }
-        }
-        if let raw = query["valides"], !raw.isEmpty {
-            switch raw.lowercased() {
-            case "1", "true", "oui": filter.valides = true
-            case "0", "false", "non": filter.valides = false
-            default: errors.append(FieldError("valides", "Le paramètre « valides » vaut true ou false (« \(raw) » n'est ni l'un ni l'autre)."))
-            }
-        }
-        if !errors.isEmpty { throw .validation(errors) }
+        filter.expirantAvant = reader.day("expirant_avant")
+        filter.campus = reader.uuid("campus", of: "de campus")
+        filter.region = reader.region()?.code
+        filter.valides = reader.bool("valides") ?? filter.valides
+        try reader.finish()
         return filter
     }
 

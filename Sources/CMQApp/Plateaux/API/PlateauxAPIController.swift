@@ -147,25 +147,16 @@ struct PlateauxAPIController {
         guard let actor = req.actor else { throw AppError.unauthorized("Vous devez vous connecter pour consulter les réservations.") }
         struct Filter { var plateau: UUID?; var organisation: UUID?; var statut: BookingStatus?; var range: ClosedRange<Int>? }
         let (filter, page) = try readListQuery(req.queryParameters) { (query: [String: String]) throws(AppError) -> Filter in
-            var filter = Filter(), errors: [FieldError] = []
-            func value(_ key: String) -> String? { query[key].flatMap { $0.isEmpty ? nil : $0 } }
-            for key in ["plateau", "organisation"] {
-                guard let raw = value(key) else { continue }
-                guard let id = UUID(uuidString: raw) else { errors.append(FieldError(key, "« \(raw) » n'est pas un identifiant.")); continue }
-                if key == "plateau" { filter.plateau = id } else { filter.organisation = id }
-            }
-            if let raw = value("statut") {
-                if let statut = BookingStatus(rawValue: raw) { filter.statut = statut } else {
-                    errors.append(FieldError("statut", "Le statut « \(raw) » n'existe pas ; valeurs possibles : \(BookingStatus.allCases.map(\.rawValue).joined(separator: ", "))."))
-                }
-            }
-            if value("du") != nil || value("au") != nil {
+            var reader = QueryReader(query)
+            var filter = Filter(plateau: reader.uuid("plateau", of: "de plateau"), organisation: reader.uuid("organisation", of: "d'organisation"),
+                                statut: reader.choice("statut", BookingStatus.self, "Le statut"))
+            if reader.raw("du") != nil || reader.raw("au") != nil {
                 do {
-                    let days = try BookingQueries.days(du: value("du"), au: value("au"), maximum: 3_660)
+                    let days = try BookingQueries.days(du: reader.raw("du"), au: reader.raw("au"), maximum: 3_660)
                     filter.range = LocalDateTime(day: days.lowerBound, time: .midnight).wallClockMinutes...LocalDateTime(day: days.upperBound, time: .endOfDay).wallClockMinutes
-                } catch let error as AppError { errors += error.fieldErrors } catch {}
+                } catch let error as AppError { for fault in error.fieldErrors { reader.fail(fault.field, fault.detail) } } catch {}
             }
-            if !errors.isEmpty { throw .validation(errors) }
+            try reader.finish()
             return filter
         }
         let result = try await BookingQueries.visible(actor: actor, plateauID: filter.plateau, organisationID: filter.organisation,

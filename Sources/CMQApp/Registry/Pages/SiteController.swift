@@ -19,10 +19,9 @@ struct SiteController {
 
     /// The optional `filiere` query parameter of the map pages.
     static func filiereParameter(_ req: Request) throws -> Filiere? {
-        guard let raw = req.queryParameters["filiere"], !raw.isEmpty else { return nil }
-        guard let filiere = Filiere(slug: raw) else {
-            throw AppError.validation([FieldError("filiere", "La filière « \(raw) » n'existe pas.")])
-        }
+        var reader = QueryReader(req.queryParameters)
+        let filiere = reader.filiere()
+        try reader.finish()
         return filiere
     }
 

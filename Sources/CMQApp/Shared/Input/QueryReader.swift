@@ -1,0 +1,108 @@
+import CMQDomain
+import Foundation
+
+/// Reads the query string of a list, a search or an export: each parameter checked, every fault collected (a 422
+/// lists them all), one wording per kind of value. An absent or empty parameter is no filter.
+struct QueryReader {
+    let query: [String: String]
+    private(set) var errors: [FieldError] = []
+
+    init(_ query: [String: String]) {
+        self.query = query
+    }
+
+    mutating func fail(_ key: String, _ detail: String) {
+        errors.append(FieldError(key, detail))
+    }
+
+    /// Throws the faults found.
+    func finish() throws(AppError) {
+        if !errors.isEmpty { throw .validation(errors) }
+    }
+
+    /// The raw value, nil when absent or blank.
+    func raw(_ key: String) -> String? {
+        guard let value = query[key], !value.trimmingCharacters(in: .whitespaces).isEmpty else { return nil }
+        return value
+    }
+
+    /// Free text (words to search).
+    func text(_ key: String) -> String? { raw(key) }
+
+    mutating func uuid(_ key: String, of what: String) -> UUID? {
+        guard let raw = raw(key) else { return nil }
+        guard let id = UUID(uuidString: raw) else { fail(key, "« \(raw) » n'est pas un identifiant \(what)."); return nil }
+        return id
+    }
+
+    mutating func day(_ key: String) -> CalendarDay? {
+        guard let raw = raw(key) else { return nil }
+        guard let day = CalendarDay(iso: raw) else { fail(key, "« \(raw) » n'est pas une date au format AAAA-MM-JJ."); return nil }
+        return day
+    }
+
+    /// `true`/`false` (also `1`/`0`, `oui`/`non`).
+    mutating func bool(_ key: String) -> Bool? {
+        guard let raw = raw(key) else { return nil }
+        switch raw.lowercased() {
+        case "1", "true", "oui": return true
+        case "0", "false", "non": return false
+        default:
+            fail(key, "Le paramètre « \(key) » vaut true ou false (« \(raw) » n'est ni l'un ni l'autre).")
+            return nil
+        }
+    }
+
+    /// One of the values of a vocabulary; `what` names it in the refusal ("Le statut", "Le type").
+    mutating func choice<E: RawRepresentable & CaseIterable>(_ key: String, _ type: E.Type, _ what: String) -> E? where E.RawValue == String {
+        guard let raw = raw(key) else { return nil }
+        guard let value = E(rawValue: raw) else {
+            fail(key, "\(what) « \(raw) » n'existe pas ; valeurs possibles : \(E.allCases.map(\.rawValue).joined(separator: ", ")).")
+            return nil
+        }
+        return value
+    }
+
+    mutating func level(_ key: String = "niveau") -> Int? {
+        guard let raw = raw(key) else { return nil }
+        guard let number = Int(raw), Level(number: number) != nil else { fail(key, "Le niveau doit être un entier de 3 à 8."); return nil }
+        return number
+    }
+
+    mutating func filiere(_ key: String = "filiere") -> Filiere? {
+        choice(key, Filiere.self, "La filière")
+    }
+
+    mutating func region(_ key: String = "region") -> RegionAcademique? {
+        guard let raw = raw(key) else { return nil }
+        guard let region = TerritoryCatalog.shared.region(matching: raw) else {
+            fail(key, "La région académique « \(raw) » n'existe pas ; donnez son code (par exemple 32) ou son nom.")
+            return nil
+        }
+        return region
+    }
+
+    mutating func academie(_ key: String = "academie") -> Academie? {
+        guard let raw = raw(key) else { return nil }
+        guard let academie = TerritoryCatalog.shared.academie(matching: raw) else {
+            fail(key, "L'académie « \(raw) » n'existe pas ; donnez son code (par exemple 20) ou son nom.")
+            return nil
+        }
+        return academie
+    }
+
+    mutating func departement(_ key: String = "departement") -> Departement? {
+        guard let raw = raw(key) else { return nil }
+        guard let departement = TerritoryCatalog.shared.departement(code: raw) else {
+            fail(key, "Le département « \(raw) » n'existe pas (exemples de codes : 02, 2A, 974).")
+            return nil
+        }
+        return departement
+    }
+
+    /// An identifier checked by its rules (UAI, SIRET…).
+    mutating func code<Code>(_ key: String, parse: (String) throws(IdentifierError) -> Code) -> Code? {
+        guard let raw = raw(key) else { return nil }
+        do throws(IdentifierError) { return try parse(raw) } catch { fail(key, error.message); return nil }
+    }
+}
