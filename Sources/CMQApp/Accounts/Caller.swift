@@ -8,17 +8,21 @@ struct Caller: Sendable {
     let author: AuditAuthor
     /// The `cmq` command line, run by the operator of the server: every right.
     let isOperator: Bool
+    /// The time of the writes and the "today" of the rules.
+    var clock: AppClock = .system
 
-    static func command(_ name: String) -> Caller {
-        Caller(actor: nil, author: .command(name), isOperator: true)
+    static func command(_ name: String, clock: AppClock = .system) -> Caller {
+        Caller(actor: nil, author: .command(name), isOperator: true, clock: clock)
     }
+
+    var today: CalendarDay { clock.today }
 
     /// Someone who only reads pages (rights to show links and buttons, no audit trail entry).
     static func viewer(_ actor: Actor?) -> Caller {
         Caller(actor: actor, author: AuditAuthor(userID: actor?.userID, label: "lecture"), isOperator: false)
     }
 
-    var audit: AuditLog { AuditLog(author: author) }
+    var audit: AuditLog { AuditLog(author: author, clock: clock) }
 
     /// Whether the account may do `action` on `resource`: the pages show a link or a button only when it may,
     /// and the services refuse (`authorize`) what it may not. The one question asked of the access policy.
@@ -37,7 +41,7 @@ struct Caller: Sendable {
 }
 
 extension Request {
-    var caller: Caller { Caller(actor: actor, author: author, isOperator: false) }
+    var caller: Caller { Caller(actor: actor, author: author, isOperator: false, clock: application.clock) }
 }
 
 /// Refuses with 401 any request that needs an account when nobody is signed in: every write of the API,

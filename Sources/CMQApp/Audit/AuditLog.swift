@@ -56,6 +56,7 @@ struct FieldChange: Codable, Equatable, Sendable {
 /// (personal-data deletion pseudonymises their author instead).
 struct AuditLog: Sendable {
     let author: AuditAuthor
+    var clock: AppClock = .system
 
     static func changes(before: [String: String]?, after: [String: String]?) -> [String: FieldChange] {
         let keys = Set((before ?? [:]).keys).union((after ?? [:]).keys)
@@ -68,12 +69,12 @@ struct AuditLog: Sendable {
 
     /// Records a change; an update that changed nothing is not recorded.
     func record<Entity: Audited>(_ action: AuditAction, _ entity: Entity, id: UUID, before: [String: String]? = nil, on db: any Database) async throws {
-        try await entry(action, entity, id: id, before: before, at: Date())?.create(on: db)
+        try await entry(action, entity, id: id, before: before, at: clock.now())?.create(on: db)
     }
 
     /// Records the given changes (an update without any is not recorded).
     func record<Entity: Audited>(_ action: AuditAction, _ entity: Entity, id: UUID, changes: [String: FieldChange], on db: any Database) async throws {
-        try await entry(action, entity, id: id, changes: changes, at: Date())?.create(on: db)
+        try await entry(action, entity, id: id, changes: changes, at: clock.now())?.create(on: db)
     }
 
     /// The entry `record` writes, built without writing it (a bulk write inserts many at once); nil for an update

@@ -214,7 +214,7 @@ extension Formation {
 struct CampusOffer {
     let db: any Database
 
-    func formations(of campus: Campus, on day: CalendarDay = .today) async throws -> [Formation] {
+    func formations(of campus: Campus, on day: CalendarDay) async throws -> [Formation] {
         let campusID = try campus.requireID()
         let members = try await Membership.query(on: db).filter(\.$campus.$id == campusID).all()
             .filter { $0.isCurrent(on: day) }
@@ -237,7 +237,7 @@ struct CampusOffer {
     }
 
     /// The campuses whose offer includes a formation, by the same rule as `formations(of:)`.
-    func campuses(offering formation: Formation, on day: CalendarDay = .today) async throws -> [Campus] {
+    func campuses(offering formation: Formation, on day: CalendarDay) async throws -> [Campus] {
         let formationID = try formation.requireID()
         let memberships = try await Membership.query(on: db).filter(\.$organisation.$id == formation.$organisation.id).with(\.$campus).all()
         var campuses = memberships.filter { $0.isCurrent(on: day) && $0.campus.filiere == formation.filiere }.map(\.campus)
@@ -245,8 +245,8 @@ struct CampusOffer {
         return Dictionary(campuses.map { ($0.id!, $0) }, uniquingKeysWith: { a, _ in a }).values.sorted { $0.nom < $1.nom }
     }
 
-    func coverage(of campus: Campus) async throws -> CoverageMatrix {
-        CoverageMatrix(offers: try await formations(of: campus).compactMap { $0.coverageOffer })
+    func coverage(of campus: Campus, on day: CalendarDay) async throws -> CoverageMatrix {
+        CoverageMatrix(offers: try await formations(of: campus, on: day).compactMap { $0.coverageOffer })
     }
 
     /// Attaches a formation to a campus's offer explicitly (rights of the campus's network).

@@ -8,7 +8,7 @@ struct CampusLabels {
     let db: any Database
 
     /// The status of every campus that has a label or a dossier; the others are "en projet".
-    func statuses(on today: CalendarDay = .today) async throws -> [UUID: LabelStatus] {
+    func statuses(on today: CalendarDay) async throws -> [UUID: LabelStatus] {
         var periods: [UUID: [LabelPeriod]] = [:]
         for label in try await LabelRecord.query(on: db).all() {
             if let period = label.period { periods[label.$campus.id, default: []].append(period) }
@@ -24,14 +24,14 @@ struct CampusLabels {
         return result
     }
 
-    func status(of campusID: UUID, on today: CalendarDay = .today) async throws -> LabelStatus {
+    func status(of campusID: UUID, on today: CalendarDay) async throws -> LabelStatus {
         let periods = try await LabelRecord.query(on: db).filter(\.$campus.$id == campusID).all().compactMap(\.period)
         let dossier = try await DossierRecord.query(on: db).filter(\.$campus.$id == campusID).filter(\.$statut ~~ DossierRecord.openStatuses).first()
         return LabelStatus.of(labels: periods, openDossier: dossier?.openStatus, on: today)
     }
 
     /// The campuses whose status is of that kind.
-    func campuses(withStatus kind: LabelStatus.Kind, on today: CalendarDay = .today) async throws -> [UUID] {
+    func campuses(withStatus kind: LabelStatus.Kind, on today: CalendarDay) async throws -> [UUID] {
         let statuses = try await statuses(on: today)
         if kind == .enProjet {
             let all = try await Campus.query(on: db).all(\.$id)

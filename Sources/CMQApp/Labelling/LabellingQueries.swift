@@ -54,7 +54,7 @@ enum LabellingQueries {
     }
 
     /// The labels, newest first; `expirant_avant` keeps the labels in force today that end before that day.
-    static func labels(_ filter: LabelFilter, limit: Int? = nil, on db: any Database, today: CalendarDay = .today) async throws -> [LabelDTO] {
+    static func labels(_ filter: LabelFilter, limit: Int? = nil, on db: any Database, today: CalendarDay) async throws -> [LabelDTO] {
         let query = LabelRecord.query(on: db).join(Campus.self, on: \LabelRecord.$campus.$id == \Campus.$id)
         if let before = filter.expirantAvant {
             query.filter(\.$fin >= today.iso).filter(\.$fin < before.iso).filter(\.$retraitLe == nil)

@@ -17,7 +17,7 @@ struct LabellingService {
     let db: any Database
     let caller: Caller
     /// When the recorded transitions happen (the demo replays past procedures at their dates).
-    var clock: @Sendable () -> Date = { Date() }
+    var clock: @Sendable () -> Date { caller.clock.now }
 
     /// A stored dossier with its rebuilt state machine and its campus.
     struct Loaded {
@@ -140,7 +140,7 @@ struct LabellingService {
                                    duree: dossier.requestedDurationYears)
         record.$labelRenouvele.id = renewed?.id
         if input.nature == .renouvellement {
-            let prefill = try await RenewalPrefill(db: db).sections(for: campus)
+            let prefill = try await RenewalPrefill(db: db).sections(for: campus, on: caller.today)
             record.sections = Self.encode(prefill)
         }
         try await db.writeTransaction { db in

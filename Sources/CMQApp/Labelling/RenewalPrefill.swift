@@ -7,7 +7,7 @@ import Foundation
 struct RenewalPrefill {
     let db: any Database
 
-    func sections(for campus: Campus, on day: CalendarDay = .today) async throws -> [DossierSection: String] {
+    func sections(for campus: Campus, on day: CalendarDay) async throws -> [DossierSection: String] {
         let campusID = try campus.requireID()
         var sections: [DossierSection: String] = [:]
         if let description = campus.description, !description.isEmpty {
@@ -16,7 +16,7 @@ struct RenewalPrefill {
 
         let offer = CampusOffer(db: db)
         let formations = try await offer.formations(of: campus, on: day)
-        let coverage = try await offer.coverage(of: campus)
+        let coverage = try await offer.coverage(of: campus, on: day)
         var lines = ["\(formations.count) formation(s) dans l'offre du campus au \(day.frenchLong)."]
         for level in Level.allCases where coverage.total(level) > 0 {
             let titles = formations.filter { $0.niveauSortie == level.number }.map(\.intitule)

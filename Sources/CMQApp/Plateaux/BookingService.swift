@@ -32,7 +32,7 @@ struct BookingService {
     let db: any Database
     let caller: Caller
     /// When "now" is, for the notice and the passed-start rules (the demo books at past dates).
-    var clock: @Sendable () -> Date = { Date() }
+    var clock: @Sendable () -> Date { caller.clock.now }
 
     struct Request: Sendable {
         var plateauID: UUID
@@ -153,7 +153,7 @@ struct BookingService {
         }
         try caller.authorize(.create, .booking(plateau: plateau.scope, bookerOrganisationID: organisationID))
         let person = person
-        let booker = try await BookerDirectory.booker(organisation: organisation, personID: person.id, on: db)
+        let booker = try await BookerDirectory.booker(organisation: organisation, personID: person.id, today: caller.today, on: db)
         let bookingRequest = BookingRequest(booker: booker, target: request.target, creneau: request.creneau, purpose: request.purpose,
                                             participants: request.participants, details: request.details,
                                             safetyTrainingConfirmed: request.safetyTrainingConfirmed)

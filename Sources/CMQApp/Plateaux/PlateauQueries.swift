@@ -49,7 +49,7 @@ struct PlateauUsage: Sendable {
     }
 
     /// Reads `du` and `au` ("2026-09"); the current school half-year when absent.
-    static func months(du: String?, au: String?, today: CalendarDay = .today) throws(AppError) -> ClosedRange<CalendarMonth> {
+    static func months(du: String?, au: String?, today: CalendarDay) throws(AppError) -> ClosedRange<CalendarMonth> {
         let semester = semester(containing: today)
         var errors: [FieldError] = []
         func read(_ key: String, _ raw: String?) -> CalendarMonth? {
@@ -146,7 +146,7 @@ enum BookingQueries {
     }
 
     /// Reads `du` and `au` (days); this week (Monday to Sunday) when absent.
-    static func days(du: String?, au: String?, today: CalendarDay = .today, maximum: Int = 92) throws(AppError) -> ClosedRange<CalendarDay> {
+    static func days(du: String?, au: String?, today: CalendarDay, maximum: Int = 92) throws(AppError) -> ClosedRange<CalendarDay> {
         var errors: [FieldError] = []
         func read(_ key: String, _ raw: String?) -> CalendarDay? {
             guard let raw, !raw.isEmpty else { return nil }
@@ -181,8 +181,8 @@ enum BookingQueries {
     }
 
     /// The bookings a calendar shows: from 3 months ago, every status but refused.
-    static func calendarRecords(plateauIDs: [UUID]? = nil, organisationID: UUID? = nil, on db: any Database) async throws -> [ReservationRecord] {
-        let since = LocalDateTime(day: CalendarDay.today.adding(months: -3), time: .midnight).wallClockMinutes
+    static func calendarRecords(plateauIDs: [UUID]? = nil, organisationID: UUID? = nil, today: CalendarDay, on db: any Database) async throws -> [ReservationRecord] {
+        let since = LocalDateTime(day: today.adding(months: -3), time: .midnight).wallClockMinutes
         let query = ReservationRecord.query(on: db).filter(\.$fin > since).filter(\.$statut != BookingStatus.refusee.rawValue)
             .with(\.$organisation).sort(\.$debut)
         if let plateauIDs { query.filter(\.$plateau.$id ~~ plateauIDs) }

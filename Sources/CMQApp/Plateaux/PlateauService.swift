@@ -116,7 +116,7 @@ struct PlateauService {
             throw AppError.validation([FieldError("organisationId", "Aucune organisation n'a l'identifiant \(organisationID.uuidString.lowercased()).")])
         }
         try caller.authorize(.create, .plateau(.init(campusID: campusID, regionCode: campus.regionCode, organisationID: organisationID)))
-        guard try await BookerDirectory.activeCampuses(of: organisationID, on: db).contains(campusID) else {
+        guard try await BookerDirectory.activeCampuses(of: organisationID, today: caller.today, on: db).contains(campusID) else {
             throw AppError.validation([FieldError("organisationId", "« \(owner.nom) » ne fait pas partie du réseau du campus « \(campus.nom) ».")])
         }
         let givenIDs = (input.equipements ?? []).compactMap(\.id)
@@ -184,7 +184,7 @@ struct PlateauService {
                     }
                 }
                 for item in retiredItems {
-                    item.retireLe = Date()
+                    item.retireLe = caller.clock.now()
                     try await item.save(on: db)
                 }
             }
@@ -240,7 +240,7 @@ struct PlateauService {
         try caller.authorize(.delete, .plateau(loaded.scope))
         let upcoming = try await ReservationRecord.query(on: db).filter(\.$plateau.$id == id)
             .filter(\.$statut ~~ [BookingStatus.demandee.rawValue, BookingStatus.acceptee.rawValue])
-            .filter(\.$fin > LocalDateTime(date: Date()).wallClockMinutes).count()
+            .filter(\.$fin > LocalDateTime(date: caller.clock.now()).wallClockMinutes).count()
         guard upcoming == 0 else {
             throw AppError.conflict("Le plateau « \(loaded.plateau.nom) » a \(upcoming == 1 ? "1 réservation" : "\(upcoming) réservations") à venir : annulez-les avant de le supprimer.")
         }
@@ -254,7 +254,7 @@ struct PlateauService {
     /// An item with bookings to come stays.
     private func refuseRetiring(_ items: [EquipementRecord], plateauID: UUID) async throws {
         guard !items.isEmpty else { return }
-        let now = LocalDateTime(date: Date()).wallClockMinutes
+        let now = LocalDateTime(date: caller.clock.now()).wallClockMinutes
         let busy = try await ReservationRecord.query(on: db).filter(\.$plateau.$id == plateauID)
             .filter(\.$equipementID ~~ items.compactMap(\.id))
             .filter(\.$statut ~~ [BookingStatus.demandee.rawValue, BookingStatus.acceptee.rawValue])
@@ -283,15 +283,15 @@ struct PlateauService {
 /// What the booking rules need to know about an organisation: its kind and the campuses whose networks it
 /// belongs to today.
 enum BookerDirectory {
-    static func activeCampuses(of organisationID: UUID, on db: any Database) async throws -> Set<UUID> {
-        let today = CalendarDay.today.iso
+    static func activeCampuses(of organisationID: UUID, today day: CalendarDay, on db: any Database) async throws -> Set<UUID> {
+        let today = day.iso
         let memberships = try await Membership.query(on: db).filter(\.$organisation.$id == organisationID).all()
         return Set(memberships.filter { ($0.jusquA ?? "9999") >= today }.map(\.$campus.id))
     }
 
-    static func booker(organisation: Organisation, personID: UUID, on db: any Database) async throws -> Booker {
+    static func booker(organisation: Organisation, personID: UUID, today: CalendarDay, on db: any Database) async throws -> Booker {
         guard let kind = OrganisationKind(rawValue: organisation.type) else { throw CorruptRecord("Le type « \(organisation.type) » de l'organisation est inconnu.") }
         return Booker(organisationID: try organisation.requireID(), kind: kind,
-               campusIDs: try await activeCampuses(of: organisation.requireID(), on: db), personID: personID)
+               campusIDs: try await activeCampuses(of: organisation.requireID(), today: today, on: db), personID: personID)
     }
 }

@@ -172,10 +172,10 @@ struct CampusFilter: Sendable, Equatable {
     }
 
     /// The filters, the label status included (it depends on today, so it is computed, not stored).
-    func query(on db: any Database) async throws -> QueryBuilder<Campus> {
+    func query(on db: any Database, today: CalendarDay) async throws -> QueryBuilder<Campus> {
         let query = apply(to: Campus.query(on: db))
         if let label {
-            query.filter(\.$id ~~ (try await CampusLabels(db: db).campuses(withStatus: label)))
+            query.filter(\.$id ~~ (try await CampusLabels(db: db).campuses(withStatus: label, on: today)))
         }
         return query
     }

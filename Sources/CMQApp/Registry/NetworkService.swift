@@ -77,10 +77,10 @@ struct NetworkService {
     }
 
     /// The compliance of the network and of the offer (levels 3 to 6) of a campus.
-    func compliance(of campusID: UUID, on day: CalendarDay = .today) async throws -> NetworkCompliance {
+    func compliance(of campusID: UUID, on day: CalendarDay) async throws -> NetworkCompliance {
         let campus = try await CampusService(db: db, caller: caller).find(campusID)
         let members = try await memberships(of: campusID).compactMap { $0.networkMember }
-        return NetworkCompliance(members: members, coverage: try await CampusOffer(db: db).coverage(of: campus), on: day)
+        return NetworkCompliance(members: members, coverage: try await CampusOffer(db: db).coverage(of: campus, on: day), on: day)
     }
 }
 

@@ -34,7 +34,7 @@ struct DemoTests {
             #expect(support.organisation.latitude != nil)
 
             for campus in try await Campus.query(on: app.db).all() {
-                let compliance = try await network.compliance(of: campus.requireID())
+                let compliance = try await network.compliance(of: campus.requireID(), on: app.clock.today)
                 #expect(compliance.isCompliant, "\(campus.nom): \(compliance.checks.filter { !$0.passed }.map(\.explanation))")
             }
             let names = Set(try await Campus.query(on: app.db).all().map(\.nom))

@@ -306,7 +306,7 @@ struct PlateauPagesTests {
             let semester = PlateauUsage.semester(containing: .today)
             let first = semester.lowerBound.firstDay
             let tuesday = first.adding(days: (Weekday.mardi.index - first.weekday.index + 7) % 7)
-            let service = BookingService(db: app.db, caller: .command("test"), clock: { LocalDateTime(day: tuesday.adding(days: -7), time: .midnight).date })
+            let service = BookingService(db: app.db, caller: .command("test", clock: .fixed(LocalDateTime(day: tuesday.adding(days: -7), time: .midnight).date)))
             let booking = try await service.book(.init(plateauID: b.plateauID, target: .equipement(b.centreID), creneau: try TimeRange(day: tuesday, from: "08:00", to: "12:00"),
                                                        purpose: .prototypeEntreprise, participants: 3, details: nil, safetyTrainingConfirmed: false, organisationID: b.cfa.id))
             _ = try await service.accept(booking.booking.id)

@@ -65,12 +65,12 @@ struct FormationsAPIController {
 
     @Sendable func offer(req: Request) async throws -> [FormationDTO] {
         let campus = try await CampusService(db: req.db, caller: req.caller).find(try req.uuidParameter("campusID", notFound: "Aucun campus"))
-        return try await CampusOffer(db: req.db).formations(of: campus).map { try $0.toDTO() }
+        return try await CampusOffer(db: req.db).formations(of: campus, on: req.today).map { try $0.toDTO() }
     }
 
     @Sendable func coverage(req: Request) async throws -> CoverageDTO {
         let campus = try await CampusService(db: req.db, caller: req.caller).find(try req.uuidParameter("campusID", notFound: "Aucun campus"))
-        let formations = try await CampusOffer(db: req.db).formations(of: campus)
+        let formations = try await CampusOffer(db: req.db).formations(of: campus, on: req.today)
         return CoverageMatrix(offers: formations.compactMap(\.coverageOffer)).toDTO(campusID: try campus.requireID(), formations: formations.count)
     }
 

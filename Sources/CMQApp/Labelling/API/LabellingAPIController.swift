@@ -62,7 +62,7 @@ struct LabellingAPIController {
     @Sendable func deposit(req: Request) async throws -> DossierDTO {
         let id = try req.uuidParameter("dossierID", notFound: "Aucun dossier de labellisation")
         var reader = try req.inputReader(mode: .create, allowEmpty: true)
-        let input = DatedStepInput.readDeposit(&reader, today: .today)
+        let input = DatedStepInput.readDeposit(&reader, today: req.today)
         try reader.finish()
         return try await Self.dto(try await Self.service(req).deposit(id, date: input.date, comment: input.text), on: req.db)
     }
@@ -74,7 +74,7 @@ struct LabellingAPIController {
     @Sendable func giveOpinion(req: Request) async throws -> Response {
         let id = try req.uuidParameter("dossierID", notFound: "Aucun dossier de labellisation")
         var reader = try req.inputReader(mode: .create)
-        let input = LabellingService.OpinionInput.read(&reader, instance: req.actor?.instance, today: .today)
+        let input = LabellingService.OpinionInput.read(&reader, instance: req.actor?.instance, today: req.today)
         try reader.finish()
         guard let input else { throw AppError.validation([]) }
         let loaded = try await Self.service(req).giveOpinion(id, input)
@@ -112,7 +112,7 @@ struct LabellingAPIController {
     @Sendable func decide(req: Request) async throws -> Response {
         let id = try req.uuidParameter("dossierID", notFound: "Aucun dossier de labellisation")
         var reader = try req.inputReader(mode: .create)
-        let decision = Decision.read(&reader, today: .today)
+        let decision = Decision.read(&reader, today: req.today)
         try reader.finish()
         guard let decision else { throw AppError.validation([FieldError("resultat", "Le résultat de la décision est obligatoire.")]) }
         let loaded = try await Self.service(req).decide(id, decision)
@@ -122,7 +122,7 @@ struct LabellingAPIController {
     @Sendable func abandon(req: Request) async throws -> DossierDTO {
         let id = try req.uuidParameter("dossierID", notFound: "Aucun dossier de labellisation")
         var reader = try req.inputReader(mode: .create)
-        let input = DatedStepInput.readAbandon(&reader, today: .today)
+        let input = DatedStepInput.readAbandon(&reader, today: req.today)
         try reader.finish()
         let loaded = try await Self.service(req).abandon(id, date: input.date, motif: input.text ?? "")
         return try await Self.dto(loaded, on: req.db)
@@ -188,12 +188,12 @@ struct LabellingAPIController {
     }
 
     @Sendable func listLabels(req: Request) async throws -> [LabelDTO] {
-        try await LabellingQueries.labels(try Self.labelFilter(from: req.queryParameters), on: req.db)
+        try await LabellingQueries.labels(try Self.labelFilter(from: req.queryParameters), on: req.db, today: req.today)
     }
 
     /// The national list of labels as open data (CSV).
     @Sendable func labelsCSV(req: Request) async throws -> Response {
-        let labels = try await LabellingQueries.labels(try Self.labelFilter(from: req.queryParameters), on: req.db)
+        let labels = try await LabellingQueries.labels(try Self.labelFilter(from: req.queryParameters), on: req.db, today: req.today)
         var text = "\u{FEFF}campus;campus_id;filiere;region_academique;label;excellence;debut;fin;retrait\r\n"
         for label in labels {
             text += [label.campusNom, label.campus.uuidString.lowercased(), label.filiereLibelle, label.regionNom,
@@ -212,7 +212,7 @@ struct LabellingAPIController {
         let motif = reader.text("motif", required: true, maxLength: 2_000)
         let date = reader.day("date")
         try reader.finish()
-        let label = try await LabellingService(db: req.db, caller: req.caller).withdraw(id, date: date.value ?? .today, motif: motif.value ?? "")
+        let label = try await LabellingService(db: req.db, caller: req.caller).withdraw(id, date: date.value ?? req.today, motif: motif.value ?? "")
         guard let campus = try await Campus.find(label.$campus.id, on: req.db) else { throw AppError.notFound("Le campus de ce label n'existe plus.") }
         return label.toDTO(campus: campus)
     }

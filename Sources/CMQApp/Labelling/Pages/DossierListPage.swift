@@ -43,7 +43,7 @@ enum DossierListPage {
             caller.may(.create, .dossier(campusID: campus.id!, regionCode: campus.regionCode, academieCode: campus.academieCode, bodies: []))
         }
         let opened = Set(campuses.compactMap(\.id))
-        let expiring = opened.isEmpty ? [] : try await LabellingQueries.labels(.init(expirantAvant: CalendarDay.today.adding(months: 12)), on: db)
+        let expiring = opened.isEmpty ? [] : try await LabellingQueries.labels(.init(expirantAvant: caller.today.adding(months: 12)), on: db, today: caller.today)
             .filter { opened.contains($0.campus) }.sorted { $0.fin < $1.fin }
         return ListContext(
             page: PageMeta(title: "Dossiers de labellisation", section: "gestion"),

@@ -173,7 +173,7 @@ enum DossierPage {
             excellenceAllowed: referentiel.excellence && dossier.requestedLabel == .cmqExcellence,
             durations: referentiel.durees.map { OptionItem(value: String($0), label: "\($0) an\($0 > 1 ? "s" : "")", selected: $0 == dossier.requestedDurationYears) },
             verdicts: Verdict.allCases.map { OptionItem(value: $0.rawValue, label: $0.label, selected: false) },
-            today: CalendarDay.today.iso, base: LabellingURL.dossier(id).path, apiURL: LabellingURL.apiDossier(id).path)
+            today: caller.today.iso, base: LabellingURL.dossier(id).path, apiURL: LabellingURL.apiDossier(id).path)
         return context
     }
 

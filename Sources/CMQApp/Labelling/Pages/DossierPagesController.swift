@@ -73,8 +73,8 @@ struct DossierPagesController {
         }
     }
 
-    static func day(_ form: [String: String], _ key: String) throws -> CalendarDay {
-        guard let raw = form[key], !raw.isEmpty else { return .today }
+    static func day(_ form: [String: String], _ key: String, today: CalendarDay) throws -> CalendarDay {
+        guard let raw = form[key], !raw.isEmpty else { return today }
         guard let day = CalendarDay(iso: raw) else { throw AppError.validation([FieldError(key, "« \(raw) » n'est pas une date au format AAAA-MM-JJ.")]) }
         return day
     }
@@ -111,7 +111,7 @@ struct DossierPagesController {
     @Sendable func deposit(req: Request) async throws -> Response {
         try await act(req, done: "depot") { id, form in
             var reader = InputReader(form: form, mode: .create)
-            let input = DatedStepInput.readDeposit(&reader, today: .today)
+            let input = DatedStepInput.readDeposit(&reader, today: req.today)
             try reader.finish()
             _ = try await LabellingService(db: req.db, caller: req.caller).deposit(id, date: input.date, comment: input.text)
         }
@@ -120,7 +120,7 @@ struct DossierPagesController {
     @Sendable func giveOpinion(req: Request) async throws -> Response {
         try await act(req, done: "avis") { id, form in
             var reader = InputReader(form: form, mode: .create)
-            let input = LabellingService.OpinionInput.read(&reader, instance: req.actor?.instance, today: .today)
+            let input = LabellingService.OpinionInput.read(&reader, instance: req.actor?.instance, today: req.today)
             try reader.finish()
             guard let input else { throw AppError.validation([]) }
             _ = try await LabellingService(db: req.db, caller: req.caller).giveOpinion(id, input)
@@ -144,7 +144,7 @@ struct DossierPagesController {
         try await act(req, done: "decision") { id, form in
             // The form always sends its duration; it counts only for a label.
             var reader = InputReader(form: form.filter { $0.key != "dureeAnnees" || form["resultat"] == Decision.Outcome.labellise.rawValue }, mode: .create)
-            let decision = Decision.read(&reader, today: .today)
+            let decision = Decision.read(&reader, today: req.today)
             try reader.finish()
             guard let decision else { throw AppError.validation([]) }
             _ = try await LabellingService(db: req.db, caller: req.caller).decide(id, decision)
@@ -154,7 +154,7 @@ struct DossierPagesController {
     @Sendable func abandon(req: Request) async throws -> Response {
         try await act(req, done: "abandon") { id, form in
             var reader = InputReader(form: form, mode: .create)
-            let input = DatedStepInput.readAbandon(&reader, today: .today)
+            let input = DatedStepInput.readAbandon(&reader, today: req.today)
             try reader.finish()
             _ = try await LabellingService(db: req.db, caller: req.caller).abandon(id, date: input.date, motif: input.text ?? "")
         }
@@ -164,7 +164,7 @@ struct DossierPagesController {
     @Sendable func withdraw(req: Request) async throws -> Response {
         let id = try req.uuidParameter("labelID", notFound: "Aucun label")
         let form = try req.content.decode([String: String].self)
-        let label = try await LabellingService(db: req.db, caller: req.caller).withdraw(id, date: try Self.day(form, "date"), motif: form["motif"] ?? "")
+        let label = try await LabellingService(db: req.db, caller: req.caller).withdraw(id, date: try Self.day(form, "date", today: req.today), motif: form["motif"] ?? "")
         return req.redirect(to: RegistryURL.campus(label.$campus.id).path + "?retrait=1", redirectType: .normal)
     }
 

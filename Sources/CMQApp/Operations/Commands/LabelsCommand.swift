@@ -32,7 +32,7 @@ struct LabelsDueCommand: AsyncCommand {
     }
 
     func run(using context: CommandContext, signature: Signature) async throws {
-        let today = CalendarDay.today
+        let today = context.application.clock.today
         let raw = signature.within ?? "12m"
         guard let limit = Self.limit(raw, from: today) else {
             throw CommandFailure("--within \(raw) : indiquez une durée en mois (12m) ou en jours (90j).")

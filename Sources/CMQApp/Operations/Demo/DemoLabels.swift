@@ -36,10 +36,7 @@ struct DemoLabels {
     ]
 
     private func service(at day: String) -> LabellingService {
-        var service = LabellingService(db: db, caller: .command("demo"))
-        let date = Self.noon(day)
-        service.clock = { date }
-        return service
+        LabellingService(db: db, caller: .command("demo", clock: .fixed(Self.noon(day))))
     }
 
     static func noon(_ day: String) -> Date {

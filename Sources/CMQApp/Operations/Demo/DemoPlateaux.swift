@@ -217,10 +217,7 @@ struct DemoPlateaux {
 
     /// The booking service as if the request were made on `day` at noon.
     private func service(madeOn day: CalendarDay) -> BookingService {
-        var service = BookingService(db: db, caller: .command("demo"))
-        let date = LocalDateTime(day: day, time: TimeOfDay(minutes: 12 * 60)!).date
-        service.clock = { date }
-        return service
+        BookingService(db: db, caller: .command("demo", clock: .fixed(LocalDateTime(day: day, time: TimeOfDay(minutes: 12 * 60)!).date)))
     }
 
     private func organisation(_ reference: Org) async throws -> Organisation {

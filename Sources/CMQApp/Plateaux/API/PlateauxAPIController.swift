@@ -78,7 +78,7 @@ struct PlateauxAPIController {
 
     @Sendable func availability(req: Request) async throws -> DisponibilitesDTO {
         let loaded = try await Self.platforms(req).load(try Self.plateauID(req))
-        let days = try BookingQueries.days(du: req.query[String.self, at: "du"], au: req.query[String.self, at: "au"])
+        let days = try BookingQueries.days(du: req.query[String.self, at: "du"], au: req.query[String.self, at: "au"], today: req.today)
         let target = try Self.target(req.query[String.self, at: "equipement"], in: loaded.plateau, field: "equipement")
         let result = try await BookingQueries.availability(loaded, days: days, target: target, on: req.db)
         return DisponibilitesDTO(plateau: loaded.plateau, target: target, days: result)
@@ -94,7 +94,7 @@ struct PlateauxAPIController {
 
     @Sendable func statistics(req: Request) async throws -> StatistiquesDTO {
         let loaded = try await Self.platforms(req).load(try Self.plateauID(req))
-        let months = try PlateauUsage.months(du: req.query[String.self, at: "du"], au: req.query[String.self, at: "au"])
+        let months = try PlateauUsage.months(du: req.query[String.self, at: "du"], au: req.query[String.self, at: "au"], today: req.today)
         return StatistiquesDTO(try await PlateauUsage.compute([loaded], months: months, on: req.db), plateauID: loaded.plateau.id)
     }
 
@@ -103,7 +103,7 @@ struct PlateauxAPIController {
         guard try await Campus.find(campusID, on: req.db) != nil else {
             throw AppError.notFound("Aucun campus n'a l'identifiant \(campusID.uuidString.lowercased()).")
         }
-        let months = try PlateauUsage.months(du: req.query[String.self, at: "du"], au: req.query[String.self, at: "au"])
+        let months = try PlateauUsage.months(du: req.query[String.self, at: "du"], au: req.query[String.self, at: "au"], today: req.today)
         let plateaux = try await PlateauService.list(campusID: campusID, on: req.db)
         return StatistiquesDTO(try await PlateauUsage.compute(plateaux, months: months, on: req.db), campusID: campusID)
     }
@@ -112,7 +112,7 @@ struct PlateauxAPIController {
 
     @Sendable func plateauCalendar(req: Request) async throws -> Response {
         let loaded = try await Self.platforms(req).load(try Self.plateauID(req))
-        let records = try await BookingQueries.calendarRecords(plateauIDs: [loaded.plateau.id], on: req.db)
+        let records = try await BookingQueries.calendarRecords(plateauIDs: [loaded.plateau.id], today: req.today, on: req.db)
         return Self.calendarResponse(try await BookingQueries.calendar(name: loaded.plateau.nom, records: records, actor: req.actor, on: req.db),
                                      filename: "plateau-\(loaded.plateau.id.uuidString.lowercased()).ics")
     }
@@ -124,10 +124,10 @@ struct PlateauxAPIController {
             throw AppError.notFound("Aucune organisation n'a l'identifiant \(id.uuidString.lowercased()).")
         }
         let owned = try await PlateauRecord.query(on: req.db).filter(\.$organisation.$id == id).all(\.$id)
-        var records = try await BookingQueries.calendarRecords(organisationID: id, on: req.db)
+        var records = try await BookingQueries.calendarRecords(organisationID: id, today: req.today, on: req.db)
         if !owned.isEmpty {
             let known = Set(records.compactMap(\.id))
-            records += try await BookingQueries.calendarRecords(plateauIDs: owned, on: req.db).filter { !known.contains($0.id!) }
+            records += try await BookingQueries.calendarRecords(plateauIDs: owned, today: req.today, on: req.db).filter { !known.contains($0.id!) }
         }
         let feed = try await BookingQueries.calendar(name: "Plateaux techniques — \(organisation.nom)", records: records, actor: req.actor, on: req.db)
         return Self.calendarResponse(feed, filename: "organisation-\(id.uuidString.lowercased()).ics")
@@ -152,7 +152,7 @@ struct PlateauxAPIController {
                                 statut: reader.choice("statut", BookingStatus.self, "Le statut"))
             if reader.raw("du") != nil || reader.raw("au") != nil {
                 do {
-                    let days = try BookingQueries.days(du: reader.raw("du"), au: reader.raw("au"), maximum: 3_660)
+                    let days = try BookingQueries.days(du: reader.raw("du"), au: reader.raw("au"), today: req.today, maximum: 3_660)
                     filter.range = LocalDateTime(day: days.lowerBound, time: .midnight).wallClockMinutes...LocalDateTime(day: days.upperBound, time: .endOfDay).wallClockMinutes
                 } catch let error as AppError { for fault in error.fieldErrors { reader.fail(fault.field, fault.detail) } } catch {}
             }

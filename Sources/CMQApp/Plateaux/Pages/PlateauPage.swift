@@ -68,7 +68,7 @@ enum PlateauPage {
     static func load(_ loaded: PlateauService.Loaded, week weekDay: CalendarDay, target: BookingTarget, state: FormState, notice: String?,
                      caller: Caller, on db: any Database) async throws -> Context {
         let plateau = loaded.plateau
-        let today = CalendarDay.today
+        let today = caller.today
         let monday = weekDay.mondayOfWeek
         let days = try await BookingQueries.availability(loaded, days: monday...monday.adding(days: 6), target: target, on: db)
         let week = WeekView(plateau: plateau, days: days, target: target, today: today) { day in
@@ -114,7 +114,7 @@ enum PlateauPage {
         var organisationName: String?
         switch actor.role {
         case .administrateurNational:
-            let members = try await PlateauPagesQueries.activeMembers(of: plateau.campusID, on: db)
+            let members = try await PlateauPagesQueries.activeMembers(of: plateau.campusID, today: caller.today, on: db)
             organisationField = state.field(FieldPath("organisationId"), "Organisation qui réserve", .select, required: true,
                                             blank: "Choisir une organisation du réseau",
                                             choices: members.map { ($0.id!.uuidString.lowercased(), $0.nom) })
@@ -122,7 +122,7 @@ enum PlateauPage {
             guard let organisationID = actor.organisationID, let organisation = try await Organisation.find(organisationID, on: db) else {
                 return (nil, nil)
             }
-            let booker = try await BookerDirectory.booker(organisation: organisation, personID: actor.userID, on: db)
+            let booker = try await BookerDirectory.booker(organisation: organisation, personID: actor.userID, today: caller.today, on: db)
             guard plateau.rules.allows(booker, onCampus: plateau.campusID) else {
                 return (nil, BookingRefusal.notOpenTo(plateau.rules.openTo).message)
             }

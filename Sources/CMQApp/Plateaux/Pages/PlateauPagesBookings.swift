@@ -55,14 +55,14 @@ struct PlateauBookingPagesController {
     func render(_ req: Request, errors: [String], notice: String?, status: HTTPResponseStatus) async throws -> Response {
         guard let actor = req.actor else { throw AppError.unauthorized("Vous devez vous connecter pour consulter les réservations.") }
         let db = req.db
-        let awaiting = try await PlateauPagesQueries.ofManagedPlatforms(actor: actor, statuses: [.demandee], limit: Self.limit, on: db)
-        let managed = try await PlateauPagesQueries.ofManagedPlatforms(actor: actor, statuses: [.acceptee], period: .upcoming, limit: Self.limit, on: db)
+        let awaiting = try await PlateauPagesQueries.ofManagedPlatforms(actor: actor, statuses: [.demandee], now: req.clock.now(), limit: Self.limit, on: db)
+        let managed = try await PlateauPagesQueries.ofManagedPlatforms(actor: actor, statuses: [.acceptee], period: .upcoming, now: req.clock.now(), limit: Self.limit, on: db)
         var organisation: Organisation?
         var upcoming: [BookingService.Loaded] = [], past: [BookingService.Loaded] = []
         if actor.role == .membre, let organisationID = actor.organisationID {
             organisation = try await Organisation.find(organisationID, on: db)
-            upcoming = try await PlateauPagesQueries.ofOrganisation(organisationID, period: .upcoming, limit: Self.limit, on: db)
-            past = try await PlateauPagesQueries.ofOrganisation(organisationID, period: .past, limit: 30, on: db)
+            upcoming = try await PlateauPagesQueries.ofOrganisation(organisationID, period: .upcoming, now: req.clock.now(), limit: Self.limit, on: db)
+            past = try await PlateauPagesQueries.ofOrganisation(organisationID, period: .past, now: req.clock.now(), limit: 30, on: db)
         }
         let context = Context(
             page: PageMeta(title: (errors.isEmpty ? "" : "Erreur : ") + "Réservations des plateaux techniques", section: "gestion"),

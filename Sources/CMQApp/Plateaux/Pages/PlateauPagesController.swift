@@ -28,7 +28,7 @@ struct PlateauPagesController {
     func render(_ req: Request, state: FormState, notice: String?, status: HTTPResponseStatus, week shownDay: CalendarDay? = nil) async throws -> Response {
         let loaded = try await PlateauService(db: req.db, caller: req.caller).load(try Self.plateauID(req))
         // The week of any of its days (`?semaine=2026-11-25`), this week by default.
-        var weekDay = shownDay ?? .today
+        var weekDay = shownDay ?? req.today
         if let semaine = req.query[String.self, at: "semaine"], !semaine.isEmpty {
             guard let day = CalendarDay(iso: semaine) else {
                 throw AppError.validation([FieldError("semaine", "« \(semaine) » n'est pas une date au format AAAA-MM-JJ.")])

@@ -297,7 +297,7 @@ struct PlateauFormPagesController {
             throw AppError.notFound("Indiquez le campus du plateau : ouvrez la page du campus et suivez le lien « Ajouter un plateau technique ».")
         }
         let campus = try await CampusService(db: req.db, caller: req.caller).find(campusID)
-        var owners = try await PlateauPagesQueries.activeMembers(of: campusID, on: req.db)
+        var owners = try await PlateauPagesQueries.activeMembers(of: campusID, today: req.today, on: req.db)
         if let actor = req.actor, actor.role == .membre {
             owners = owners.filter { $0.id == actor.organisationID }
             guard !owners.isEmpty else {

@@ -14,23 +14,23 @@ enum PlateauPagesQueries {
     }
 
     /// The bookings of the platforms the actor looks after (`BookingQueries.restrict`).
-    static func ofManagedPlatforms(actor: Actor, statuses: [BookingStatus], period: Period? = nil, limit: Int,
+    static func ofManagedPlatforms(actor: Actor, statuses: [BookingStatus], period: Period? = nil, now: Date, limit: Int,
                                    on db: any Database) async throws -> [BookingService.Loaded] {
         let query = ReservationRecord.query(on: db)
         guard BookingQueries.restrict(query, toPlatformsManagedBy: actor) else { return [] }
-        return try await run(query, statuses: statuses, period: period, limit: limit, on: db)
+        return try await run(query, statuses: statuses, period: period, now: now, limit: limit, on: db)
     }
 
     /// The bookings an organisation made.
-    static func ofOrganisation(_ organisationID: UUID, period: Period, limit: Int, on db: any Database) async throws -> [BookingService.Loaded] {
+    static func ofOrganisation(_ organisationID: UUID, period: Period, now: Date, limit: Int, on db: any Database) async throws -> [BookingService.Loaded] {
         let query = ReservationRecord.query(on: db).filter(\.$organisation.$id == organisationID)
-        return try await run(query, statuses: BookingStatus.allCases, period: period, limit: limit, on: db)
+        return try await run(query, statuses: BookingStatus.allCases, period: period, now: now, limit: limit, on: db)
     }
 
-    private static func run(_ query: QueryBuilder<ReservationRecord>, statuses: [BookingStatus], period: Period?, limit: Int,
+    private static func run(_ query: QueryBuilder<ReservationRecord>, statuses: [BookingStatus], period: Period?, now date: Date, limit: Int,
                             on db: any Database) async throws -> [BookingService.Loaded] {
         query.filter(\.$statut ~~ statuses.map(\.rawValue))
-        let now = LocalDateTime(date: Date()).wallClockMinutes
+        let now = LocalDateTime(date: date).wallClockMinutes
         switch period {
         case .upcoming?: query.filter(\.$fin > now).sort(\.$debut, .ascending)
         case .past?: query.filter(\.$fin <= now).sort(\.$debut, .descending)
@@ -42,11 +42,11 @@ enum PlateauPagesQueries {
 
     /// The campuses where a campus team (its own) or a member (those of its organisation's networks) adds a platform
     /// without choosing the campus first; none for the other roles, who start from the campus page.
-    static func campusesAddingPlateaux(actor: Actor, on db: any Database) async throws -> [Campus] {
+    static func campusesAddingPlateaux(actor: Actor, today: CalendarDay, on db: any Database) async throws -> [Campus] {
         var campusIDs: [UUID] = []
         switch actor.role {
         case .equipeCampus: campusIDs = [actor.campusID].compactMap { $0 }
-        case .membre: campusIDs = try await actor.organisationID.asyncMap { Array(try await BookerDirectory.activeCampuses(of: $0, on: db)) } ?? []
+        case .membre: campusIDs = try await actor.organisationID.asyncMap { Array(try await BookerDirectory.activeCampuses(of: $0, today: today, on: db)) } ?? []
         case .administrateurNational, .regionAcademique, .instance: return []
         }
         guard !campusIDs.isEmpty else { return [] }
@@ -54,8 +54,8 @@ enum PlateauPagesQueries {
     }
 
     /// The organisations of a campus's network today, by name.
-    static func activeMembers(of campusID: UUID, on db: any Database) async throws -> [Organisation] {
-        let today = CalendarDay.today.iso
+    static func activeMembers(of campusID: UUID, today day: CalendarDay, on db: any Database) async throws -> [Organisation] {
+        let today = day.iso
         return try await Membership.query(on: db).filter(\.$campus.$id == campusID).with(\.$organisation).all()
             .filter { ($0.jusquA ?? "9999") >= today }
             .map(\.organisation)

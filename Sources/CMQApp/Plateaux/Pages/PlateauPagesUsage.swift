@@ -43,11 +43,11 @@ struct CampusPlateauxBlock: Encodable {
     /// Whether the account looks after platforms of the campus (the links "Gérer les plateaux").
     var manages: Bool
 
-    static func make(campus: Campus, actor: Actor?, today: CalendarDay = .today, on db: any Database) async throws -> CampusPlateauxBlock {
+    static func make(campus: Campus, actor: Actor?, today: CalendarDay, on db: any Database) async throws -> CampusPlateauxBlock {
         let campusID = try campus.requireID()
         let plateaux = try await PlateauService.list(campusID: campusID, on: db)
         let usage = try await PlateauUsage.compute(plateaux, months: PlateauUsage.semester(containing: today), on: db)
-        let mayCreate = try await mayCreatePlateau(actor, on: campus, db: db)
+        let mayCreate = try await mayCreatePlateau(actor, on: campus, today: today, db: db)
         let managesSome = mayCreate || plateaux.contains { Rights(.viewer(actor), .plateau($0.scope)).update }
         func width(_ fraction: Double) -> String { WeekView.percent(min(max(fraction, 0), 1)) }
         return CampusPlateauxBlock(
@@ -76,12 +76,12 @@ struct CampusPlateauxBlock: Encodable {
 
     /// Whether the account may add a platform to the campus: the national administrator, the campus's région and
     /// team, a member of an organisation of its network (for its organisation).
-    static func mayCreatePlateau(_ actor: Actor?, on campus: Campus, db: any Database) async throws -> Bool {
+    static func mayCreatePlateau(_ actor: Actor?, on campus: Campus, today: CalendarDay, db: any Database) async throws -> Bool {
         guard let actor else { return false }
         let campusID = try campus.requireID()
         if actor.role == .membre {
             guard let organisationID = actor.organisationID,
-                  try await BookerDirectory.activeCampuses(of: organisationID, on: db).contains(campusID) else { return false }
+                  try await BookerDirectory.activeCampuses(of: organisationID, today: today, on: db).contains(campusID) else { return false }
         }
         // The owner matters only to a member (its own organisation); the other roles' rights do not depend on it.
         let owner = actor.organisationID ?? campusID

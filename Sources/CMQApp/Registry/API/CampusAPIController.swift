@@ -7,7 +7,7 @@ struct CampusAPIController {
     @Sendable func list(req: Request) async throws -> PageDTO<CampusDTO> {
         let query = req.queryParameters
         let (filter, pageRequest) = try readListQuery(query, filter: CampusFilter.read)
-        let page = try await filter.query(on: req.db).sort(\.$nomCle).paginated(pageRequest)
+        let page = try await filter.query(on: req.db, today: req.today).sort(\.$nomCle).paginated(pageRequest)
         return PageDTO(try page.map { try $0.toDTO() })
     }
 
@@ -73,7 +73,7 @@ struct CampusAPIController {
     @Sendable func compliance(req: Request) async throws -> ComplianceDTO {
         let id = try req.uuidParameter("campusID", notFound: "Aucun campus")
         _ = try await CampusService(db: req.db, caller: req.caller).find(id)
-        let today = CalendarDay.today
+        let today = req.today
         return try await NetworkService(db: req.db, caller: req.caller).compliance(of: id, on: today).toDTO(campusID: id, day: today)
     }
 }

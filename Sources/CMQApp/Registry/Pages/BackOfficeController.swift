@@ -12,7 +12,7 @@ struct BackOfficeController {
             organisationDeleted: req.query[String.self, at: "organisation-supprimee"] == "1",
             recherche: recherche, searched: found != nil, total: found?.total ?? 0,
             results: found?.items.map { OrganisationChoice($0) } ?? [],
-            plateauNewLinks: try await req.actor.asyncMap { try await PlateauPagesQueries.campusesAddingPlateaux(actor: $0, on: req.db) }?
+            plateauNewLinks: try await req.actor.asyncMap { try await PlateauPagesQueries.campusesAddingPlateaux(actor: $0, today: req.today, on: req.db) }?
                 .map { LinkItem(label: $0.nom, url: PlateauxURL.new(campus: try $0.requireID())) } ?? [])
         return try await req.view.render("gestion/index", context)
     }

@@ -5,7 +5,7 @@ import Vapor
 /// The list of campuses, filtered, with a pager; the link to a new campus for those who may create one.
 enum CampusListPage {
     static func load(filter: CampusFilter, page pageRequest: PageRequest, query: [String: String], caller: Caller, on db: any Database) async throws -> CampusListContext {
-        let page = try await filter.query(on: db).sort(\.$nomCle).paginated(pageRequest)
+        let page = try await filter.query(on: db, today: caller.today).sort(\.$nomCle).paginated(pageRequest)
         let territory = TerritoryCatalog.shared
         var active: [String] = []
         if let filiere = filter.filiere { active.append("filière « \(filiere.label) »") }
@@ -13,7 +13,7 @@ enum CampusListPage {
         if let academie = filter.academie { active.append("académie « \(academie.nom) »") }
         if let q = filter.q { active.append("nom contenant « \(q) »") }
         if let label = filter.label { active.append("label « \(label.label) »") }
-        let statuses = try await CampusLabels(db: db).statuses()
+        let statuses = try await CampusLabels(db: db).statuses(on: caller.today)
 
         let pageURL: (Int) -> String = { number in
             var items = query.filter { $0.key != "page" && !$0.value.isEmpty }

@@ -9,7 +9,7 @@ enum CampusPage {
         let campus = try await campusService.find(id)
         let network = NetworkService(db: db, caller: caller)
         let memberships = try await network.memberships(of: id)
-        let today = CalendarDay.today
+        let today = caller.today
         let formations = try await CampusOffer(db: db).formations(of: campus, on: today)
         let coverage = CoverageMatrix(offers: formations.compactMap(\.coverageOffer))
         let compliance = NetworkCompliance(members: memberships.compactMap(\.networkMember), coverage: coverage, on: today)
@@ -62,6 +62,6 @@ enum CampusPage {
                 on: db),
             rights: Rights(caller, .campus(id: id, regionCode: campus.regionCode)),
             offer: OfferBlock(coverage: coverage, formations: formations),
-            plateaux: try await CampusPlateauxBlock.make(campus: campus, actor: caller.actor, on: db))
+            plateaux: try await CampusPlateauxBlock.make(campus: campus, actor: caller.actor, today: today, on: db))
     }
 }

@@ -4,7 +4,7 @@ import Vapor
 
 /// The home page: the map of campuses by région, counts by filière and région, the latest labels.
 enum HomePage {
-    static func load(filiere: Filiere?, on db: any Database) async throws -> HomeContext {
+    static func load(filiere: Filiere?, today: CalendarDay, on db: any Database) async throws -> HomeContext {
         let statistics = RegistryStatistics(db: db)
         let byFiliere = try await statistics.campusCounts(by: "filiere")
         let byRegion = try await statistics.campusCounts(by: "region_code", filiere: filiere)
@@ -23,12 +23,12 @@ enum HomePage {
             markers: markers,
             title: "Carte des campus par région académique",
             description: "Carte de France des 18 régions académiques, colorées selon leur nombre de campus \(scope) ; les points situent les établissements supports. Les mêmes chiffres figurent dans le tableau « Campus par région académique ».")
-        let recent = try await LabellingQueries.labels(.init(), limit: 5, on: db)
+        let recent = try await LabellingQueries.labels(.init(), limit: 5, on: db, today: today)
         let latestLabels: [LatestLabel] = recent.map { label in
             LatestLabel(campus: label.campusNom, url: RegistryURL.campus(label.campus).path, date: CalendarDay(iso: label.debut)?.frenchLong ?? label.debut,
                         excellence: label.excellence, region: label.regionNom)
         }
-        let statuses = try await CampusLabels(db: db).statuses()
+        let statuses = try await CampusLabels(db: db).statuses(on: today)
         let labelledCount = statuses.values.filter { $0.kind == .labellise || $0.kind == .excellence }.count
         return HomeContext(
             page: PageMeta(title: "Les campus des métiers et des qualifications",

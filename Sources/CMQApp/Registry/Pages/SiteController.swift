@@ -5,7 +5,7 @@ import Vapor
 /// The public pages: home, campus list, campus page, organisation page.
 struct SiteController {
     @Sendable func home(req: Request) async throws -> View {
-        try await req.view.render("home", HomePage.load(filiere: Self.filiereParameter(req), on: req.db))
+        try await req.view.render("home", HomePage.load(filiere: Self.filiereParameter(req), today: req.today, on: req.db))
     }
 
     /// A région académique: the map of its académies, their figures, and its campuses.
