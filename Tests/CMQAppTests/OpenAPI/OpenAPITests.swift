@@ -1,4 +1,5 @@
 @testable import CMQApp
+import CMQDomain
 import Fluent
 import Foundation
 import Testing
@@ -49,7 +50,7 @@ struct OpenAPITests {
         let response = try await app.send(method, path, json: json, as: identity)
         if let json, let schema = validator.requestSchema(method: method.rawValue, path: template), response.status.code < 400 {
             let body = try JSONDecoder().decode(JSONValue.self, from: Data(json.utf8))
-            let faults = validator.violations(of: body, against: schema)
+            let faults = validator.violations(of: body, against: schema, recording: false)
             #expect(faults.isEmpty, "request \(method) \(path): \(faults)", sourceLocation: sourceLocation)
         }
         guard let (mediaType, schema) = validator.responseSchema(method: method.rawValue, path: template, status: Int(response.status.code)) else {
@@ -75,7 +76,7 @@ struct OpenAPITests {
             // organisations
             let created = try await Self.conforms(app, v, .POST, "/api/v1/organisations", template: "/api/v1/organisations", json: """
                 {"nom": "Lycée professionnel Condorcet", "type": "lycee-professionnel", "public": true, "uai": "0020079A",
-                 "commune": "Saint-Quentin", "latitude": 49.8465, "longitude": 3.2876, "siteWeb": "https://condorcet.example.org"}
+                 "adresse": "2 rue Condorcet", "codePostal": "02100", "commune": "Saint-Quentin", "latitude": 49.8465, "longitude": 3.2876, "siteWeb": "https://condorcet.example.org"}
                 """)
             let lycee = try created.decoded(OrganisationDTO.self)
             let company = try await Self.conforms(app, v, .POST, "/api/v1/organisations", template: "/api/v1/organisations",
@@ -100,7 +101,7 @@ struct OpenAPITests {
             _ = try await Self.conforms(app, v, .GET, base, template: campusPath)
             _ = try await Self.conforms(app, v, .PATCH, base, template: campusPath, json: #"{"description": null, "equipe": []}"#)
             let membership = try await Self.conforms(app, v, .POST, "\(base)/membres", template: "\(campusPath)/membres",
-                                                     json: #"{"organisationId": "\#(lycee.id.lower)", "role": "etablissement-support", "depuis": "2013-09-01"}"#)
+                                                     json: #"{"organisationId": "\#(lycee.id.lower)", "role": "etablissement-support", "depuis": "2013-09-01", "jusquA": "2030-08-31"}"#)
                 .decoded(MembershipDTO.self)
             _ = try await Self.conforms(app, v, .POST, "\(base)/membres", template: "\(campusPath)/membres", json: #"{"organisationId": "\#(lycee.id.lower)", "role": "membre"}"#)
             _ = try await Self.conforms(app, v, .GET, "\(base)/membres", template: "\(campusPath)/membres")
@@ -116,7 +117,8 @@ struct OpenAPITests {
                                                     json: FormationsAPITests.body(try #require(try await Organisation.find(company.id, on: app.db)))).decoded(FormationDTO.self)
             _ = try await Self.conforms(app, v, .GET, "/api/v1/formations?niveau=4", template: "/api/v1/formations")
             _ = try await Self.conforms(app, v, .GET, "/api/v1/formations/\(formation.id.lower)", template: formationPath)
-            _ = try await Self.conforms(app, v, .PATCH, "/api/v1/formations/\(formation.id.lower)", template: formationPath, json: #"{"capacite": 12}"#)
+            _ = try await Self.conforms(app, v, .PATCH, "/api/v1/formations/\(formation.id.lower)", template: formationPath,
+                                        json: #"{"capacite": 12, "description": "Deux ans en lycée, un en entreprise.", "lien": "https://www.onisep.fr/http/redirection/formation/slug/FOR.1234", "organisationResponsableId": "\#(company.id.lower)"}"#)
             let campus2 = try await Self.conforms(app, v, .POST, "/api/v1/campus", template: "/api/v1/campus", json: CampusAPITests.validCampus).decoded(CampusDTO.self)
             let base2 = "/api/v1/campus/\(campus2.id.lower)"
             _ = try await Self.conforms(app, v, .POST, "\(base2)/formations", template: "\(campusPath)/formations", json: #"{"formationId": "\#(formation.id.lower)"}"#)
@@ -130,6 +132,8 @@ struct OpenAPITests {
             _ = try await Self.conforms(app, v, .POST, "/api/v1/organisations", template: "/api/v1/organisations", json: #"{"nom": "X", "type": "cfa"}"#, as: .anonymous)
             let member = try await TestAccounts.identity(app, .membre, organisation: company.id)
             _ = try await Self.conforms(app, v, .POST, "/api/v1/campus", template: "/api/v1/campus", json: CampusAPITests.validCampus, as: member)
+            let mismatches = v.keyMismatches()
+            #expect(mismatches.isEmpty, "\(mismatches)")
         }
     }
     @Test("platform and booking responses, successes and errors, match their documented schemas", arguments: TestDatabase.all)
@@ -142,7 +146,7 @@ struct OpenAPITests {
             _ = try await Self.conforms(app, v, .GET, "\(list)?campus=x", template: list)
             _ = try await Self.conforms(app, v, .POST, list, template: list, json: """
                 {"campusId": "\(f.campus.id!.lower)", "organisationId": "\(f.lycee.id!.lower)", "nom": "Salle de métrologie", "horaires": {"mardi": [["08:00", "12:00"]]},
-                 "fermetures": [{"debut": "2026-12-21", "fin": "2027-01-03", "raison": "vacances"}], "regles": {"validation": false, "ouvertA": ["entreprises"]},
+                 "fermetures": [{"debut": "2026-12-21", "fin": "2027-01-03", "raison": "vacances", "motif": "Vacances de Noël"}], "regles": {"validation": false, "ouvertA": ["entreprises"]},
                  "equipements": [{"nom": "Rugosimètre", "quantite": 2}]}
                 """)
             _ = try await Self.conforms(app, v, .POST, list, template: list, json: #"{"nom": 3}"#)
@@ -154,6 +158,7 @@ struct OpenAPITests {
             _ = try await Self.conforms(app, v, .POST, "\(base)/equipements", template: "\(one)/equipements", json: #"{"nom": "Étuve", "categorie": "Plasturgie"}"#)
             _ = try await Self.conforms(app, v, .GET, "\(base)/disponibilites", template: "\(one)/disponibilites", as: .anonymous)
             _ = try await Self.conforms(app, v, .GET, "\(base)/disponibilites?du=2026-02-30", template: "\(one)/disponibilites", as: .anonymous)
+            _ = try await Self.conforms(app, v, .GET, "\(base)/disponibilites?equipement=\(f.presseID.lower)", template: "\(one)/disponibilites", as: .anonymous)
             _ = try await Self.conforms(app, v, .GET, "\(base)/statistiques", template: "\(one)/statistiques", as: .anonymous)
             _ = try await Self.conforms(app, v, .GET, "/api/v1/campus/\(f.campus.id!.lower)/plateaux/statistiques?du=2026-09&au=2026-12",
                                         template: "/api/v1/campus/{campusId}/plateaux/statistiques", as: .anonymous)
@@ -179,7 +184,66 @@ struct OpenAPITests {
             let feed = try await app.send(.GET, "\(base)/calendrier.ics", as: .anonymous)
             #expect(v.responseSchema(method: "GET", path: "\(one)/calendrier.ics", status: 200)?.mediaType == "text/calendar")
             #expect(feed.headers.contentType?.description.hasPrefix("text/calendar") == true)
+            let mismatches = v.keyMismatches()
+            #expect(mismatches.isEmpty, "\(mismatches)")
         }
     }
 
+}
+
+extension OpenAPITests {
+    @Test("labelling responses, successes and errors, match their documented schemas, and send every documented key", arguments: TestDatabase.all)
+    func labelling(database: TestDatabase) async throws {
+        try await withTestApp(database) { app in
+            let v = try OpenAPIValidator()
+            let cast = try await LabellingAPITests.cast(app)
+            let list = "/api/v1/dossiers", one = "/api/v1/dossiers/{dossierId}"
+            _ = try await Self.conforms(app, v, .GET, "/api/v1/referentiels/labellisation", template: "/api/v1/referentiels/labellisation", as: .anonymous)
+            let created = try await Self.conforms(app, v, .POST, list, template: list,
+                                                  json: #"{"campusId": "\#(cast.campus.id!.lower)", "referentiel": "2014", "labelDemande": "cmq"}"#, as: cast.region)
+            _ = try await Self.conforms(app, v, .POST, list, template: list, json: #"{"campusId": "\#(cast.campus.id!.lower)"}"#, as: cast.team)
+            _ = try await Self.conforms(app, v, .POST, list, template: list, json: #"{"referentiel": 3}"#, as: cast.region)
+            let id = try LabellingAPITests.dossier(created).id
+            let base = "/api/v1/dossiers/\(id.lower)"
+            _ = try await Self.conforms(app, v, .PATCH, base, template: one, json: "{\(LabellingAPITests.allSections)}", as: cast.region)
+            _ = try await Self.conforms(app, v, .PATCH, base, template: one, json: #"{"partenariat": "x"}"#, as: cast.team)
+            let pdf = try await app.send(.POST, "\(base)/pieces?nom=projet.pdf", json: "%PDF-1.4\n1 0 obj << >> endobj\n%%EOF\n", contentType: "application/pdf", as: cast.region)
+            #expect(pdf.status == .created, "\(pdf.body.string)")
+            _ = try await Self.conforms(app, v, .POST, "\(base)/depot", template: "\(one)/depot", json: #"{"date": "2013-03-01", "commentaire": "Déposé."}"#, as: cast.region)
+            _ = try await Self.conforms(app, v, .POST, "\(base)/depot", template: "\(one)/depot", json: #"{"date": "2013-03-02"}"#, as: cast.region)
+            _ = try await Self.conforms(app, v, .GET, list, template: list, as: cast.region)
+            _ = try await Self.conforms(app, v, .GET, "\(list)?statut=x", template: list, as: cast.region)
+            _ = try await Self.conforms(app, v, .POST, "\(base)/avis", template: "\(one)/avis", json: #"{"verdict": "favorable", "date": "2013-04-02"}"#, as: cast.crefop)
+            _ = try await Self.conforms(app, v, .POST, "\(base)/avis", template: "\(one)/avis",
+                                        json: #"{"verdict": "favorable-avec-reserves", "texte": "Ouvrir à l'apprentissage.", "date": "2013-04-10", "auteur": "Président du CAEN"}"#, as: cast.caen)
+            _ = try await Self.conforms(app, v, .POST, "\(base)/avis", template: "\(one)/avis", json: #"{"verdict": "favorable"}"#, as: cast.caen)
+            _ = try await Self.conforms(app, v, .GET, "\(base)/avis", template: "\(one)/avis", as: cast.region)
+            let referentiel = try #require(ReferentielCatalog.shipped.referentiel(code: "2014"))
+            let notes = referentiel.criteres.map { #"{"critere": "\#($0.code)", "note": 3, "commentaire": "Vu."}"# }.joined(separator: ", ")
+            _ = try await Self.conforms(app, v, .POST, "\(base)/evaluations", template: "\(one)/evaluations", json: #"{"notes": [\#(notes)]}"#, as: cast.expert1)
+            _ = try await Self.conforms(app, v, .GET, "\(base)/evaluations", template: "\(one)/evaluations", as: cast.region)
+            _ = try await Self.conforms(app, v, .POST, "\(base)/avis", template: "\(one)/avis", json: #"{"instance": "groupe-experts", "verdict": "favorable", "date": "2013-05-15"}"#, as: cast.expert1)
+            _ = try await Self.conforms(app, v, .POST, "\(base)/avis", template: "\(one)/avis", json: #"{"verdict": "favorable", "date": "2013-06-01"}"#, as: cast.cnee)
+            _ = try await Self.conforms(app, v, .POST, "\(base)/decision", template: "\(one)/decision", json: #"{"resultat": "labellise", "dureeAnnees": 4}"#, as: cast.region)
+            let decided = try await Self.conforms(app, v, .POST, "\(base)/decision", template: "\(one)/decision",
+                                                  json: #"{"resultat": "labellise", "date": "2013-07-10", "dureeAnnees": 4, "nor": "MENE1317532A", "bulletinOfficiel": "BO n° 29 du 18 juillet 2013", "texte": "Arrêté."}"#)
+            _ = try await Self.conforms(app, v, .GET, base, template: one, as: cast.team)
+            _ = try await Self.conforms(app, v, .GET, "\(base)/historique", template: "\(one)/historique", as: cast.team)
+            let label = try #require(try LabellingAPITests.dossier(decided).label)
+            // A renewal opened from the label, then abandoned.
+            let renewal = try await Self.conforms(app, v, .POST, list, template: list,
+                                                  json: #"{"campusId": "\#(cast.campus.id!.lower)", "referentiel": "2019", "nature": "renouvellement"}"#, as: cast.region)
+            let second = try LabellingAPITests.dossier(renewal).id
+            _ = try await Self.conforms(app, v, .POST, "/api/v1/dossiers/\(second.lower)/abandon", template: "\(one)/abandon", json: #"{"motif": "Projet reporté."}"#, as: cast.region)
+            _ = try await Self.conforms(app, v, .POST, "/api/v1/labels/\(label.id.lower)/retrait", template: "/api/v1/labels/{labelId}/retrait",
+                                        json: #"{"date": "2015-01-10", "motif": "Réseau dissous."}"#)
+            _ = try await Self.conforms(app, v, .GET, "/api/v1/labels?campus=\(cast.campus.id!.lower)", template: "/api/v1/labels", as: .anonymous)
+            _ = try await Self.conforms(app, v, .GET, "/api/v1/labels?region=Atlantide", template: "/api/v1/labels", as: .anonymous)
+            _ = try await Self.conforms(app, v, .GET, "/api/v1/dossiers/\(UUID().lower)", template: one, as: cast.region)
+
+            // Each labelling answer's keys are its schema's properties: nothing undocumented, nothing documented that is never sent.
+            let mismatches = v.keyMismatches(schemas: ["Dossier", "DossierResume", "Avis", "SyntheseExpertise", "Transition", "Label", "Piece", "Referentiel"])
+            #expect(mismatches.isEmpty, "\(mismatches)")
+        }
+    }
 }

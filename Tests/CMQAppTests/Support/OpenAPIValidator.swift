@@ -7,6 +7,26 @@ import Testing
 /// minimum/maximum, anyOf/oneOf/allOf).
 struct OpenAPIValidator {
     let document: [String: Any]
+    /// The keys seen in the answers checked, per schema of `components/schemas`.
+    let coverage = KeyCoverage()
+
+    /// The keys seen per named schema, to compare with the schema's properties.
+    final class KeyCoverage {
+        var seen: [String: Set<String>] = [:]
+    }
+
+    /// For each named schema an answer used: the documented properties never sent, and the keys sent but not documented.
+    func keyMismatches(schemas names: Set<String>? = nil) -> [String] {
+        let components = (document["components"] as? [String: Any])?["schemas"] as? [String: Any] ?? [:]
+        var result: [String] = []
+        for (name, keys) in coverage.seen.sorted(by: { $0.key < $1.key }) where names?.contains(name) ?? true {
+            let properties = Set((resolve(components[name] ?? [:])["properties"] as? [String: Any] ?? [:]).keys)
+            let neverSent = properties.subtracting(keys), undocumented = keys.subtracting(properties)
+            if !neverSent.isEmpty { result.append("\(name): documented but never sent: \(neverSent.sorted())") }
+            if !undocumented.isEmpty { result.append("\(name): sent but not documented: \(undocumented.sorted())") }
+        }
+        return result
+    }
 
     init() throws {
         document = try #require(try JSONSerialization.jsonObject(with: OpenAPIController.document) as? [String: Any])
@@ -42,8 +62,8 @@ struct OpenAPIValidator {
               let response = responses[String(status)] else { return nil }
         let resolved = resolve(response)
         guard let content = resolved["content"] as? [String: Any] else { return ("", [:]) }
-        guard let (mediaType, media) = content.first, let schema = (media as? [String: Any])?["schema"] else { return nil }
-        return (mediaType, resolve(schema))
+        guard let (mediaType, media) = content.first, let schema = (media as? [String: Any])?["schema"] as? [String: Any] else { return nil }
+        return (mediaType, schema)
     }
 
     func requestSchema(method: String, path: String) -> [String: Any]? {
@@ -55,16 +75,19 @@ struct OpenAPIValidator {
     }
 
     /// Every way `value` breaks `schema`, as readable lines (empty when it conforms).
-    func violations(of value: JSONValue, against schemaNode: Any, at location: String = "$") -> [String] {
+    func violations(of value: JSONValue, against schemaNode: Any, at location: String = "$", recording: Bool = true) -> [String] {
+        if recording, let ref = (schemaNode as? [String: Any])?["$ref"] as? String, ref.hasPrefix("#/components/schemas/"), case .object(let object) = value {
+            coverage.seen[String(ref.dropFirst("#/components/schemas/".count)), default: []].formUnion(object.keys)
+        }
         let schema = resolve(schemaNode)
         var faults: [String] = []
         if let alternatives = (schema["anyOf"] ?? schema["oneOf"]) as? [Any] {
-            if !alternatives.contains(where: { violations(of: value, against: $0, at: location).isEmpty }) {
+            if !alternatives.contains(where: { violations(of: value, against: $0, at: location, recording: recording).isEmpty }) {
                 faults.append("\(location): matches none of the alternatives")
             }
         }
         if let all = schema["allOf"] as? [Any] {
-            for part in all { faults += violations(of: value, against: part, at: location) }
+            for part in all { faults += violations(of: value, against: part, at: location, recording: recording) }
         }
         if let type = schema["type"] {
             let allowed = (type as? [String]) ?? [type as? String].compactMap { $0 }
@@ -90,7 +113,7 @@ struct OpenAPIValidator {
             }
             for (name, item) in object {
                 if let property = properties[name] {
-                    faults += violations(of: item, against: property, at: "\(location).\(name)")
+                    faults += violations(of: item, against: property, at: "\(location).\(name)", recording: recording)
                 } else if (schema["additionalProperties"] as? Bool) == false {
                     faults.append("\(location): property \(name) is not documented")
                 }
@@ -98,7 +121,7 @@ struct OpenAPIValidator {
         }
         if case .array(let array) = value, let items = schema["items"] {
             for (index, item) in array.enumerated() {
-                faults += violations(of: item, against: items, at: "\(location)[\(index)]")
+                faults += violations(of: item, against: items, at: "\(location)[\(index)]", recording: recording)
             }
         }
         return faults
