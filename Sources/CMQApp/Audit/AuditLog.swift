@@ -106,7 +106,7 @@ extension Campus: Audited {
     static var auditEntity: String { "campus" }
     var auditLabel: String { nom }
     var auditSnapshot: [String: String] {
-        compact(["nom": nom, "filiere": filiere, "academie": academieCode, "description": description, "siteWeb": siteWeb,
+        compact(["nom": nom, "filiere": filiere.slug, "academie": academieCode, "description": description, "siteWeb": siteWeb,
                  "formeJuridique": formeJuridique, "dateCreation": dateCreation])
     }
 }

@@ -226,7 +226,7 @@ struct CampusOffer {
                 if !members.isEmpty {
                     group.group(.and) { both in
                         both.filter(\.$organisation.$id ~~ members)
-                        both.filter(\.$filiere == campus.filiere)
+                        both.filter(\.$filiere == campus.filiere.slug)
                     }
                 }
                 if !attached.isEmpty { group.filter(\.$id ~~ attached) }
@@ -240,7 +240,7 @@ struct CampusOffer {
     func campuses(offering formation: Formation, on day: CalendarDay) async throws -> [Campus] {
         let formationID = try formation.requireID()
         let memberships = try await Membership.query(on: db).filter(\.$organisation.$id == formation.$organisation.id).with(\.$campus).all()
-        var campuses = memberships.filter { $0.isCurrent(on: day) && $0.campus.filiere == formation.filiere }.map(\.campus)
+        var campuses = memberships.filter { $0.isCurrent(on: day) && $0.campus.filiere.slug == formation.filiere }.map(\.campus)
         campuses += try await CampusFormation.query(on: db).filter(\.$formation.$id == formationID).with(\.$campus).all().map(\.campus)
         return Dictionary(campuses.map { ($0.id!, $0) }, uniquingKeysWith: { a, _ in a }).values.sorted { $0.nom < $1.nom }
     }

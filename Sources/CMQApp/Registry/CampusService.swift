@@ -66,7 +66,8 @@ struct CampusService {
     }
 
     func create(_ input: CampusInput) async throws -> Campus {
-        let campus = Campus(nom: "", filiere: "", academieCode: "", regionCode: "", formeJuridique: LegalForm.etablissementBudgetPropre.rawValue)
+        guard case .set(let filiere?) = input.filiere else { throw AppError.validation([FieldError("filiere", "Le champ « filiere » est obligatoire.")]) }
+        let campus = Campus(nom: "", filiere: filiere, academieCode: "", regionCode: "", formeJuridique: LegalForm.etablissementBudgetPropre.rawValue)
         apply(input, to: campus)
         try caller.authorize(.create, .campus(id: nil, regionCode: campus.regionCode))
         try await db.writeTransaction { db in
@@ -124,7 +125,7 @@ struct CampusService {
 
     private func apply(_ input: CampusInput, to campus: Campus) {
         if case .set(let value?) = input.nom { campus.nom = value }
-        if case .set(let value?) = input.filiere { campus.filiere = value.rawValue }
+        if case .set(let value?) = input.filiere { campus.filiere = value }
         if case .set(let value?) = input.academie {
             campus.academieCode = value.code
             campus.regionCode = value.regionCode
@@ -181,7 +182,7 @@ struct CampusFilter: Sendable, Equatable {
     }
 
     func apply(to query: QueryBuilder<Campus>) -> QueryBuilder<Campus> {
-        if let filiere { query.filter(\.$filiere == filiere.rawValue) }
+        if let filiere { query.filter(\.$filiere == filiere) }
         if let region { query.filter(\.$regionCode == region.code) }
         if let academie { query.filter(\.$academieCode == academie.code) }
         if let q {

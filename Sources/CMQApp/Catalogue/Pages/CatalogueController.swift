@@ -111,7 +111,7 @@ struct CatalogueController {
         let formation = try await FormationService(db: req.db, caller: req.caller).find(try req.uuidParameter("formationID", notFound: "Aucune formation"))
         let dto = try formation.toDTO()
         let links = try await CampusOffer(db: req.db).campuses(offering: formation, on: req.today)
-            .map { CampusLink(url: RegistryURL.campus($0.id!).path, nom: $0.nom, role: "", filiere: Filiere(slug: $0.filiere)?.label ?? $0.filiere) }
+            .map { CampusLink(url: RegistryURL.campus($0.id!).path, nom: $0.nom, role: "", filiere: $0.filiere.label) }
         let romeLabels = try await ReferenceLookup(db: req.db).romeLabels(dto.romes)
         return try await req.view.render("formation", FormationContext(
             page: PageMeta(title: formation.intitule, section: "formations"), formation: dto,

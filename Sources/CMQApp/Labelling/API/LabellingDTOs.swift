@@ -190,7 +190,7 @@ extension LabelRecord {
     func toDTO(campus: Campus) -> LabelDTO {
         let territory = TerritoryCatalog.shared
         return LabelDTO(
-            id: id!, campus: campus.id!, campusNom: campus.nom, filiere: campus.filiere, filiereLibelle: Filiere(slug: campus.filiere)?.label ?? campus.filiere,
+            id: id!, campus: campus.id!, campusNom: campus.nom, filiere: campus.filiere.slug, filiereLibelle: campus.filiere.label,
             region: campus.regionCode, regionNom: territory.region(code: campus.regionCode)?.nom ?? campus.regionCode,
             excellence: excellence, debut: debut, fin: fin, dureeAnnees: duree, referentiel: referentiel, nor: nor, bulletinOfficiel: bo,
             retraitLe: retraitLe, retraitMotif: retraitMotif, dossier: $dossier.id)

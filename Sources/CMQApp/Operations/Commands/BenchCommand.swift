@@ -169,7 +169,7 @@ struct BenchPlateauCommand: AsyncCommand {
         try await app.autoMigrate()
         let db = app.db
         let suffix = UUID().uuidString.prefix(8).lowercased()
-        let campus = Campus(nom: "Campus de mesure \(suffix)", filiere: Filiere.allCases[0].rawValue, academieCode: "20", regionCode: "32",
+        let campus = Campus(nom: "Campus de mesure \(suffix)", filiere: Filiere.allCases[0], academieCode: "20", regionCode: "32",
                             formeJuridique: LegalForm.etablissementBudgetPropre.rawValue)
         campus.nomCle = TextFolding.searchKey(campus.nom)
         try await campus.create(on: db)

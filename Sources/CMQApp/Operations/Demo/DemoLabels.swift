@@ -139,7 +139,7 @@ struct DemoLabels {
 
     /// A section's text for the demo, written from the campus.
     static func text(_ section: DossierSection, campus: Campus) -> String {
-        let filiere = Filiere(slug: campus.filiere)?.label.lowercased() ?? campus.filiere
+        let filiere = campus.filiere.label.lowercased()
         switch section {
         case .strategieObjectifs:
             return campus.description ?? "Former aux métiers de la filière \(filiere) sur le territoire, du CAP à l'enseignement supérieur."

@@ -89,7 +89,7 @@ struct DemoLoader {
                 guard let filiere = Filiere(slug: entry.filiere), let academie = TerritoryCatalog.shared.academie(code: entry.academie) else {
                     throw DemoError.invalid("campus « \(entry.nom) » : filière ou académie inconnue")
                 }
-                let campus = Campus(nom: entry.nom, filiere: filiere.rawValue, academieCode: academie.code, regionCode: academie.regionCode,
+                let campus = Campus(nom: entry.nom, filiere: filiere, academieCode: academie.code, regionCode: academie.regionCode,
                                     description: entry.description, siteWeb: entry.siteWeb,
                                     formeJuridique: (LegalForm(rawValue: entry.formeJuridique ?? "") ?? .etablissementBudgetPropre).rawValue,
                                     dateCreation: entry.dateCreation)
@@ -144,7 +144,7 @@ struct DemoLoader {
                 let formation = Formation(organisationID: try organisation.requireID(), intitule: entry.intitule, niveauSortie: level.number,
                                           modalite: (Modality(rawValue: entry.modalite ?? "") ?? .presentiel).rawValue)
                 formation.intituleCle = TextFolding.searchKey(entry.intitule)
-                formation.filiere = campus.filiere
+                formation.filiere = campus.filiere.slug
                 formation.typeDiplome = entry.typeDiplome.flatMap(DiplomaType.init(rawValue:))?.rawValue
                 formation.niveauEntree = entry.niveauEntree
                 formation.cfd = entry.cfd.flatMap { try? CFD($0).value }

@@ -143,7 +143,7 @@ extension Campus {
         let region = territory.region(code: regionCode)
         let legalForm = LegalForm(rawValue: formeJuridique) ?? .etablissementBudgetPropre
         return CampusDTO(
-            id: try requireID(), nom: nom, filiere: filiere, filiereLibelle: Filiere(slug: filiere)?.label ?? filiere,
+            id: try requireID(), nom: nom, filiere: filiere.slug, filiereLibelle: filiere.label,
             academie: academieCode, academieNom: academie?.nom ?? academieCode,
             region: regionCode, regionNom: region?.nom ?? regionCode,
             description: description, siteWeb: siteWeb,

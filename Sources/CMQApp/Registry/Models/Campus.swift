@@ -1,3 +1,4 @@
+import CMQDomain
 import Fluent
 import Foundation
 
@@ -14,7 +15,7 @@ final class Campus: Model, @unchecked Sendable {
     @Field(key: "nom") var nom: String
     /// The name folded for accent- and case-insensitive search.
     @Field(key: "nom_cle") var nomCle: String
-    @Field(key: "filiere") var filiere: String
+    @Field(key: "filiere") var filiere: Filiere
     @Field(key: "academie_code") var academieCode: String
     @Field(key: "region_code") var regionCode: String
     @OptionalField(key: "description") var description: String?
@@ -28,7 +29,7 @@ final class Campus: Model, @unchecked Sendable {
 
     init() {}
 
-    init(id: UUID? = nil, nom: String, filiere: String, academieCode: String, regionCode: String,
+    init(id: UUID? = nil, nom: String, filiere: Filiere, academieCode: String, regionCode: String,
          description: String? = nil, siteWeb: String? = nil, formeJuridique: String, dateCreation: String? = nil) {
         self.id = id
         self.nom = nom

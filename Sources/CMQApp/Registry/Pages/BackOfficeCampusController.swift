@@ -79,7 +79,7 @@ enum CampusForm {
     static func values(of campus: Campus, team: [TeamMember]) -> FormValues {
         FormValues(
             fields: [
-                "nom": campus.nom, "filiere": campus.filiere, "academie": campus.academieCode,
+                "nom": campus.nom, "filiere": campus.filiere.slug, "academie": campus.academieCode,
                 "description": campus.description ?? "", "siteWeb": campus.siteWeb ?? "",
                 "formeJuridique": campus.formeJuridique, "dateCreation": campus.dateCreation ?? "",
             ],

@@ -16,7 +16,7 @@ enum CampusPage {
         let territory = TerritoryCatalog.shared
         let academie = territory.academie(code: campus.academieCode)
         let region = territory.region(code: campus.regionCode)
-        let filiere = Filiere(slug: campus.filiere)
+        let filiere = campus.filiere
 
         let groups = OrganisationKind.Family.allCases.compactMap { family -> MemberGroup? in
             let rows = memberships.filter { $0.organisation.kind?.family == family }.map { $0.memberRow }
@@ -34,7 +34,7 @@ enum CampusPage {
             page: PageMeta(title: "Campus \(campus.nom)", description: campus.description, section: "campus"),
             labelStatus: labelStatus.label.capitalizingFirstLetter, labelKind: labelStatus.slug, labels: labelRows,
             id: id.uuidString.lowercased(), nom: campus.nom,
-            filiere: filiere?.label ?? campus.filiere, filiereURL: RegistryURL.campusList(filiere: campus.filiere),
+            filiere: filiere.label, filiereURL: RegistryURL.campusList(filiere: filiere.slug),
             academie: academie?.nom ?? campus.academieCode, academieURL: RegistryURL.campusList(academie: academie?.slug ?? campus.academieCode),
             region: region?.nom ?? campus.regionCode, regionURL: RegistryURL.campusList(region: region?.slug ?? campus.regionCode),
             description: campus.description, siteWeb: campus.siteWeb,

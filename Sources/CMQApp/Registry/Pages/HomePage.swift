@@ -12,7 +12,7 @@ enum HomePage {
         let regionMax = max(1, byRegion.values.max() ?? 1)
         let territory = TerritoryCatalog.shared
         let campusQuery = Campus.query(on: db)
-        if let filiere { campusQuery.filter(\.$filiere == filiere.slug) }
+        if let filiere { campusQuery.filter(\.$filiere == filiere) }
         let markers = try await CampusLocations(db: db).markers(for: try await campusQuery.all())
         let scope = filiere.map { "de la filière « \($0.label) »" } ?? "toutes filières confondues"
         let renderer = MapRenderer(

@@ -22,7 +22,7 @@ enum OrganisationPage {
             campus: memberships.map { membership in
                 CampusLink(url: RegistryURL.campus(membership.campus.id!).path, nom: membership.campus.nom,
                            role: MembershipRole(rawValue: membership.role)?.label ?? membership.role,
-                           filiere: Filiere(slug: membership.campus.filiere)?.label ?? membership.campus.filiere)
+                           filiere: membership.campus.filiere.label)
             }.sorted { $0.nom < $1.nom },
             plateaux: try await OrganisationPlateauRow.list(organisationID: id, on: db),
             apiURL: RegistryURL.apiOrganisation(id).path,

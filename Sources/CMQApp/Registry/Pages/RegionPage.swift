@@ -7,7 +7,7 @@ enum RegionPage {
     static func load(region: RegionAcademique, filiere: Filiere?, on db: any Database) async throws -> RegionPageContext {
         let territory = TerritoryCatalog.shared
         let query = Campus.query(on: db).filter(\.$regionCode == region.code)
-        if let filiere { query.filter(\.$filiere == filiere.slug) }
+        if let filiere { query.filter(\.$filiere == filiere) }
         let campuses = try await query.sort(\.$nomCle).all()
         var byAcademie: [String: Int] = [:]
         for campus in campuses { byAcademie[campus.academieCode, default: 0] += 1 }

@@ -28,7 +28,7 @@ struct SiteController {
     static func row(_ campus: Campus, label: LabelStatus? = nil) -> CampusRow {
         let territory = TerritoryCatalog.shared
         return CampusRow(url: RegistryURL.campus(campus.id!).path, nom: campus.nom,
-                         filiere: Filiere(slug: campus.filiere)?.label ?? campus.filiere,
+                         filiere: campus.filiere.label,
                          academie: territory.academie(code: campus.academieCode)?.nom ?? campus.academieCode,
                          region: territory.region(code: campus.regionCode)?.nom ?? campus.regionCode,
                          label: label?.label.capitalizingFirstLetter, labelKind: label?.slug)
