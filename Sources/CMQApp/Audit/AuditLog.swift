@@ -115,7 +115,7 @@ extension Organisation: Audited {
     static var auditEntity: String { "organisation" }
     var auditLabel: String { nom }
     var auditSnapshot: [String: String] {
-        compact(["nom": nom, "type": type, "public": String(isPublic), "lyceeDesMetiers": String(lyceeDesMetiers), "uai": uai, "siret": siret,
+        compact(["nom": nom, "type": kind.rawValue, "public": String(isPublic), "lyceeDesMetiers": String(lyceeDesMetiers), "uai": uai, "siret": siret,
                  "adresse": adresse, "codePostal": codePostal, "commune": commune, "departement": departementCode,
                  "latitude": latitude.map { String($0) }, "longitude": longitude.map { String($0) }, "siteWeb": siteWeb])
     }

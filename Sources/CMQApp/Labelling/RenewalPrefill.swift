@@ -30,7 +30,7 @@ struct RenewalPrefill {
         var byKind: [String: [String]] = [:]
         for membership in memberships {
             let organisation = membership.organisation
-            byKind[organisation.kind?.label ?? organisation.type, default: []].append(organisation.nom)
+            byKind[organisation.kind.label, default: []].append(organisation.nom)
         }
         sections[.partenariat] = (["\(memberships.count) organisation(s) dans le réseau :"]
             + byKind.keys.sorted().map { "– \($0) : \(byKind[$0]!.sorted().joined(separator: ", "))" }).joined(separator: "\n")

@@ -290,7 +290,7 @@ enum BookerDirectory {
     }
 
     static func booker(organisation: Organisation, personID: UUID, today: CalendarDay, on db: any Database) async throws -> Booker {
-        guard let kind = OrganisationKind(rawValue: organisation.type) else { throw CorruptRecord("Le type « \(organisation.type) » de l'organisation est inconnu.") }
+        let kind = organisation.kind
         return Booker(organisationID: try organisation.requireID(), kind: kind,
                campusIDs: try await activeCampuses(of: organisation.requireID(), today: today, on: db), personID: personID)
     }

@@ -87,7 +87,7 @@ struct NetworkService {
 extension Membership {
     /// The membership as the compliance rules see it (the organisation must be loaded).
     var networkMember: NetworkMember? {
-        guard let organisation = $organisation.value, let kind = OrganisationKind(rawValue: organisation.type),
+        guard let organisation = $organisation.value, case let kind = organisation.kind,
               let role = MembershipRole(rawValue: role) else { return nil }
         return NetworkMember(name: organisation.nom, kind: kind, isPublic: organisation.isPublic, role: role,
                              since: depuis.flatMap(CalendarDay.init(iso:)), until: jusquA.flatMap(CalendarDay.init(iso:)))

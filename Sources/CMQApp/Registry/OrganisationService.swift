@@ -65,7 +65,8 @@ struct OrganisationService {
 
     func create(_ input: OrganisationInput) async throws -> Organisation {
         try caller.authorize(.create, .organisation(id: nil, campuses: []))
-        let organisation = Organisation(nom: "", type: "", isPublic: false)
+        guard case .set(let kind?) = input.type else { throw AppError.validation([FieldError("type", "Le champ « type » est obligatoire.")]) }
+        let organisation = Organisation(nom: "", kind: kind, isPublic: false)
         try apply(input, to: organisation)
         try await checkUniqueness(of: organisation)
         try await save(organisation, action: .create, before: nil)
@@ -122,7 +123,7 @@ struct OrganisationService {
 
     func apply(_ input: OrganisationInput, to organisation: Organisation) throws(AppError) {
         if case .set(let value?) = input.nom { organisation.nom = value }
-        if case .set(let value?) = input.type { organisation.type = value.rawValue }
+        if case .set(let value?) = input.type { organisation.kind = value }
         if case .set(let value) = input.isPublic { organisation.isPublic = value ?? false }
         if case .set(let value) = input.lyceeDesMetiers { organisation.lyceeDesMetiers = value ?? false }
         if case .set(let value) = input.uai { organisation.uai = value?.value }
@@ -186,7 +187,7 @@ struct OrganisationFilter: Sendable {
     }
 
     func apply(to query: QueryBuilder<Organisation>) -> QueryBuilder<Organisation> {
-        if let kind { query.filter(\.$type == kind.rawValue) }
+        if let kind { query.filter(\.$kind == kind) }
         if let uai { query.filter(\.$uai == uai.value) }
         if let siret { query.filter(\.$siret == siret.value) }
         if let departement { query.filter(\.$departementCode == departement) }

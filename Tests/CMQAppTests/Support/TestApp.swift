@@ -177,7 +177,7 @@ enum Factory {
     @discardableResult
     static func organisation(_ db: any Database, nom: String = "Lycée professionnel Condorcet", kind: String = "lycee-professionnel",
                              isPublic: Bool = true, uai: String? = nil, siret: String? = nil, departement: String? = nil) async throws -> Organisation {
-        let organisation = Organisation(nom: nom, type: kind, isPublic: isPublic)
+        let organisation = Organisation(nom: nom, kind: try #require(OrganisationKind(rawValue: kind)), isPublic: isPublic)
         organisation.uai = uai
         organisation.siret = siret
         organisation.departementCode = departement

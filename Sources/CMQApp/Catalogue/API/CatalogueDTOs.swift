@@ -52,8 +52,8 @@ extension Formation {
         let organisation = self.organisation
         return FormationDTO(
             id: try requireID(), intitule: intitule,
-            organisation: MembershipOrganisationDTO(id: try organisation.requireID(), nom: organisation.nom, type: organisation.type,
-                                                    typeLibelle: organisation.kind?.label ?? organisation.type, public: organisation.isPublic,
+            organisation: MembershipOrganisationDTO(id: try organisation.requireID(), nom: organisation.nom, type: organisation.kind.rawValue,
+                                                    typeLibelle: organisation.kind.label, public: organisation.isPublic,
                                                     uai: organisation.uai, siret: organisation.siret),
             organisationResponsableId: $responsable.id, filiere: filiere, typeDiplome: typeDiplome,
             typeDiplomeLibelle: typeDiplome.flatMap(DiplomaType.init(rawValue:))?.label,

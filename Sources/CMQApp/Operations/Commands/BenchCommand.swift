@@ -88,7 +88,7 @@ struct CatalogueSeeder {
         let romes = ReferenceFiles.romes.map(\.code)
         // The training establishments of the database give them.
         let givers = try await Organisation.query(on: db)
-            .filter(\.$type ~~ ["lycee-professionnel", "lycee-polyvalent", "lycee-general-technologique", "lycee-agricole", "cfa", "universite", "iut", "ecole-ingenieurs", "organisme-formation-continue"])
+            .filter(\.$kind ~~ [OrganisationKind.lyceeProfessionnel, .lyceePolyvalent, .lyceeGeneralTechnologique, .lyceeAgricole, .cfa, .universite, .iut, .ecoleIngenieurs, .organismeFormationContinue])
             .all(\.$id)
         guard !givers.isEmpty else { return }
         let filieres = Filiere.allCases.map(\.slug)
@@ -173,7 +173,7 @@ struct BenchPlateauCommand: AsyncCommand {
                             formeJuridique: LegalForm.etablissementBudgetPropre.rawValue)
         campus.nomCle = TextFolding.searchKey(campus.nom)
         try await campus.create(on: db)
-        let lycee = Organisation(nom: "Lycée de mesure \(suffix)", type: OrganisationKind.lyceeProfessionnel.rawValue, isPublic: true)
+        let lycee = Organisation(nom: "Lycée de mesure \(suffix)", kind: .lyceeProfessionnel, isPublic: true)
         lycee.refreshDerivedFields()
         try await lycee.create(on: db)
         try await Membership(campusID: campus.requireID(), organisationID: lycee.requireID(), role: "membre").create(on: db)

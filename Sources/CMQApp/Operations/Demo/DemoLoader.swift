@@ -69,7 +69,7 @@ struct DemoLoader {
             var byUAI: [String: Organisation] = [:]
             var batch: [Organisation] = []
             for (index, row) in rows.enumerated() {
-                let organisation = Organisation(nom: row.nom, type: row.kind.rawValue, isPublic: row.isPublic, lyceeDesMetiers: row.lyceeDesMetiers)
+                let organisation = Organisation(nom: row.nom, kind: row.kind, isPublic: row.isPublic, lyceeDesMetiers: row.lyceeDesMetiers)
                 organisation.uai = row.uai.value
                 organisation.departementCode = row.uai.departementCode
                 organisation.refreshDerivedFields()
@@ -114,8 +114,8 @@ struct DemoLoader {
                         if let known = partners[inline.nom] {
                             organisation = known
                         } else {
-                            guard OrganisationKind(rawValue: inline.type) != nil else { throw DemoError.invalid("type inconnu « \(inline.type) »") }
-                            organisation = Organisation(nom: inline.nom, type: inline.type, isPublic: inline.public ?? false)
+                            guard let kind = OrganisationKind(rawValue: inline.type) else { throw DemoError.invalid("type inconnu « \(inline.type) »") }
+                            organisation = Organisation(nom: inline.nom, kind: kind, isPublic: inline.public ?? false)
                             organisation.commune = inline.commune
                             organisation.departementCode = inline.departement.map(TerritoryCatalog.normaliseDepartementCode)
                             organisation.refreshDerivedFields()

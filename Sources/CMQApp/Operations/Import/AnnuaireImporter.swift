@@ -206,10 +206,10 @@ struct AnnuaireImporter {
                     siretHolders[siret] = candidate.uai.value
                 }
                 let candidate = candidates[index]
-                let organisation = existing[candidate.uai.value] ?? Organisation(nom: "", type: "", isPublic: false)
+                let organisation = existing[candidate.uai.value] ?? Organisation(nom: "", kind: candidate.kind, isPublic: false)
                 let before = organisation.snapshot
                 organisation.nom = candidate.nom
-                organisation.type = candidate.kind.rawValue
+                organisation.kind = candidate.kind
                 organisation.isPublic = candidate.isPublic
                 organisation.lyceeDesMetiers = candidate.lyceeDesMetiers
                 organisation.uai = candidate.uai.value
@@ -248,7 +248,7 @@ struct AnnuaireImporter {
 extension Organisation {
     /// The imported fields, to tell an update from an unchanged line.
     var snapshot: [String?] {
-        [nom, type, String(isPublic), String(lyceeDesMetiers), uai, siret, adresse, codePostal, commune, departementCode,
+        [nom, kind.rawValue, String(isPublic), String(lyceeDesMetiers), uai, siret, adresse, codePostal, commune, departementCode,
          latitude.map { String($0) }, longitude.map { String($0) }, siteWeb]
     }
 }

@@ -160,11 +160,9 @@ extension TeamMember {
 }
 
 extension Organisation {
-    var kind: OrganisationKind? { OrganisationKind(rawValue: type) }
-
     func toDTO() throws -> OrganisationDTO {
         OrganisationDTO(
-            id: try requireID(), nom: nom, type: type, typeLibelle: kind?.label ?? type, public: isPublic,
+            id: try requireID(), nom: nom, type: kind.rawValue, typeLibelle: kind.label, public: isPublic,
             lyceeDesMetiers: lyceeDesMetiers, uai: uai, siret: siret, adresse: adresse, codePostal: codePostal,
             commune: commune, departement: departementCode, academie: academieCode, region: regionCode,
             latitude: latitude, longitude: longitude, siteWeb: siteWeb, creeLe: createdAt, modifieLe: updatedAt)
@@ -177,8 +175,8 @@ extension Membership {
         return MembershipDTO(
             id: try requireID(), campusId: $campus.id,
             organisation: MembershipOrganisationDTO(
-                id: try organisation.requireID(), nom: organisation.nom, type: organisation.type,
-                typeLibelle: organisation.kind?.label ?? organisation.type, public: organisation.isPublic,
+                id: try organisation.requireID(), nom: organisation.nom, type: organisation.kind.rawValue,
+                typeLibelle: organisation.kind.label, public: organisation.isPublic,
                 uai: organisation.uai, siret: organisation.siret),
             role: role, roleLibelle: MembershipRole(rawValue: role)?.label ?? role, depuis: depuis, jusquA: jusquA)
     }

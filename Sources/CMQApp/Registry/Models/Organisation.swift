@@ -1,3 +1,4 @@
+import CMQDomain
 import Fluent
 import Foundation
 
@@ -13,7 +14,7 @@ final class Organisation: Model, @unchecked Sendable {
     // data fields
     @Field(key: "nom") var nom: String
     @Field(key: "nom_cle") var nomCle: String
-    @Field(key: "type") var type: String
+    @Field(key: "type") var kind: OrganisationKind
     @Field(key: "public") var isPublic: Bool
     @Field(key: "lycee_des_metiers") var lyceeDesMetiers: Bool
     @OptionalField(key: "uai") var uai: String?
@@ -33,11 +34,11 @@ final class Organisation: Model, @unchecked Sendable {
 
     init() {}
 
-    init(id: UUID? = nil, nom: String, type: String, isPublic: Bool, lyceeDesMetiers: Bool = false) {
+    init(id: UUID? = nil, nom: String, kind: OrganisationKind, isPublic: Bool, lyceeDesMetiers: Bool = false) {
         self.id = id
         self.nom = nom
         self.nomCle = ""
-        self.type = type
+        self.kind = kind
         self.isPublic = isPublic
         self.lyceeDesMetiers = lyceeDesMetiers
     }

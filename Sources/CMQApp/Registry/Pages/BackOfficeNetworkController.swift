@@ -138,7 +138,7 @@ struct OrganisationChoice: Encodable {
         self.id = id.uuidString.lowercased()
         self.radioID = radioID
         self.nom = organisation.nom
-        self.details = [organisation.kind?.label ?? organisation.type, organisation.commune,
+        self.details = [organisation.kind.label, organisation.commune,
                         organisation.uai.map { "UAI \($0)" }, organisation.siret.map { "SIRET \($0)" }]
             .compactMap { $0 }.joined(separator: " · ")
         self.url = RegistryURL.organisation(id).path

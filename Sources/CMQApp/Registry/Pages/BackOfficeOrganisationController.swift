@@ -102,7 +102,7 @@ struct BackOfficeOrganisationController {
 enum OrganisationForm {
     static func values(of organisation: Organisation) -> FormValues {
         FormValues(fields: [
-            "nom": organisation.nom, "type": organisation.type,
+            "nom": organisation.nom, "type": organisation.kind.rawValue,
             "public": organisation.isPublic ? "on" : "", "lyceeDesMetiers": organisation.lyceeDesMetiers ? "on" : "",
             "uai": organisation.uai ?? "", "siret": organisation.siret ?? "",
             "adresse": organisation.adresse ?? "", "codePostal": organisation.codePostal ?? "", "commune": organisation.commune ?? "",

@@ -19,7 +19,7 @@ enum CampusPage {
         let filiere = campus.filiere
 
         let groups = OrganisationKind.Family.allCases.compactMap { family -> MemberGroup? in
-            let rows = memberships.filter { $0.organisation.kind?.family == family }.map { $0.memberRow }
+            let rows = memberships.filter { $0.organisation.kind.family == family }.map { $0.memberRow }
             return rows.isEmpty ? nil : MemberGroup(label: family.label, members: rows)
         }
         let labelStatus = try await CampusLabels(db: db).status(of: id, on: today)

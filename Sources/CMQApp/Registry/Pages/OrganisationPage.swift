@@ -12,7 +12,7 @@ enum OrganisationPage {
         let resource = try await organisationResource(id, on: db)
         return OrganisationPageContext(
             page: PageMeta(title: organisation.nom, section: "organisations"),
-            id: id.uuidString.lowercased(), nom: organisation.nom, type: organisation.kind?.label ?? organisation.type,
+            id: id.uuidString.lowercased(), nom: organisation.nom, type: organisation.kind.label,
             statut: organisation.isPublic ? "Public" : "Privé", lyceeDesMetiers: organisation.lyceeDesMetiers,
             uai: organisation.uai, siret: organisation.siret, adresse: organisation.adresse, codePostal: organisation.codePostal,
             commune: organisation.commune, departement: departement.map { "\($0.nom) (\($0.code))" },

@@ -56,7 +56,7 @@ extension Membership {
         let organisation = self.organisation
         return MemberRow(
             url: RegistryURL.organisation(organisation.id!).path, nom: organisation.nom,
-            type: organisation.kind?.label ?? organisation.type,
+            type: organisation.kind.label,
             role: MembershipRole(rawValue: role)?.label ?? role, isSupport: role == MembershipRole.etablissementSupport.rawValue,
             uai: organisation.uai, siret: organisation.siret, statut: organisation.isPublic ? "public" : "privé",
             commune: organisation.commune,
