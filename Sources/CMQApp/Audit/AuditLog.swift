@@ -126,7 +126,7 @@ extension Membership: Audited {
     var auditLabel: String { $organisation.value?.nom ?? "membre du réseau" }
     var auditSnapshot: [String: String] {
         compact(["campus": $campus.id.uuidString.lowercased(), "organisation": $organisation.id.uuidString.lowercased(),
-                 "role": role, "depuis": depuis, "jusquA": jusquA])
+                 "role": role.rawValue, "depuis": depuis, "jusquA": jusquA])
     }
 }
 

@@ -36,7 +36,7 @@ struct RenewalPrefill {
             + byKind.keys.sorted().map { "– \($0) : \(byKind[$0]!.sorted().joined(separator: ", "))" }).joined(separator: "\n")
 
         var governance: [String] = []
-        if let support = memberships.first(where: { $0.role == MembershipRole.etablissementSupport.rawValue }) {
+        if let support = memberships.first(where: { $0.role == .etablissementSupport }) {
             governance.append("Établissement support : \(support.organisation.nom).")
         }
         let team = try await TeamMember.query(on: db).filter(\.$campus.$id == campusID).sort(\.$position).all()

@@ -35,7 +35,7 @@ struct NetworkService {
             .with(\.$organisation)
             .all()
             .sorted { lhs, rhs in
-                let order: [String: Int] = [MembershipRole.etablissementSupport.rawValue: 0, MembershipRole.membre.rawValue: 1, MembershipRole.partenaire.rawValue: 2]
+                let order: [MembershipRole: Int] = [.etablissementSupport: 0, .membre: 1, .partenaire: 2]
                 return (order[lhs.role] ?? 3, lhs.organisation.nomCle) < (order[rhs.role] ?? 3, rhs.organisation.nomCle)
             }
     }
@@ -49,7 +49,7 @@ struct NetworkService {
         if try await Membership.query(on: db).filter(\.$campus.$id == campusID).filter(\.$organisation.$id == input.organisationID).first() != nil {
             throw AppError.conflict("L'organisation « \(organisation.nom) » fait déjà partie du réseau du campus « \(campus.nom) ».")
         }
-        let membership = Membership(campusID: campusID, organisationID: input.organisationID, role: input.role.rawValue,
+        let membership = Membership(campusID: campusID, organisationID: input.organisationID, role: input.role,
                                     depuis: input.depuis?.iso, jusquA: input.jusquA?.iso)
         membership.$organisation.value = organisation
         do {
@@ -88,7 +88,7 @@ extension Membership {
     /// The membership as the compliance rules see it (the organisation must be loaded).
     var networkMember: NetworkMember? {
         guard let organisation = $organisation.value, case let kind = organisation.kind,
-              let role = MembershipRole(rawValue: role) else { return nil }
+              case let role = role else { return nil }
         return NetworkMember(name: organisation.nom, kind: kind, isPublic: organisation.isPublic, role: role,
                              since: depuis.flatMap(CalendarDay.init(iso:)), until: jusquA.flatMap(CalendarDay.init(iso:)))
     }

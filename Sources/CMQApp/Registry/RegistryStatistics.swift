@@ -45,7 +45,7 @@ struct CampusLocations {
         guard !ids.isEmpty else { return [] }
         let supports = try await Membership.query(on: db)
             .filter(\.$campus.$id ~~ ids)
-            .filter(\.$role == MembershipRole.etablissementSupport.rawValue)
+            .filter(\.$role == MembershipRole.etablissementSupport)
             .with(\.$organisation)
             .all()
         var locations: [UUID: GeoPoint] = [:]

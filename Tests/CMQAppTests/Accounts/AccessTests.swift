@@ -21,8 +21,8 @@ struct AccessTests {
         let pdl = try await Factory.campus(app.db, nom: "Aéronautique", filiere: "mobilite-aeronautique-transports", academie: "17", region: "52")
         let lycee = try await Factory.organisation(app.db, nom: "Lycée Condorcet", uai: "0020079A")
         let other = try await Factory.organisation(app.db, nom: "Lycée Aristide Briand", uai: "0440069L")
-        try await Factory.membership(app.db, campus: hdf, organisation: lycee, role: "etablissement-support")
-        try await Factory.membership(app.db, campus: pdl, organisation: other, role: "etablissement-support")
+        try await Factory.membership(app.db, campus: hdf, organisation: lycee, role: .etablissementSupport)
+        try await Factory.membership(app.db, campus: pdl, organisation: other, role: .etablissementSupport)
         return World(hdf: hdf, pdl: pdl, lycee: lycee, other: other)
     }
 

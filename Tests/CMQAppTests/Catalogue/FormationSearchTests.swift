@@ -88,7 +88,7 @@ struct FormationFacetTests {
             let campus = try await Factory.campus(app.db, nom: "Métallurgie et plasturgie", filiere: "materiaux-innovants")
             let amiens = try await Factory.organisation(app.db, nom: "Lycée Condorcet", uai: "0020079A", departement: "02")
             let nantes = try await Factory.organisation(app.db, nom: "Lycée Aristide Briand", uai: "0440069L", departement: "44")
-            try await Factory.membership(app.db, campus: campus, organisation: amiens, role: "etablissement-support")
+            try await Factory.membership(app.db, campus: campus, organisation: amiens, role: .etablissementSupport)
             for (title, organisation, type, statuses, filiere) in [
                 ("Plasturgie", amiens, "cap", #"["scolaire"]"#, "materiaux-innovants"),
                 ("Plastiques et composites", amiens, "bac-pro", #"["scolaire", "apprenti"]"#, "materiaux-innovants"),

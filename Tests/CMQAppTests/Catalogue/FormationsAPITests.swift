@@ -66,7 +66,7 @@ struct FormationsAPITests {
             let base = "/api/v1/campus/\(campus.id!.lower)"
             let lycee = try await Factory.organisation(app.db, nom: "Lycée Condorcet", uai: "0020079A")
             let outsider = try await Factory.organisation(app.db, nom: "Lycée hôtelier", uai: "0010001W")
-            try await Factory.membership(app.db, campus: campus, organisation: lycee, role: "etablissement-support")
+            try await Factory.membership(app.db, campus: campus, organisation: lycee, role: .etablissementSupport)
             func create(_ json: String) async throws -> FormationDTO {
                 try await app.send(.POST, "/api/v1/formations", json: json).decoded(FormationDTO.self)
             }

@@ -232,7 +232,7 @@ struct LabellingAPITests {
         try await withTestApp(database) { app in
             let cast = try await Self.cast(app)
             let lycee = try await Factory.organisation(app.db, uai: "0020079A")
-            try await Factory.membership(app.db, campus: cast.campus, organisation: lycee, role: "etablissement-support")
+            try await Factory.membership(app.db, campus: cast.campus, organisation: lycee, role: .etablissementSupport)
             let refused = try await app.send(.POST, "/api/v1/dossiers", json: #"{"campusId": "\#(cast.campus.id!.lower)", "nature": "renouvellement"}"#, as: cast.region)
             #expect(refused.status == .conflict)
             // A label granted in 2023 for 4 years.

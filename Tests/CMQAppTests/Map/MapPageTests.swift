@@ -39,7 +39,7 @@ struct MapPageTests {
             support.latitude = 49.8465
             support.longitude = 3.2876
             try await support.save(on: app.db)
-            try await Factory.membership(app.db, campus: campus, organisation: support, role: "etablissement-support")
+            try await Factory.membership(app.db, campus: campus, organisation: support, role: .etablissementSupport)
 
             let html = try await app.send(.GET, "/").body.string
             #expect(html.contains(#"<svg class="map""#))

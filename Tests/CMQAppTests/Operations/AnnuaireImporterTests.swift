@@ -34,7 +34,7 @@ struct AnnuaireImporterTests {
             #expect(try await Organisation.query(on: app.db).count() == 84)
             let abbePierre = try #require(try await Organisation.query(on: app.db).filter(\.$uai == "0351962T").first())
             #expect(abbePierre.nom == "Lycée professionnel Abbé Pierre")
-            #expect(abbePierre.type == "lycee-agricole")
+            #expect(abbePierre.kind == .lyceeAgricole)
             #expect(abbePierre.isPublic == false)
             #expect(abbePierre.siret == "77778441400016")
             #expect(abbePierre.commune == "Tinténiac")

@@ -21,14 +21,14 @@ struct DemoTests {
 
             let berard = try #require(try await Organisation.query(on: app.db).filter(\.$uai == "0010001W").first())
             #expect(berard.nom.hasPrefix("Lycée professionnel Alexandre Bérard"))
-            #expect(berard.type == "lycee-professionnel" && berard.isPublic && berard.lyceeDesMetiers)
+            #expect(berard.kind == .lyceeProfessionnel && berard.isPublic && berard.lyceeDesMetiers)
             #expect(berard.departementCode == "01" && berard.regionCode == "84")
 
             // Amiens: Métallurgie et plasturgie, supported by the lycée Condorcet of Saint-Quentin
             let metallurgie = try #require(try await Campus.query(on: app.db).filter(\.$nom == "Métallurgie et plasturgie").first())
-            #expect(metallurgie.academieCode == "20" && metallurgie.filiere == "materiaux-innovants")
+            #expect(metallurgie.academieCode == "20" && metallurgie.filiere == .materiauxInnovants)
             let network = NetworkService(db: app.db, caller: .command("test"))
-            let support = try #require(try await network.memberships(of: metallurgie.requireID()).first { $0.role == "etablissement-support" })
+            let support = try #require(try await network.memberships(of: metallurgie.requireID()).first { $0.role == .etablissementSupport })
             #expect(support.organisation.uai == "0020079A")
             #expect(support.organisation.commune == "Saint-Quentin")
             #expect(support.organisation.latitude != nil)

@@ -30,7 +30,7 @@ struct BackOfficeTests {
             #expect(response.status == .seeOther)
             let campus = try #require(try await Campus.query(on: app.db).first())
             #expect(response.headers.first(name: .location) == "/campus/\(campus.id!.lower)")
-            #expect(campus.nom == "Métallurgie et plasturgie" && campus.filiere == "materiaux-innovants")
+            #expect(campus.nom == "Métallurgie et plasturgie" && campus.filiere == .materiauxInnovants)
             #expect(campus.academieCode == "20" && campus.regionCode == "32")
             #expect(campus.formeJuridique == "gip" && campus.dateCreation == "2013-09-01")
             let team = try await TeamMember.query(on: app.db).sort(\.$position).all()
@@ -248,7 +248,7 @@ struct BackOfficeTests {
             #expect(saved.status == .seeOther)
             #expect(saved.headers.first(name: .location) == "/organisations/\(organisation.id!.lower)")
             let stored = try #require(try await Organisation.find(organisation.id, on: app.db))
-            #expect(stored.nom == "Lycée Condorcet (Saint-Quentin)" && stored.type == "lycee-polyvalent")
+            #expect(stored.nom == "Lycée Condorcet (Saint-Quentin)" && stored.kind == .lyceePolyvalent)
             #expect(!stored.isPublic && stored.lyceeDesMetiers)
             // an emptied département comes back from the UAI, which says where the establishment is registered
             #expect(stored.departementCode == "02")
@@ -299,7 +299,7 @@ struct BackOfficeTests {
             let lycee = try await Factory.organisation(app.db, nom: "Lycée professionnel Condorcet", uai: "0020079A")
             let company = try await Factory.organisation(app.db, nom: "Valeo", kind: "entreprise", isPublic: false, siret: "21350016800025")
             try await Factory.organisation(app.db, nom: "Lycée Jean Macé")
-            try await Factory.membership(app.db, campus: campus, organisation: lycee, role: "etablissement-support")
+            try await Factory.membership(app.db, campus: campus, organisation: lycee, role: .etablissementSupport)
             let path = "/gestion/campus/\(campus.id!.lower)/membres"
 
             let page = try await app.send(.GET, path).body.string
@@ -356,7 +356,7 @@ struct BackOfficeTests {
             #expect(added.status == .seeOther)
             #expect(added.headers.first(name: .location) == "\(path)?ajoute=1")
             let membership = try #require(try await Membership.query(on: app.db).first())
-            #expect(membership.role == "etablissement-support" && membership.depuis == "2013-09-01" && membership.jusquA == nil)
+            #expect(membership.role == .etablissementSupport && membership.depuis == "2013-09-01" && membership.jusquA == nil)
             #expect(try await app.send(.GET, "\(path)?ajoute=1").body.string.contains("L'organisation a été ajoutée au réseau."))
 
             // when: added again

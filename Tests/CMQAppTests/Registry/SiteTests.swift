@@ -50,8 +50,8 @@ struct SiteTests {
             let campus = try await Factory.campus(app.db)
             let lycee = try await Factory.organisation(app.db, nom: "Lycée professionnel Condorcet", uai: "0020079A", departement: "02")
             let company = try await Factory.organisation(app.db, nom: "Valeo", kind: "entreprise", isPublic: false, siret: "21350016800025")
-            try await Factory.membership(app.db, campus: campus, organisation: lycee, role: "etablissement-support")
-            try await Factory.membership(app.db, campus: campus, organisation: company, role: "partenaire")
+            try await Factory.membership(app.db, campus: campus, organisation: lycee, role: .etablissementSupport)
+            try await Factory.membership(app.db, campus: campus, organisation: company, role: .partenaire)
             try await TeamMember(campusID: campus.id!, nom: "Stéphane Andurand", role: "animateur", email: nil, position: 0).create(on: app.db)
 
             let html = try await app.send(.GET, "/campus/\(campus.id!.lower)").body.string

@@ -196,7 +196,7 @@ enum Factory {
     }
 
     @discardableResult
-    static func membership(_ db: any Database, campus: Campus, organisation: Organisation, role: String = "membre") async throws -> Membership {
+    static func membership(_ db: any Database, campus: Campus, organisation: Organisation, role: MembershipRole = .membre) async throws -> Membership {
         let membership = Membership(campusID: try campus.requireID(), organisationID: try organisation.requireID(), role: role)
         try await membership.create(on: db)
         return membership

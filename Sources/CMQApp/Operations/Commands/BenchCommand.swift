@@ -176,7 +176,7 @@ struct BenchPlateauCommand: AsyncCommand {
         let lycee = Organisation(nom: "Lycée de mesure \(suffix)", kind: .lyceeProfessionnel, isPublic: true)
         lycee.refreshDerivedFields()
         try await lycee.create(on: db)
-        try await Membership(campusID: campus.requireID(), organisationID: lycee.requireID(), role: "membre").create(on: db)
+        try await Membership(campusID: campus.requireID(), organisationID: lycee.requireID(), role: .membre).create(on: db)
         let allDay = try DayInterval(.midnight, .endOfDay)
         let input = PlateauService.Input(
             campusID: campus.id, organisationID: lycee.id, nom: "Plateau de mesure", description: "", adresse: "",

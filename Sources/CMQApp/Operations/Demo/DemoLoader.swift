@@ -201,7 +201,7 @@ struct DemoCampusFile: Decodable {
     struct Member: Decodable {
         var uai: String?
         var organisation: InlineOrganisation?
-        var role: String
+        var role: MembershipRole
         var depuis: String?
         var commune: String?
         var latitude: Double?

@@ -178,7 +178,7 @@ extension Membership {
                 id: try organisation.requireID(), nom: organisation.nom, type: organisation.kind.rawValue,
                 typeLibelle: organisation.kind.label, public: organisation.isPublic,
                 uai: organisation.uai, siret: organisation.siret),
-            role: role, roleLibelle: MembershipRole(rawValue: role)?.label ?? role, depuis: depuis, jusquA: jusquA)
+            role: role.rawValue, roleLibelle: role.label, depuis: depuis, jusquA: jusquA)
     }
 }
 

@@ -1,3 +1,4 @@
+import CMQDomain
 import Fluent
 import Foundation
 
@@ -10,7 +11,7 @@ final class Membership: Model, @unchecked Sendable {
     @Timestamp(key: "cree_le", on: .create) var createdAt: Date?
 
     // data fields
-    @Field(key: "role") var role: String
+    @Field(key: "role") var role: MembershipRole
     @OptionalField(key: "depuis") var depuis: String?
     @OptionalField(key: "jusqu_a") var jusquA: String?
 
@@ -20,7 +21,7 @@ final class Membership: Model, @unchecked Sendable {
 
     init() {}
 
-    init(id: UUID? = nil, campusID: UUID, organisationID: UUID, role: String, depuis: String? = nil, jusquA: String? = nil) {
+    init(id: UUID? = nil, campusID: UUID, organisationID: UUID, role: MembershipRole, depuis: String? = nil, jusquA: String? = nil) {
         self.id = id
         self.$campus.id = campusID
         self.$organisation.id = organisationID

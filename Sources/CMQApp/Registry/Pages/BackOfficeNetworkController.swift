@@ -43,7 +43,7 @@ struct BackOfficeNetworkController {
         let context = MembershipRemovalContext(
             page: PageMeta(title: "Retirer \(membership.organisation.nom) du réseau du campus \(campus.nom)", section: "gestion"),
             organisation: membership.organisation.nom, organisationURL: RegistryURL.organisation(membership.$organisation.id).path,
-            role: MembershipRole(rawValue: membership.role)?.label ?? membership.role,
+            role: membership.role.label,
             campus: campus.nom, campusURL: RegistryURL.campus(campusID).path, networkURL: RegistryURL.network(campusID).path,
             action: RegistryURL.membershipRemoval(campus: campusID, membership: membershipID).path)
         return try await req.view.render("gestion/membre-retirer", context)

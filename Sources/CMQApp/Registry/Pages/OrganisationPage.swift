@@ -21,7 +21,7 @@ enum OrganisationPage {
             latitude: organisation.latitude, longitude: organisation.longitude, siteWeb: organisation.siteWeb,
             campus: memberships.map { membership in
                 CampusLink(url: RegistryURL.campus(membership.campus.id!).path, nom: membership.campus.nom,
-                           role: MembershipRole(rawValue: membership.role)?.label ?? membership.role,
+                           role: membership.role.label,
                            filiere: membership.campus.filiere.label)
             }.sorted { $0.nom < $1.nom },
             plateaux: try await OrganisationPlateauRow.list(organisationID: id, on: db),

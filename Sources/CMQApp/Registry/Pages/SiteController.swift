@@ -57,7 +57,7 @@ extension Membership {
         return MemberRow(
             url: RegistryURL.organisation(organisation.id!).path, nom: organisation.nom,
             type: organisation.kind.label,
-            role: MembershipRole(rawValue: role)?.label ?? role, isSupport: role == MembershipRole.etablissementSupport.rawValue,
+            role: role.label, isSupport: role == .etablissementSupport,
             uai: organisation.uai, siret: organisation.siret, statut: organisation.isPublic ? "public" : "privé",
             commune: organisation.commune,
             depuis: depuis.flatMap(CalendarDay.init(iso:))?.frenchLong, jusquA: jusquA.flatMap(CalendarDay.init(iso:))?.frenchLong)
