@@ -49,7 +49,7 @@ struct PersonalData {
             },
             jetons: tokens.map { Export.Token(nom: $0.nom, prefixe: $0.prefix, creeLe: $0.createdAt, utiliseLe: $0.lastUsedAt, revoqueLe: $0.revokedAt) },
             tentativesDeConnexion: attempts.map { Export.Attempt(le: $0.at, adresse: $0.address, reussie: $0.succeeded) },
-            equipesDeCampus: team.map { Export.Team(campus: $0.campus.nom, nom: $0.nom, role: $0.role, email: $0.email) },
+            equipesDeCampus: team.map { Export.Team(campus: $0.campus.nom, nom: $0.nom, role: $0.role.rawValue, email: $0.email) },
             modificationsFaites: authored.map(entry),
             modificationsDuCompte: about.map(entry),
             reservations: try bookings.map { booking in

@@ -107,7 +107,7 @@ extension Campus: Audited {
     var auditLabel: String { nom }
     var auditSnapshot: [String: String] {
         compact(["nom": nom, "filiere": filiere.slug, "academie": academieCode, "description": description, "siteWeb": siteWeb,
-                 "formeJuridique": formeJuridique, "dateCreation": dateCreation])
+                 "formeJuridique": formeJuridique.rawValue, "dateCreation": dateCreation])
     }
 }
 
@@ -134,7 +134,7 @@ extension TeamMember: Audited {
     static var auditEntity: String { "equipe" }
     var auditLabel: String { nom }
     var auditSnapshot: [String: String] {
-        compact(["campus": $campus.id.uuidString.lowercased(), "nom": nom, "role": role, "email": email])
+        compact(["campus": $campus.id.uuidString.lowercased(), "nom": nom, "role": role.rawValue, "email": email])
     }
 }
 

@@ -40,7 +40,7 @@ struct RenewalPrefill {
             governance.append("Établissement support : \(support.organisation.nom).")
         }
         let team = try await TeamMember.query(on: db).filter(\.$campus.$id == campusID).sort(\.$position).all()
-        if !team.isEmpty { governance.append("Équipe : " + team.map { "\($0.nom) (\($0.role))" }.joined(separator: ", ") + ".") }
+        if !team.isEmpty { governance.append("Équipe : " + team.map { "\($0.nom) (\($0.role.label))" }.joined(separator: ", ") + ".") }
         if !governance.isEmpty { sections[.gouvernance] = governance.joined(separator: "\n") }
         return sections
     }

@@ -67,7 +67,7 @@ struct CampusService {
 
     func create(_ input: CampusInput) async throws -> Campus {
         guard case .set(let filiere?) = input.filiere else { throw AppError.validation([FieldError("filiere", "Le champ « filiere » est obligatoire.")]) }
-        let campus = Campus(nom: "", filiere: filiere, academieCode: "", regionCode: "", formeJuridique: LegalForm.etablissementBudgetPropre.rawValue)
+        let campus = Campus(nom: "", filiere: filiere, academieCode: "", regionCode: "")
         apply(input, to: campus)
         try caller.authorize(.create, .campus(id: nil, regionCode: campus.regionCode))
         try await db.writeTransaction { db in
@@ -132,7 +132,7 @@ struct CampusService {
         }
         if case .set(let value) = input.description { campus.description = value }
         if case .set(let value) = input.siteWeb { campus.siteWeb = value }
-        if case .set(let value) = input.formeJuridique { campus.formeJuridique = (value ?? .etablissementBudgetPropre).rawValue }
+        if case .set(let value) = input.formeJuridique { campus.formeJuridique = value ?? .etablissementBudgetPropre }
         if case .set(let value) = input.dateCreation { campus.dateCreation = value?.iso }
         campus.nomCle = TextFolding.searchKey(campus.nom)
     }
@@ -142,13 +142,13 @@ struct CampusService {
         let campusID = try campus.requireID()
         let current = try await TeamMember.query(on: db).filter(\.$campus.$id == campusID).sort(\.$position).all()
         let wanted = people.map { [$0.nom, $0.role.rawValue, $0.email ?? ""] }
-        guard current.map({ [$0.nom, $0.role, $0.email ?? ""] }) != wanted else { return }
+        guard current.map({ [$0.nom, $0.role.rawValue, $0.email ?? ""] }) != wanted else { return }
         for person in current {
             try await audit.record(.delete, person, id: person.requireID(), on: db)
             try await person.delete(on: db)
         }
         for (position, person) in people.enumerated() {
-            let member = TeamMember(campusID: campusID, nom: person.nom, role: person.role.rawValue, email: person.email, position: position)
+            let member = TeamMember(campusID: campusID, nom: person.nom, role: person.role, email: person.email, position: position)
             try await member.create(on: db)
             try await audit.record(.create, member, id: member.requireID(), on: db)
         }

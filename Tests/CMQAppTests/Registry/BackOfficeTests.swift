@@ -32,10 +32,10 @@ struct BackOfficeTests {
             #expect(response.headers.first(name: .location) == "/campus/\(campus.id!.lower)")
             #expect(campus.nom == "Métallurgie et plasturgie" && campus.filiere == .materiauxInnovants)
             #expect(campus.academieCode == "20" && campus.regionCode == "32")
-            #expect(campus.formeJuridique == "gip" && campus.dateCreation == "2013-09-01")
+            #expect(campus.formeJuridique == .gip && campus.dateCreation == "2013-09-01")
             let team = try await TeamMember.query(on: app.db).sort(\.$position).all()
             #expect(team.map(\.nom) == ["Stéphane Andurand", "Anne Martin"])
-            #expect(team.map(\.role) == ["animateur", "directeur"])
+            #expect(team.map(\.role) == [.animateur, .directeur])
             #expect(team.map(\.email) == ["stephane.andurand@ac-amiens.fr", nil])
         }
     }
@@ -84,7 +84,7 @@ struct BackOfficeTests {
         try await withTestApp(database) { app in
             // given
             let campus = try await Factory.campus(app.db, nom: "Métallurgie et plasturgie")
-            try await TeamMember(campusID: campus.id!, nom: "Stéphane Andurand", role: "animateur", email: nil, position: 0).create(on: app.db)
+            try await TeamMember(campusID: campus.id!, nom: "Stéphane Andurand", role: .animateur, email: nil, position: 0).create(on: app.db)
             let path = "/gestion/campus/\(campus.id!.lower)/modifier"
 
             let form = FormPage(try await app.send(.GET, path))
@@ -113,7 +113,7 @@ struct BackOfficeTests {
             #expect(saved.status == .seeOther)
             #expect(saved.headers.first(name: .location) == "/campus/\(campus.id!.lower)")
             stored = try #require(try await Campus.find(campus.id, on: app.db))
-            #expect(stored.nom == "Plasturgie" && stored.academieCode == "09" && stored.formeJuridique == "association")
+            #expect(stored.nom == "Plasturgie" && stored.academieCode == "09" && stored.formeJuridique == .association)
             #expect(try await TeamMember.query(on: app.db).all().map(\.nom) == ["Anne Martin"])
         }
     }
@@ -125,7 +125,7 @@ struct BackOfficeTests {
             let campus = try await Factory.campus(app.db, nom: "Métallurgie et plasturgie")
             let lycee = try await Factory.organisation(app.db)
             try await Factory.membership(app.db, campus: campus, organisation: lycee)
-            try await TeamMember(campusID: campus.id!, nom: "Stéphane Andurand", role: "animateur", email: nil, position: 0).create(on: app.db)
+            try await TeamMember(campusID: campus.id!, nom: "Stéphane Andurand", role: .animateur, email: nil, position: 0).create(on: app.db)
             let path = "/gestion/campus/\(campus.id!.lower)/supprimer"
 
             // when: the confirmation page is shown

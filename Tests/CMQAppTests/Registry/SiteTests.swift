@@ -52,7 +52,7 @@ struct SiteTests {
             let company = try await Factory.organisation(app.db, nom: "Valeo", kind: "entreprise", isPublic: false, siret: "21350016800025")
             try await Factory.membership(app.db, campus: campus, organisation: lycee, role: .etablissementSupport)
             try await Factory.membership(app.db, campus: campus, organisation: company, role: .partenaire)
-            try await TeamMember(campusID: campus.id!, nom: "Stéphane Andurand", role: "animateur", email: nil, position: 0).create(on: app.db)
+            try await TeamMember(campusID: campus.id!, nom: "Stéphane Andurand", role: .animateur, email: nil, position: 0).create(on: app.db)
 
             let html = try await app.send(.GET, "/campus/\(campus.id!.lower)").body.string
             #expect(html.contains("Campus des métiers et des qualifications Métallurgie et plasturgie"))

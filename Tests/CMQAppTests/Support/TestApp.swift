@@ -189,7 +189,7 @@ enum Factory {
     @discardableResult
     static func campus(_ db: any Database, nom: String = "Métallurgie et plasturgie", filiere: String = "materiaux-innovants",
                        academie: String = "20", region: String = "32") async throws -> Campus {
-        let campus = Campus(nom: nom, filiere: try #require(Filiere(slug: filiere)), academieCode: academie, regionCode: region, formeJuridique: "etablissement-budget-propre")
+        let campus = Campus(nom: nom, filiere: try #require(Filiere(slug: filiere)), academieCode: academie, regionCode: region)
         campus.nomCle = TextFolding.searchKey(nom)
         try await campus.create(on: db)
         return campus

@@ -170,7 +170,7 @@ struct BenchPlateauCommand: AsyncCommand {
         let db = app.db
         let suffix = UUID().uuidString.prefix(8).lowercased()
         let campus = Campus(nom: "Campus de mesure \(suffix)", filiere: Filiere.allCases[0], academieCode: "20", regionCode: "32",
-                            formeJuridique: LegalForm.etablissementBudgetPropre.rawValue)
+                            formeJuridique: .etablissementBudgetPropre)
         campus.nomCle = TextFolding.searchKey(campus.nom)
         try await campus.create(on: db)
         let lycee = Organisation(nom: "Lycée de mesure \(suffix)", kind: .lyceeProfessionnel, isPublic: true)

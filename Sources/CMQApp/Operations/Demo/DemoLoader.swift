@@ -91,7 +91,7 @@ struct DemoLoader {
                 }
                 let campus = Campus(nom: entry.nom, filiere: filiere, academieCode: academie.code, regionCode: academie.regionCode,
                                     description: entry.description, siteWeb: entry.siteWeb,
-                                    formeJuridique: (LegalForm(rawValue: entry.formeJuridique ?? "") ?? .etablissementBudgetPropre).rawValue,
+                                    formeJuridique: LegalForm(rawValue: entry.formeJuridique ?? "") ?? .etablissementBudgetPropre,
                                     dateCreation: entry.dateCreation)
                 campus.nomCle = TextFolding.searchKey(campus.nom)
                 try await campus.create(on: db)
@@ -190,7 +190,7 @@ enum DemoError: Error, CustomStringConvertible {
 
 /// The shape of `Data/demo/campus.json`.
 struct DemoCampusFile: Decodable {
-    struct Person: Decodable { var nom: String; var role: String; var email: String? }
+    struct Person: Decodable { var nom: String; var role: TeamRole; var email: String? }
     struct InlineOrganisation: Decodable {
         var nom: String
         var type: String

@@ -141,7 +141,7 @@ extension Campus {
         let territory = TerritoryCatalog.shared
         let academie = territory.academie(code: academieCode)
         let region = territory.region(code: regionCode)
-        let legalForm = LegalForm(rawValue: formeJuridique) ?? .etablissementBudgetPropre
+        let legalForm = formeJuridique
         return CampusDTO(
             id: try requireID(), nom: nom, filiere: filiere.slug, filiereLibelle: filiere.label,
             academie: academieCode, academieNom: academie?.nom ?? academieCode,
@@ -155,7 +155,7 @@ extension Campus {
 
 extension TeamMember {
     func toDTO() -> TeamMemberDTO {
-        TeamMemberDTO(nom: nom, role: role, roleLibelle: TeamRole(rawValue: role)?.label ?? role, email: email)
+        TeamMemberDTO(nom: nom, role: role.rawValue, roleLibelle: role.label, email: email)
     }
 }
 

@@ -20,7 +20,7 @@ final class Campus: Model, @unchecked Sendable {
     @Field(key: "region_code") var regionCode: String
     @OptionalField(key: "description") var description: String?
     @OptionalField(key: "site_web") var siteWeb: String?
-    @Field(key: "forme_juridique") var formeJuridique: String
+    @Field(key: "forme_juridique") var formeJuridique: LegalForm
     @OptionalField(key: "date_creation") var dateCreation: String?
 
     // relationships
@@ -30,7 +30,7 @@ final class Campus: Model, @unchecked Sendable {
     init() {}
 
     init(id: UUID? = nil, nom: String, filiere: Filiere, academieCode: String, regionCode: String,
-         description: String? = nil, siteWeb: String? = nil, formeJuridique: String, dateCreation: String? = nil) {
+         description: String? = nil, siteWeb: String? = nil, formeJuridique: LegalForm = .etablissementBudgetPropre, dateCreation: String? = nil) {
         self.id = id
         self.nom = nom
         self.nomCle = ""
@@ -53,7 +53,7 @@ final class TeamMember: Model, @unchecked Sendable {
 
     // data fields
     @Field(key: "nom") var nom: String
-    @Field(key: "role") var role: String
+    @Field(key: "role") var role: TeamRole
     @OptionalField(key: "email") var email: String?
     @Field(key: "position") var position: Int
 
@@ -62,7 +62,7 @@ final class TeamMember: Model, @unchecked Sendable {
 
     init() {}
 
-    init(id: UUID? = nil, campusID: UUID, nom: String, role: String, email: String?, position: Int) {
+    init(id: UUID? = nil, campusID: UUID, nom: String, role: TeamRole, email: String?, position: Int) {
         self.id = id
         self.$campus.id = campusID
         self.nom = nom

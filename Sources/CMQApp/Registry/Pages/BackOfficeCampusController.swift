@@ -81,9 +81,9 @@ enum CampusForm {
             fields: [
                 "nom": campus.nom, "filiere": campus.filiere.slug, "academie": campus.academieCode,
                 "description": campus.description ?? "", "siteWeb": campus.siteWeb ?? "",
-                "formeJuridique": campus.formeJuridique, "dateCreation": campus.dateCreation ?? "",
+                "formeJuridique": campus.formeJuridique.rawValue, "dateCreation": campus.dateCreation ?? "",
             ],
-            rows: ["equipe": team.map { ["nom": $0.nom, "role": $0.role, "email": $0.email ?? ""] }])
+            rows: ["equipe": team.map { ["nom": $0.nom, "role": $0.role.rawValue, "email": $0.email ?? ""] }])
     }
 
     static func page(for campus: Campus?, _ state: FormState) -> FormPageContext {
