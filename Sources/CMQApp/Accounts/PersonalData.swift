@@ -55,7 +55,7 @@ struct PersonalData {
             reservations: try bookings.map { booking in
                 let creneau = try booking.creneau
                 return Export.Booking(id: try booking.requireID(), plateau: booking.plateau.nom, debut: creneau.start.iso, fin: creneau.end.iso,
-                                      objet: booking.objet, statut: booking.statut, personne: booking.personne)
+                                      objet: booking.objet.rawValue, statut: booking.statut.rawValue, personne: booking.personne)
             })
     }
 

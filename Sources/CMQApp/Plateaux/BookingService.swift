@@ -70,7 +70,7 @@ struct BookingService {
                          on db: any Database) async throws -> [ReservationRecord] {
         let query = ReservationRecord.query(on: db).filter(\.$plateau.$id == plateauID).sort(\.$debut)
         if let range { query.filter(\.$debut < range.upperBound).filter(\.$fin > range.lowerBound) }
-        if let statuses { query.filter(\.$statut ~~ statuses.map(\.rawValue)) }
+        if let statuses { query.filter(\.$statut ~~ statuses) }
         return try await query.all()
     }
 
@@ -209,7 +209,7 @@ struct BookingService {
                 let before = current.statut
                 var booking = try current.domain
                 do { try await change(&booking, db) } catch let error as BookingError { throw error.appError }
-                guard try await db.claim(ReservationRecord.schema, id: id, expected: [("statut", before)],
+                guard try await db.claim(ReservationRecord.schema, id: id, expected: [("statut", before.rawValue)],
                                          changes: [("statut", booking.status.rawValue)]) else { throw StaleStateError() }
                 return try await save(booking, current, loaded, on: db)
             }
@@ -226,7 +226,7 @@ struct BookingService {
     /// Writes the new status and its audit entry; the booking as it now stands.
     private func save(_ booking: Booking, _ record: ReservationRecord, _ loaded: Loaded, on db: any Database) async throws -> Loaded {
         let before = record.auditSnapshot
-        record.statut = booking.status.rawValue
+        record.statut = booking.status
         record.motif = booking.motif
         try await record.save(on: db)
         try await caller.audit.record(.update, record, id: booking.id, before: before, on: db)

@@ -30,7 +30,7 @@ struct PlateauUsage: Sendable {
         let to = LocalDateTime(day: months.upperBound.lastDay, time: .endOfDay).wallClockMinutes
         let ids = plateaux.map(\.plateau.id)
         let records = ids.isEmpty ? [] : try await ReservationRecord.query(on: db).filter(\.$plateau.$id ~~ ids)
-            .filter(\.$statut == BookingStatus.acceptee.rawValue).filter(\.$debut < to).filter(\.$fin > from).all()
+            .filter(\.$statut == BookingStatus.acceptee).filter(\.$debut < to).filter(\.$fin > from).all()
         let bookings = Dictionary(grouping: try records.map { try $0.domain }, by: \.plateauID)
         let perPlatform = plateaux.flatMap { loaded in
             list.map { UsageStatistics(plateau: loaded.plateau, bookings: bookings[loaded.plateau.id] ?? [], month: $0) }
@@ -96,7 +96,7 @@ enum BookingQueries {
         }
         if let plateauID { query.filter(\.$plateau.$id == plateauID) }
         if let organisationID { query.filter(\.$organisation.$id == organisationID) }
-        if let statut { query.filter(\.$statut == statut.rawValue) }
+        if let statut { query.filter(\.$statut == statut) }
         if let range { query.filter(\.$debut < range.upperBound).filter(\.$fin > range.lowerBound) }
         let total = try await query.count()
         let records = try await query.sort(\.$debut, .descending).sort(\.$id).range(page.offset..<(page.offset + page.per)).with(\.$organisation).all()
@@ -183,7 +183,7 @@ enum BookingQueries {
     /// The bookings a calendar shows: from 3 months ago, every status but refused.
     static func calendarRecords(plateauIDs: [UUID]? = nil, organisationID: UUID? = nil, today: CalendarDay, on db: any Database) async throws -> [ReservationRecord] {
         let since = LocalDateTime(day: today.adding(months: -3), time: .midnight).wallClockMinutes
-        let query = ReservationRecord.query(on: db).filter(\.$fin > since).filter(\.$statut != BookingStatus.refusee.rawValue)
+        let query = ReservationRecord.query(on: db).filter(\.$fin > since).filter(\.$statut != BookingStatus.refusee)
             .with(\.$organisation).sort(\.$debut)
         if let plateauIDs { query.filter(\.$plateau.$id ~~ plateauIDs) }
         if let organisationID { query.filter(\.$organisation.$id == organisationID) }

@@ -239,7 +239,7 @@ struct PlateauService {
         let loaded = try await load(id)
         try caller.authorize(.delete, .plateau(loaded.scope))
         let upcoming = try await ReservationRecord.query(on: db).filter(\.$plateau.$id == id)
-            .filter(\.$statut ~~ [BookingStatus.demandee.rawValue, BookingStatus.acceptee.rawValue])
+            .filter(\.$statut ~~ [BookingStatus.demandee, .acceptee])
             .filter(\.$fin > LocalDateTime(date: caller.clock.now()).wallClockMinutes).count()
         guard upcoming == 0 else {
             throw AppError.conflict("Le plateau « \(loaded.plateau.nom) » a \(upcoming == 1 ? "1 réservation" : "\(upcoming) réservations") à venir : annulez-les avant de le supprimer.")
@@ -257,7 +257,7 @@ struct PlateauService {
         let now = LocalDateTime(date: caller.clock.now()).wallClockMinutes
         let busy = try await ReservationRecord.query(on: db).filter(\.$plateau.$id == plateauID)
             .filter(\.$equipementID ~~ items.compactMap(\.id))
-            .filter(\.$statut ~~ [BookingStatus.demandee.rawValue, BookingStatus.acceptee.rawValue])
+            .filter(\.$statut ~~ [BookingStatus.demandee, .acceptee])
             .filter(\.$fin > now).all()
         let names = items.filter { item in busy.contains { $0.equipementID == item.id } }.map { "« \($0.nom) »" }
         guard names.isEmpty else {

@@ -37,7 +37,7 @@ struct PlateauPagesFixture {
     }
 
     static func status(_ app: Application, _ id: UUID) async throws -> String? {
-        try await ReservationRecord.find(id, on: app.db)?.statut
+        try await ReservationRecord.find(id, on: app.db)?.statut.rawValue
     }
 }
 
@@ -110,7 +110,7 @@ struct PlateauPagesTests {
             #expect(location.hasPrefix("\(f.page)?semaine=\(f.base.monday.iso)&fait=demande"))
             #expect(try await cfa.get(location).body.string.contains("Votre demande de réservation est enregistrée"))
             let booking = try #require(try await ReservationRecord.query(on: app.db).first())
-            #expect(booking.statut == "demandee" && booking.equipementID == f.base.presseID && booking.details == "Groupe BTS")
+            #expect(booking.statut == .demandee && booking.equipementID == f.base.presseID && booking.details == "Groupe BTS")
             // the owner accepts it
             var owner = try await f.session(app, "proprietaire@cmq.test")
             _ = try await owner.get(PlateauxURL.bookings.path)
@@ -210,7 +210,7 @@ struct PlateauPagesTests {
             #expect(after.contains(PlateauxURL.decision(ids[0], .annuler).path) && !after.contains(PlateauxURL.decision(ids[1], .annuler).path))
             #expect(try await cfa.post(PlateauxURL.decision(ids[0], .annuler).path, [("motif", "Classe en stage")]).status == .seeOther)
             let cancelled = try #require(try await ReservationRecord.find(ids[0], on: app.db))
-            #expect(cancelled.statut == "annulee" && cancelled.motif == "Classe en stage")
+            #expect(cancelled.statut == .annulee && cancelled.motif == "Classe en stage")
             // the campus team decides on its campus's platforms
             let third = try await app.send(.POST, "/api/v1/reservations", json: b.booking("13:00", "15:00", equipement: b.centreID), as: b.booker)
             let thirdID = try third.decoded(ReservationDTO.self).id

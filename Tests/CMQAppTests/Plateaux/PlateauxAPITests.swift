@@ -62,7 +62,7 @@ struct PlateauFixture {
 
     static func count(_ app: Application, status: BookingStatus? = nil) async throws -> Int {
         let query = ReservationRecord.query(on: app.db)
-        if let status { query.filter(\.$statut == status.rawValue) }
+        if let status { query.filter(\.$statut == status) }
         return try await query.count()
     }
 }
@@ -397,6 +397,6 @@ struct PlateauxPersonalDataTests {
 
 enum FixtureCount {
     static func status(_ app: Application, _ id: UUID) async throws -> String? {
-        try await ReservationRecord.find(id, on: app.db)?.statut
+        try await ReservationRecord.find(id, on: app.db)?.statut.rawValue
     }
 }

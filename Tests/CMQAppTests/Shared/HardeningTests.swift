@@ -346,7 +346,7 @@ struct HardeningTests {
                 let winners = results.filter { $0.1 == .ok }
                 #expect(winners.count == 1, "\(results.map { "\($0.0) \($0.1.code)" })")
                 #expect(results.filter { $0.1 == .conflict }.count == 19, "\(results.filter { $0.1 != .ok && $0.1 != .conflict }.map(\.2))")
-                let final = try #require(try await ReservationRecord.find(id, on: app.db)).statut
+                let final = try #require(try await ReservationRecord.find(id, on: app.db)).statut.rawValue
                 #expect(final == (winners.first?.0 == "acceptation" ? "acceptee" : "refusee"))
             }
             if database == .postgres { try await second.asyncShutdown() }

@@ -143,11 +143,11 @@ final class ReservationRecord: Model, @unchecked Sendable {
     @Field(key: "personne") var personne: String
     @Field(key: "debut") var debut: Int
     @Field(key: "fin") var fin: Int
-    @Field(key: "objet") var objet: String
+    @Field(key: "objet") var objet: BookingPurpose
     @Field(key: "participants") var participants: Int
     @OptionalField(key: "details") var details: String?
     @Field(key: "formation_securite_confirmee") var formationSecuriteConfirmee: Bool
-    @Field(key: "statut") var statut: String
+    @Field(key: "statut") var statut: BookingStatus
     @OptionalField(key: "motif") var motif: String?
     /// The bookings of one weekly series share it.
     @OptionalField(key: "serie_id") var serieID: UUID?
@@ -168,11 +168,11 @@ final class ReservationRecord: Model, @unchecked Sendable {
         self.personne = personne
         self.debut = booking.creneau.start.wallClockMinutes
         self.fin = booking.creneau.end.wallClockMinutes
-        self.objet = booking.purpose.rawValue
+        self.objet = booking.purpose
         self.participants = booking.participants
         self.details = booking.details
         self.formationSecuriteConfirmee = booking.safetyTrainingConfirmed
-        self.statut = booking.status.rawValue
+        self.statut = booking.status
         self.motif = booking.motif
         self.serieID = serieID
     }
@@ -183,13 +183,10 @@ final class ReservationRecord: Model, @unchecked Sendable {
 
     var domain: Booking {
         get throws {
-            guard let purpose = BookingPurpose(rawValue: objet), let status = BookingStatus(rawValue: statut) else {
-                throw CorruptRecord("La réservation \(id?.uuidString ?? "") est illisible.")
-            }
-            return Booking(id: try requireID(), plateauID: $plateau.id, target: equipementID.map(BookingTarget.equipement) ?? .plateau,
-                           organisationID: $organisation.id, personID: personneID, creneau: try creneau, purpose: purpose,
+            Booking(id: try requireID(), plateauID: $plateau.id, target: equipementID.map(BookingTarget.equipement) ?? .plateau,
+                           organisationID: $organisation.id, personID: personneID, creneau: try creneau, purpose: objet,
                            participants: participants, details: details, safetyTrainingConfirmed: formationSecuriteConfirmee,
-                           status: status, motif: motif)
+                           status: statut, motif: motif)
         }
     }
 }
@@ -213,7 +210,7 @@ extension ReservationRecord: Audited {
     }
     var auditSnapshot: [String: String] {
         var values = ["plateau": $plateau.id.uuidString.lowercased(), "organisation": $organisation.id.uuidString.lowercased(),
-                      "creneau": (try? creneau)?.description ?? "", "objet": objet, "participants": String(participants), "statut": statut]
+                      "creneau": (try? creneau)?.description ?? "", "objet": objet.rawValue, "participants": String(participants), "statut": statut.rawValue]
         values["equipement"] = equipementID?.uuidString.lowercased()
         values["details"] = details
         values["motif"] = motif

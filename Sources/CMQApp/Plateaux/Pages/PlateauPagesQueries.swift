@@ -29,7 +29,7 @@ enum PlateauPagesQueries {
 
     private static func run(_ query: QueryBuilder<ReservationRecord>, statuses: [BookingStatus], period: Period?, now date: Date, limit: Int,
                             on db: any Database) async throws -> [BookingService.Loaded] {
-        query.filter(\.$statut ~~ statuses.map(\.rawValue))
+        query.filter(\.$statut ~~ statuses)
         let now = LocalDateTime(date: date).wallClockMinutes
         switch period {
         case .upcoming?: query.filter(\.$fin > now).sort(\.$debut, .ascending)
