@@ -42,9 +42,9 @@ struct PersonalData {
         return Export(
             email: email, exporteLe: Date(),
             compte: user.map { user in
-                Export.Account(email: user.email, nom: user.nom, role: user.role,
+                Export.Account(email: user.email, nom: user.nom, role: user.role.rawValue,
                                perimetre: ["region": user.regionCode, "campus": user.campusID?.uuidString.lowercased(),
-                                           "organisation": user.organisationID?.uuidString.lowercased(), "instance": user.instance].compactMapValues { $0 },
+                                           "organisation": user.organisationID?.uuidString.lowercased(), "instance": user.instance?.rawValue].compactMapValues { $0 },
                                creeLe: user.createdAt)
             },
             jetons: tokens.map { Export.Token(nom: $0.nom, prefixe: $0.prefix, creeLe: $0.createdAt, utiliseLe: $0.lastUsedAt, revoqueLe: $0.revokedAt) },

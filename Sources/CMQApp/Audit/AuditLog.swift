@@ -142,8 +142,8 @@ extension User: Audited {
     static var auditEntity: String { "utilisateur" }
     var auditLabel: String { email }
     var auditSnapshot: [String: String] {
-        compact(["email": email, "nom": nom, "role": role, "region": regionCode, "campus": campusID?.uuidString.lowercased(),
-                 "organisation": organisationID?.uuidString.lowercased(), "instance": instance])
+        compact(["email": email, "nom": nom, "role": role.rawValue, "region": regionCode, "campus": campusID?.uuidString.lowercased(),
+                 "organisation": organisationID?.uuidString.lowercased(), "instance": instance?.rawValue])
     }
 }
 

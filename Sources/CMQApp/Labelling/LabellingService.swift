@@ -72,9 +72,8 @@ struct LabellingService {
     }
 
     static func avis(_ record: AvisRecord) -> Avis? {
-        guard let instance = Instance(rawValue: record.instance), let date = CalendarDay(iso: record.date),
-              let verdict = Verdict(rawValue: record.verdict) else { return nil }
-        return Avis(instance: instance, auteur: record.auteur, date: date, verdict: verdict, texte: record.texte)
+        guard let date = CalendarDay(iso: record.date) else { return nil }
+        return Avis(instance: record.instance, auteur: record.auteur, date: date, verdict: record.verdict, texte: record.texte)
     }
 
     /// The rights view of a dossier: its campus, région and the bodies it is assigned to (once deposited).
@@ -311,11 +310,11 @@ struct LabellingService {
         return try await apply(id, event, comment: nil, field: "texte") { db, _ in
             let record = AvisRecord()
             record.$dossier.id = id
-            record.instance = input.instance.rawValue
+            record.instance = input.instance
             record.auteur = auteur
             record.auteurID = authorID
             record.date = input.date.iso
-            record.verdict = input.verdict.rawValue
+            record.verdict = input.verdict
             record.texte = input.texte
             record.collectif = collective
             try await record.create(on: db)

@@ -16,11 +16,11 @@ final class User: Model, @unchecked Sendable {
     @Field(key: "email") var email: String
     @Field(key: "nom") var nom: String
     @Field(key: "mot_de_passe") var passwordHash: String
-    @Field(key: "role") var role: String
+    @Field(key: "role") var role: Role
     @OptionalField(key: "region_code") var regionCode: String?
     @OptionalField(key: "campus_id") var campusID: UUID?
     @OptionalField(key: "organisation_id") var organisationID: UUID?
-    @OptionalField(key: "instance") var instance: String?
+    @OptionalField(key: "instance") var instance: Instance?
     @OptionalField(key: "academie_code") var academieCode: String?
 
     init() {}
@@ -32,19 +32,19 @@ final class User: Model, @unchecked Sendable {
         self.email = email.lowercased()
         self.nom = nom
         self.passwordHash = passwordHash
-        self.role = role.rawValue
+        self.role = role
         self.regionCode = regionCode
         self.campusID = campusID
         self.organisationID = organisationID
-        self.instance = instance?.rawValue
+        self.instance = instance
         self.academieCode = academieCode
     }
 
     /// The account as the access rules see it.
     var actor: Actor? {
-        guard let id, let role = Role(rawValue: role) else { return nil }
+        guard let id else { return nil }
         return Actor(userID: id, role: role, regionCode: regionCode, campusID: campusID, organisationID: organisationID,
-                     instance: instance.flatMap(Instance.init(rawValue:)), academieCode: academieCode)
+                     instance: instance, academieCode: academieCode)
     }
 }
 

@@ -77,7 +77,7 @@ struct AccountController {
             .sort(\.$createdAt, .descending).all()
         let context = AccountContext(
             page: PageMeta(title: passwordErrors.isEmpty ? "Mon compte" : "Erreur : mon compte"),
-            nom: user.nom, email: user.email, role: Role(rawValue: user.role)?.label ?? user.role,
+            nom: user.nom, email: user.email, role: user.role.label,
             scope: try await Self.scopeLabel(user, on: req.db),
             tokens: tokens.map { TokenRow(id: $0.id!.uuidString.lowercased(), nom: $0.nom, prefixe: $0.prefix,
                                           creeLe: Self.format($0.createdAt), utiliseLe: $0.lastUsedAt.map(Self.format)) },
@@ -163,7 +163,7 @@ struct AccountController {
     }
 
     static func scopeLabel(_ user: User, on db: any Database) async throws -> String? {
-        if let instance = user.instance.flatMap(Instance.init(rawValue:)) {
+        if let instance = user.instance {
             switch instance.territory {
             case .academie:
                 return "\(instance.label), académie \(user.academieCode.flatMap { TerritoryCatalog.shared.academie(code: $0)?.nom } ?? "non renseignée")"
@@ -176,7 +176,6 @@ struct AccountController {
         if let code = user.regionCode { return "Région académique \(TerritoryCatalog.shared.region(code: code)?.nom ?? code)" }
         if let id = user.campusID { return try await Campus.find(id, on: db).map { "Campus \($0.nom)" } }
         if let id = user.organisationID { return try await Organisation.find(id, on: db).map(\.nom) }
-        if let instance = user.instance { return Instance(rawValue: instance)?.label }
         return nil
     }
 

@@ -173,8 +173,8 @@ extension LabellingService.Loaded {
                                 etatLibelle: step.state.label, date: step.date?.iso, verdict: step.verdict?.rawValue)
             },
             avis: opinions.map {
-                AvisDTO(instance: $0.instance, instanceLibelle: Instance(rawValue: $0.instance)?.label ?? $0.instance, auteur: $0.auteur, date: $0.date,
-                        verdict: $0.verdict, verdictLibelle: Verdict(rawValue: $0.verdict)?.label ?? $0.verdict, texte: $0.texte, collectif: $0.collectif)
+                AvisDTO(instance: $0.instance.rawValue, instanceLibelle: $0.instance.label, auteur: $0.auteur, date: $0.date,
+                        verdict: $0.verdict.rawValue, verdictLibelle: $0.verdict.label, texte: $0.texte, collectif: $0.collectif)
             },
             synthese: syntheseDTO,
             decision: dossier.decision.map {

@@ -53,11 +53,11 @@ final class AvisRecord: Model, @unchecked Sendable {
 
     @ID(key: .id) var id: UUID?
     @Timestamp(key: "cree_le", on: .create) var createdAt: Date?
-    @Field(key: "instance") var instance: String
+    @Field(key: "instance") var instance: Instance
     @Field(key: "auteur") var auteur: String
     @OptionalField(key: "auteur_id") var auteurID: UUID?
     @Field(key: "date") var date: String
-    @Field(key: "verdict") var verdict: String
+    @Field(key: "verdict") var verdict: Verdict
     @Field(key: "texte") var texte: String
     /// The expert group's collective opinion, which closes the expertise.
     @Field(key: "collectif") var collectif: Bool
