@@ -9,7 +9,7 @@ public struct AppConfig: Sendable {
         /// A throwaway in-memory SQLite database (tests).
         case sqliteMemory
         /// A PostgreSQL server; `schema` isolates a test run in its own schema.
-        case postgres(url: String, schema: String?)
+        case postgres(url: String)
     }
 
     public var database: DatabaseChoice
@@ -67,7 +67,7 @@ public struct AppConfig: Sendable {
     static func databaseChoice(from url: String?) throws -> DatabaseChoice {
         guard let url, !url.isEmpty else { return .sqliteFile(path: "cmq.sqlite") }
         if url.hasPrefix("postgres://") || url.hasPrefix("postgresql://") {
-            return .postgres(url: url, schema: nil)
+            return .postgres(url: url)
         }
         if url.hasPrefix("sqlite:") {
             var path = String(url.dropFirst("sqlite:".count))

@@ -68,9 +68,8 @@ func configureDatabase(_ app: Application, _ choice: AppConfig.DatabaseChoice) t
         app.databases.use(.sqlite(.file(path), connectionPoolTimeout: .seconds(60)), as: .sqlite)
     case .sqliteMemory:
         app.databases.use(.sqlite(.memory, connectionPoolTimeout: .seconds(60)), as: .sqlite)
-    case .postgres(let url, let schema):
+    case .postgres(let url):
         var configuration = try SQLPostgresConfiguration(url: url)
-        if let schema { configuration.searchPath = [schema, "public"] }
         // As on SQLite, a burst of writes waits for a connection rather than fail after the usual 10 seconds.
         app.databases.use(.postgres(configuration: configuration, maxConnectionsPerEventLoop: 4, connectionPoolTimeout: .seconds(30)), as: .psql)
     }

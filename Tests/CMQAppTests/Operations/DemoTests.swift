@@ -87,7 +87,7 @@ struct ConfigurationTests {
     @Test("DATABASE_URL selects PostgreSQL or an SQLite file; HOST, PORT, CMQ_DEMO are read")
     func environment() throws {
         let config = try AppConfig.fromEnvironment(["DATABASE_URL": "postgres://cmq:secret@127.0.0.1:5432/cmq", "HOST": "0.0.0.0", "PORT": "9000", "CMQ_DEMO": "false"])
-        #expect(config.database == .postgres(url: "postgres://cmq:secret@127.0.0.1:5432/cmq", schema: nil))
+        #expect(config.database == .postgres(url: "postgres://cmq:secret@127.0.0.1:5432/cmq"))
         #expect(config.host == "0.0.0.0" && config.port == 9000 && !config.demoOnFirstStart)
         #expect(try AppConfig.fromEnvironment(["DATABASE_URL": "sqlite:///var/lib/cmq/cmq.sqlite"]).database == .sqliteFile(path: "/var/lib/cmq/cmq.sqlite"))
         #expect(try AppConfig.fromEnvironment(["DATABASE_URL": "sqlite:data/cmq.sqlite"]).database == .sqliteFile(path: "data/cmq.sqlite"))

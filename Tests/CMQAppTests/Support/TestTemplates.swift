@@ -64,7 +64,7 @@ actor TestTemplates {
         case .postgres:
             let admin = try await PostgresAdmin.shared()
             try await admin.clone(template.location, into: name)
-            return Copy(database: .postgres(url: try admin.url(of: name), schema: nil), adminToken: template.adminToken) {
+            return Copy(database: .postgres(url: try admin.url(of: name)), adminToken: template.adminToken) {
                 await admin.drop(name)
             }
         }
@@ -112,7 +112,7 @@ actor TestTemplates {
         TestScratch.postgresTemplate.withLock { $0 = name }
         // No connection to the template may stay open: CREATE DATABASE … TEMPLATE refuses a template in use. The
         // migrating application is shut down (its connections closed) before the first clone.
-        let token = try await migrate(.postgres(url: try admin.url(of: name), schema: nil))
+        let token = try await migrate(.postgres(url: try admin.url(of: name)))
         return Template(location: name, adminToken: token)
     }
 }
@@ -145,7 +145,7 @@ actor PostgresAdmin {
     private init(url: String) async throws {
         baseURL = url
         app = try await Application.make(.testing)
-        try configureDatabase(app, .postgres(url: url, schema: nil))
+        try configureDatabase(app, .postgres(url: url))
     }
 
     private var sql: any SQLDatabase { app.db as! any SQLDatabase }

@@ -26,8 +26,6 @@ struct LabellingAPIController {
         return PageDTO(try await LabellingQueries.visibleDossiers(actor: actor, filter: filter, page: page, on: req.db))
     }
 
-    static func service(_ req: Request) -> LabellingService { LabellingService(db: req.db, caller: req.caller) }
-
     static func dto(_ loaded: LabellingService.Loaded, on db: any Database) async throws -> DossierDTO {
         let label = try await LabelRecord.query(on: db).filter(\.$dossier.$id == loaded.record.id!).first()
         return loaded.toDTO(label: label)
@@ -38,7 +36,7 @@ struct LabellingAPIController {
         let input = LabellingService.CreateInput.read(&reader)
         try reader.finish()
         guard let input else { throw AppError.validation([FieldError("campusId", "Le campus est obligatoire.")]) }
-        let loaded = try await Self.service(req).create(input)
+        let loaded = try await LabellingService(db: req.db, caller: req.caller).create(input)
         let response = try await Self.dto(loaded, on: req.db).encodeResponse(status: .created, for: req)
         response.headers.replaceOrAdd(name: .location, value: LabellingURL.apiDossier(loaded.record.id).path)
         return response
@@ -46,8 +44,8 @@ struct LabellingAPIController {
 
     @Sendable func get(req: Request) async throws -> DossierDTO {
         let id = try req.uuidParameter("dossierID", notFound: "Aucun dossier de labellisation")
-        let loaded = try await Self.service(req).load(id)
-        try Self.service(req).authorize(.read, loaded)
+        let loaded = try await LabellingService(db: req.db, caller: req.caller).load(id)
+        try LabellingService(db: req.db, caller: req.caller).authorize(.read, loaded)
         return try await Self.dto(loaded, on: req.db)
     }
 
@@ -56,7 +54,7 @@ struct LabellingAPIController {
         var reader = try req.inputReader(mode: .update)
         let input = LabellingService.EditInput.read(&reader)
         try reader.finish()
-        return try await Self.dto(try await Self.service(req).edit(id, input), on: req.db)
+        return try await Self.dto(try await LabellingService(db: req.db, caller: req.caller).edit(id, input), on: req.db)
     }
 
     @Sendable func deposit(req: Request) async throws -> DossierDTO {
@@ -64,7 +62,7 @@ struct LabellingAPIController {
         var reader = try req.inputReader(mode: .create, allowEmpty: true)
         let input = DatedStepInput.readDeposit(&reader, today: req.today)
         try reader.finish()
-        return try await Self.dto(try await Self.service(req).deposit(id, date: input.date, comment: input.text), on: req.db)
+        return try await Self.dto(try await LabellingService(db: req.db, caller: req.caller).deposit(id, date: input.date, comment: input.text), on: req.db)
     }
 
     @Sendable func opinions(req: Request) async throws -> [AvisDTO] {
@@ -77,7 +75,7 @@ struct LabellingAPIController {
         let input = LabellingService.OpinionInput.read(&reader, instance: req.actor?.instance, today: req.today)
         try reader.finish()
         guard let input else { throw AppError.validation([]) }
-        let loaded = try await Self.service(req).giveOpinion(id, input)
+        let loaded = try await LabellingService(db: req.db, caller: req.caller).giveOpinion(id, input)
         return try await Self.dto(loaded, on: req.db).encodeResponse(status: .created, for: req)
     }
 
@@ -102,7 +100,7 @@ struct LabellingAPIController {
         let scores = read.newValue ?? []
         if scores.isEmpty, !reader.hasErrors { reader.fail("notes", "Au moins une note est attendue.") }
         try reader.finish()
-        let loaded = try await Self.service(req).score(id, scores)
+        let loaded = try await LabellingService(db: req.db, caller: req.caller).score(id, scores)
         guard let synthese = try await Self.dto(loaded, on: req.db).synthese else {
             throw AppError.notFound("Le référentiel ne prévoit pas d'expertise notée.")
         }
@@ -115,7 +113,7 @@ struct LabellingAPIController {
         let decision = Decision.read(&reader, today: req.today)
         try reader.finish()
         guard let decision else { throw AppError.validation([FieldError("resultat", "Le résultat de la décision est obligatoire.")]) }
-        let loaded = try await Self.service(req).decide(id, decision)
+        let loaded = try await LabellingService(db: req.db, caller: req.caller).decide(id, decision)
         return try await Self.dto(loaded, on: req.db).encodeResponse(status: .created, for: req)
     }
 
@@ -124,14 +122,14 @@ struct LabellingAPIController {
         var reader = try req.inputReader(mode: .create)
         let input = DatedStepInput.readAbandon(&reader, today: req.today)
         try reader.finish()
-        let loaded = try await Self.service(req).abandon(id, date: input.date, motif: input.text ?? "")
+        let loaded = try await LabellingService(db: req.db, caller: req.caller).abandon(id, date: input.date, motif: input.text ?? "")
         return try await Self.dto(loaded, on: req.db)
     }
 
     @Sendable func history(req: Request) async throws -> [TransitionDTO] {
         let id = try req.uuidParameter("dossierID", notFound: "Aucun dossier de labellisation")
-        let loaded = try await Self.service(req).load(id)
-        try Self.service(req).authorize(.read, loaded)
+        let loaded = try await LabellingService(db: req.db, caller: req.caller).load(id)
+        try LabellingService(db: req.db, caller: req.caller).authorize(.read, loaded)
         return try await TransitionRecord.query(on: req.db).filter(\.$dossier.$id == id).sort(\.$at).sort(\.$id).all().map {
             TransitionDTO(le: $0.at, evenement: $0.evenement, etape: $0.etape, de: $0.de, vers: $0.vers, auteur: $0.auteur, commentaire: $0.commentaire)
         }
@@ -150,7 +148,7 @@ struct LabellingAPIController {
         guard body.readableBytes <= AttachmentPolicy.maximumSize else {
             throw AppError.payloadTooLarge("Le fichier dépasse 20 Mo : la taille maximale d'une pièce jointe est de 20 Mo.")
         }
-        let piece = try await Self.service(req).attach(id, fileName: name, contents: Data(buffer: body))
+        let piece = try await LabellingService(db: req.db, caller: req.caller).attach(id, fileName: name, contents: Data(buffer: body))
         let dto = PieceDTO(id: piece.id!, nom: piece.nom, format: piece.format, taille: piece.taille, sha256: piece.sha256,
                            url: LabellingURL.apiPiece(dossier: id, piece: piece.id).path)
         return try await dto.encodeResponse(status: .created, for: req)
@@ -159,7 +157,7 @@ struct LabellingAPIController {
     @Sendable func download(req: Request) async throws -> Response {
         let id = try req.uuidParameter("dossierID", notFound: "Aucun dossier de labellisation")
         let pieceID = try req.uuidParameter("pieceID", notFound: "Aucune pièce jointe")
-        let piece = try await Self.service(req).piece(id, pieceID)
+        let piece = try await LabellingService(db: req.db, caller: req.caller).piece(id, pieceID)
         var headers = HTTPHeaders()
         headers.replaceOrAdd(name: .contentType, value: AttachmentFormat(rawValue: piece.format)?.mimeType ?? "application/octet-stream")
         headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"\(piece.nom.replacingOccurrences(of: "\"", with: ""))\"")
@@ -170,7 +168,7 @@ struct LabellingAPIController {
     @Sendable func detach(req: Request) async throws -> HTTPStatus {
         let id = try req.uuidParameter("dossierID", notFound: "Aucun dossier de labellisation")
         let pieceID = try req.uuidParameter("pieceID", notFound: "Aucune pièce jointe")
-        try await Self.service(req).detach(id, pieceID)
+        try await LabellingService(db: req.db, caller: req.caller).detach(id, pieceID)
         return .noContent
     }
 

@@ -5,8 +5,6 @@ import Vapor
 
 /// `/api/v1/plateaux…`, `/api/v1/reservations…` and the calendar feeds.
 struct PlateauxAPIController {
-    static func platforms(_ req: Request) -> PlateauService { PlateauService(db: req.db, caller: req.caller) }
-    static func bookings(_ req: Request) -> BookingService { BookingService(db: req.db, caller: req.caller) }
 
     static func plateauID(_ req: Request) throws -> UUID {
         try req.uuidParameter("plateauID", notFound: "Aucun plateau technique")
@@ -34,12 +32,12 @@ struct PlateauxAPIController {
         var reader = try req.inputReader(mode: .create)
         let input = PlateauService.Input.read(&reader, creating: true)
         try reader.finish()
-        let loaded = try await Self.platforms(req).create(input)
+        let loaded = try await PlateauService(db: req.db, caller: req.caller).create(input)
         return try await PlateauDTO(loaded).created(at: PlateauxURL.apiPlateau(loaded.plateau.id).path, for: req)
     }
 
     @Sendable func get(req: Request) async throws -> PlateauDTO {
-        PlateauDTO(try await Self.platforms(req).load(try Self.plateauID(req)))
+        PlateauDTO(try await PlateauService(db: req.db, caller: req.caller).load(try Self.plateauID(req)))
     }
 
     @Sendable func update(req: Request) async throws -> PlateauDTO {
@@ -47,16 +45,16 @@ struct PlateauxAPIController {
         var reader = try req.inputReader(mode: .update)
         let input = PlateauService.Input.read(&reader, creating: false)
         try reader.finish()
-        return PlateauDTO(try await Self.platforms(req).update(id, input))
+        return PlateauDTO(try await PlateauService(db: req.db, caller: req.caller).update(id, input))
     }
 
     @Sendable func delete(req: Request) async throws -> HTTPStatus {
-        try await Self.platforms(req).delete(try Self.plateauID(req))
+        try await PlateauService(db: req.db, caller: req.caller).delete(try Self.plateauID(req))
         return .noContent
     }
 
     @Sendable func equipements(req: Request) async throws -> [EquipementDTO] {
-        try await Self.platforms(req).load(try Self.plateauID(req)).plateau.equipements.map(EquipementDTO.init)
+        try await PlateauService(db: req.db, caller: req.caller).load(try Self.plateauID(req)).plateau.equipements.map(EquipementDTO.init)
     }
 
     @Sendable func addEquipement(req: Request) async throws -> Response {
@@ -65,19 +63,19 @@ struct PlateauxAPIController {
         let input = PlateauService.EquipementInput.read(&reader)
         try reader.finish()
         guard let input else { throw AppError.validation([FieldError("nom", "Le nom de l'équipement est obligatoire.")]) }
-        let (_, equipement) = try await Self.platforms(req).addEquipement(id, input)
+        let (_, equipement) = try await PlateauService(db: req.db, caller: req.caller).addEquipement(id, input)
         return try await EquipementDTO(equipement).created(at: PlateauxURL.apiEquipements(id).path, for: req)
     }
 
     @Sendable func removeEquipement(req: Request) async throws -> HTTPStatus {
         let id = try Self.plateauID(req)
         let equipement = try req.uuidParameter("equipementID", notFound: "Aucun équipement")
-        _ = try await Self.platforms(req).removeEquipement(id, equipement)
+        _ = try await PlateauService(db: req.db, caller: req.caller).removeEquipement(id, equipement)
         return .noContent
     }
 
     @Sendable func availability(req: Request) async throws -> DisponibilitesDTO {
-        let loaded = try await Self.platforms(req).load(try Self.plateauID(req))
+        let loaded = try await PlateauService(db: req.db, caller: req.caller).load(try Self.plateauID(req))
         let days = try BookingQueries.days(du: req.query[String.self, at: "du"], au: req.query[String.self, at: "au"], today: req.today)
         let target = try Self.target(req.query[String.self, at: "equipement"], in: loaded.plateau, field: "equipement")
         let result = try await BookingQueries.availability(loaded, days: days, target: target, on: req.db)
@@ -93,7 +91,7 @@ struct PlateauxAPIController {
     }
 
     @Sendable func statistics(req: Request) async throws -> StatistiquesDTO {
-        let loaded = try await Self.platforms(req).load(try Self.plateauID(req))
+        let loaded = try await PlateauService(db: req.db, caller: req.caller).load(try Self.plateauID(req))
         let months = try PlateauUsage.months(du: req.query[String.self, at: "du"], au: req.query[String.self, at: "au"], today: req.today)
         return StatistiquesDTO(try await PlateauUsage.compute([loaded], months: months, on: req.db), plateauID: loaded.plateau.id)
     }
@@ -111,7 +109,7 @@ struct PlateauxAPIController {
     // MARK: - Calendars
 
     @Sendable func plateauCalendar(req: Request) async throws -> Response {
-        let loaded = try await Self.platforms(req).load(try Self.plateauID(req))
+        let loaded = try await PlateauService(db: req.db, caller: req.caller).load(try Self.plateauID(req))
         let records = try await BookingQueries.calendarRecords(plateauIDs: [loaded.plateau.id], today: req.today, on: req.db)
         return Self.calendarResponse(try await BookingQueries.calendar(name: loaded.plateau.nom, records: records, actor: req.actor, on: req.db),
                                      filename: "plateau-\(loaded.plateau.id.uuidString.lowercased()).ics")
@@ -170,7 +168,7 @@ struct PlateauxAPIController {
         let request = BookingService.Request.read(&reader)
         try reader.finish()
         guard let request else { throw AppError.validation([]) }
-        let loaded = try await Self.bookings(req).book(request)
+        let loaded = try await BookingService(db: req.db, caller: req.caller).book(request)
         return try await ReservationDTO(loaded).created(at: PlateauxURL.apiBooking(loaded.booking.id).path, for: req)
     }
 
@@ -181,12 +179,12 @@ struct PlateauxAPIController {
         let policy = reader.choice("politique", SeriesPolicy.self).value
         try reader.finish()
         guard let request, let weeks = weeks else { throw AppError.validation([]) }
-        let result = try await Self.bookings(req).bookSeries(request, weeks: weeks, policy: policy ?? .allOrNothing)
+        let result = try await BookingService(db: req.db, caller: req.caller).bookSeries(request, weeks: weeks, policy: policy ?? .allOrNothing)
         return try await SerieDTO(result).encodeResponse(status: .created, for: req)
     }
 
     @Sendable func getBooking(req: Request) async throws -> ReservationDTO {
-        let loaded = try await Self.bookings(req).load(try Self.reservationID(req))
+        let loaded = try await BookingService(db: req.db, caller: req.caller).load(try Self.reservationID(req))
         try req.caller.authorize(.read, loaded.scope)
         return ReservationDTO(loaded)
     }
@@ -195,7 +193,7 @@ struct PlateauxAPIController {
         let id = try Self.reservationID(req)
         var reader = try req.inputReader(mode: .create, allowEmpty: true)
         try reader.finish()
-        return ReservationDTO(try await Self.bookings(req).accept(id))
+        return ReservationDTO(try await BookingService(db: req.db, caller: req.caller).accept(id))
     }
 
     @Sendable func refuse(req: Request) async throws -> ReservationDTO {
@@ -203,7 +201,7 @@ struct PlateauxAPIController {
         var reader = try req.inputReader(mode: .create)
         let motif = reader.text("motif", required: true, maxLength: 2_000).value
         try reader.finish()
-        return ReservationDTO(try await Self.bookings(req).refuse(id, motif: motif ?? ""))
+        return ReservationDTO(try await BookingService(db: req.db, caller: req.caller).refuse(id, motif: motif ?? ""))
     }
 
     @Sendable func cancel(req: Request) async throws -> ReservationDTO {
@@ -211,7 +209,7 @@ struct PlateauxAPIController {
         var reader = try req.inputReader(mode: .create, allowEmpty: true)
         let motif = reader.text("motif", maxLength: 2_000).value
         try reader.finish()
-        return ReservationDTO(try await Self.bookings(req).cancel(id, motif: motif))
+        return ReservationDTO(try await BookingService(db: req.db, caller: req.caller).cancel(id, motif: motif))
     }
 }
 
