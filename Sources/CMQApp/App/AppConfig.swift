@@ -22,6 +22,23 @@ public struct AppConfig: Sendable {
     /// The addresses of the reverse proxies whose `X-Forwarded-For` is believed (`CMQ_TRUSTED_PROXIES`,
     /// comma-separated); none by default: the client is the address that connected.
     public var trustedProxies: Set<String> = []
+    /// Who publishes this instance, how to reach them, who hosts it (the legal notice and contact pages).
+    public var about = About()
+
+    public struct About: Sendable {
+        /// `CMQ_EDITEUR`: the publisher's name and address.
+        public var publisher: String?
+        /// `CMQ_CONTACT`: an e-mail address to reach the publisher.
+        public var contact: String?
+        /// `CMQ_HEBERGEUR`: the host's name and address.
+        public var hosting: String?
+
+        public init(publisher: String? = nil, contact: String? = nil, hosting: String? = nil) {
+            self.publisher = publisher
+            self.contact = contact
+            self.hosting = hosting
+        }
+    }
 
     public init(database: DatabaseChoice, host: String = "127.0.0.1", port: Int = 8080, demoOnFirstStart: Bool = true, searchCache: Bool = true) {
         self.database = database
@@ -35,7 +52,7 @@ public struct AppConfig: Sendable {
         public let description: String
     }
 
-    /// Reads `DATABASE_URL`, `HOST`, `PORT`, `CMQ_DEMO`, `CMQ_SEARCH_CACHE` and `CMQ_TRUSTED_PROXIES`.
+    /// Reads `DATABASE_URL`, `HOST`, `PORT`, `CMQ_DEMO`, `CMQ_SEARCH_CACHE`, `CMQ_TRUSTED_PROXIES`, `CMQ_EDITEUR`, `CMQ_CONTACT` and `CMQ_HEBERGEUR`.
     public static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) throws -> AppConfig {
         let database = try databaseChoice(from: environment["DATABASE_URL"])
         let host = environment["HOST"].flatMap { $0.isEmpty ? nil : $0 } ?? "127.0.0.1"
@@ -60,6 +77,11 @@ public struct AppConfig: Sendable {
             throw Invalid(description: "CMQ_TRUSTED_PROXIES: \(proxy) is not an IP address.")
         }
         config.trustedProxies = Set(proxies)
+        func text(_ name: String) -> String? { environment[name].map { $0.trimmingCharacters(in: .whitespaces) }.flatMap { $0.isEmpty ? nil : $0 } }
+        if let contact = text("CMQ_CONTACT"), !contact.contains("@") || contact.contains(" ") {
+            throw Invalid(description: "CMQ_CONTACT=\(contact) is not an e-mail address.")
+        }
+        config.about = About(publisher: text("CMQ_EDITEUR"), contact: text("CMQ_CONTACT"), hosting: text("CMQ_HEBERGEUR"))
         return config
     }
 

@@ -141,8 +141,8 @@ extension Application {
     /// Sends a request with a raw JSON body (so that tests can send wrong types and broken JSON), as the
     /// national administrator unless told otherwise.
     func send(_ method: HTTPMethod, _ path: String, json: String? = nil, contentType: String = "application/json",
-              as identity: TestIdentity = .admin) async throws -> TestingHTTPResponse {
-        var headers = HTTPHeaders()
+              headers extra: HTTPHeaders = [:], as identity: TestIdentity = .admin) async throws -> TestingHTTPResponse {
+        var headers = extra
         switch identity {
         case .admin: headers.bearerAuthorization = BearerAuthorization(token: testAdminToken)
         case .anonymous: break
