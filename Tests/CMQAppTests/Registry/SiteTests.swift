@@ -93,3 +93,25 @@ struct SiteTests {
         }
     }
 }
+
+extension SiteTests {
+    @Test("an establishment's page lists its formations, shows it on a map, and leaves out what is unknown", arguments: TestDatabase.all)
+    func establishmentPage(database: TestDatabase) async throws {
+        try await withTestApp(database) { app in
+            let lycee = try await Factory.organisation(app.db, nom: "Lycée professionnel Condorcet", uai: "0020079A")
+            lycee.latitude = 49.8465
+            lycee.longitude = 3.2876
+            lycee.commune = "Saint-Quentin"
+            lycee.academieCode = "20"
+            lycee.regionCode = "32"
+            try await lycee.save(on: app.db)
+            let created = try await app.send(.POST, "/api/v1/formations", json: FormationsAPITests.body(lycee))
+            #expect(created.status == .created)
+            let html = try await app.send(.GET, "/organisations/\(lycee.id!.lower)", as: .anonymous).body.string
+            #expect(html.contains("Plastiques et composites") && html.contains("niveau 4"))
+            #expect(html.contains(#"<svg class="map map-compact""#) && html.contains("Situation de Lycée professionnel Condorcet"))
+            #expect(!html.contains("non renseign") && !html.contains("Coordonnées") && !html.contains("49.8465"))
+            #expect(html.contains("<code>0020079A</code>") && !html.contains("SIRET"))
+        }
+    }
+}

@@ -10,6 +10,8 @@ enum OrganisationPage {
         let territory = TerritoryCatalog.shared
         let departement = organisation.departementCode.flatMap { territory.departement(code: $0) }
         let resource = try await organisationResource(id, on: db)
+        let formations = try await Formation.query(on: db).filter(\.$organisation.$id == id).with(\.$organisation).with(\.$statuts)
+            .sort(\.$niveauSortie, .descending).sort(\.$intitule).range(..<200).all()
         return OrganisationPageContext(
             page: PageMeta(title: organisation.nom, section: "organisations"),
             id: id.uuidString.lowercased(), nom: organisation.nom, type: organisation.kind.label,
@@ -19,6 +21,8 @@ enum OrganisationPage {
             academie: organisation.academieCode.flatMap { territory.academie(code: $0)?.nom },
             region: organisation.regionCode.flatMap { territory.region(code: $0)?.nom },
             latitude: organisation.latitude, longitude: organisation.longitude, siteWeb: organisation.siteWeb,
+            formations: formations.map(FormationRow.init),
+            map: Self.map(of: organisation),
             campus: memberships.map { membership in
                 CampusLink(url: RegistryURL.campus(membership.campus.id!).path, nom: membership.campus.nom,
                            role: membership.role.label,
@@ -31,5 +35,21 @@ enum OrganisationPage {
                 visibleIf: caller.may(.update, resource),
                 on: db),
             rights: Rights(caller, resource))
+    }
+
+    /// The organisation on the map of its région académique, its académie coloured (nil without coordinates).
+    static func map(of organisation: Organisation) -> MapBlock? {
+        guard let latitude = organisation.latitude, let longitude = organisation.longitude, let regionCode = organisation.regionCode,
+              let view = MapCatalog.shared.regions[regionCode] else { return nil }
+        let territory = TerritoryCatalog.shared
+        let academie = organisation.academieCode.flatMap { territory.academie(code: $0) }
+        let renderer = MapRenderer(
+            view: view, counts: organisation.academieCode.map { [$0: 1] } ?? [:], areaURL: { _ in nil },
+            markers: [MapMarker(label: organisation.nom, url: RegistryURL.organisation(organisation.id).path,
+                                geo: GeoPoint(longitude: longitude, latitude: latitude), regionCode: regionCode, highlighted: true)],
+            title: "Situation de \(organisation.nom)",
+            description: "Carte de la région académique \(territory.region(code: regionCode)?.nom ?? "") ; le point situe l'établissement\(academie.map { ", dans l'académie de \($0.nom)" } ?? "").",
+            showLabels: true, compact: true)
+        return MapBlock(svg: renderer.svg(), legend: [], caption: organisation.commune.map { "\(organisation.nom), \($0)" } ?? organisation.nom)
     }
 }

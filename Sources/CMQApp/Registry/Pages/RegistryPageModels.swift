@@ -215,6 +215,10 @@ struct OrganisationPageContext: Encodable {
     var latitude: Double?
     var longitude: Double?
     var siteWeb: String?
+    /// The formations it gives, by level (highest first).
+    var formations: [FormationRow]
+    /// Its place on the map of its région académique.
+    var map: MapBlock?
     var campus: [CampusLink]
     var plateaux: [OrganisationPlateauRow]
     var apiURL: String
