@@ -101,6 +101,8 @@ func addMigrations(_ app: Application) {
     app.migrations.add(AddUtilisateurAcademie())
     // 011: the statuses mask written only when it changes (PostgreSQL)
     app.migrations.add(UpdateFormationStatusMaskTrigger())
+    // 016: the telephone number of an organisation
+    app.migrations.add(AddOrganisationTelephone())
 }
 
 func addCommands(_ app: Application) {

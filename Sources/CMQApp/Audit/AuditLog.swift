@@ -117,7 +117,7 @@ extension Organisation: Audited {
     var auditSnapshot: [String: String] {
         compact(["nom": nom, "type": kind.rawValue, "public": String(isPublic), "lyceeDesMetiers": String(lyceeDesMetiers), "uai": uai, "siret": siret,
                  "adresse": adresse, "codePostal": codePostal, "commune": commune, "departement": departementCode,
-                 "latitude": latitude.map { String($0) }, "longitude": longitude.map { String($0) }, "siteWeb": siteWeb])
+                 "latitude": latitude.map { String($0) }, "longitude": longitude.map { String($0) }, "siteWeb": siteWeb, "telephone": telephone])
     }
 }
 

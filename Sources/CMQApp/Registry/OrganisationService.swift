@@ -17,6 +17,7 @@ struct OrganisationInput: Sendable {
     var latitude: Update<Double?> = .unchanged
     var longitude: Update<Double?> = .unchanged
     var siteWeb: Update<String?> = .unchanged
+    var telephone: Update<PhoneNumber?> = .unchanged
 
     /// Reads every field; faults are left in the reader.
     static func read(_ reader: inout InputReader) -> OrganisationInput {
@@ -40,6 +41,7 @@ struct OrganisationInput: Sendable {
         input.latitude = reader.number("latitude", range: -90...90)
         input.longitude = reader.number("longitude", range: -180...180)
         input.siteWeb = reader.url("siteWeb")
+        input.telephone = reader.code("telephone", parse: PhoneNumber.init)
         return input
     }
 }
@@ -134,6 +136,7 @@ struct OrganisationService {
         if case .set(let value) = input.latitude { organisation.latitude = value }
         if case .set(let value) = input.longitude { organisation.longitude = value }
         if case .set(let value) = input.siteWeb { organisation.siteWeb = value }
+        if case .set(let value) = input.telephone { organisation.telephone = value?.value }
 
         switch input.departement {
         case .set(let code?): organisation.departementCode = TerritoryCatalog.normaliseDepartementCode(code)

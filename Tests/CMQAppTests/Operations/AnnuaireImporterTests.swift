@@ -38,6 +38,7 @@ struct AnnuaireImporterTests {
             #expect(abbePierre.isPublic == false)
             #expect(abbePierre.siret == "77778441400016")
             #expect(abbePierre.commune == "Tinténiac")
+            #expect(abbePierre.telephone == "02 99 68 06 50")
             #expect(abbePierre.departementCode == "35")
             #expect(abbePierre.academieCode == "14")
             #expect(abbePierre.regionCode == "53")

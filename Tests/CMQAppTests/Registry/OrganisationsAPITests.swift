@@ -168,3 +168,20 @@ struct OrganisationsAPITests {
         }
     }
 }
+
+extension OrganisationsAPITests {
+    @Test("a telephone number is written the French way, a wrong one refused on its field, an empty one erased", arguments: TestDatabase.all)
+    func telephone(database: TestDatabase) async throws {
+        try await withTestApp(database) { app in
+            let created = try await app.send(.POST, "/api/v1/organisations", json: #"{"nom": "CFA du bâtiment", "type": "cfa", "telephone": "+33 3 22 33 44 55"}"#)
+            #expect(created.status == .created)
+            let organisation = try created.decoded(OrganisationDTO.self)
+            #expect(organisation.telephone == "03 22 33 44 55")
+            let path = "/api/v1/organisations/\(organisation.id.lower)"
+            let wrong = try await app.send(.PATCH, path, json: #"{"telephone": "12 34"}"#)
+            #expect(wrong.status == .unprocessableEntity && wrong.faultyFields == ["telephone"])
+            #expect(try await app.send(.GET, path).decoded(OrganisationDTO.self).telephone == "03 22 33 44 55")
+            #expect(try await app.send(.PATCH, path, json: #"{"telephone": null}"#).decoded(OrganisationDTO.self).telephone == nil)
+        }
+    }
+}

@@ -104,6 +104,7 @@ extension SiteTests {
             lycee.commune = "Saint-Quentin"
             lycee.academieCode = "20"
             lycee.regionCode = "32"
+            lycee.telephone = "03 23 62 12 34"
             try await lycee.save(on: app.db)
             let created = try await app.send(.POST, "/api/v1/formations", json: FormationsAPITests.body(lycee))
             #expect(created.status == .created)
@@ -112,6 +113,7 @@ extension SiteTests {
             #expect(html.contains(#"<svg class="map map-compact""#) && html.contains("Situation de Lycée professionnel Condorcet"))
             #expect(!html.contains("non renseign") && !html.contains("Coordonnées") && !html.contains("49.8465"))
             #expect(html.contains("<code>0020079A</code>") && !html.contains("SIRET"))
+            #expect(html.contains(#"<a href="tel:+33323621234">03 23 62 12 34</a>"#))
         }
     }
 }

@@ -135,3 +135,22 @@ struct CertificationCodeTests {
         #expect(throws: IdentifierError.self) { try CFD("400-2521") }
     }
 }
+
+@Suite("Telephone numbers")
+struct PhoneNumberTests {
+    @Test("French numbers are written the French way, whatever their spelling; international ones keep their digits")
+    func accepted() throws {
+        for text in ["03 23 62 12 34", "0323621234", "03.23.62.12.34", "+33 3 23 62 12 34", "0033323621234", "03-23-62-12-34"] {
+            #expect(try PhoneNumber(text).value == "03 23 62 12 34", "\(text)")
+        }
+        #expect(try PhoneNumber("03 23 62 12 34").telURI == "tel:+33323621234")
+        #expect(try PhoneNumber("+32 2 555 12 34").value == "+3225551234")
+    }
+
+    @Test("anything else is refused in French")
+    func refused() {
+        for text in ["", "12", "00 23 62 12 34", "03 23 62 12 3", "téléphone", "+33 3 23 62 12 34 56 78 90 12"] {
+            #expect(throws: IdentifierError.self, "\(text)") { try PhoneNumber(text) }
+        }
+    }
+}

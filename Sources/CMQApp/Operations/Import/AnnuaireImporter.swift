@@ -73,6 +73,7 @@ struct AnnuaireImporter {
         var latitude: Double?
         var longitude: Double?
         var siteWeb: String?
+        var telephone: String?
     }
 
     static let requiredColumns = ["Identifiant_de_l_etablissement", "Nom_etablissement", "Type_etablissement"]
@@ -157,7 +158,8 @@ struct AnnuaireImporter {
                 line: line, uai: uai, nom: nom, kind: kind, isPublic: value("Statut_public_prive") == "Public",
                 lyceeDesMetiers: value("Lycee_des_metiers") == "1", siret: siret,
                 adresse: value("Adresse_1"), codePostal: value("Code postal"), commune: value("Nom_commune"),
-                departement: departement ?? uai.departementCode, latitude: latitude, longitude: longitude, siteWeb: web))
+                departement: departement ?? uai.departementCode, latitude: latitude, longitude: longitude, siteWeb: web,
+                telephone: value("Telephone").flatMap { try? PhoneNumber($0).value }))
         }
         return (candidates, report)
     }
@@ -221,6 +223,7 @@ struct AnnuaireImporter {
                 organisation.latitude = candidate.latitude
                 organisation.longitude = candidate.longitude
                 organisation.siteWeb = candidate.siteWeb ?? organisation.siteWeb
+                organisation.telephone = candidate.telephone ?? organisation.telephone
                 organisation.refreshDerivedFields()
                 if organisation.id == nil {
                     toCreate.append(organisation)
@@ -249,6 +252,6 @@ extension Organisation {
     /// The imported fields, to tell an update from an unchanged line.
     var snapshot: [String?] {
         [nom, kind.rawValue, String(isPublic), String(lyceeDesMetiers), uai, siret, adresse, codePostal, commune, departementCode,
-         latitude.map { String($0) }, longitude.map { String($0) }, siteWeb]
+         latitude.map { String($0) }, longitude.map { String($0) }, siteWeb, telephone]
     }
 }

@@ -96,6 +96,7 @@ struct OrganisationDTO: Content {
     var latitude: Double?
     var longitude: Double?
     var siteWeb: String?
+    var telephone: String?
     var creeLe: Date?
     var modifieLe: Date?
 }
@@ -165,7 +166,7 @@ extension Organisation {
             id: try requireID(), nom: nom, type: kind.rawValue, typeLibelle: kind.label, public: isPublic,
             lyceeDesMetiers: lyceeDesMetiers, uai: uai, siret: siret, adresse: adresse, codePostal: codePostal,
             commune: commune, departement: departementCode, academie: academieCode, region: regionCode,
-            latitude: latitude, longitude: longitude, siteWeb: siteWeb, creeLe: createdAt, modifieLe: updatedAt)
+            latitude: latitude, longitude: longitude, siteWeb: siteWeb, telephone: telephone, creeLe: createdAt, modifieLe: updatedAt)
     }
 }
 

@@ -28,6 +28,7 @@ final class Organisation: Model, @unchecked Sendable {
     @OptionalField(key: "latitude") var latitude: Double?
     @OptionalField(key: "longitude") var longitude: Double?
     @OptionalField(key: "site_web") var siteWeb: String?
+    @OptionalField(key: "telephone") var telephone: String?
 
     // relationships
     @Children(for: \.$organisation) var memberships: [Membership]

@@ -109,6 +109,7 @@ enum OrganisationForm {
             "departement": organisation.departementCode ?? "",
             "latitude": organisation.latitude.map { "\($0)" } ?? "", "longitude": organisation.longitude.map { "\($0)" } ?? "",
             "siteWeb": organisation.siteWeb ?? "",
+            "telephone": organisation.telephone ?? "",
         ])
     }
 
@@ -139,6 +140,7 @@ enum OrganisationForm {
                             hint: "Établissement public, collectivité, université… ; laissez décoché pour une organisation privée"),
                 state.field(FieldPath("lyceeDesMetiers"), "Labellisée « lycée des métiers »", .checkbox),
                 state.field(FieldPath("siteWeb"), "Site web", .url, hint: "Adresse complète, par exemple https://www.exemple.fr"),
+                state.field(FieldPath("telephone"), "Téléphone", .tel, hint: "Par exemple 03 23 62 12 34"),
             ]),
             FormSection(legend: "Identifiants", hint: "Chaque identifiant ne peut appartenir qu'à une seule organisation.", fields: [
                 state.field(FieldPath("uai"), "UAI", hint: "Pour un établissement d'enseignement : 7 chiffres et une lettre, par exemple 0010001W"),

@@ -21,6 +21,7 @@ enum OrganisationPage {
             academie: organisation.academieCode.flatMap { territory.academie(code: $0)?.nom },
             region: organisation.regionCode.flatMap { territory.region(code: $0)?.nom },
             latitude: organisation.latitude, longitude: organisation.longitude, siteWeb: organisation.siteWeb,
+            telephone: organisation.telephone, telephoneURI: organisation.telephone.flatMap { try? PhoneNumber($0).telURI },
             formations: formations.map(FormationRow.init),
             map: Self.map(of: organisation),
             campus: memberships.map { membership in

@@ -215,6 +215,8 @@ struct OrganisationPageContext: Encodable {
     var latitude: Double?
     var longitude: Double?
     var siteWeb: String?
+    var telephone: String?
+    var telephoneURI: String?
     /// The formations it gives, by level (highest first).
     var formations: [FormationRow]
     /// Its place on the map of its région académique.

@@ -111,12 +111,12 @@ struct FieldPath: Hashable, Sendable {
 /// One control of a back-office form, with the value to show and the fault to show beside it.
 struct FormField: Encodable {
     enum Kind: String, Encodable {
-        case text, textarea, select, checkbox, date, url, email, decimal
+        case text, textarea, select, checkbox, date, url, email, tel, decimal
 
         /// The `type` of an `<input>` of this kind; a decimal is a text with a decimal keypad, so that "49,85" is accepted.
         var inputType: String {
             switch self {
-            case .date, .url, .email: rawValue
+            case .date, .url, .email, .tel: rawValue
             default: "text"
             }
         }
