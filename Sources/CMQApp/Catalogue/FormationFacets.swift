@@ -11,6 +11,9 @@ struct CatalogueSearch {
     let db: any Database
     /// Results of this instance, reused while the catalogue has not changed.
     var cache: SearchCache? = nil
+    /// This instance's in-memory index of the catalogue: with it, the search, its total and its facets are
+    /// counted in memory (`CatalogueIndex`); without it, by the database.
+    var index: CatalogueIndex? = nil
 
     enum Dimension: String, CaseIterable, Sendable {
         case niveau, typeDiplome, statut, filiere, region, academie, departement, campus
@@ -70,6 +73,12 @@ struct CatalogueSearch {
     }
 
     private func compute(_ criteria: Criteria, page: PageRequest, today: CalendarDay) async throws -> Result {
+        guard let index else { return try await computeInDatabase(criteria, page: page, today: today) }
+        return try await index.current(on: sql, today: today).search(criteria, page: page)
+    }
+
+    /// The search counted by the database alone (the reference the in-memory index is tested against).
+    func computeInDatabase(_ criteria: Criteria, page: PageRequest, today: CalendarDay = .today) async throws -> Result {
         let scope = Scope(criteria: criteria, dialect: sql.dialect.name, today: today)
         let total = try await count(scope)
         guard total > 0 else { return Result(ids: [], total: 0, facets: [:]) }

@@ -46,7 +46,7 @@ struct FormationsAPIController {
 
     @Sendable func list(req: Request) async throws -> FormationSearchDTO {
         let (criteria, pageRequest) = try readListQuery(req.queryParameters, filter: Self.criteria)
-        let result = try await CatalogueSearch(db: req.db, cache: req.application.searchCache).run(criteria, page: pageRequest)
+        let result = try await CatalogueSearch(db: req.db, cache: req.application.searchCache, index: req.application.catalogueIndex).run(criteria, page: pageRequest)
         let formations = try await Formation.query(on: req.db).filter(\.$id ~~ result.ids)
             .with(\.$organisation).with(\.$statuts).with(\.$romes).all()
         let byID = Dictionary(formations.map { ($0.id!, $0) }, uniquingKeysWith: { a, _ in a })

@@ -52,7 +52,7 @@ struct CatalogueController {
     @Sendable func search(req: Request) async throws -> View {
         var parameters = req.queryParameters.filter { !$0.value.isEmpty }
         let (criteria, pageRequest) = try readListQuery(parameters, filter: FormationsAPIController.criteria)
-        let result = try await CatalogueSearch(db: req.db, cache: req.application.searchCache).run(criteria, page: pageRequest)
+        let result = try await CatalogueSearch(db: req.db, cache: req.application.searchCache, index: req.application.catalogueIndex).run(criteria, page: pageRequest)
         let facets = try await FacetsDTO(result.facets, on: req.db)
         let formations = try await Formation.query(on: req.db).filter(\.$id ~~ result.ids).with(\.$organisation).with(\.$statuts).all()
         let byID = Dictionary(formations.map { ($0.id!, $0) }, uniquingKeysWith: { a, _ in a })
