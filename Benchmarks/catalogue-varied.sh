@@ -64,10 +64,10 @@ measure() {
   rps=$(echo "$out" | awk '/Requests\/sec/ {printf "%.0f", $2}')
   p50=$(echo "$out" | awk '$1=="50%" {print $2}')
   p99=$(echo "$out" | awk '$1=="99%" {print $2}')
-  errors=$(echo "$out" | awk '/Non-2xx/ {print $5}')
-  errors=$((${errors:-0} + $(echo "$out" | awk '/Socket errors/ {gsub(",", ""); print $4 + $6 + $8 + $10}' | head -1 | sed 's/^$/0/')))
+  # Non-2xx answers and socket errors (connect, read, write, timeout).
+  errors=$(echo "$out" | awk '/Non-2xx/ {n += $5} /Socket errors/ {gsub(",", ""); n += $4 + $6 + $8 + $10} END {print n + 0}')
   CELL[$1]="$rps|$p50|$p99|$errors"
-  echo "  $1: $rps req/s, p50 $p50, p99 $p99${errors:+, $errors errors}" >&2
+  echo "  $1: $rps req/s, p50 $p50, p99 $p99, $errors errors" >&2
 }
 
 wait_for() {
@@ -84,6 +84,8 @@ for db in $DBS; do
     URL=$BENCH_PG_URL
     echo "Seeding the catalogue to $FORMATIONS formations (PostgreSQL)…" >&2
     seed "$URL"
+    # Its formations have ids of their own: the "one formation" paths come from it.
+    psql "$URL" -Atc "SELECT '/api/v1/formations/' || id FROM formations ORDER BY md5(id::text) LIMIT 2000" > "$WORK/one-cmq-postgres.txt"
   else
     URL="sqlite:$DATA/catalogue.sqlite"
   fi
@@ -94,7 +96,11 @@ for db in $DBS; do
     started=$(date +%s.%N)
     wait_for "/api/v1/formations?per=1"
     echo "$db, cache $cache: ready (index loaded) in $(echo "$(date +%s.%N) - $started" | bc | xargs printf '%.1f') s" >&2
-    for case in $CASES; do measure "$db-$cache-$case" "$WORK/$case-cmq.txt"; done
+    for case in $CASES; do
+      paths=$WORK/$case-cmq.txt
+      [ -f "$WORK/$case-cmq-$db.txt" ] && paths=$WORK/$case-cmq-$db.txt
+      measure "$db-$cache-$case" "$paths"
+    done
     if [ $cache = 1 ]; then
       echo "/api/v1/formations?niveau=5&filiere=materiaux-innovants&statut=apprenti" > "$WORK/hit-cmq.txt"
       measure "$db-1-hit" "$WORK/hit-cmq.txt"

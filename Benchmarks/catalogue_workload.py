@@ -135,7 +135,7 @@ def main():
     write("one-cmq.txt", [f"/api/v1/formations/{i}" for i in sample])
     write("one-datasette.txt", [f"/datasette/formations/{i}.json" for i in sample])
     kinds = Counter(kind for _, kind in queries)
-    print(f"{count} formations; {len(queries)} distinct searches ({', '.join(f'{n} {k}s' for k, n in kinds.items())}); {len(filters)} filter combinations", file=sys.stderr)
+    print(f"{count} formations; {len(queries)} distinct searches ({', '.join(f'{kinds[k]} {k}' for k in ('word', 'pair', 'prefix', 'typo'))}); {len(filters)} filter combinations", file=sys.stderr)
 
 
 if __name__ == "__main__":

@@ -4,6 +4,11 @@ import NIOConcurrencyHelpers
 import SQLKit
 import Vapor
 
+#if os(Linux)
+/// glibc's `malloc_trim` (not in Swift's Glibc module): gives freed heap memory back to the system.
+@_silgen_name("malloc_trim") private func mallocTrim(_ pad: Int) -> Int32
+#endif
+
 /// This instance's compact copy of what the catalogue search reads: per formation a few small integers
 /// (level, diploma type, filière, statuses, organisation), the folded words of its title and text as sorted
 /// posting lists, and its place in the title order; per organisation its territory; per campus its members and
@@ -66,6 +71,10 @@ final class CatalogueIndex: @unchecked Sendable {
                     if snapshot.map({ built.version >= $0.version || built.day != $0.day }) ?? true { snapshot = built }
                     refreshing = nil
                 }
+                #if os(Linux)
+                // The rows read for the index are freed: give their memory back to the system.
+                _ = mallocTrim(0)
+                #endif
             } catch {
                 lock.withLock { refreshing = nil }
                 throw error
@@ -273,6 +282,7 @@ extension CatalogueIndex {
 
         // campuses: the current members of each organisation, with the campus's filière; the explicit attachments
         var campusIDs: [UUID] = []
+        var campusNames: [String] = []
         var campusNumber: [UUID: Int32] = [:]
         var memberOf: [[(campus: Int32, filiere: UInt16)]] = []
         var attached: [UUID: [Int32]] = [:]
@@ -311,6 +321,7 @@ extension CatalogueIndex {
             if let number = campusNumber[id] { return number }
             let number = Int32(campusIDs.count)
             campusIDs.append(id)
+            campusNames.append("")
             campusNumber[id] = number
             return number
         }
@@ -319,7 +330,7 @@ extension CatalogueIndex {
         mutating func loadStructure(day: String, on sql: any SQLDatabase) async throws {
             self.day = day
             struct OrganisationRow: Decodable { let id: UUID; let region_code: String?; let academie_code: String?; let departement_code: String? }
-            struct CampusRow: Decodable { let id: UUID; let filiere: String }
+            struct CampusRow: Decodable { let id: UUID; let filiere: String; let nom: String }
             struct MemberRow: Decodable { let campus_id: UUID; let organisation_id: UUID; let depuis: String?; let jusqu_a: String? }
             struct AttachedRow: Decodable { let campus_id: UUID; let formation_id: UUID }
             let organisations = try await sql.raw("SELECT id, region_code, academie_code, departement_code FROM organisations").all(decoding: OrganisationRow.self)
@@ -330,9 +341,9 @@ extension CatalogueIndex {
                 academie[number] = codes.number(row.academie_code)
                 departement[number] = codes.number(row.departement_code)
             }
-            let campuses = try await sql.raw("SELECT id, filiere FROM campus").all(decoding: CampusRow.self)
+            let campuses = try await sql.raw("SELECT id, filiere, nom FROM campus").all(decoding: CampusRow.self)
             let campusFiliere = Dictionary(campuses.map { ($0.id, $0.filiere) }, uniquingKeysWith: { a, _ in a })
-            for campus in campuses { _ = campusSlot(campus.id) }
+            for campus in campuses { campusNames[Int(campusSlot(campus.id))] = campus.nom }
             for member in try await sql.raw("SELECT campus_id, organisation_id, depuis, jusqu_a FROM campus_membres").all(decoding: MemberRow.self) {
                 guard let filiere = campusFiliere[member.campus_id],
                       member.depuis.map({ $0 <= day }) ?? true, member.jusqu_a.map({ $0 >= day }) ?? true else { continue }
@@ -555,6 +566,10 @@ extension CatalogueIndex.Snapshot {
         facets[.departement] = values(departementCounts, codes.values)
         facets[.campus] = campusCounts.indices.compactMap { campusCounts[$0] > 0 ? CatalogueSearch.FacetValue(value: campusIDs[$0].uuidString.lowercased(), count: campusCounts[$0]) : nil }
             .sorted { $0.value < $1.value }
+        var names: [String: String] = [:]
+        for (number, count) in campusCounts.enumerated() where count > 0 && !campusNames[number].isEmpty {
+            names[campusIDs[number].uuidString.lowercased()] = campusNames[number]
+        }
 
         let wanted = page.offset + page.per
         var pageIDs: [UUID] = []
@@ -562,7 +577,7 @@ extension CatalogueIndex.Snapshot {
             let first = Self.smallest(keys, count: wanted)
             pageIDs = first[page.offset..<min(wanted, first.count)].map { ids[Int(order[Int($0 & 0xFFFF_FFFF)])] }
         }
-        return CatalogueSearch.Result(ids: pageIDs, total: total, facets: facets)
+        return CatalogueSearch.Result(ids: pageIDs, total: total, facets: facets, campusNames: names)
     }
 
     /// The `count` smallest keys, in order (a bounded heap when they are few among many).

@@ -54,6 +54,8 @@ struct CatalogueSearch {
         var ids: [UUID]
         var total: Int
         var facets: [Dimension: [FacetValue]]
+        /// The names of the campuses of the campus facet, when the search knows them (the in-memory index).
+        var campusNames: [String: String]? = nil
     }
 
     private var sql: any SQLDatabase {
