@@ -60,7 +60,7 @@ declare -A CELL
 # measure KEY PATHS-FILE: wrk through the paths; CELL[KEY]="req/s|p50|p99|errors"
 measure() {
   local out rps p50 p99 errors
-  out=$(wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" --latency -s Benchmarks/urls.lua "$BASE" -- "$2")
+  out=$(wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" --timeout 10s --latency -s Benchmarks/urls.lua "$BASE" -- "$2")
   rps=$(echo "$out" | awk '/Requests\/sec/ {printf "%.0f", $2}')
   p50=$(echo "$out" | awk '$1=="50%" {print $2}')
   p99=$(echo "$out" | awk '$1=="99%" {print $2}')

@@ -131,6 +131,7 @@ final class CatalogueIndex: @unchecked Sendable {
         for row in rows { next.add(row) }
         next.placeInOrder(rows.compactMap { next.slotOf[$0.id] })
         next.version = state.version
+        next.rebuildFacetBits()
         return next
     }
 
@@ -145,6 +146,7 @@ final class CatalogueIndex: @unchecked Sendable {
         snapshot.text = text.build()
         snapshot.title = title.build()
         snapshot.sortOrder()
+        snapshot.rebuildFacetBits()
         return snapshot
     }
 }
@@ -267,6 +269,19 @@ extension CatalogueIndex {
         /// The alive slots in the title order (folded title, then id); `rank[slot]` is a slot's place in it.
         var order: [Int32] = []
         var rank: [UInt32] = []
+        /// The alive slots by level, then in the title order (the order of a search without words).
+        var levelOrder: [Int32] = []
+
+        /// Per facet value, the bit set of the alive slots that have it (empty when none has it); rebuilt
+        /// after each load or refresh. Counting a facet value is then an AND and a population count.
+        var niveauBits: [[UInt64]] = []
+        var typeBits: [[UInt64]] = []
+        var statutBits: [[UInt64]] = []
+        var filiereBits: [[UInt64]] = []
+        var regionBits: [[UInt64]] = []
+        var academieBits: [[UInt64]] = []
+        var departementBits: [[UInt64]] = []
+        var campusBits: [[UInt64]] = []
 
         // values
         var types = Interner()
@@ -439,6 +454,72 @@ extension CatalogueIndex {
             renumber()
         }
 
+        /// Calls `body` once per campus whose offer holds the slot's formation: the current members' formations
+        /// of the campus's filière, and the formations attached to it.
+        func forEachCampus(_ slot: Int, _ body: (Int) -> Void) {
+            let members = memberOf[Int(organisation[slot])]
+            let slotFiliere = filiere[slot]
+            if slotFiliere != 0 {
+                for member in members where member.filiere == slotFiliere { body(Int(member.campus)) }
+            }
+            if !attached.isEmpty, let campuses = attached[ids[slot]] {
+                for campus in campuses where !(slotFiliere != 0 && members.contains { $0.campus == campus && $0.filiere == slotFiliere }) {
+                    body(Int(campus))
+                }
+            }
+        }
+
+        /// The facet bit sets and the level order, from the slots.
+        mutating func rebuildFacetBits() {
+            let words = alive.count
+            func empty(_ count: Int) -> [[UInt64]] { Array(repeating: [], count: count) }
+            var niveauBits = empty(256), typeBits = empty(types.values.count + 1), statutBits = empty(4)
+            var filiereBits = empty(filieres.values.count + 1), regionBits = empty(codes.values.count + 1)
+            var academieBits = empty(codes.values.count + 1), departementBits = empty(codes.values.count + 1)
+            var campusBits = empty(campusIDs.count)
+            func set(_ sets: inout [[UInt64]], _ value: Int, _ slot: Int) {
+                if sets[value].isEmpty { sets[value] = [UInt64](repeating: 0, count: words) }
+                sets[value][slot >> 6] |= 1 << UInt64(slot & 63)
+            }
+            var levelCounts = [Int](repeating: 0, count: 256)
+            for word in 0..<words {
+                var bits = alive[word]
+                while bits != 0 {
+                    let slot = word << 6 | bits.trailingZeroBitCount
+                    bits &= bits &- 1
+                    let org = Int(organisation[slot])
+                    set(&niveauBits, Int(niveau[slot]), slot)
+                    levelCounts[Int(niveau[slot])] += 1
+                    if typeDiplome[slot] != 0 { set(&typeBits, Int(typeDiplome[slot]), slot) }
+                    let mask = statuts[slot]
+                    for bit in 0..<4 where mask & (1 << bit) != 0 { set(&statutBits, bit, slot) }
+                    if filiere[slot] != 0 { set(&filiereBits, Int(filiere[slot]), slot) }
+                    if region[org] != 0 { set(&regionBits, Int(region[org]), slot) }
+                    if academie[org] != 0 { set(&academieBits, Int(academie[org]), slot) }
+                    if departement[org] != 0 { set(&departementBits, Int(departement[org]), slot) }
+                    forEachCampus(slot) { set(&campusBits, $0, slot) }
+                }
+            }
+            self.niveauBits = niveauBits
+            self.typeBits = typeBits
+            self.statutBits = statutBits
+            self.filiereBits = filiereBits
+            self.regionBits = regionBits
+            self.academieBits = academieBits
+            self.departementBits = departementBits
+            self.campusBits = campusBits
+            // The level order: the title order, split by level (a stable counting sort).
+            var start = [Int](repeating: 0, count: 257)
+            for level in 0..<256 { start[level + 1] = start[level] + levelCounts[level] }
+            var levelOrder = [Int32](repeating: 0, count: order.count)
+            for slot in order {
+                let level = Int(niveau[Int(slot)])
+                levelOrder[start[level]] = slot
+                start[level] += 1
+            }
+            self.levelOrder = levelOrder
+        }
+
         private mutating func renumber() {
             if rank.count < ids.count { rank.append(contentsOf: repeatElement(UInt32.max, count: ids.count - rank.count)) }
             for (position, slot) in order.enumerated() { rank[Int(slot)] = UInt32(position) }
@@ -449,121 +530,89 @@ extension CatalogueIndex {
 extension CatalogueIndex.Snapshot {
     /// The search counted in memory: the page of ids in order, the exact total, and every facet, each counting
     /// the formations that match the query and every other filter (as `CatalogueSearch` does in SQL).
-    func search(_ criteria: CatalogueSearch.Criteria, page: PageRequest) -> CatalogueSearch.Result {
+    /// Up to `keyedUpTo` matches, the page is chosen from all their keys; past it, by walking the order.
+    func search(_ criteria: CatalogueSearch.Criteria, page: PageRequest, keyedUpTo: Int = 20_000) -> CatalogueSearch.Result {
         let words = criteria.q.map(FormationSearch.terms) ?? []
-        var candidates = alive
+        let count = alive.count
+        var base = alive
         var titleBits: [UInt64] = []
         if !words.isEmpty {
             let found = text.matching(words, slots: ids.count)
-            for i in candidates.indices { candidates[i] &= found[i] }
+            for i in 0..<count { base[i] &= found[i] }
             titleBits = title.matching(words, slots: ids.count)
         }
-
-        // The wanted value of each filter: -1 none, -2 a value no formation has.
-        func target(_ value: String?, in interner: Interner) -> Int {
-            guard let value else { return -1 }
-            return interner.existing(value).map(Int.init) ?? -2
-        }
-        let organisationTarget = criteria.organisation.map { organisationNumber[$0].map(Int.init) ?? -2 } ?? -1
-        let niveauTarget = criteria.niveau ?? -1
-        let typeTarget = target(criteria.typeDiplome?.rawValue, in: types)
-        let statutBit = criteria.statut.map { UInt8(FormationStatusMask.bit($0)) } ?? 0
-        let filiereTarget = target(criteria.filiere?.slug, in: filieres)
-        let regionTarget = target(criteria.region?.code, in: codes)
-        let academieTarget = target(criteria.academie?.code, in: codes)
-        let departementTarget = target(criteria.departement?.code, in: codes)
-        let campusTarget = criteria.campus.map { campusNumber[$0].map(Int.init) ?? -2 } ?? -1
-
-        var niveauCounts = [Int](repeating: 0, count: 256)
-        var typeCounts = [Int](repeating: 0, count: types.values.count + 1)
-        var statutCounts = [Int](repeating: 0, count: 4)
-        var filiereCounts = [Int](repeating: 0, count: filieres.values.count + 1)
-        var regionCounts = [Int](repeating: 0, count: codes.values.count + 1)
-        var academieCounts = [Int](repeating: 0, count: codes.values.count + 1)
-        var departementCounts = [Int](repeating: 0, count: codes.values.count + 1)
-        var campusCounts = [Int](repeating: 0, count: campusIDs.count)
-        var keys: [UInt64] = []
-        let hasAttachments = !attached.isEmpty
-
-        // Calls `body` once per campus whose offer holds the slot's formation.
-        func forEachCampus(_ slot: Int, _ organisation: Int, _ body: (Int) -> Void) {
-            let members = memberOf[organisation]
-            let slotFiliere = filiere[slot]
-            if slotFiliere != 0 {
-                for member in members where member.filiere == slotFiliere { body(Int(member.campus)) }
-            }
-            if hasAttachments, let campuses = attached[ids[slot]] {
-                for campus in campuses where !(slotFiliere != 0 && members.contains { $0.campus == campus && $0.filiere == slotFiliere }) {
-                    body(Int(campus))
+        if let wanted = criteria.organisation {
+            // Rare (an organisation's own list): the slots of other organisations are taken out one by one.
+            let number = organisationNumber[wanted].map(Int.init) ?? -1
+            for word in 0..<count {
+                var bits = base[word]
+                while bits != 0 {
+                    let bit = bits.trailingZeroBitCount
+                    bits &= bits &- 1
+                    if Int(organisation[word << 6 | bit]) != number { base[word] &= ~(1 << UInt64(bit)) }
                 }
             }
         }
 
-        let niveauBit: UInt8 = 1, typeBit: UInt8 = 2, statutFailBit: UInt8 = 4, filiereBit: UInt8 = 8
-        let regionBit: UInt8 = 16, academieBit: UInt8 = 32, departementBit: UInt8 = 64, campusBit: UInt8 = 128
-        var total = 0
-        for word in candidates.indices {
-            var bits = candidates[word]
-            while bits != 0 {
-                let slot = word << 6 | bits.trailingZeroBitCount
-                bits &= bits &- 1
-                let org = Int(organisation[slot])
-                if organisationTarget != -1 && org != organisationTarget { continue }
-                var failed: UInt8 = 0
-                var failures = 0
-                let level = niveau[slot], type = typeDiplome[slot], mask = statuts[slot], fil = filiere[slot]
-                let reg = region[org], aca = academie[org], dep = departement[org]
-                if niveauTarget != -1 && Int(level) != niveauTarget { failed |= niveauBit; failures += 1 }
-                if typeTarget != -1 && Int(type) != typeTarget { failed |= typeBit; failures += 1 }
-                if statutBit != 0 && mask & statutBit == 0 { failed |= statutFailBit; failures += 1 }
-                if filiereTarget != -1 && Int(fil) != filiereTarget { failed |= filiereBit; failures += 1 }
-                if regionTarget != -1 && Int(reg) != regionTarget { failed |= regionBit; failures += 1 }
-                if academieTarget != -1 && Int(aca) != academieTarget { failed |= academieBit; failures += 1 }
-                if departementTarget != -1 && Int(dep) != departementTarget { failed |= departementBit; failures += 1 }
-                if failures > 1 { continue }
-                if campusTarget != -1 {
-                    var inOffer = false
-                    if campusTarget >= 0 { forEachCampus(slot, org) { if $0 == campusTarget { inOffer = true } } }
-                    if !inOffer { failed |= campusBit; failures += 1 }
-                    if failures > 1 { continue }
-                }
-                if failures == 0 {
-                    total += 1
-                    let primary: UInt64 = words.isEmpty ? UInt64(level) : (titleBits[word] & (1 << UInt64(slot & 63)) != 0 ? 0 : 1)
-                    keys.append(primary << 32 | UInt64(rank[slot]))
-                }
-                if failed == 0 || failed == niveauBit { niveauCounts[Int(level)] += 1 }
-                if failed == 0 || failed == typeBit { typeCounts[Int(type)] += 1 }
-                if failed == 0 || failed == statutFailBit {
-                    if mask & 1 != 0 { statutCounts[0] += 1 }
-                    if mask & 2 != 0 { statutCounts[1] += 1 }
-                    if mask & 4 != 0 { statutCounts[2] += 1 }
-                    if mask & 8 != 0 { statutCounts[3] += 1 }
-                }
-                if failed == 0 || failed == filiereBit { filiereCounts[Int(fil)] += 1 }
-                if failed == 0 || failed == regionBit { regionCounts[Int(reg)] += 1 }
-                if failed == 0 || failed == academieBit { academieCounts[Int(aca)] += 1 }
-                if failed == 0 || failed == departementBit { departementCounts[Int(dep)] += 1 }
-                if failed == 0 || failed == campusBit { forEachCampus(slot, org) { campusCounts[$0] += 1 } }
-            }
+        // The bit set of each filter in force ([] when no formation has the wanted value).
+        func bits(_ sets: [[UInt64]], _ number: Int?) -> [UInt64] {
+            guard let number, number >= 0, number < sets.count else { return [] }
+            return sets[number]
         }
+        var filters: [(CatalogueSearch.Dimension, [UInt64])] = []
+        if let niveau = criteria.niveau { filters.append((.niveau, bits(niveauBits, niveau))) }
+        if let type = criteria.typeDiplome { filters.append((.typeDiplome, bits(typeBits, types.existing(type.rawValue).map(Int.init)))) }
+        if let statut = criteria.statut {
+            filters.append((.statut, bits(statutBits, FormationStatusMask.bit(statut).trailingZeroBitCount)))
+        }
+        if let filiere = criteria.filiere { filters.append((.filiere, bits(filiereBits, filieres.existing(filiere.slug).map(Int.init)))) }
+        if let region = criteria.region { filters.append((.region, bits(regionBits, codes.existing(region.code).map(Int.init)))) }
+        if let academie = criteria.academie { filters.append((.academie, bits(academieBits, codes.existing(academie.code).map(Int.init)))) }
+        if let departement = criteria.departement {
+            filters.append((.departement, bits(departementBits, codes.existing(departement.code).map(Int.init))))
+        }
+        if let campus = criteria.campus { filters.append((.campus, bits(campusBits, campusNumber[campus].map(Int.init)))) }
+
+        /// `base` and every filter but the one of `skipped`.
+        func matching(except skipped: CatalogueSearch.Dimension?) -> [UInt64] {
+            var result = base
+            for (dimension, set) in filters where dimension != skipped {
+                if set.isEmpty { return [UInt64](repeating: 0, count: count) }
+                for i in 0..<count { result[i] &= set[i] }
+            }
+            return result
+        }
+        func population(_ a: [UInt64], _ b: [UInt64]) -> Int {
+            var total = 0
+            for i in 0..<count { total &+= (a[i] & b[i]).nonzeroBitCount }
+            return total
+        }
+        let all = matching(except: nil)
+        let total = all.reduce(0) { $0 + $1.nonzeroBitCount }
         guard total > 0 else { return CatalogueSearch.Result(ids: [], total: 0, facets: [:]) }
 
+        func counts(_ dimension: CatalogueSearch.Dimension, _ sets: [[UInt64]]) -> [Int] {
+            let source = filters.contains { $0.0 == dimension } ? matching(except: dimension) : all
+            return sets.map { $0.isEmpty ? 0 : population(source, $0) }
+        }
         func values(_ counts: [Int], _ names: [String]) -> [CatalogueSearch.FacetValue] {
             counts.indices.compactMap { index in
                 index > 0 && index < names.count && counts[index] > 0 ? CatalogueSearch.FacetValue(value: names[index], count: counts[index]) : nil
             }.sorted { $0.value < $1.value }
         }
         var facets: [CatalogueSearch.Dimension: [CatalogueSearch.FacetValue]] = [:]
+        let niveauCounts = counts(.niveau, niveauBits)
         facets[.niveau] = niveauCounts.indices.compactMap { niveauCounts[$0] > 0 ? CatalogueSearch.FacetValue(value: String($0), count: niveauCounts[$0]) : nil }
             .sorted { $0.value < $1.value }
-        facets[.typeDiplome] = values(typeCounts, types.values)
+        facets[.typeDiplome] = values(counts(.typeDiplome, typeBits), types.values)
+        let statutCounts = counts(.statut, statutBits)
         let statuses: [(LearnerStatus, Int)] = [(.apprenti, statutCounts[2]), (.etudiant, statutCounts[1]), (.formationContinue, statutCounts[3]), (.scolaire, statutCounts[0])]
         facets[.statut] = statuses.compactMap { $0.1 > 0 ? CatalogueSearch.FacetValue(value: $0.0.rawValue, count: $0.1) : nil }
-        facets[.filiere] = values(filiereCounts, filieres.values)
-        facets[.region] = values(regionCounts, codes.values)
-        facets[.academie] = values(academieCounts, codes.values)
-        facets[.departement] = values(departementCounts, codes.values)
+        facets[.filiere] = values(counts(.filiere, filiereBits), filieres.values)
+        facets[.region] = values(counts(.region, regionBits), codes.values)
+        facets[.academie] = values(counts(.academie, academieBits), codes.values)
+        facets[.departement] = values(counts(.departement, departementBits), codes.values)
+        let campusCounts = counts(.campus, campusBits)
         facets[.campus] = campusCounts.indices.compactMap { campusCounts[$0] > 0 ? CatalogueSearch.FacetValue(value: campusIDs[$0].uuidString.lowercased(), count: campusCounts[$0]) : nil }
             .sorted { $0.value < $1.value }
         var names: [String: String] = [:]
@@ -571,13 +620,42 @@ extension CatalogueIndex.Snapshot {
             names[campusIDs[number].uuidString.lowercased()] = campusNames[number]
         }
 
+        // The page: words in the title first (or the level without words), then the title order.
         let wanted = page.offset + page.per
-        var pageIDs: [UUID] = []
-        if page.offset < keys.count {
-            let first = Self.smallest(keys, count: wanted)
-            pageIDs = first[page.offset..<min(wanted, first.count)].map { ids[Int(order[Int($0 & 0xFFFF_FFFF)])] }
+        var pageSlots: [Int32] = []
+        func has(_ set: [UInt64], _ slot: Int32) -> Bool { set[Int(slot) >> 6] & (1 << UInt64(slot & 63)) != 0 }
+        if page.offset >= total {
+            pageSlots = []
+        } else if total <= keyedUpTo {
+            // Few matches: their keys, the smallest first.
+            var keys: [UInt64] = []
+            keys.reserveCapacity(total)
+            for word in 0..<count {
+                var bits = all[word]
+                while bits != 0 {
+                    let slot = word << 6 | bits.trailingZeroBitCount
+                    bits &= bits &- 1
+                    let primary: UInt64 = words.isEmpty ? UInt64(niveau[slot]) : (titleBits[word] & (1 << UInt64(slot & 63)) != 0 ? 0 : 1)
+                    keys.append(primary << 32 | UInt64(rank[slot]))
+                }
+            }
+            pageSlots = Self.smallest(keys, count: wanted).map { order[Int($0 & 0xFFFF_FFFF)] }
+        } else if words.isEmpty {
+            // Many matches: walk the level order until the page is full.
+            for slot in levelOrder where has(all, slot) {
+                pageSlots.append(slot)
+                if pageSlots.count == wanted { break }
+            }
+        } else {
+            for inTitle in [true, false] where pageSlots.count < wanted {
+                for slot in order where has(all, slot) && has(titleBits, slot) == inTitle {
+                    pageSlots.append(slot)
+                    if pageSlots.count == wanted { break }
+                }
+            }
         }
-        return CatalogueSearch.Result(ids: pageIDs, total: total, facets: facets, campusNames: names)
+        let pageIDs = page.offset < pageSlots.count ? pageSlots[page.offset...].map { ids[Int($0)] } : []
+        return CatalogueSearch.Result(ids: Array(pageIDs), total: total, facets: facets, campusNames: names)
     }
 
     /// The `count` smallest keys, in order (a bounded heap when they are few among many).

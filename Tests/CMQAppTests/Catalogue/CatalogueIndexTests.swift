@@ -84,6 +84,9 @@ struct CatalogueIndexTests {
                 #expect(memory.total == database.total, "\(criteria)", sourceLocation: sourceLocation)
                 #expect(memory.ids == database.ids, "\(criteria) page \(page.page)", sourceLocation: sourceLocation)
                 #expect(memory.facets == database.facets, "\(criteria)", sourceLocation: sourceLocation)
+                // The page chosen by walking the order (as for many matches) is the same.
+                let snapshot = try await app.catalogueIndex!.current(on: app.db as! any SQLDatabase, today: .today)
+                #expect(snapshot.search(criteria, page: page, keyedUpTo: 0).ids == database.ids, "\(criteria) walked", sourceLocation: sourceLocation)
             }
         }
     }
