@@ -593,7 +593,15 @@ extension CatalogueIndex.Snapshot {
 
         func counts(_ dimension: CatalogueSearch.Dimension, _ sets: [[UInt64]]) -> [Int] {
             let source = filters.contains { $0.0 == dimension } ? matching(except: dimension) : all
-            return sets.map { $0.isEmpty ? 0 : population(source, $0) }
+            // A search with words matches few formations: only the words of the set that hold one are read.
+            let occupied = (0..<count).filter { source[$0] != 0 }
+            guard occupied.count < count / 2 else { return sets.map { $0.isEmpty ? 0 : population(source, $0) } }
+            return sets.map { set in
+                guard !set.isEmpty else { return 0 }
+                var total = 0
+                for i in occupied { total &+= (source[i] & set[i]).nonzeroBitCount }
+                return total
+            }
         }
         func values(_ counts: [Int], _ names: [String]) -> [CatalogueSearch.FacetValue] {
             counts.indices.compactMap { index in
