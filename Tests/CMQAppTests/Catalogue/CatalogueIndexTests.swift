@@ -164,6 +164,37 @@ struct CatalogueIndexTests {
         }
     }
 
+    @Test("the statuses mask follows statuses written straight into the database, in one statement or several", arguments: TestDatabase.all)
+    func statusesMask(database: TestDatabase) async throws {
+        try await withTestApp(database) { app in
+            let corpus = try await Self.corpus(app)
+            let formations = try await Formation.query(on: app.db).filter(\.$organisation.$id == corpus.organisations[0].id!).all()
+            let sql = try #require(app.db as? any SQLDatabase)
+            try await sql.raw("DELETE FROM formation_statuts").run()
+            for formation in try await Formation.query(on: app.db).all() { #expect(formation.statutsMasque == 0) }
+            // One multi-row insert: every formation of the organisation gets two statuses.
+            try await FormationStatut.query(on: app.db).filter(\.$formation.$id ~~ formations.map { $0.id! }).delete()
+            var rows: [FormationStatut] = []
+            for formation in formations {
+                rows.append(FormationStatut(formationID: formation.id!, statut: "apprenti"))
+                rows.append(FormationStatut(formationID: formation.id!, statut: "scolaire"))
+            }
+            try await rows.create(on: app.db)
+            for formation in try await Formation.query(on: app.db).filter(\.$organisation.$id == corpus.organisations[0].id!).all() {
+                #expect(formation.statutsMasque == 5)
+            }
+            try await sql.raw("UPDATE formation_statuts SET statut = 'etudiant' WHERE statut = 'scolaire'").run()
+            try await FormationStatut.query(on: app.db).filter(\.$statut == "apprenti").filter(\.$formation.$id == formations[0].id!).delete()
+            #expect(try await Formation.find(formations[0].id!, on: app.db)?.statutsMasque == 2)
+            #expect(try await Formation.find(formations[1].id!, on: app.db)?.statutsMasque == 6)
+            // The index and the API read the same statuses.
+            try await Task.sleep(for: .milliseconds(250))
+            try await Self.compare(app, corpus)
+            let dto = try await app.send(.GET, "/api/v1/formations/\(formations[1].id!.lower)").decoded(FormationDTO.self)
+            #expect(dto.statuts == ["apprenti", "etudiant"])
+        }
+    }
+
     static func page(_ number: Int, per: Int) -> CMQApp.PageRequest {
         var request = CMQApp.PageRequest()
         request.page = number
