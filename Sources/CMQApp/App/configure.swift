@@ -26,6 +26,7 @@ public func configure(_ app: Application, config: AppConfig) async throws {
         try await sql.raw("PRAGMA journal_mode=WAL").run()
     }
     app.searchCache = config.searchCache ? SearchCache() : nil
+    app.catalogueIndex = CatalogueIndex()
 
     // Middleware: the security headers on every response; errors next so that it catches everything; then the
     // refusal of unsafe input, and static files from the bundle.
@@ -101,6 +102,10 @@ func addMigrations(_ app: Application) {
     app.migrations.add(AddUtilisateurAcademie())
     // 011: the statuses mask written only when it changes (PostgreSQL)
     app.migrations.add(UpdateFormationStatusMaskTrigger())
+    // 012: the changed formations since a version, for the in-memory catalogue index
+    app.migrations.add(AddCatalogueChanges())
+    // 013: the statuses mask kept by one statement per write (PostgreSQL), written only when it changes (SQLite)
+    app.migrations.add(UpdateFormationStatusMaskStatementTrigger())
     // 016: the telephone number of an organisation
     app.migrations.add(AddOrganisationTelephone())
 }

@@ -11,6 +11,9 @@ struct CatalogueSearch {
     let db: any Database
     /// Results of this instance, reused while the catalogue has not changed.
     var cache: SearchCache? = nil
+    /// This instance's in-memory index of the catalogue: with it, the search, its total and its facets are
+    /// counted in memory (`CatalogueIndex`); without it, by the database.
+    var index: CatalogueIndex? = nil
 
     enum Dimension: String, CaseIterable, Sendable {
         case niveau, typeDiplome, statut, filiere, region, academie, departement, campus
@@ -51,6 +54,8 @@ struct CatalogueSearch {
         var ids: [UUID]
         var total: Int
         var facets: [Dimension: [FacetValue]]
+        /// The names of the campuses of the campus facet, when the search knows them (the in-memory index).
+        var campusNames: [String: String]? = nil
     }
 
     private var sql: any SQLDatabase {
@@ -70,6 +75,12 @@ struct CatalogueSearch {
     }
 
     private func compute(_ criteria: Criteria, page: PageRequest, today: CalendarDay) async throws -> Result {
+        guard let index else { return try await computeInDatabase(criteria, page: page, today: today) }
+        return try await index.current(on: sql, today: today).search(criteria, page: page)
+    }
+
+    /// The search counted by the database alone (the reference the in-memory index is tested against).
+    func computeInDatabase(_ criteria: Criteria, page: PageRequest, today: CalendarDay = .today) async throws -> Result {
         let scope = Scope(criteria: criteria, dialect: sql.dialect.name, today: today)
         let total = try await count(scope)
         guard total > 0 else { return Result(ids: [], total: 0, facets: [:]) }

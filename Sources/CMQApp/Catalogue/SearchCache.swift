@@ -119,11 +119,14 @@ final class SearchCache: @unchecked Sendable {
 /// (POST, PATCH, PUT, DELETE) makes the next read check the catalogue's version.
 struct CatalogueCacheMiddleware: AsyncMiddleware {
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
-        guard let cache = request.application.searchCache else { return try await next.respond(to: request) }
         guard request.method == .GET else {
-            defer { cache.touch() }
+            defer {
+                request.application.searchCache?.touch()
+                request.application.catalogueIndex?.touch()
+            }
             return try await next.respond(to: request)
         }
+        guard let cache = request.application.searchCache else { return try await next.respond(to: request) }
         let path = request.url.path, list = CatalogueURL.apiFormations.path, one = list + "/"
         // The list and one formation (not the exports, nor a campus's offer).
         guard path == list || (path.hasPrefix(one) && !path.dropFirst(one.count).contains("/")),
@@ -151,9 +154,19 @@ extension Application {
         typealias Value = SearchCache
     }
 
-    /// This instance's catalogue cache (none when `CMQ_SEARCH_CACHE=0`, to measure the database alone).
+    /// This instance's catalogue cache (none when `CMQ_SEARCH_CACHE=0`, to measure the search itself).
     var searchCache: SearchCache? {
         get { storage[SearchCacheKey.self] }
         set { storage[SearchCacheKey.self] = newValue }
+    }
+
+    private struct CatalogueIndexKey: StorageKey {
+        typealias Value = CatalogueIndex
+    }
+
+    /// This instance's in-memory index of the catalogue, which the search counts on.
+    var catalogueIndex: CatalogueIndex? {
+        get { storage[CatalogueIndexKey.self] }
+        set { storage[CatalogueIndexKey.self] = newValue }
     }
 }

@@ -94,7 +94,12 @@ struct FacetsDTO: Content, Equatable {
     var departement: [FacetValueDTO]
     var campus: [FacetValueDTO]
 
-    init(_ facets: [CatalogueSearch.Dimension: [CatalogueSearch.FacetValue]], on db: any Database) async throws {
+    init(_ result: CatalogueSearch.Result, on db: any Database) async throws {
+        try await self.init(result.facets, campusNames: result.campusNames, on: db)
+    }
+
+    /// The labels of the facets; the campuses' names are read from the database unless given.
+    init(_ facets: [CatalogueSearch.Dimension: [CatalogueSearch.FacetValue]], campusNames: [String: String]? = nil, on db: any Database) async throws {
         let territory = TerritoryCatalog.shared
         func values(_ dimension: CatalogueSearch.Dimension, _ label: (String) -> String?) -> [FacetValueDTO] {
             (facets[dimension] ?? []).map { FacetValueDTO(valeur: $0.value, libelle: label($0.value) ?? $0.value, nombre: $0.count) }
@@ -107,8 +112,11 @@ struct FacetsDTO: Content, Equatable {
         academie = values(.academie) { territory.academie(code: $0)?.nom }
         departement = values(.departement) { territory.departement(code: $0).map { "\($0.nom) (\($0.code))" } }
         let campusIDs = (facets[.campus] ?? []).compactMap { UUID(uuidString: $0.value) }
-        let names = campusIDs.isEmpty ? [:] : Dictionary(try await Campus.query(on: db).filter(\.$id ~~ campusIDs).all().map { ($0.id!.uuidString.lowercased(), $0.nom) },
-                                                         uniquingKeysWith: { a, _ in a })
+        var names = campusNames ?? [:]
+        if campusNames == nil, !campusIDs.isEmpty {
+            names = Dictionary(try await Campus.query(on: db).filter(\.$id ~~ campusIDs).all().map { ($0.id!.uuidString.lowercased(), $0.nom) },
+                               uniquingKeysWith: { a, _ in a })
+        }
         campus = values(.campus) { names[$0] }
     }
 }

@@ -24,18 +24,16 @@ struct FormationsAPIController {
 
     @Sendable func list(req: Request) async throws -> FormationSearchDTO {
         let (criteria, pageRequest) = try readListQuery(req.queryParameters, filter: Self.criteria)
-        let result = try await CatalogueSearch(db: req.db, cache: req.application.searchCache).run(criteria, page: pageRequest)
-        let formations = try await Formation.query(on: req.db).filter(\.$id ~~ result.ids)
-            .with(\.$organisation).with(\.$statuts).with(\.$romes).all()
-        let byID = Dictionary(formations.map { ($0.id!, $0) }, uniquingKeysWith: { a, _ in a })
+        let result = try await CatalogueSearch(db: req.db, cache: req.application.searchCache, index: req.application.catalogueIndex).run(criteria, page: pageRequest)
+        let byID = try await FormationReader(db: req.db).read(result.ids)
         return FormationSearchDTO(
-            items: try result.ids.compactMap { byID[$0] }.map { try $0.toDTO() },
+            items: result.ids.compactMap { byID[$0]?.dto },
             page: pageRequest.page, per: pageRequest.per, total: result.total,
-            facettes: try await FacetsDTO(result.facets, on: req.db))
+            facettes: try await FacetsDTO(result, on: req.db))
     }
 
     @Sendable func get(req: Request) async throws -> FormationDTO {
-        try await FormationService(db: req.db, caller: req.caller).find(try req.uuidParameter("formationID", notFound: "Aucune formation")).toDTO()
+        try await FormationReader(db: req.db).one(try req.uuidParameter("formationID", notFound: "Aucune formation"))
     }
 
     @Sendable func create(req: Request) async throws -> Response {

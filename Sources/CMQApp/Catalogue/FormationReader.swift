@@ -1,0 +1,124 @@
+import CMQDomain
+import Foundation
+import FluentKit
+import SQLKit
+
+/// Reads formations for display — the API's `FormationDTO`, a card of the search page — in two plain
+/// queries: the formations joined to their organisation, then their ROME codes. The statuses come from the
+/// formation's statuses mask, which triggers keep equal to its status rows (`AddFormationStatusMask`).
+/// (Fluent's eager loading took four queries and decoded each model by reflection: most of a search's time.)
+struct FormationReader {
+    let sql: any SQLDatabase
+
+    init(db: any Database) {
+        guard let sql = db as? any SQLDatabase else { preconditionFailure("cmq runs on SQL databases only") }
+        self.sql = sql
+    }
+
+    /// A formation as shown, and the town of its organisation (for the search page).
+    struct Item: Sendable {
+        var dto: FormationDTO
+        var commune: String?
+    }
+
+    private struct Row: Decodable {
+        let id: UUID
+        let intitule: String
+        let organisation_id: UUID
+        let responsable_id: UUID?
+        let filiere: String?
+        let type_diplome: String?
+        let niveau_entree: Int?
+        let niveau_sortie: Int
+        let cfd: String?
+        let rncp: String?
+        let duree: String?
+        let capacite: Int?
+        let modalite: String
+        let dates_debut: String?
+        let description: String?
+        let lien: String?
+        let cree_le: Date?
+        let modifie_le: Date?
+        let statuts_masque: Int
+        let o_nom: String
+        let o_type: String
+        let o_public: Bool
+        let o_uai: String?
+        let o_siret: String?
+        let o_commune: String?
+    }
+
+    private struct ROME: Decodable {
+        let formation_id: UUID
+        let code: String
+    }
+
+    /// The statuses of a mask, in the order of their names (as the API lists them).
+    static func statuses(mask: Int) -> [LearnerStatus] {
+        LearnerStatus.allCases.filter { mask & FormationStatusMask.bit($0) != 0 }.sorted { $0.rawValue < $1.rawValue }
+    }
+
+    /// The formations of `ids` that exist, by id.
+    func read(_ ids: [UUID]) async throws -> [UUID: Item] {
+        guard !ids.isEmpty else { return [:] }
+        let rows = try await sql.select()
+            .columns(["id", "intitule", "organisation_id", "responsable_id", "filiere", "type_diplome", "niveau_entree", "niveau_sortie",
+                      "cfd", "rncp", "duree", "capacite", "modalite", "dates_debut", "description", "lien", "cree_le", "modifie_le",
+                      "statuts_masque"].map { SQLColumn($0, table: "f") })
+            .column(SQLColumn("nom", table: "o"), as: "o_nom").column(SQLColumn("type", table: "o"), as: "o_type")
+            .column(SQLColumn("public", table: "o"), as: "o_public").column(SQLColumn("uai", table: "o"), as: "o_uai")
+            .column(SQLColumn("siret", table: "o"), as: "o_siret").column(SQLColumn("commune", table: "o"), as: "o_commune")
+            .from(SQLAlias(SQLIdentifier("formations"), as: SQLIdentifier("f")))
+            .join(SQLAlias(SQLIdentifier("organisations"), as: SQLIdentifier("o")), method: SQLJoinMethod.inner,
+                  on: SQLColumn("organisation_id", table: "f"), .equal, SQLColumn("id", table: "o"))
+            .where(SQLColumn("id", table: "f"), .in, SQLBind.group(ids))
+            .all(decoding: Row.self)
+        guard !rows.isEmpty else { return [:] }
+        var romes: [UUID: [String]] = [:]
+        for rome in try await sql.select().column("formation_id").column("code").from("formation_romes")
+            .where(SQLIdentifier("formation_id"), .in, SQLBind.group(rows.map(\.id))).all(decoding: ROME.self) {
+            romes[rome.formation_id, default: []].append(rome.code)
+        }
+        var items: [UUID: Item] = [:]
+        for row in rows {
+            let dto = FormationDTO(
+                id: row.id, intitule: row.intitule,
+                organisation: MembershipOrganisationDTO(id: row.organisation_id, nom: row.o_nom, type: row.o_type,
+                                                        typeLibelle: OrganisationKind(rawValue: row.o_type)?.label ?? row.o_type,
+                                                        public: row.o_public, uai: row.o_uai, siret: row.o_siret),
+                organisationResponsableId: row.responsable_id, filiere: row.filiere, typeDiplome: row.type_diplome,
+                typeDiplomeLibelle: row.type_diplome.flatMap(DiplomaType.init(rawValue:))?.label,
+                niveauEntree: row.niveau_entree, niveauSortie: row.niveau_sortie, niveauSortieLibelle: Level(number: row.niveau_sortie)?.label ?? "",
+                cfd: row.cfd, rncp: row.rncp, romes: (romes[row.id] ?? []).sorted(), duree: row.duree,
+                statuts: Self.statuses(mask: row.statuts_masque).map(\.rawValue), capacite: row.capacite, modalite: row.modalite,
+                datesDebut: row.dates_debut?.split(separator: ",").map(String.init) ?? [], description: row.description, lien: row.lien,
+                creeLe: row.cree_le, modifieLe: row.modifie_le)
+            items[row.id] = Item(dto: dto, commune: row.o_commune)
+        }
+        return items
+    }
+
+    /// One formation, or the 404 of an unknown id.
+    func one(_ id: UUID) async throws -> FormationDTO {
+        guard let item = try await read([id])[id] else {
+            throw AppError.notFound("Aucune formation n'a l'identifiant \(id.uuidString.lowercased()).")
+        }
+        return item.dto
+    }
+}
+
+extension FormationRow {
+    /// A card of the search page.
+    init(_ item: FormationReader.Item) {
+        let dto = item.dto
+        url = CatalogueURL.formation(dto.id).path
+        intitule = dto.intitule
+        type = dto.typeDiplomeLibelle
+        niveau = dto.niveauSortie
+        statuts = dto.statuts.compactMap { LearnerStatus(rawValue: $0)?.label }.joined(separator: ", ")
+        organisation = dto.organisation.nom
+        organisationURL = RegistryURL.organisation(dto.organisation.id).path
+        commune = item.commune
+    }
+}
