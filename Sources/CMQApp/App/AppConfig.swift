@@ -22,6 +22,9 @@ public struct AppConfig: Sendable {
     /// The addresses of the reverse proxies whose `X-Forwarded-For` is believed (`CMQ_TRUSTED_PROXIES`,
     /// comma-separated); none by default: the client is the address that connected.
     public var trustedProxies: Set<String> = []
+    /// The public address of the site (`CMQ_PUBLIC_URL`, e.g. `https://cmq.education.gouv.fr`), for the absolute
+    /// links of the open data catalogue, the sitemap and the JSON-LD; when unset, the address the request came to.
+    public var publicURL: String?
 
     public init(database: DatabaseChoice, host: String = "127.0.0.1", port: Int = 8080, demoOnFirstStart: Bool = true, searchCache: Bool = true) {
         self.database = database
@@ -35,7 +38,7 @@ public struct AppConfig: Sendable {
         public let description: String
     }
 
-    /// Reads `DATABASE_URL`, `HOST`, `PORT`, `CMQ_DEMO`, `CMQ_SEARCH_CACHE` and `CMQ_TRUSTED_PROXIES`.
+    /// Reads `DATABASE_URL`, `HOST`, `PORT`, `CMQ_DEMO`, `CMQ_SEARCH_CACHE`, `CMQ_TRUSTED_PROXIES` and `CMQ_PUBLIC_URL`.
     public static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) throws -> AppConfig {
         let database = try databaseChoice(from: environment["DATABASE_URL"])
         let host = environment["HOST"].flatMap { $0.isEmpty ? nil : $0 } ?? "127.0.0.1"
@@ -60,6 +63,14 @@ public struct AppConfig: Sendable {
             throw Invalid(description: "CMQ_TRUSTED_PROXIES: \(proxy) is not an IP address.")
         }
         config.trustedProxies = Set(proxies)
+        if let raw = environment["CMQ_PUBLIC_URL"], !raw.isEmpty {
+            let trimmed = raw.hasSuffix("/") ? String(raw.dropLast()) : raw
+            guard let url = URL(string: trimmed), ["http", "https"].contains(url.scheme?.lowercased() ?? ""), url.host != nil,
+                  url.query == nil, url.fragment == nil else {
+                throw Invalid(description: "CMQ_PUBLIC_URL=\(raw) must be an absolute http:// or https:// address, e.g. https://cmq.example.fr.")
+            }
+            config.publicURL = trimmed
+        }
         return config
     }
 

@@ -114,7 +114,8 @@ struct CatalogueController {
             .map { CampusLink(url: SiteURL.campus($0.id!), nom: $0.nom, role: "", filiere: Filiere(slug: $0.filiere)?.label ?? $0.filiere) }
         let romeLabels = try await ReferenceLookup(db: req.db).romeLabels(dto.romes)
         return try await req.view.render("formation", FormationContext(
-            page: PageMeta(title: formation.intitule, section: "formations"), formation: dto,
+            page: PageMeta(title: formation.intitule, section: "formations", jsonLD: StructuredData.formation(formation, base: OpenDataAPIController.base(req))),
+            formation: dto,
             organisationURL: SiteURL.organisation(formation.$organisation.id),
             statuts: formation.learnerStatuses.map(\.label).joined(separator: ", "),
             modalite: Modality(rawValue: formation.modalite)?.label ?? formation.modalite,

@@ -171,7 +171,8 @@ struct SiteController {
                             withdrawURL: mayWithdraw ? "/gestion/labels/\(label.id!.uuidString.lowercased())/retrait" : nil)
         }
         let context = CampusPageContext(
-            page: PageMeta(title: "Campus \(campus.nom)", description: campus.description, section: "campus"),
+            page: PageMeta(title: "Campus \(campus.nom)", description: campus.description, section: "campus",
+                           jsonLD: StructuredData.campus(campus, members: memberships.map(\.organisation), base: OpenDataAPIController.base(req))),
             labelStatus: labelStatus.label.capitalizingFirstLetter, labelKind: labelStatus.slug, labels: labelRows,
             id: id.uuidString.lowercased(), nom: campus.nom,
             filiere: filiere?.label ?? campus.filiere, filiereURL: SiteURL.campusList(filiere: campus.filiere),
@@ -214,7 +215,7 @@ struct SiteController {
         let departement = organisation.departementCode.flatMap { territory.departement(code: $0) }
         let resource = try await organisationResource(id, on: req.db)
         let context = OrganisationPageContext(
-            page: PageMeta(title: organisation.nom, section: "organisations"),
+            page: PageMeta(title: organisation.nom, section: "organisations", jsonLD: StructuredData.organisation(organisation, base: OpenDataAPIController.base(req))),
             id: id.uuidString.lowercased(), nom: organisation.nom, type: organisation.kind?.label ?? organisation.type,
             statut: organisation.isPublic ? "Public" : "Privé", lyceeDesMetiers: organisation.lyceeDesMetiers,
             uai: organisation.uai, siret: organisation.siret, adresse: organisation.adresse, codePostal: organisation.codePostal,

@@ -1,0 +1,111 @@
+import CMQDomain
+import Fluent
+import Foundation
+import Vapor
+
+/// What the page /donnees and the DCAT-AP catalogue say about each dataset: its files (with their size), its
+/// schema, its licence, its last change.
+struct OpenDataCatalogue {
+    let db: any Database
+    let base: String
+
+    struct Distribution: Sendable {
+        var format: OpenDataFormat
+        var url: String
+        var bytes: Int
+    }
+
+    struct Summary: Sendable {
+        var dataset: OpenDataset
+        var rows: Int
+        var modified: Date?
+        var distributions: [Distribution]
+        var schemaURL: String
+    }
+
+    /// Every dataset with the size of each of its files. A size is measured by writing the file once (to
+    /// nowhere) and kept while the dataset is unchanged.
+    func summaries(sizes: OpenDataSizes? = nil) async throws -> [Summary] {
+        var result: [Summary] = []
+        for dataset in OpenDataset.all {
+            let stamp = try await dataset.stamp(db)
+            var distributions: [Distribution] = []
+            var rows = 0
+            for format in dataset.formats {
+                let key = base + "|" + OpenDataAPIController.validators(dataset.slug + "." + format.rawValue, stamp).etag
+                let measured: (bytes: Int, rows: Int)
+                if let known = await sizes?.size(key) {
+                    measured = known
+                } else {
+                    var bytes = 0
+                    let count = try await OpenDataWriter(dataset: dataset, base: base).write(format, on: db, modified: stamp.modified) { bytes += $0.count }
+                    measured = (bytes, count)
+                    await sizes?.remember(key, measured)
+                }
+                if format == .csv { rows = measured.rows }
+                distributions.append(Distribution(format: format, url: base + OpenDataWriter.path(dataset, format), bytes: measured.bytes))
+            }
+            result.append(Summary(dataset: dataset, rows: rows, modified: stamp.modified, distributions: distributions,
+                                  schemaURL: base + OpenDataWriter.schemaPath(dataset)))
+        }
+        return result
+    }
+
+    /// The catalogue in DCAT-AP (JSON-LD): one `dcat:Dataset` per dataset, one `dcat:Distribution` per file, the
+    /// Table Schema as `dct:conformsTo`, the Licence Ouverte on everything.
+    static func dcat(_ summaries: [Summary], base: String) -> Data {
+        let s = OpenDataWriter.string
+        let licence = "{\"@id\":\(s(OpenDataLicence.url))}"
+        let publisher = "{\"@type\":\"foaf:Agent\",\"foaf:name\":\(s(OpenDataLicence.producer))}"
+        let french = "{\"@id\":\"http://publications.europa.eu/resource/authority/language/FRA\"}"
+        let datasets = summaries.map { summary -> String in
+            let dataset = summary.dataset
+            let id = base + "/donnees#" + dataset.slug
+            let distributions = summary.distributions.map { file in
+                "{\"@type\":\"dcat:Distribution\",\"@id\":\(s(file.url)),\"dct:title\":\(s("\(dataset.title) (\(file.format.label))")),"
+                    + "\"dcat:accessURL\":{\"@id\":\(s(file.url))},\"dcat:downloadURL\":{\"@id\":\(s(file.url))},"
+                    + "\"dcat:mediaType\":{\"@id\":\(s("https://www.iana.org/assignments/media-types/" + file.format.mediaType))},"
+                    + "\"dct:format\":\(s(file.format.label)),\"dcat:byteSize\":{\"@value\":\"\(file.bytes)\",\"@type\":\"xsd:nonNegativeInteger\"},"
+                    + "\"dct:license\":\(licence)"
+                    + (file.format == .csv ? ",\"dct:conformsTo\":{\"@id\":\(s(summary.schemaURL))}" : "")
+                    + (summary.modified.map { ",\"dct:modified\":{\"@value\":\(s(OpenDataWriter.timestamp($0))),\"@type\":\"xsd:dateTime\"}" } ?? "")
+                    + "}"
+            }
+            return "{\"@type\":\"dcat:Dataset\",\"@id\":\(s(id)),\"dct:identifier\":\(s(dataset.slug)),\"dct:title\":\(s(dataset.title)),"
+                + "\"dct:description\":\(s(dataset.description)),\"dcat:keyword\":[\(dataset.keywords.map(s).joined(separator: ","))],"
+                + "\"dct:publisher\":\(publisher),\"dct:language\":\(french),\"dct:license\":\(licence),"
+                + "\"dct:accessRights\":{\"@id\":\"http://publications.europa.eu/resource/authority/access-right/PUBLIC\"},"
+                + "\"dcat:landingPage\":{\"@id\":\(s(base + "/donnees"))},"
+                + (summary.modified.map { "\"dct:modified\":{\"@value\":\(s(OpenDataWriter.timestamp($0))),\"@type\":\"xsd:dateTime\"}," } ?? "")
+                + "\"dcat:distribution\":[\(distributions.joined(separator: ","))]}"
+        }
+        let context = "{\"dcat\":\"http://www.w3.org/ns/dcat#\",\"dct\":\"http://purl.org/dc/terms/\",\"foaf\":\"http://xmlns.com/foaf/0.1/\","
+            + "\"xsd\":\"http://www.w3.org/2001/XMLSchema#\"}"
+        let text = "{\"@context\":\(context),\"@type\":\"dcat:Catalog\",\"@id\":\(s(base + "/api/v1/donnees/catalogue.jsonld")),"
+            + "\"dct:title\":\(s("Données ouvertes des campus des métiers et des qualifications")),"
+            + "\"dct:description\":\(s("Les listes publiques de cmq : campus, organisations, réseaux, plateaux techniques et leurs équipements, labels.")),"
+            + "\"dct:publisher\":\(publisher),\"dct:language\":\(french),\"dct:license\":\(licence),"
+            + "\"foaf:homepage\":{\"@id\":\(s(base + "/donnees"))},"
+            + "\"dcat:dataset\":[\(datasets.joined(separator: ","))]}"
+        return Data(text.utf8)
+    }
+}
+
+/// The sizes of the files already measured, by ETag (kept by each instance; a change of the data changes the
+/// ETag, so a stale size is never shown). At most a few hundred entries: the oldest are dropped.
+actor OpenDataSizes {
+    /// The sizes measured by this process (keyed by address and ETag, so that several sites or databases in one
+    /// process never share a size).
+    static let shared = OpenDataSizes()
+
+    private var sizes: [String: (bytes: Int, rows: Int)] = [:]
+    private var order: [String] = []
+
+    func size(_ key: String) -> (bytes: Int, rows: Int)? { sizes[key] }
+
+    func remember(_ key: String, _ value: (bytes: Int, rows: Int)) {
+        if sizes[key] == nil { order.append(key) }
+        sizes[key] = value
+        while order.count > 256 { sizes[order.removeFirst()] = nil }
+    }
+}
