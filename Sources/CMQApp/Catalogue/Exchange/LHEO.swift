@@ -413,8 +413,9 @@ enum LHEO {
     }
 
     static func decode(_ data: Data) throws(FileError) -> Document {
-        let decoder = XMLDecoder()
-        decoder.trimValueWhitespaces = true
+        // Values are not trimmed by the decoder: it would drop the spaces between a text and an entity ("R & D"
+        // would come back "R&D"); the whitespace between elements is dropped instead.
+        let decoder = XMLDecoder(trimValueWhitespaces: false, removeWhitespaceElements: true)
         let document: Document
         do {
             document = try decoder.decode(Document.self, from: data)
