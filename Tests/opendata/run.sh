@@ -7,7 +7,7 @@
 #   organisation, which the demo's establishments do not have: the script gives them test SIRETs (valid Luhn keys)
 #   through the API, as an administrator, before exporting.
 #
-#   Tests/opendata/run.sh [PATH/TO/cmq]        (or CMQ_BIN=…; default: the debug build of this package)
+#   Tests/opendata/run.sh [PATH/TO/cmq]        (or CMQ_BIN=…; default: the debug build of this package; OPENDATA_PORT=…)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -24,7 +24,8 @@ if ! command -v xmllint >/dev/null 2>&1; then
 fi
 
 WORK=$(mktemp -d /tmp/cmq-opendata.XXXXXX)
-PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
+# OPENDATA_PORT chooses the port (a free one by default).
+PORT="${OPENDATA_PORT:-$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')}"
 BASE="http://127.0.0.1:$PORT"
 PASSWORD="opendata-$(head -c 9 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 ADMIN="administrateur@cmq.test"

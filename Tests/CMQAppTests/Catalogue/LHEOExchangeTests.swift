@@ -241,3 +241,35 @@ struct LHEOExchangeTests {
         }
     }
 }
+
+/// Files as real publishers write them: encodings, CSV errors.
+@Suite("Catalogue: files as publishers write them")
+struct PublisherFilesTests {
+    @Test("the BCN's nFormationDiplome_.csv (Windows-1252) is read with its accents and typographic apostrophes")
+    func bcnWindows1252() throws {
+        // given: the BCN's table as published
+        let url = try LHEOExchangeTests.fixture("nFormationDiplome_", "csv", "bcn")
+        // when
+        let (text, encoding) = try TextEncoding.decode(try Data(contentsOf: url))
+        let table = try DelimitedText(text)
+        // then
+        #expect(encoding == .windows1252)
+        #expect(table.rows.count == 4_023)
+        #expect(!text.unicodeScalars.contains { (0x80...0x9F).contains($0.value) })
+        let titles = table.rows.compactMap { row in table.columnIndex["LIBELLE_LONG_200"].flatMap { $0 < row.count ? row[$0] : nil } }
+        #expect(titles.contains("CONDUITE D’UN ELEVAGE CAPRIN ET COMMERCIALISATION DES PRODUITS (CSA)"))
+        #expect(titles.filter { $0.contains("’") }.count == 3)
+        #expect(text.contains("…"))
+    }
+
+    @Test("a cmq CSV import whose quoting is broken is refused in French with the line and what was expected")
+    func csvError() {
+        let text = CatalogueExchangeTests.csvHeader + "\n;Plasturgie;0020079A;;;;;4;;;;;;;;;;\n;\"Usinage\"C;0020079A;;;;;4;;;;;;;;;;\n"
+        do {
+            _ = try FormationCSV.read(text)
+            Issue.record("the file must be refused")
+        } catch {
+            #expect(error.description == "Le fichier CSV est illisible, ligne 3 : après le guillemet qui ferme un champ, « ; » ou une fin de ligne était attendu, pas « C » (un guillemet dans un champ se double : \"\").")
+        }
+    }
+}

@@ -89,7 +89,7 @@ struct ExchangeTextTests {
     // MARK: - CSV
 
     @Test("a CSV that breaks the quoting rules is refused in French, with its line and what was expected", arguments: [
-        ("a;b\n1;2\nx;ab\"c\n", 3, "guillemet"),
+        ("a;b\n1;2\nx;\"ab\"c\n", 3, "« ; » ou une fin de ligne était attendu, pas « c »"),
         ("a;b\n\"1\"C;2\n", 2, "« ; » ou une fin de ligne était attendu, pas « C »"),
         ("a;b\n1;2\n3;\"jamais fermé\n4;5\n", 3, "jamais fermé"),
     ])
@@ -110,5 +110,11 @@ struct ExchangeTextTests {
     func csvQuoted() throws {
         let table = try DelimitedText("a;b\n\"x;\"\"y\"\"\";\"deux\nlignes\"\n")
         #expect(table.rows == [["x;\"y\"", "deux\nlignes"]])
+    }
+
+    @Test("a quote inside a field that is not quoted is a character of the field, as real files (the BCN's) write it")
+    func csvLooseQuotes() throws {
+        let table = try DelimitedText("a;b;c\nle libellé \"CPES\" pour;x\"\"y;3\n")
+        #expect(table.rows == [["le libellé \"CPES\" pour", "x\"y", "3"]])
     }
 }

@@ -106,7 +106,7 @@ enum FormationCSV {
     /// returned as an error with its number.
     static func read(_ text: String) throws(FileError) -> (records: [FormationRecord], errors: [LineError]) {
         let table: DelimitedText
-        do { table = try DelimitedText(text) } catch { throw FileError(description: "Le fichier CSV est illisible : \(error).") }
+        do { table = try DelimitedText(text) } catch { throw FileError(description: "Le fichier CSV est illisible, \(error).") }
         guard !table.header.isEmpty, table.header != [""] else { throw FileError(description: "Le fichier est vide.") }
         if table.header.count == 1, table.header[0].contains(",") {
             throw FileError(description: "Le fichier n'utilise pas le séparateur « ; » attendu.")
@@ -223,7 +223,7 @@ struct LineError: Error, Equatable, Sendable, CustomStringConvertible {
 enum OnisepFormations {
     static func read(_ text: String, organisation: FormationRecord.OrganisationKey) throws(FormationCSV.FileError) -> (records: [FormationRecord], errors: [LineError]) {
         let table: DelimitedText
-        do { table = try DelimitedText(text) } catch { throw FormationCSV.FileError(description: "Le fichier CSV est illisible : \(error).") }
+        do { table = try DelimitedText(text) } catch { throw FormationCSV.FileError(description: "Le fichier CSV est illisible, \(error).") }
         let index = table.columnIndex
         let missing = ReferenceFiles.onisepColumns.filter { index[$0] == nil }
         guard missing.isEmpty else {
