@@ -102,6 +102,14 @@ struct FormationExport {
         encoder.dateEncodingStrategy = .iso8601
         encoder.outputFormatting = [.sortedKeys]
         for chunk in plan.ids.chunked(Self.batch) {
+            if plan.format == .csv {
+                // The CSV straight from the tables: the same lines, without building models.
+                let lines = try await FormationTableRows(db: db).csvLines(chunk)
+                try await write(Data(lines.text.utf8))
+                written += lines.count
+                progress.step("Formations", done: written, total: plan.ids.count)
+                continue
+            }
             let loaded = try await Formation.query(on: db).filter(\.$id ~~ chunk)
                 .with(\.$organisation).with(\.$responsable).with(\.$statuts).with(\.$romes).all()
             let byID = Dictionary(loaded.map { ($0.id!, $0) }, uniquingKeysWith: { a, _ in a })

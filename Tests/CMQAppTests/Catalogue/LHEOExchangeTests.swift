@@ -242,6 +242,25 @@ struct LHEOExchangeTests {
     }
 }
 
+/// The CSV export of a whole catalogue, read straight from the tables, writes the lines the models write.
+@Suite("Catalogue: CSV from the tables")
+struct FormationTableRowsTests {
+    @Test("the lines read from the tables are those written from the models (organisation without codes, responsable, lists)",
+          arguments: TestDatabase.all)
+    func sameLines(database: TestDatabase) async throws {
+        try await withTestApp(database) { app in
+            try await CatalogueExchangeTests.corpus(app)
+            let formations = try await Formation.query(on: app.db).with(\.$organisation).with(\.$responsable).with(\.$statuts).with(\.$romes)
+                .sort(\.$intitule).all()
+            let ids = formations.compactMap(\.id)
+            let fromModels = formations.map { FormationCSV.line($0, responsable: $0.responsable) }.joined()
+            let fromTables = try await FormationTableRows(db: app.db).csvLines(ids + [UUID()])
+            #expect(fromTables.count == 3)
+            #expect(fromTables.text == fromModels)
+        }
+    }
+}
+
 /// Files as real publishers write them: encodings, CSV errors.
 @Suite("Catalogue: files as publishers write them")
 struct PublisherFilesTests {

@@ -180,15 +180,57 @@ enum FormationCSV {
 
     static func line(_ formation: Formation, responsable: Organisation?) -> String {
         let organisation = formation.organisation
+        return line(Values(
+            id: formation.id, intitule: formation.intitule,
+            organisation: .init(id: organisation.id, uai: organisation.uai, siret: organisation.siret, nom: organisation.nom),
+            responsable: responsable.map { .init(id: $0.id, uai: $0.uai, siret: $0.siret, nom: $0.nom) },
+            filiere: formation.filiere, typeDiplome: formation.typeDiplome, niveauEntree: formation.niveauEntree, niveauSortie: formation.niveauSortie,
+            cfd: formation.cfd, rncp: formation.rncp, romes: romeCodes(formation), duree: formation.duree,
+            statuts: formation.learnerStatuses, capacite: formation.capacite, modalite: formation.modalite, datesDebut: formation.datesDebut,
+            description: formation.description, lien: formation.lien))
+    }
+
+    /// What a line holds, however it was read (from models, or straight from the tables for large exports).
+    struct Values {
+        struct Party {
+            var id: UUID?
+            var uai: String?
+            var siret: String?
+            var nom: String
+        }
+
+        var id: UUID?
+        var intitule: String
+        var organisation: Party
+        var responsable: Party?
+        var filiere, typeDiplome: String?
+        var niveauEntree: Int?
+        var niveauSortie: Int
+        var cfd, rncp: String?
+        /// Sorted.
+        var romes: [String]
+        var duree: String?
+        /// Sorted by their codes.
+        var statuts: [LearnerStatus]
+        var capacite: Int?
+        var modalite: String
+        /// As stored: days separated by commas.
+        var datesDebut: String?
+        var description, lien: String?
+    }
+
+    static func line(_ v: Values) -> String {
+        // An organisation's own identifier only when it has neither UAI nor SIRET.
+        func ownID(_ party: Values.Party?) -> String? {
+            party.flatMap { $0.uai == nil && $0.siret == nil ? $0.id?.uuidString.lowercased() : nil }
+        }
         let values: [String?] = [
-            formation.id?.uuidString.lowercased(), formation.intitule, organisation.uai, organisation.siret,
-            organisation.uai == nil && organisation.siret == nil ? organisation.id?.uuidString.lowercased() : nil, organisation.nom,
-            responsable?.uai, responsable?.siret,
-            responsable.flatMap { $0.uai == nil && $0.siret == nil ? $0.id?.uuidString.lowercased() : nil }, formation.filiere, formation.typeDiplome,
-            formation.niveauEntree.map(String.init), String(formation.niveauSortie), formation.cfd, formation.rncp,
-            romeCodes(formation).joined(separator: "|"), formation.duree, formation.learnerStatuses.map(\.rawValue).joined(separator: "|"),
-            formation.capacite.map(String.init), formation.modalite, formation.datesDebut?.replacingOccurrences(of: ",", with: "|"),
-            formation.description, formation.lien,
+            v.id?.uuidString.lowercased(), v.intitule, v.organisation.uai, v.organisation.siret, ownID(v.organisation), v.organisation.nom,
+            v.responsable?.uai, v.responsable?.siret, ownID(v.responsable), v.filiere, v.typeDiplome,
+            v.niveauEntree.map(String.init), String(v.niveauSortie), v.cfd, v.rncp,
+            v.romes.joined(separator: "|"), v.duree, v.statuts.map(\.rawValue).joined(separator: "|"),
+            v.capacite.map(String.init), v.modalite, v.datesDebut?.replacingOccurrences(of: ",", with: "|"),
+            v.description, v.lien,
         ]
         return values.map(field).joined(separator: ";") + "\r\n"
     }
