@@ -12,38 +12,45 @@ struct OpenDataCatalogue {
     struct Distribution: Sendable {
         var format: OpenDataFormat
         var url: String
-        var bytes: Int
+        /// The file's size, when it was measured.
+        var bytes: Int?
     }
 
     struct Summary: Sendable {
         var dataset: OpenDataset
-        var rows: Int
+        /// The CSV's rows, when its size was measured.
+        var rows: Int?
         var modified: Date?
         var distributions: [Distribution]
         var schemaURL: String
     }
 
-    /// Every dataset with the size of each of its files. A size is measured by writing the file once (to
-    /// nowhere) and kept while the dataset is unchanged.
+    /// Every dataset and its files. With `sizes`, the size of each file is measured by writing it once (to
+    /// nowhere) and kept there while the dataset is unchanged; without, sizes are left out (the DCAT catalogue,
+    /// which must answer fast, does not give them).
     func summaries(sizes: OpenDataSizes? = nil) async throws -> [Summary] {
         var result: [Summary] = []
         for dataset in OpenDataset.all {
             let stamp = try await dataset.stamp(db)
             var distributions: [Distribution] = []
-            var rows = 0
+            var rows: Int?
             for format in dataset.formats {
-                let key = base + "|" + OpenDataAPIController.validators(dataset.slug + "." + format.rawValue, stamp).etag
-                let measured: (bytes: Int, rows: Int)
-                if let known = await sizes?.size(key) {
-                    measured = known
-                } else {
-                    var bytes = 0
-                    let count = try await OpenDataWriter(dataset: dataset, base: base).write(format, on: db, modified: stamp.modified) { bytes += $0.count }
-                    measured = (bytes, count)
-                    await sizes?.remember(key, measured)
+                var bytes: Int?
+                if let sizes {
+                    let key = base + "|" + OpenDataAPIController.validators(dataset.slug + "." + format.rawValue, stamp).etag
+                    let measured: (bytes: Int, rows: Int)
+                    if let known = await sizes.size(key) {
+                        measured = known
+                    } else {
+                        var counted = 0
+                        let count = try await OpenDataWriter(dataset: dataset, base: base).write(format, on: db, modified: stamp.modified) { counted += $0.count }
+                        measured = (counted, count)
+                        await sizes.remember(key, measured)
+                    }
+                    bytes = measured.bytes
+                    if format == .csv { rows = measured.rows }
                 }
-                if format == .csv { rows = measured.rows }
-                distributions.append(Distribution(format: format, url: base + OpenDataWriter.path(dataset, format), bytes: measured.bytes))
+                distributions.append(Distribution(format: format, url: base + OpenDataWriter.path(dataset, format), bytes: bytes))
             }
             result.append(Summary(dataset: dataset, rows: rows, modified: stamp.modified, distributions: distributions,
                                   schemaURL: base + OpenDataWriter.schemaPath(dataset)))
@@ -65,7 +72,8 @@ struct OpenDataCatalogue {
                 "{\"@type\":\"dcat:Distribution\",\"@id\":\(s(file.url)),\"dct:title\":\(s("\(dataset.title) (\(file.format.label))")),"
                     + "\"dcat:accessURL\":{\"@id\":\(s(file.url))},\"dcat:downloadURL\":{\"@id\":\(s(file.url))},"
                     + "\"dcat:mediaType\":{\"@id\":\(s("https://www.iana.org/assignments/media-types/" + file.format.mediaType))},"
-                    + "\"dct:format\":\(s(file.format.label)),\"dcat:byteSize\":{\"@value\":\"\(file.bytes)\",\"@type\":\"xsd:nonNegativeInteger\"},"
+                    + "\"dct:format\":\(s(file.format.label)),"
+                    + (file.bytes.map { "\"dcat:byteSize\":{\"@value\":\"\($0)\",\"@type\":\"xsd:nonNegativeInteger\"}," } ?? "")
                     + "\"dct:license\":\(licence)"
                     + (file.format == .csv ? ",\"dct:conformsTo\":{\"@id\":\(s(summary.schemaURL))}" : "")
                     + (summary.modified.map { ",\"dct:modified\":{\"@value\":\(s(OpenDataWriter.timestamp($0))),\"@type\":\"xsd:dateTime\"}" } ?? "")

@@ -17,7 +17,7 @@ struct OpenDataPageController {
         var slug: String
         var title: String
         var description: String
-        var rows: Int
+        var rows: Int?
         var modified: String?
         var modifiedISO: String?
         var schemaURL: String?
@@ -41,7 +41,7 @@ struct OpenDataPageController {
                 modified: summary.modified.map { CalendarDay(date: $0).frenchLong }, modifiedISO: summary.modified.map { CalendarDay(date: $0).iso },
                 schemaURL: OpenDataWriter.schemaPath(summary.dataset),
                 files: summary.distributions.map { file in
-                    FileRow(format: file.format.label, size: Self.size(file.bytes), url: OpenDataWriter.path(summary.dataset, file.format),
+                    FileRow(format: file.format.label, size: file.bytes.map(Self.size) ?? "non mesurée", url: OpenDataWriter.path(summary.dataset, file.format),
                             name: "\(summary.dataset.slug).\(file.format.rawValue)")
                 })
         }

@@ -101,7 +101,7 @@ enum StructuredData {
                 ("dateModified", summary.modified.map { s(OpenDataWriter.timestamp($0)) }),
                 ("distribution", "[" + summary.distributions.map { file in
                     object([("@type", s("DataDownload")), ("encodingFormat", s(file.format.mediaType)), ("contentUrl", s(file.url)),
-                            ("contentSize", s("\(file.bytes) octets"))])
+                            ("contentSize", file.bytes.map { s("\($0) octets") })])
                 }.joined(separator: ",") + "]"),
             ])
         }
