@@ -107,6 +107,10 @@ struct OpenDataTests {
             var since = HTTPHeaders()
             since.replaceOrAdd(name: .ifModifiedSince, value: modified)
             #expect(try await app.testing().sendRequest(.GET, "/api/v1/donnees/organisations.csv", headers: since).status == .notModified)
+            // A date to come is not a date the client received: ignored (RFC 9110).
+            var future = HTTPHeaders()
+            future.replaceOrAdd(name: .ifModifiedSince, value: "Sat, 17 Apr 5537 05:37:50 GMT")
+            #expect(try await app.testing().sendRequest(.GET, "/api/v1/donnees/organisations.csv", headers: future).status == .ok)
             // when: an organisation changes
             try await Task.sleep(for: .milliseconds(1_100))
             lycee.commune = "Saint-Quentin (Aisne)"

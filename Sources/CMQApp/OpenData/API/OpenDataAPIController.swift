@@ -82,7 +82,8 @@ struct OpenDataAPIController {
             let matches = tags == "*" || tags.split(separator: ",").contains { $0.trimmingCharacters(in: .whitespaces).replacingOccurrences(of: "W/", with: "") == validators.etag }
             return matches ? Response(status: .notModified, headers: headers(validators, contentType: nil)) : nil
         }
-        if let since = req.headers.first(name: .ifModifiedSince).flatMap(parseHTTPDate), let modified = validators.lastModified,
+        // A date to come is not a date the client received (RFC 9110): it is ignored.
+        if let since = req.headers.first(name: .ifModifiedSince).flatMap(parseHTTPDate), since <= Date(), let modified = validators.lastModified,
            modified.timeIntervalSince1970.rounded(.down) <= since.timeIntervalSince1970 {
             return Response(status: .notModified, headers: headers(validators, contentType: nil))
         }
