@@ -79,7 +79,9 @@ struct OpenDataAPIController {
     /// the data.
     static func notModified(_ req: Request, _ validators: Validators) -> Response? {
         if let tags = req.headers.first(name: .ifNoneMatch) {
-            let matches = tags == "*" || tags.split(separator: ",").contains { $0.trimmingCharacters(in: .whitespaces).replacingOccurrences(of: "W/", with: "") == validators.etag }
+            // The ETags the client holds (weak or strong); "*" is not honoured: it would answer 304 to a client that
+            // holds no copy of the file.
+            let matches = tags.split(separator: ",").contains { $0.trimmingCharacters(in: .whitespaces).replacingOccurrences(of: "W/", with: "") == validators.etag }
             return matches ? Response(status: .notModified, headers: headers(validators, contentType: nil)) : nil
         }
         // A date to come is not a date the client received (RFC 9110): it is ignored.
