@@ -12,12 +12,11 @@ enum StructuredData {
         "{" + members.compactMap { key, value in value.map { s(key) + ":" + $0 } }.joined(separator: ",") + "}"
     }
 
-    private static func place(_ organisation: Organisation) -> String? {
-        let address = object([
+    private static func place(_ organisation: Organisation) -> String {
+        object([
             ("@type", s("PostalAddress")), ("streetAddress", organisation.adresse.map(s)), ("postalCode", organisation.codePostal.map(s)),
             ("addressLocality", organisation.commune.map(s)), ("addressCountry", s("FR")),
         ])
-        return address
     }
 
     private static func geo(_ organisation: Organisation) -> String? {
@@ -84,7 +83,7 @@ enum StructuredData {
         return object([
             ("@context", s("https://schema.org")), ("@type", s("EducationalOccupationalProgram")), ("@id", s(url)), ("url", s(url)),
             ("name", s(formation.intitule)), ("description", formation.description.map(s)), ("sameAs", formation.lien.map(s)),
-            ("educationalProgramMode", s(modes)), ("timeToComplete", nil), ("programType", formation.typeDiplome.flatMap(DiplomaType.init(rawValue:)).map { s($0.label) }),
+            ("educationalProgramMode", s(modes)), ("programType", formation.typeDiplome.flatMap(DiplomaType.init(rawValue:)).map { s($0.label) }),
             ("educationalCredentialAwarded", credential),
             ("occupationalCategory", (formation.$romes.value ?? []).isEmpty ? nil
                 : "[" + (formation.$romes.value ?? []).map(\.code).sorted().map { object([("@type", s("CategoryCode")), ("codeValue", s($0)), ("inCodeSet", s("ROME"))]) }.joined(separator: ",") + "]"),
