@@ -313,7 +313,7 @@ def test_member_books_a_platform_and_the_campus_team_accepts(server, browser, ph
 def test_security_headers_and_no_csp_violation(server, browser):
     """Every page carries the security headers, and the Content-Security-Policy refuses nothing cmq's own
     pages need (the fixture checks the console of every page visited here)."""
-    for path in ["/", "/campus", "/formations?q=bts", "/regions/hauts-de-france", "/connexion"]:
+    for path in ["/", "/campus", "/formations?q=bts", "/regions/hauts-de-france", "/connexion", "/donnees"]:
         with urllib.request.urlopen(server + path) as response:
             assert "default-src 'self'" in response.headers["Content-Security-Policy"]
             assert response.headers["X-Content-Type-Options"] == "nosniff"
@@ -322,3 +322,34 @@ def test_security_headers_and_no_csp_violation(server, browser):
     # the stylesheet applied: the page is styled, not raw HTML
     browser.get(server + "/")
     assert browser.execute_script("return document.styleSheets.length") >= 1
+
+
+def test_open_data_page_lists_every_dataset(server, browser, phone, shoot):
+    """/donnees lists every dataset with its files, schema and licence; its files download; the campus and
+    formation pages carry schema.org JSON-LD that the Content-Security-Policy lets through (the fixture checks
+    the console)."""
+    browser.get(server + "/donnees")
+    assert browser.find_element(By.TAG_NAME, "h1").text == "Données ouvertes"
+    headings = [h.text for h in browser.find_elements(By.CSS_SELECTOR, "section.dataset h2")]
+    for title in ["Campus des métiers et des qualifications", "Organisations des réseaux des campus", "Réseaux des campus",
+                  "Plateaux techniques partagés", "Équipements des plateaux techniques", "Offre de formation"]:
+        assert title in headings
+    shoot(browser, "18-donnees")
+    link = browser.find_element(By.CSS_SELECTOR, "a[href='/api/v1/donnees/campus.csv']")
+    with urllib.request.urlopen(server + link.get_attribute("href").replace(server, "")) as response:
+        assert response.headers["Access-Control-Allow-Origin"] == "*"
+        assert response.read().decode("utf-8").startswith("id;nom;filiere;")
+    catalogue = api(server, "/api/v1/donnees/catalogue.jsonld")
+    assert catalogue["@type"] == "dcat:Catalog"
+    # JSON-LD on a campus page and a formation page, parsed as a search engine would
+    campus = api(server, "/api/v1/campus?per=1")["items"][0]
+    browser.get(f"{server}/campus/{campus['id']}")
+    data = json.loads(browser.find_element(By.CSS_SELECTOR, "script[type='application/ld+json']").get_attribute("textContent"))
+    assert data["@type"] == "EducationalOrganization"
+    formation = api(server, "/api/v1/formations?per=1")["items"][0]
+    browser.get(f"{server}/formations/{formation['id']}")
+    data = json.loads(browser.find_element(By.CSS_SELECTOR, "script[type='application/ld+json']").get_attribute("textContent"))
+    assert data["@type"] == "EducationalOccupationalProgram"
+    # on a phone, no horizontal scrolling
+    phone.get(server + "/donnees")
+    assert phone.execute_script("return document.documentElement.scrollWidth") <= 360 + 1

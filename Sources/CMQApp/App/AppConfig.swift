@@ -39,6 +39,9 @@ public struct AppConfig: Sendable {
             self.hosting = hosting
         }
     }
+    /// The public address of the site (`CMQ_PUBLIC_URL`, e.g. `https://cmq.education.gouv.fr`), for the absolute
+    /// links of the open data catalogue, the sitemap and the JSON-LD; when unset, the address the request came to.
+    public var publicURL: String?
 
     public init(database: DatabaseChoice, host: String = "127.0.0.1", port: Int = 8080, demoOnFirstStart: Bool = true, searchCache: Bool = true) {
         self.database = database
@@ -52,7 +55,7 @@ public struct AppConfig: Sendable {
         public let description: String
     }
 
-    /// Reads `DATABASE_URL`, `HOST`, `PORT`, `CMQ_DEMO`, `CMQ_SEARCH_CACHE`, `CMQ_TRUSTED_PROXIES`, `CMQ_EDITEUR`, `CMQ_CONTACT` and `CMQ_HEBERGEUR`.
+    /// Reads `DATABASE_URL`, `HOST`, `PORT`, `CMQ_DEMO`, `CMQ_SEARCH_CACHE`, `CMQ_TRUSTED_PROXIES`, `CMQ_PUBLIC_URL`, `CMQ_EDITEUR`, `CMQ_CONTACT` and `CMQ_HEBERGEUR`.
     public static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) throws -> AppConfig {
         let database = try databaseChoice(from: environment["DATABASE_URL"])
         let host = environment["HOST"].flatMap { $0.isEmpty ? nil : $0 } ?? "127.0.0.1"
@@ -82,6 +85,14 @@ public struct AppConfig: Sendable {
             throw Invalid(description: "CMQ_CONTACT=\(contact) is not an e-mail address.")
         }
         config.about = About(publisher: text("CMQ_EDITEUR"), contact: text("CMQ_CONTACT"), hosting: text("CMQ_HEBERGEUR"))
+        if let raw = environment["CMQ_PUBLIC_URL"], !raw.isEmpty {
+            let trimmed = raw.hasSuffix("/") ? String(raw.dropLast()) : raw
+            guard let url = URL(string: trimmed), ["http", "https"].contains(url.scheme?.lowercased() ?? ""), url.host != nil,
+                  url.query == nil, url.fragment == nil else {
+                throw Invalid(description: "CMQ_PUBLIC_URL=\(raw) must be an absolute http:// or https:// address, e.g. https://cmq.example.fr.")
+            }
+            config.publicURL = trimmed
+        }
         return config
     }
 

@@ -5,8 +5,15 @@ import Vapor
 
 /// Exports of any catalogue search: cmq's CSV (which `cmq import formations --format csv` reads back), JSON
 /// (the API's formation objects) and LHEO 2.3 XML.
+///
+/// A file is written piece by piece, 500 formations at a time, to whatever `write` sends them to (an HTTP
+/// response, a file): memory does not grow with the size of the catalogue (only the list of the identifiers
+/// the search finds is held).
 struct FormationExport {
     let db: any Database
+
+    /// How many formations are loaded and written at a time.
+    static let batch = 500
 
     enum Format: String, CaseIterable, Sendable {
         case csv, json, lheo
@@ -28,54 +35,136 @@ struct FormationExport {
         }
     }
 
-    /// Every formation the search finds, in the search's order, loaded 500 at a time.
-    func formations(_ criteria: CatalogueSearch.Criteria, progress: any ProgressReporter = SilentProgress()) async throws -> [Formation] {
+    /// What an export will write: the formations in the search's order, and for LHEO those left out because
+    /// their responsible organisation has no SIRET (which LHEO requires).
+    struct Plan: Sendable {
+        var format: Format
+        var ids: [UUID]
+        var omitted = 0
+        /// The names of the organisations without SIRET that cost formations (at most 10).
+        var omittedOrganisations: [String] = []
+    }
+
+    /// Reads what the search finds. For LHEO, the formations whose responsible organisation has no SIRET are set
+    /// aside; when that leaves nothing, the export is refused (409) with the reason.
+    func plan(_ criteria: CatalogueSearch.Criteria, as format: Format) async throws -> Plan {
         let ids = try await CatalogueSearch(db: db).allIDs(criteria)
-        var result: [Formation] = []
-        result.reserveCapacity(ids.count)
-        for chunk in ids.chunked(500) {
+        guard format == .lheo else { return Plan(format: format, ids: ids) }
+        var plan = Plan(format: format, ids: [])
+        plan.ids.reserveCapacity(ids.count)
+        for chunk in ids.chunked(Self.batch) {
+            let loaded = try await Formation.query(on: db).filter(\.$id ~~ chunk).with(\.$organisation).with(\.$responsable).all()
+            let owners = Dictionary(loaded.map { ($0.id!, $0.responsable ?? $0.organisation) }, uniquingKeysWith: { a, _ in a })
+            for id in chunk {
+                guard let owner = owners[id] else { continue }
+                if LHEO.canBeResponsible(owner) {
+                    plan.ids.append(id)
+                } else {
+                    plan.omitted += 1
+                    if plan.omittedOrganisations.count < 10, !plan.omittedOrganisations.contains(owner.nom) { plan.omittedOrganisations.append(owner.nom) }
+                }
+            }
+        }
+        if plan.ids.isEmpty, plan.omitted > 0 {
+            throw AppError.conflict(Self.lheoRefusal(plan))
+        }
+        return plan
+    }
+
+    static func lheoRefusal(_ plan: Plan) -> String {
+        "Aucune des \(plan.omitted) formation(s) trouvée(s) ne peut être écrite en LHEO : LHEO exige le SIRET de l'organisme responsable, "
+            + "et \(plan.omittedOrganisations.joined(separator: ", "))\(plan.omittedOrganisations.count < plan.omitted ? "…" : "") n'en ont pas dans cmq. "
+            + "Renseignez leur SIRET, ou exportez en CSV ou JSON."
+    }
+
+    /// What a LHEO file says about the formations it leaves out.
+    static func lheoNotice(_ plan: Plan) -> String {
+        "\(plan.omitted) formation(s) omise(s) : LHEO exige le SIRET de l'organisme responsable, que cmq n'a pas pour "
+            + plan.omittedOrganisations.joined(separator: ", ") + (plan.omittedOrganisations.count < plan.omitted ? "…" : "") + "."
+    }
+
+    /// Writes the file planned, piece by piece; returns how many formations it holds.
+    @discardableResult
+    func write(_ plan: Plan, progress: any ProgressReporter = SilentProgress(), to write: (Data) async throws -> Void) async throws -> Int {
+        var written = 0
+        switch plan.format {
+        case .csv: try await write(Data(("\u{FEFF}" + FormationCSV.headerLine).utf8))
+        case .json: try await write(Data("[".utf8))
+        case .lheo:
+            var start = LHEO.documentStart
+            if plan.omitted > 0 {
+                // An XML comment may not hold "--".
+                start += "<!-- " + Self.lheoNotice(plan).replacingOccurrences(of: "--", with: "- -") + " -->\n"
+            }
+            try await write(Data(start.utf8))
+        }
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .iso8601
+        encoder.outputFormatting = [.sortedKeys]
+        for chunk in plan.ids.chunked(Self.batch) {
+            if plan.format == .csv {
+                // The CSV straight from the tables: the same lines, without building models.
+                let lines = try await FormationTableRows(db: db).csvLines(chunk)
+                try await write(Data(lines.text.utf8))
+                written += lines.count
+                progress.step("Formations", done: written, total: plan.ids.count)
+                continue
+            }
             let loaded = try await Formation.query(on: db).filter(\.$id ~~ chunk)
                 .with(\.$organisation).with(\.$responsable).with(\.$statuts).with(\.$romes).all()
             let byID = Dictionary(loaded.map { ($0.id!, $0) }, uniquingKeysWith: { a, _ in a })
-            result += chunk.compactMap { byID[$0] }
-            progress.step("Formations", done: result.count, total: ids.count)
+            var piece = Data()
+            for formation in chunk.compactMap({ byID[$0] }) {
+                switch plan.format {
+                case .csv:
+                    piece += Data(FormationCSV.line(formation, responsable: formation.responsable).utf8)
+                case .json:
+                    if written > 0 { piece.append(UInt8(ascii: ",")) }
+                    piece += try encoder.encode(try formation.toDTO())
+                case .lheo:
+                    piece += try LHEO.element(LHEO.formation(formation, responsable: formation.responsable))
+                }
+                written += 1
+            }
+            try await write(piece)
+            progress.step("Formations", done: written, total: plan.ids.count)
         }
-        return result
+        switch plan.format {
+        case .csv: break
+        case .json: try await write(Data("]".utf8))
+        case .lheo: try await write(Data(LHEO.documentEnd.utf8))
+        }
+        return written
     }
 
-    /// The file, and how many formations it holds.
-    func export(_ criteria: CatalogueSearch.Criteria, as format: Format, progress: any ProgressReporter = SilentProgress()) async throws -> (data: Data, count: Int) {
-        let formations = try await formations(criteria, progress: progress)
-        return (try encode(formations, as: format), formations.count)
-    }
-
-    private func encode(_ formations: [Formation], as format: Format) throws -> Data {
-        switch format {
-        case .csv:
-            var text = "\u{FEFF}" + FormationCSV.headerLine
-            for formation in formations { text += FormationCSV.line(formation, responsable: formation.responsable) }
-            return Data(text.utf8)
-        case .json:
-            let encoder = JSONEncoder()
-            encoder.dateEncodingStrategy = .iso8601
-            encoder.outputFormatting = [.sortedKeys]
-            return try encoder.encode(try formations.map { try $0.toDTO() })
-        case .lheo:
-            return try LHEO.encode(formations.map { LHEO.formation($0, responsable: $0.responsable) })
-        }
+    /// The whole file in memory (tests and small exports).
+    func export(_ criteria: CatalogueSearch.Criteria, as format: Format) async throws -> (data: Data, count: Int) {
+        let plan = try await plan(criteria, as: format)
+        var data = Data()
+        let count = try await write(plan) { data += $0 }
+        return (data, count)
     }
 }
 
 extension FormationsAPIController {
-    /// `GET /api/v1/formations.csv|.json|.lheo.xml`: the whole result of a search, with the search's filters.
+    /// `GET /api/v1/formations.csv|.json|.lheo.xml`: the whole result of a search, with the search's filters,
+    /// streamed. A LHEO file that leaves formations out says how many in `CMQ-Formations-Omises`.
     func exportHandler(_ format: FormationExport.Format) -> @Sendable (Request) async throws -> Response {
         { req in
             let criteria = try Self.criteria(from: req.queryParameters)
-            let (data, _) = try await FormationExport(db: req.db).export(criteria, as: format)
+            let export = FormationExport(db: req.db)
+            let plan = try await export.plan(criteria, as: format)
             var headers = HTTPHeaders()
             headers.replaceOrAdd(name: .contentType, value: format.contentType)
             headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"formations.\(format.fileExtension)\"")
-            return Response(status: .ok, headers: headers, body: .init(data: data))
+            headers.replaceOrAdd(name: "Access-Control-Allow-Origin", value: "*")
+            if format == .lheo { headers.replaceOrAdd(name: "CMQ-Formations-Omises", value: String(plan.omitted)) }
+            let body = Response.Body(managedAsyncStream: { writer in
+                try await export.write(plan) { data in
+                    try await writer.writeBuffer(ByteBuffer(data: data))
+                }
+            })
+            return Response(status: .ok, headers: headers, body: body)
         }
     }
 }

@@ -1,7 +1,8 @@
 /// The 14-digit identifier of an establishment of a company (SIREN + NIC), checked with the Luhn algorithm.
 ///
 /// La Poste (SIREN 356000000) registered more establishments than Luhn keys allow: its SIRETs are valid
-/// when the sum of their digits is a multiple of 5.
+/// when the sum of their digits is a multiple of 5 *or* when they pass Luhn, as the official validators
+/// accept them (the head office, 35600000000048, passes Luhn only).
 public struct SIRET: Hashable, Sendable, Codable, CustomStringConvertible {
     public let value: String
 
@@ -18,8 +19,8 @@ public struct SIRET: Hashable, Sendable, Codable, CustomStringConvertible {
         }
         let digits = code.map { Int(String($0))! }
         if code.hasPrefix(SIRET.laPosteSIREN) {
-            guard digits.reduce(0, +) % 5 == 0 else {
-                throw IdentifierError(.checksum, "Le SIRET « \(code) » de La Poste n'est pas valide : la somme de ses chiffres doit être un multiple de 5.")
+            guard digits.reduce(0, +) % 5 == 0 || SIRET.luhnIsValid(digits) else {
+                throw IdentifierError(.checksum, "Le SIRET « \(code) » de La Poste n'est pas valide : ni la somme de ses chiffres n'est un multiple de 5, ni sa clé de contrôle (algorithme de Luhn) n'est correcte.")
             }
         } else {
             guard SIRET.luhnIsValid(digits) else {

@@ -12,11 +12,82 @@ public struct DelimitedText: Sendable {
         text = text.replacingOccurrences(of: "\r\n", with: "\n")
         // Without a final line break the CSV reader drops an empty last field of the last line.
         if !text.isEmpty, !text.hasSuffix("\n") { text += "\n" }
-        let table = try EnumeratedCSV(string: text, delimiter: .character(delimiter), loadColumns: false, rowLimit: 0)
-        header = table.header.map { $0.trimmingCharacters(in: .whitespaces) }
-        var rows: [[String]] = []
-        try table.enumerateAsArray(startAt: 1, rowLimit: nil) { rows.append($0) }
-        self.rows = rows
+        // The CSV reader's own errors say neither where nor what was expected: the text is checked first.
+        text = try DelimitedText.prepared(text, delimiter: delimiter)
+        do {
+            let table = try EnumeratedCSV(string: text, delimiter: .character(delimiter), loadColumns: false, rowLimit: 0)
+            header = table.header.map { $0.trimmingCharacters(in: .whitespaces) }
+            var rows: [[String]] = []
+            try table.enumerateAsArray(startAt: 1, rowLimit: nil) { rows.append($0) }
+            self.rows = rows
+        } catch {
+            throw ParseError(line: 1, reason: "le texte n'a pas pu être lu comme un tableau séparé par « \(delimiter) »")
+        }
+    }
+
+    /// A text that is not a well-formed table: where (the line, counted from 1, the header's) and what was expected.
+    public struct ParseError: Error, Sendable, Equatable, CustomStringConvertible {
+        public let line: Int
+        public let reason: String
+
+        public var description: String { "ligne \(line) : \(reason)" }
+    }
+
+    /// The text as the CSV reader expects it, or where it breaks the quoting rules of CSV (RFC 4180).
+    ///
+    /// Real files put quotes inside fields that are not quoted (the BCN writes `le libellé court "CPES" pour…`):
+    /// such a quote is a character of the field, as spreadsheets and Python read it, and is passed to the reader
+    /// doubled. What cannot be read is refused with its line: a character after the quote that closes a quoted
+    /// field, a quoted field never closed.
+    static func prepared(_ text: String, delimiter: Character) throws(ParseError) -> String {
+        enum State { case fieldStart, unquoted, quoted, quoteInQuoted }
+        var state = State.fieldStart
+        var line = 1
+        var quotedSince = 1
+        var output = ""
+        output.reserveCapacity(text.utf8.count + 16)
+        var characters = text.makeIterator()
+        var pending: Character? = nil
+        while let character = pending ?? characters.next() {
+            pending = nil
+            let newline = character.isNewline
+            switch state {
+            case .fieldStart:
+                if character == "\"" { state = .quoted; quotedSince = line }
+                else if character == delimiter || newline || character.isWhitespace { state = .fieldStart }
+                else { state = .unquoted }
+                output.append(character)
+            case .unquoted:
+                if character == "\"" {
+                    // A doubled quote stays as it is; a lone one is doubled for the reader.
+                    let next = characters.next()
+                    output += "\"\""
+                    if next != "\"" { pending = next }
+                } else {
+                    if character == delimiter || newline { state = .fieldStart }
+                    output.append(character)
+                }
+            case .quoted:
+                if character == "\"" { state = .quoteInQuoted }
+                output.append(character)
+            case .quoteInQuoted:
+                if character == "\"" { state = .quoted }
+                else if character == delimiter || newline { state = .fieldStart }
+                else if !character.isWhitespace {
+                    throw ParseError(line: line, reason: "après le guillemet qui ferme un champ, « \(delimiter) » ou une fin de ligne était attendu, pas « \(visible(character)) » (un guillemet dans un champ se double : \"\")")
+                }
+                output.append(character)
+            }
+            if newline { line += 1 }
+        }
+        if state == .quoted {
+            throw ParseError(line: quotedSince, reason: "le champ ouvert par un guillemet sur cette ligne n'est jamais fermé (un guillemet fermant \" était attendu avant la fin du fichier)")
+        }
+        return output
+    }
+
+    private static func visible(_ character: Character) -> String {
+        character == "\t" ? "tabulation" : String(character)
     }
 
     /// The position of each column by its (trimmed) name; the first of two equal names wins.

@@ -249,10 +249,14 @@ struct CatalogueExchangeTests {
             #expect(before.count == 3)
             for format in ["lheo.xml", "csv"] {
                 let exported = Data(buffer: try await app.send(.GET, "/api/v1/formations.\(format)").body)
-                try await FormationROME.query(on: app.db).delete()
-                try await FormationStatut.query(on: app.db).delete()
-                try await Formation.query(on: app.db).delete()
-                #expect(try await Self.formationCount(app) == 0)
+                // LHEO leaves out the formation whose organisation has no SIRET (LHEO requires it): it stays in place.
+                let written = format == "csv" ? try await Formation.query(on: app.db).all(\.$id)
+                    : LHEO.records(try LHEO.decode(exported)).compactMap(\.identifiant)
+                #expect(written.count == (format == "csv" ? 3 : 2))
+                try await FormationROME.query(on: app.db).filter(\.$formation.$id ~~ written).delete()
+                try await FormationStatut.query(on: app.db).filter(\.$formation.$id ~~ written).delete()
+                try await Formation.query(on: app.db).filter(\.$id ~~ written).delete()
+                #expect(try await Self.formationCount(app) == 3 - written.count)
                 let records: [FormationRecord]
                 if format == "csv" {
                     let (read, errors) = try FormationCSV.read(String(decoding: exported, as: UTF8.self))
@@ -262,7 +266,7 @@ struct CatalogueExchangeTests {
                     records = LHEO.records(try LHEO.decode(exported))
                 }
                 let report = try await FormationImporter(db: app.db, caller: .command("test")).run(records)
-                #expect(report.applied && report.created == 3, "\(format): \(report.rejected)")
+                #expect(report.applied && report.created == written.count, "\(format): \(report.rejected)")
                 #expect(try await Self.everything(app) == before, "\(format)")
             }
         }

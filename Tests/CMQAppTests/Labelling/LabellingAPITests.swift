@@ -198,7 +198,11 @@ struct LabellingAPITests {
             // Open data: the national list as CSV.
             let csv = try await app.send(.GET, "/api/v1/labels.csv", as: .anonymous)
             #expect(csv.headers.contentType?.description.hasPrefix("text/csv") == true)
-            #expect(csv.body.string.contains("Métallurgie et plasturgie;\(cast.campus.id!.lower);Matériaux, matériaux innovants;Hauts-de-France;CMQ Excellence;oui;2020-03-01;2025-02-28;"))
+            #expect(csv.headers.first(name: "Access-Control-Allow-Origin") == "*")
+            #expect(csv.body.string.hasPrefix("id;campus;campus_id;filiere;filiere_libelle;region_code;region_academique;label;excellence;referentiel;debut;fin;duree_annees;nor;bulletin_officiel;retrait\r\n"))
+            #expect(csv.body.string.contains(";Métallurgie et plasturgie;\(cast.campus.id!.lower);materiaux-innovants;Matériaux, matériaux innovants;"))
+            #expect(csv.body.string.contains(";32;Hauts-de-France;CMQ Excellence;true;"))
+            #expect(csv.body.string.contains(";2020-03-01;2025-02-28;5;"))
         }
     }
 

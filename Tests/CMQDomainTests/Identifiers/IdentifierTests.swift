@@ -92,14 +92,16 @@ struct SIRETTests {
         }
     }
 
-    @Test("La Poste's SIRETs follow the digit-sum rule instead of Luhn")
+    @Test("A La Poste SIRET is valid when either the digit-sum rule or Luhn holds, as the official validators say")
     func laPoste() throws {
-        // given: 35600000000001 fails Luhn but its digits sum to 15; 35600000000014 passes Luhn but sums to 19
+        // given: 35600000000001 fails Luhn but its digits sum to 15; the head office 35600000000048 passes Luhn but
+        // sums to 26; 35600000000013 passes neither
         // then
         #expect(try SIRET("35600000000001").value == "35600000000001")
+        #expect(try SIRET("35600000000048").value == "35600000000048")
         do {
-            _ = try SIRET("35600000000014")
-            Issue.record("a La Poste SIRET whose digit sum is not a multiple of 5 must be refused")
+            _ = try SIRET("35600000000013")
+            Issue.record("a La Poste SIRET that passes neither rule must be refused")
         } catch {
             #expect(error.reason == .checksum)
             #expect(error.message.contains("La Poste"))

@@ -70,7 +70,7 @@ struct AboutController {
     }
 
     @Sendable func apiDocumentation(req: Request) async throws -> View {
-        try await req.view.render("about/api", APIDocPage.shared.context(baseURL: req.publicBaseURL))
+        try await req.view.render("about/api", APIDocPage.shared.context(baseURL: OpenDataAPIController.base(req)))
     }
 }
 
@@ -78,14 +78,5 @@ struct AboutController {
 enum TerritoryCatalogLinks {
     static var regions: [LinkItem] {
         TerritoryCatalog.shared.regions.map { LinkItem(label: $0.nom, url: RegistryURL.region($0.slug).path) }
-    }
-}
-
-extension Request {
-    /// The address the visitor used to reach cmq (for the examples of the API documentation).
-    var publicBaseURL: String {
-        let host = headers.first(name: .host).flatMap { $0.isEmpty ? nil : $0 } ?? "127.0.0.1:8080"
-        let allowed = host.unicodeScalars.allSatisfy { CharacterSet.alphanumerics.contains($0) || ".-:[]".unicodeScalars.contains($0) }
-        return "http://" + (allowed && host.count <= 255 ? host : "127.0.0.1:8080")
     }
 }

@@ -6,8 +6,21 @@ import XMLCoder
 /// exchanging training offers: `lheo → offres → formation → action → session`, each element in the order
 /// of the standard's sequences. What LHEO has no element for (statuses, filière, CFD, diploma type, capacity,
 /// UAI) travels in `extras`, as the standard provides, so that a file exported by cmq imports back whole.
+///
+/// Written files are valid against the official schema (`Tests/CMQAppTests/Fixtures/lheo/lheo-2.3.xsd`,
+/// checked with `xmllint` in the tests and in CI): names longer than LHEO's 50-character `nom` and `ligne`
+/// are shortened there (`LHEOText.shortened`) and kept whole in `nom-organisme`, `raison-sociale` and
+/// `denomination`; an optional SIRET is left out when unknown; a formation whose responsible organisation has
+/// no SIRET (which LHEO requires) is not written (see `FormationExport`). Read files may be LHEO 2.2 or 2.3.
+
 enum LHEO {
     static let namespace = "http://lheo.gouv.fr/2.3"
+    /// The namespaces cmq reads: LHEO 2.3 and 2.2 (whose documents are 2.3 documents with the older name).
+    static let readableNamespaces = ["http://lheo.gouv.fr/2.3", "http://www.lheo.org/2.2", "http://lheo.gouv.fr/2.2", "http://www.lheo.org/2.3"]
+    /// LHEO's short text fields (`nom`, `ligne`, `ville`) and the longer ones.
+    static let shortField = 50
+    static let titleField = 255
+    static let textField = 3000
     /// The FORMACODE "public visé" code written on every action (all publics), with its version.
     static let publicViseCode = "80056"
     static let formacodeVersion = "V12"
@@ -16,8 +29,16 @@ enum LHEO {
     /// What `contenu-formation` says when a formation has no description.
     static let noDescription = "Non renseigné."
 
-    struct Document: Codable, Equatable {
+    struct Document: Codable, Equatable, DynamicNodeEncoding, DynamicNodeDecoding {
+        var xmlns: String?
         var offres: Offres
+
+        init(offres: Offres) {
+            self.offres = offres
+        }
+
+        static func nodeEncoding(for key: any CodingKey) -> XMLEncoder.NodeEncoding { key.stringValue == "xmlns" ? .attribute : .element }
+        static func nodeDecoding(for key: any CodingKey) -> XMLDecoder.NodeDecoding { key.stringValue == "xmlns" ? .attribute : .element }
     }
 
     struct Offres: Codable, Equatable {
@@ -57,6 +78,11 @@ enum LHEO {
         static func nodeDecoding(for key: any CodingKey) -> XMLDecoder.NodeDecoding { key.stringValue == "info" ? .attribute : .element }
 
         /// The extras of cmq: `<extras info="cmq"><extra info="cfd">…</extra>…</extras>`.
+        init(info: String?, extra: [Text]?) {
+            self.info = info
+            self.extra = extra
+        }
+
         init(cmq values: [(String, String?)]) {
             info = "cmq"
             extra = values.compactMap { key, value in value.map { Text($0, info: key) } }
@@ -74,6 +100,8 @@ enum LHEO {
     }
 
     struct Adresse: Codable, Equatable {
+        /// The full name of the place (up to 255 characters), when `ligne` had to shorten it.
+        var denomination: String?
         var ligne: [String]
         var codepostal: String
         var ville: String
@@ -82,8 +110,14 @@ enum LHEO {
 
     struct Coordonnees: Codable, Equatable {
         var nom: String?
+        var ligne: [String]?
         var adresse: Adresse?
         var web: Web?
+    }
+
+    /// `coordonnees-organisme`: the organisation's details, wrapped in `coordonnees` as the schema says.
+    struct CoordonneesOrganisme: Codable, Equatable {
+        var coordonnees: Coordonnees
     }
 
     struct Web: Codable, Equatable {
@@ -146,13 +180,13 @@ enum LHEO {
         var modalitesEnseignement: Int
         var conditionsSpecifiques: String
         var priseEnChargeFraisPossible: Int
-        var lieuDeFormation: Contact
+        var lieuDeFormation: [Contact]?
         var modalitesEntreesSorties: Int
         var urlAction: Web?
         var session: [Session]
         var dureeIndicative: String?
         var organismeFormateur: OrganismeFormateur?
-        var extras: Extras?
+        var extras: [Extras]?
 
         enum CodingKeys: String, CodingKey {
             case numero
@@ -181,9 +215,9 @@ enum LHEO {
         var siretOrganismeFormation: SIRETBox
         var nomOrganisme: String
         var raisonSociale: String
-        var coordonneesOrganisme: Coordonnees
+        var coordonneesOrganisme: CoordonneesOrganisme
         var contactOrganisme: Contact
-        var extras: Extras?
+        var extras: [Extras]?
 
         enum CodingKeys: String, CodingKey {
             case numeroActivite = "numero-activite"
@@ -214,7 +248,7 @@ enum LHEO {
         var urlFormation: Web?
         var action: [Action]
         var organismeFormationResponsable: OrganismeResponsable
-        var extras: Extras?
+        var extras: [Extras]?
 
         enum CodingKeys: String, CodingKey {
             case numero, datecrea, datemaj
@@ -250,16 +284,35 @@ enum LHEO {
         return String(characters[0..<4]) + "-" + String(characters[4..<6]) + "-" + String(characters[6..<8])
     }
 
+    /// An organisation's address: its street in lines of 50 characters, its full name as `denomination`
+    /// when the lines had to shorten it.
     private static func address(of organisation: Organisation) -> Adresse {
-        Adresse(ligne: [organisation.adresse ?? organisation.nom], codepostal: organisation.codePostal ?? "00000",
-                ville: organisation.commune ?? "Non renseignée", departement: organisation.departementCode)
+        let street = organisation.adresse.map { LHEOText.lines($0, limit: shortField, count: 4) } ?? []
+        let lines = street.isEmpty ? [LHEOText.shortened(organisation.nom, limit: shortField)] : street
+        let denomination = organisation.nom.count > shortField ? String(organisation.nom.prefix(titleField)) : nil
+        let postcode = organisation.codePostal.flatMap { $0.count == 5 && $0.allSatisfy(\.isNumber) ? $0 : nil } ?? "00000"
+        let departement = organisation.departementCode.flatMap { (2...3).contains($0.count) ? $0 : nil }
+        return Adresse(denomination: denomination, ligne: lines, codepostal: postcode,
+                       ville: LHEOText.shortened(organisation.commune ?? "Non renseignée", limit: shortField), departement: departement)
     }
 
     private static func coordinates(of organisation: Organisation) -> Coordonnees {
-        Coordonnees(nom: organisation.nom, adresse: address(of: organisation), web: organisation.siteWeb.map { Web(urlweb: [$0]) })
+        Coordonnees(nom: LHEOText.shortened(organisation.nom, limit: shortField), ligne: nil, adresse: address(of: organisation),
+                    web: organisation.siteWeb.flatMap { (3...400).contains($0.count) ? Web(urlweb: [$0]) : nil })
     }
 
-    /// The LHEO form of a formation (with its organisation, statuses and ROME codes loaded).
+    /// A free text for one of LHEO's 3,000-character elements.
+    private static func longText(_ text: String) -> String {
+        LHEOText.shortened(text, limit: textField)
+    }
+
+    /// Whether LHEO can carry this organisation as the one responsible for a formation: it requires a SIRET.
+    static func canBeResponsible(_ organisation: Organisation) -> Bool {
+        organisation.siret.map { $0.count == 14 && $0.allSatisfy(\.isNumber) } ?? false
+    }
+
+    /// The LHEO form of a formation (with its organisation, statuses and ROME codes loaded). The responsible
+    /// organisation (`responsable`, or the one that gives the formation) must have a SIRET: `canBeResponsible`.
     static func formation(_ formation: CMQApp.Formation, responsable: Organisation?) -> Formation {
         let organisation = formation.organisation
         let owner = responsable ?? organisation
@@ -278,26 +331,31 @@ enum LHEO {
         case .mixte: 1
         case .distance: 2
         }
+        let initial = statuses.contains(.scolaire) || statuses.contains(.etudiant)
         let action = Action(
             numero: id, rythmeFormation: "Temps plein",
             codePublicVise: [Text(publicViseCode, ref: formacodeVersion)],
             niveauEntreeObligatoire: 0,
             modalitesAlternance: statuses.contains(.apprenti) ? "Formation en apprentissage : alternance entre le centre de formation et l'entreprise." : "Sans objet.",
             modalitesEnseignement: modality, conditionsSpecifiques: "Aucune.", priseEnChargeFraisPossible: 0,
-            lieuDeFormation: Contact(coordonnees: coordinates(of: organisation)), modalitesEntreesSorties: 0,
-            urlAction: nil, session: sessions, dureeIndicative: formation.duree,
-            organismeFormateur: organisation.siret.map { OrganismeFormateur(siretFormateur: SIRETBox(SIRET: $0), raisonSocialeFormateur: organisation.nom) },
-            extras: Extras(cmq: [("statuts", statuses.map(\.rawValue).joined(separator: ",")), ("capacite", formation.capacite.map(String.init)),
-                                 ("modalite", formation.modalite)]))
+            lieuDeFormation: [Contact(coordonnees: coordinates(of: organisation))], modalitesEntreesSorties: 0,
+            urlAction: nil, session: sessions, dureeIndicative: formation.duree.map { String($0.prefix(150)) },
+            organismeFormateur: organisation.siret.flatMap { siret in
+                siret.count == 14 ? OrganismeFormateur(siretFormateur: SIRETBox(SIRET: siret), raisonSocialeFormateur: String(organisation.nom.prefix(250))) : nil
+            },
+            extras: [Extras(cmq: [("statuts", statuses.map(\.rawValue).joined(separator: ",")), ("capacite", formation.capacite.map(String.init)),
+                                  ("modalite", formation.modalite)]),
+                     // ONISEP's marker of initial training, which other readers of LHEO know.
+                     Extras(info: typeFormationInfo, extra: [Text(initial ? "1" : "0", info: initialInfo)])])
         return Formation(
             numero: id,
             datecrea: formation.createdAt.map { compactDate(CalendarDay(date: $0).iso) },
             datemaj: formation.updatedAt.map { compactDate(CalendarDay(date: $0).iso) },
             domaineFormation: Domaine(codeROME: romes.isEmpty ? nil : Array(romes.prefix(5))),
-            intituleFormation: formation.intitule,
-            objectifFormation: "Préparer \(type.map { "le diplôme « \($0.label) »" } ?? "la formation") : \(formation.intitule).",
+            intituleFormation: LHEOText.shortened(formation.intitule, limit: titleField),
+            objectifFormation: longText("Préparer \(type.map { "le diplôme « \($0.label) »" } ?? "la formation") : \(formation.intitule)."),
             resultatsAttendus: level.map { "Qualification : \($0.label)." } ?? "Qualification.",
-            contenuFormation: formation.description ?? noDescription,
+            contenuFormation: formation.description.map(longText) ?? noDescription,
             certifiante: (formation.rncp != nil || formation.cfd != nil) ? 1 : 0,
             contactFormation: Contact(coordonnees: coordinates(of: organisation)),
             parcoursDeFormation: 1,
@@ -310,20 +368,42 @@ enum LHEO {
             // which cmq does not hold: eleven zeros say "not known" to the readers of the file.
             organismeFormationResponsable: OrganismeResponsable(
                 numeroActivite: "00000000000", siretOrganismeFormation: SIRETBox(SIRET: owner.siret ?? ""),
-                nomOrganisme: owner.nom, raisonSociale: owner.nom, coordonneesOrganisme: coordinates(of: owner),
-                contactOrganisme: Contact(coordonnees: Coordonnees(nom: owner.nom, adresse: nil, web: nil)),
-                extras: Extras(cmq: [("uai", owner.uai), ("identifiant", owner.uai == nil && owner.siret == nil ? owner.id?.uuidString.lowercased() : nil)])),
-            extras: Extras(cmq: [("uai-formateur", organisation.uai), ("siret-formateur", organisation.siret),
-                                 ("identifiant-formateur", organisation.uai == nil && organisation.siret == nil ? organisation.id?.uuidString.lowercased() : nil),
-                                 ("cfd", formation.cfd),
-                                 ("type-diplome", formation.typeDiplome), ("filiere", formation.filiere), ("romes", romes.joined(separator: ","))]))
+                nomOrganisme: String(owner.nom.prefix(250)), raisonSociale: String(owner.nom.prefix(250)),
+                coordonneesOrganisme: CoordonneesOrganisme(coordonnees: coordinates(of: owner)),
+                contactOrganisme: Contact(coordonnees: Coordonnees(nom: LHEOText.shortened(owner.nom, limit: shortField), ligne: nil, adresse: nil, web: nil)),
+                extras: [Extras(cmq: [("uai", owner.uai), ("identifiant", owner.uai == nil && owner.siret == nil ? owner.id?.uuidString.lowercased() : nil)])]),
+            extras: [Extras(cmq: [("uai-formateur", organisation.uai), ("siret-formateur", organisation.siret),
+                                  ("identifiant-formateur", organisation.uai == nil && organisation.siret == nil ? organisation.id?.uuidString.lowercased() : nil),
+                                  ("cfd", formation.cfd), ("intitule", formation.intitule.count > titleField ? formation.intitule : nil),
+                                  ("description", formation.description.flatMap { $0.count > textField ? $0 : nil }),
+                                  ("type-diplome", formation.typeDiplome), ("filiere", formation.filiere), ("romes", romes.joined(separator: ","))])])
     }
 
-    static func encode(_ formations: [Formation]) throws -> Data {
+    /// ONISEP's `extras` that says whether a formation is initial training.
+    static let typeFormationInfo = "type-formation"
+    static let initialInfo = "formation-initiale"
+
+    /// The start of a document, before its formations.
+    static let documentStart = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<lheo xmlns=\"\(namespace)\">\n<offres>\n"
+    /// The end of a document, after its formations.
+    static let documentEnd = "</offres>\n</lheo>\n"
+
+    /// One `<formation>` element, to be written between `documentStart` and `documentEnd` (a file is written
+    /// formation by formation, never held whole).
+    static func element(_ formation: Formation) throws -> Data {
         let encoder = XMLEncoder()
         encoder.outputFormatting = [.prettyPrinted]
-        return try encoder.encode(Document(offres: Offres(formation: formations)), withRootKey: "lheo",
-                                  rootAttributes: ["xmlns": namespace], header: XMLHeader(version: 1.0, encoding: "UTF-8"))
+        var data = try encoder.encode(formation, withRootKey: "formation")
+        data.append(0x0A)
+        return data
+    }
+
+    /// A whole document (tests and small files).
+    static func encode(_ formations: [Formation]) throws -> Data {
+        var data = Data(documentStart.utf8)
+        for formation in formations { data += try element(formation) }
+        data += Data(documentEnd.utf8)
+        return data
     }
 
     // MARK: - LHEO → cmq
@@ -333,10 +413,12 @@ enum LHEO {
     }
 
     static func decode(_ data: Data) throws(FileError) -> Document {
-        let decoder = XMLDecoder()
-        decoder.trimValueWhitespaces = true
+        // Values are not trimmed by the decoder: it would drop the spaces between a text and an entity ("R & D"
+        // would come back "R&D"); the whitespace between elements is dropped instead.
+        let decoder = XMLDecoder(trimValueWhitespaces: false, removeWhitespaceElements: true)
+        let document: Document
         do {
-            return try decoder.decode(Document.self, from: data)
+            document = try decoder.decode(Document.self, from: data)
         } catch let DecodingError.keyNotFound(key, context) {
             let path = (context.codingPath.map(\.stringValue) + [key.stringValue]).filter { Int($0) == nil && !$0.hasPrefix("Index") }.joined(separator: " → ")
             throw FileError(description: "Le fichier LHEO est incomplet : l'élément obligatoire « \(path) » manque.")
@@ -346,19 +428,44 @@ enum LHEO {
         } catch {
             throw FileError(description: "Le fichier n'est pas un document XML LHEO lisible : \(error.localizedDescription)")
         }
+        if let xmlns = document.xmlns, !readableNamespaces.contains(xmlns) {
+            throw FileError(description: "L'espace de noms « \(xmlns) » n'est pas celui de LHEO 2.2 ou 2.3 (attendu : \(namespace)).")
+        }
+        return document
+    }
+
+    /// An address as LHEO's readers write it: a bare host (`www.exemple.fr/page`) gets the `http://` it implies.
+    static func webAddress(_ raw: String?) -> String? {
+        guard let text = raw?.trimmingCharacters(in: .whitespacesAndNewlines), !text.isEmpty else { return nil }
+        let lowered = text.lowercased()
+        if lowered.hasPrefix("http://") || lowered.hasPrefix("https://") { return text }
+        if lowered.hasPrefix("//") { return "http:" + text }
+        return "http://" + text
     }
 
     /// The records of a LHEO document, one per formation (its first action carries the organisation and the
     /// sessions). Positions are "formation N" in document order.
-    static func records(_ document: Document) -> [FormationRecord] {
-        (document.offres.formation ?? []).enumerated().map { index, formation in
-            var record = FormationRecord(line: index + 1, place: "formation \(index + 1)")
-            let extras = formation.extras
-            let action = formation.action.first
-            record.identifiant = formation.numero.flatMap(UUID.init(uuidString:))
+    ///
+    /// - Parameter organisation: the organisation that gives every formation of the file and is responsible for
+    ///   it (`cmq import formations --organisation`), instead of those the file names.
+    static func records(_ document: Document, organisation given: FormationRecord.OrganisationKey? = nil) -> [FormationRecord] {
+        (document.offres.formation ?? []).enumerated().map { index, formation in record(formation, rank: index + 1, organisation: given) }
+    }
+
+    /// The record of one formation of a document, the `rank`-th.
+    private static func record(_ formation: Formation, rank: Int, organisation given: FormationRecord.OrganisationKey?) -> FormationRecord {
+        var record = FormationRecord(line: rank, place: "formation \(rank)")
+        let extras = cmqExtras(formation.extras)
+        let action = formation.action.first
+        let actionExtras = cmqExtras(action?.extras)
+        let responsableExtras = cmqExtras(formation.organismeFormationResponsable.extras)
+        record.identifiant = formation.numero.flatMap(UUID.init(uuidString:))
+        if let given {
+            record.organisation = given
+        } else {
             let responsableSIRET = formation.organismeFormationResponsable.siretOrganismeFormation.SIRET.trimmingCharacters(in: .whitespaces)
-            let responsableUAI = formation.organismeFormationResponsable.extras?.value("uai")
-            let responsableID = formation.organismeFormationResponsable.extras?.value("identifiant").flatMap(UUID.init(uuidString:))
+            let responsableUAI = responsableExtras?.value("uai")
+            let responsableID = responsableExtras?.value("identifiant").flatMap(UUID.init(uuidString:))
             if let uai = extras?.value("uai-formateur") {
                 record.organisation = .uai(uai)
             } else if let siret = action?.organismeFormateur?.siretFormateur.SIRET ?? extras?.value("siret-formateur") {
@@ -373,30 +480,53 @@ enum LHEO {
             let responsable: FormationRecord.OrganisationKey? = responsableUAI.map { .uai($0) } ?? (responsableSIRET.isEmpty ? nil : .siret(responsableSIRET))
                 ?? responsableID.map { .id($0) }
             record.responsable = responsable == record.organisation ? nil : responsable
-            record.intitule = formation.intituleFormation
-            record.filiere = extras?.value("filiere")
-            record.typeDiplome = extras?.value("type-diplome")
-            record.niveauEntree = LHEOLevel.level(forCode: formation.codeNiveauEntree).map { String($0.number) }
-            record.niveauSortie = formation.codeNiveauSortie.flatMap(LHEOLevel.level(forCode:)).map { String($0.number) }
-            record.cfd = extras?.value("cfd")
-            record.rncp = formation.certification?.first?.codeRNCP.map { "RNCP" + $0 }
-            let romes = extras?.value("romes").map { $0.split(separator: ",").map(String.init) } ?? formation.domaineFormation.codeROME ?? []
-            record.romes = romes
-            record.duree = action?.dureeIndicative
-            record.statuts = action?.extras?.value("statuts")?.split(separator: ",").map(String.init)
-                ?? ((action?.modalitesAlternance.localizedCaseInsensitiveContains("apprentissage") ?? false) ? ["apprenti"] : ["formation-continue"])
-            record.capacite = action?.extras?.value("capacite")
-            record.modalite = action?.extras?.value("modalite") ?? {
-                switch action?.modalitesEnseignement {
-                case 1: "mixte"
-                case 2: "distance"
-                default: "presentiel"
-                }
-            }()
-            record.datesDebut = (action?.session ?? []).compactMap { isoDate($0.periode.debut) }
-            record.description = formation.contenuFormation == noDescription ? nil : formation.contenuFormation
-            record.lien = formation.urlFormation?.urlweb.first
-            return record
         }
+        // cmq writes plain text; other publishers may write LHEO's XHTML subset.
+        let writtenByCMQ = extras != nil
+        func text(_ value: String) -> String { writtenByCMQ ? value : LHEOText.plainText(value) }
+        record.intitule = extras?.value("intitule") ?? text(formation.intituleFormation)
+        record.filiere = extras?.value("filiere")
+        record.typeDiplome = extras?.value("type-diplome")
+        let exit = formation.codeNiveauSortie.flatMap(LHEOLevel.level(forCode:))
+        record.niveauEntree = LHEOLevel.level(forCode: formation.codeNiveauEntree).map { String($0.number) }
+        record.niveauSortie = exit.map { String($0.number) }
+        record.cfd = extras?.value("cfd")
+        record.rncp = formation.certification?.compactMap(\.codeRNCP).first.map { "RNCP" + $0 }
+        let romes = extras?.value("romes").map { $0.split(separator: ",").map(String.init) } ?? formation.domaineFormation.codeROME ?? []
+        record.romes = romes
+        record.duree = action?.dureeIndicative
+        record.statuts = actionExtras?.value("statuts")?.split(separator: ",").map(String.init) ?? statuses(of: action, level: exit)
+        record.capacite = actionExtras?.value("capacite")
+        record.modalite = actionExtras?.value("modalite") ?? {
+            switch action?.modalitesEnseignement {
+            case 1: "mixte"
+            case 2: "distance"
+            default: "presentiel"
+            }
+        }()
+        record.datesDebut = (action?.session ?? []).compactMap { isoDate($0.periode.debut) }
+        let description = extras?.value("description") ?? text(formation.contenuFormation)
+        record.description = description == noDescription || description.isEmpty ? nil : description
+        record.lien = webAddress(formation.urlFormation?.urlweb.first ?? action?.urlAction?.urlweb.first)
+        return record
+    }
+
+    /// cmq's own extras among those of an element.
+    private static func cmqExtras(_ extras: [Extras]?) -> Extras? {
+        extras?.first { $0.info == "cmq" }
+    }
+
+    /// The statuses of a file that does not carry cmq's: apprenticeship when the action says so; initial
+    /// training (scolaire up to level 4, étudiant above) when ONISEP's `type-formation` extras mark it; otherwise
+    /// formation continue, LHEO's default audience.
+    static func statuses(of action: Action?, level: Level?) -> [String] {
+        if action?.modalitesAlternance.localizedCaseInsensitiveContains("apprentissage") ?? false {
+            return [LearnerStatus.apprenti.rawValue]
+        }
+        let initial = action?.extras?.first { $0.info == typeFormationInfo }?.value(initialInfo)
+        if initial == "1" {
+            return [(level.map { $0.number <= 4 } ?? true) ? LearnerStatus.scolaire.rawValue : LearnerStatus.etudiant.rawValue]
+        }
+        return [LearnerStatus.formationContinue.rawValue]
     }
 }

@@ -156,7 +156,8 @@ struct CatalogueController {
             .map { CampusLink(url: RegistryURL.campus($0.id!).path, nom: $0.nom, role: "", filiere: $0.filiere.label) }
         let romeLabels = try await ReferenceLookup(db: req.db).romeLabels(dto.romes)
         return try await req.view.render("formation", FormationContext(
-            page: PageMeta(title: formation.intitule, section: "formations"), formation: dto,
+            page: PageMeta(title: formation.intitule, section: "formations", jsonLD: StructuredData.formation(formation, base: OpenDataAPIController.base(req))),
+            formation: dto,
             organisationURL: RegistryURL.organisation(formation.$organisation.id).path,
             statuts: formation.learnerStatuses.map(\.label).joined(separator: ", "),
             modalite: Modality(rawValue: formation.modalite)?.label ?? formation.modalite,

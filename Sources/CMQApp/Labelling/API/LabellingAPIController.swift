@@ -189,18 +189,26 @@ struct LabellingAPIController {
         try await LabellingQueries.labels(try Self.labelFilter(from: req.queryParameters), on: req.db, today: req.today)
     }
 
-    /// The national list of labels as open data (CSV).
+    /// The national list of labels as open data (CSV), filtered as the list is: the columns of the open dataset
+    /// « labels » (codes, référentiel, NOR and Bulletin officiel), described by its Table Schema.
     @Sendable func labelsCSV(req: Request) async throws -> Response {
         let labels = try await LabellingQueries.labels(try Self.labelFilter(from: req.queryParameters), on: req.db, today: req.today)
-        var text = "\u{FEFF}campus;campus_id;filiere;region_academique;label;excellence;debut;fin;retrait\r\n"
+        var text = OpenDataset.labels.fields.map(\.name).joined(separator: ";") + "\r\n"
         for label in labels {
-            text += [label.campusNom, label.campus.uuidString.lowercased(), label.filiereLibelle, label.regionNom,
-                     label.excellence ? "CMQ Excellence" : "CMQ", label.excellence ? "oui" : "non", label.debut, label.fin, label.retraitLe ?? ""]
-                .map(FormationCSV.field).joined(separator: ";") + "\r\n"
+            let cells: [DatasetCell] = [
+                .text(label.id.uuidString.lowercased()), .text(label.campusNom), .text(label.campus.uuidString.lowercased()), .text(label.filiere),
+                .text(label.filiereLibelle), .text(label.region), .text(label.regionNom), .text(label.excellence ? "CMQ Excellence" : "CMQ"),
+                .boolean(label.excellence), .text(label.referentiel), .text(label.debut), .text(label.fin), .integer(label.dureeAnnees),
+                .text(label.nor), .text(label.bulletinOfficiel), .text(label.retraitLe),
+            ]
+            text += cells.map(OpenDataWriter.csvField).joined(separator: ";") + "\r\n"
         }
         var headers = HTTPHeaders()
         headers.replaceOrAdd(name: .contentType, value: "text/csv; charset=utf-8")
         headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"labels-cmq.csv\"")
+        headers.replaceOrAdd(name: .accessControlAllowOrigin, value: "*")
+        headers.add(name: .link, value: "<\(OpenDataLicence.url)>; rel=\"license\"")
+        headers.add(name: .link, value: "<\(OpenDataWriter.schemaPath(.labels))>; rel=\"describedby\"; type=\"application/json\"")
         return Response(status: .ok, headers: headers, body: .init(string: text))
     }
 

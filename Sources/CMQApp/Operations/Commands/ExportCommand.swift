@@ -10,7 +10,8 @@ struct ExportCommandGroup: AsyncCommandGroup {
     var help: String { "Export data from cmq." }
 }
 
-/// `cmq export formations --format csv|json|lheo --sortie FILE [filters]`: a catalogue search to a file.
+/// `cmq export formations --format csv|json|lheo --sortie FILE [filters]`: a catalogue search to a file,
+/// written 500 formations at a time.
 struct ExportFormationsCommand: AsyncCommand {
     struct Signature: CommandSignature {
         @Option(name: "format", help: "csv, json or lheo (LHEO 2.3 XML).")
@@ -58,12 +59,32 @@ struct ExportFormationsCommand: AsyncCommand {
         let app = context.application
         try await app.autoMigrate()
         let progress: any ProgressReporter = signature.sortie == nil ? SilentProgress() : ConsoleProgress(console: context.console)
-        let (data, count) = try await FormationExport(db: app.db).export(criteria, as: format, progress: progress)
+        let export = FormationExport(db: app.db)
+        let plan: FormationExport.Plan
+        do { plan = try await export.plan(criteria, as: format) } catch let error as AppError {
+            throw CommandFailure(error.detail)
+        }
+        // Written piece by piece: memory does not grow with the catalogue.
+        let handle: FileHandle
         if let path = signature.sortie {
-            do { try data.write(to: URL(fileURLWithPath: path)) } catch { throw CommandFailure("Impossible d'écrire \(path) : \(error.localizedDescription)") }
-            context.console.success("Export terminé : \(count) formation(s) écrite(s) dans \(path) (\(ByteCountFormatter.string(fromByteCount: Int64(data.count), countStyle: .file))).")
+            guard FileManager.default.createFile(atPath: path, contents: nil), let file = FileHandle(forWritingAtPath: path) else {
+                throw CommandFailure("Impossible d'écrire \(path).")
+            }
+            handle = file
         } else {
-            FileHandle.standardOutput.write(data)
+            handle = FileHandle.standardOutput
+        }
+        var size = 0
+        let count = try await export.write(plan, progress: progress) { data in
+            try handle.write(contentsOf: data)
+            size += data.count
+        }
+        if let path = signature.sortie {
+            try handle.close()
+            context.console.success("Export terminé : \(count) formation(s) écrite(s) dans \(path) (\(ByteCountFormatter.string(fromByteCount: Int64(size), countStyle: .file))).")
+        }
+        if plan.omitted > 0 {
+            context.console.warning(FormationExport.lheoNotice(plan))
         }
     }
 }

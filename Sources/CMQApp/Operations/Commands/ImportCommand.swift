@@ -1,3 +1,4 @@
+import CMQDomain
 import Fluent
 import Vapor
 
@@ -31,9 +32,8 @@ struct ImportEtablissementsCommand: AsyncCommand {
         guard let data = FileManager.default.contents(atPath: url.path) else {
             throw CommandFailure("Fichier introuvable ou illisible : \(signature.file)")
         }
-        guard let text = String(data: data, encoding: .utf8) ?? String(data: data, encoding: .isoLatin1) else {
-            throw CommandFailure("Le fichier \(signature.file) n'est pas un texte lisible (UTF-8 ou Latin-1 attendu).")
-        }
+        let text: String
+        do { text = try TextEncoding.decode(data).text } catch { throw CommandFailure("\(signature.file) : \(error.description)") }
         try await app.autoMigrate()
         let importer = AnnuaireImporter(db: app.db)
         let report: AnnuaireImporter.Report
@@ -57,7 +57,8 @@ struct ImportEtablissementsCommand: AsyncCommand {
 }
 
 /// `cmq import formations FILE --format csv|onisep|lheo`: formations from cmq's CSV, ONISEP's Idéo CSV or
-/// LHEO 2.3 XML; all or nothing, every bad line reported with its number and reason.
+/// LHEO 2.2/2.3 XML; all or nothing, every bad line reported with its number and reason. CSV files may be in
+/// UTF-8 (with or without BOM) or Windows-1252; anything else is refused with the encoding to use.
 struct ImportFormationsCommand: AsyncCommand {
     struct Signature: CommandSignature {
         @Argument(name: "file", help: "The file to import.")
@@ -66,7 +67,7 @@ struct ImportFormationsCommand: AsyncCommand {
         @Option(name: "format", help: "csv (cmq's own CSV, as exported), onisep (Idéo-Formations initiales CSV) or lheo (LHEO 2.3 XML).")
         var format: String?
 
-        @Option(name: "organisation", help: "For --format onisep: the UAI or SIRET of the organisation that gives the formations.")
+        @Option(name: "organisation", help: "For --format onisep (required) and lheo (optional): the UAI or SIRET of the organisation that gives the formations and is responsible for them, instead of those the file names.")
         var organisation: String?
 
         @Flag(name: "skip-invalid", help: "Import the valid lines even when some lines are rejected (default: all or nothing).")
@@ -86,21 +87,25 @@ struct ImportFormationsCommand: AsyncCommand {
             throw CommandFailure("Fichier introuvable ou illisible : \(signature.file)")
         }
         try await app.autoMigrate()
+        let trimmed = signature.organisation?.trimmingCharacters(in: .whitespaces)
+        let organisation = trimmed?.isEmpty == false ? trimmed : nil
+        if format == "csv", organisation != nil {
+            throw CommandFailure("--organisation ne s'applique pas au CSV de cmq, dont chaque ligne nomme son organisation (organisation_uai, organisation_siret ou organisation_id).")
+        }
+        let key = organisation.map { raw -> FormationRecord.OrganisationKey in raw.count == 8 ? .uai(raw.uppercased()) : .siret(raw.filter { $0.isNumber }) }
         let records: [FormationRecord]
         var parseErrors: [LineError] = []
         switch format {
         case "lheo":
-            do { records = LHEO.records(try LHEO.decode(data)) } catch { throw CommandFailure("Import impossible : \(error.description)") }
+            do { records = LHEO.records(try LHEO.decode(data), organisation: key) } catch { throw CommandFailure("Import impossible : \(error.description)") }
         default:
-            guard let text = String(data: data, encoding: .utf8) ?? String(data: data, encoding: .isoLatin1) else {
-                throw CommandFailure("Le fichier \(signature.file) n'est pas un texte lisible (UTF-8 ou Latin-1 attendu).")
-            }
+            let text: String
+            do { text = try TextEncoding.decode(data).text } catch { throw CommandFailure("\(signature.file) : \(error.description)") }
             do {
                 if format == "onisep" {
-                    guard let raw = signature.organisation?.trimmingCharacters(in: .whitespaces), !raw.isEmpty else {
+                    guard let key else {
                         throw CommandFailure("Le fichier ONISEP ne dit pas où les formations sont données : indiquez --organisation UAI ou SIRET.")
                     }
-                    let key: FormationRecord.OrganisationKey = raw.count == 8 ? .uai(raw) : .siret(raw)
                     (records, parseErrors) = try OnisepFormations.read(text, organisation: key)
                 } else {
                     (records, parseErrors) = try FormationCSV.read(text)

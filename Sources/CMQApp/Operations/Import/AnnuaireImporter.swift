@@ -47,7 +47,7 @@ struct AnnuaireImporter {
             case .empty: "Le fichier est vide."
             case .wrongSeparator: "Le fichier n'utilise pas le séparateur « ; » de l'annuaire de l'éducation."
             case .missingColumns(let names): "Colonne(s) obligatoire(s) absente(s) de l'en-tête : \(names.joined(separator: ", "))."
-            case .unreadable(let reason): "Le fichier CSV est illisible : \(reason)."
+            case .unreadable(let reason): "Le fichier CSV est illisible, \(reason)."
             }
         }
     }

@@ -4,7 +4,7 @@ import Vapor
 
 /// A campus: identity, label, network by family, team, compliance, offer and coverage, platforms, history.
 enum CampusPage {
-    static func load(id: UUID, caller: Caller, on db: any Database) async throws -> CampusPageContext {
+    static func load(id: UUID, caller: Caller, base: String, on db: any Database) async throws -> CampusPageContext {
         let campusService = CampusService(db: db, caller: caller)
         let campus = try await campusService.find(id)
         let network = NetworkService(db: db, caller: caller)
@@ -31,7 +31,8 @@ enum CampusPage {
                             withdrawURL: mayWithdraw ? LabellingURL.labelWithdrawal(label.id).path : nil)
         }
         return CampusPageContext(
-            page: PageMeta(title: "Campus \(campus.nom)", description: campus.description, section: "campus"),
+            page: PageMeta(title: "Campus \(campus.nom)", description: campus.description, section: "campus",
+                           jsonLD: StructuredData.campus(campus, members: memberships.map(\.organisation), base: base)),
             labelStatus: labelStatus.label.capitalizingFirstLetter, labelKind: labelStatus.slug, labels: labelRows,
             id: id.uuidString.lowercased(), nom: campus.nom,
             filiere: filiere.label, filiereURL: RegistryURL.campusList(filiere: filiere.slug),

@@ -4,7 +4,7 @@ import Vapor
 
 /// An organisation: identity, address, the campuses whose networks it belongs to, its platforms, history.
 enum OrganisationPage {
-    static func load(id: UUID, caller: Caller, on db: any Database) async throws -> OrganisationPageContext {
+    static func load(id: UUID, caller: Caller, base: String, on db: any Database) async throws -> OrganisationPageContext {
         let organisation = try await OrganisationService(db: db, caller: caller).find(id)
         let memberships = try await Membership.query(on: db).filter(\.$organisation.$id == id).with(\.$campus).all()
         let territory = TerritoryCatalog.shared
@@ -13,7 +13,7 @@ enum OrganisationPage {
         let formations = try await Formation.query(on: db).filter(\.$organisation.$id == id).with(\.$organisation).with(\.$statuts)
             .sort(\.$niveauSortie, .descending).sort(\.$intitule).range(..<200).all()
         return OrganisationPageContext(
-            page: PageMeta(title: organisation.nom, section: "organisations"),
+            page: PageMeta(title: organisation.nom, section: "organisations", jsonLD: StructuredData.organisation(organisation, base: base)),
             id: id.uuidString.lowercased(), nom: organisation.nom, type: organisation.kind.label,
             statut: organisation.isPublic ? "Public" : "Privé", lyceeDesMetiers: organisation.lyceeDesMetiers,
             uai: organisation.uai, siret: organisation.siret, adresse: organisation.adresse, codePostal: organisation.codePostal,

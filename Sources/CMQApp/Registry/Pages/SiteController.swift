@@ -42,12 +42,12 @@ struct SiteController {
 
     @Sendable func campusPage(req: Request) async throws -> View {
         let id = try req.uuidParameter("campusID", notFound: "Aucun campus")
-        return try await req.view.render("campus", CampusPage.load(id: id, caller: req.caller, on: req.db))
+        return try await req.view.render("campus", CampusPage.load(id: id, caller: req.caller, base: OpenDataAPIController.base(req), on: req.db))
     }
 
     @Sendable func organisationPage(req: Request) async throws -> View {
         let id = try req.uuidParameter("organisationID", notFound: "Aucune organisation")
-        return try await req.view.render("organisation", OrganisationPage.load(id: id, caller: req.caller, on: req.db))
+        return try await req.view.render("organisation", OrganisationPage.load(id: id, caller: req.caller, base: OpenDataAPIController.base(req), on: req.db))
     }
 }
 

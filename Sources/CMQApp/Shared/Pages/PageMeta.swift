@@ -1,15 +1,18 @@
 import Foundation
 
-/// What every page needs: its title and which part of the site it belongs to.
+/// What every page needs: its title and which part of the site it belongs to; what search engines read of it
+/// (`jsonLD`, schema.org, written by `StructuredData`).
 struct PageMeta: Encodable {
     var title: String
     var description: String?
     var section: String?
+    var jsonLD: String?
 
-    init(title: String, description: String? = nil, section: String? = nil) {
+    init(title: String, description: String? = nil, section: String? = nil, jsonLD: String? = nil) {
         self.title = title
         self.description = description
         self.section = section
+        self.jsonLD = jsonLD
     }
 }
 

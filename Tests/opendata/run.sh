@@ -1,0 +1,138 @@
+#!/usr/bin/env bash
+# Open-data and exchange checks with the tools partners use (issue 15), against a real `cmq serve`:
+# - every open dataset's CSV with `frictionless validate` against the Table Schema the server publishes beside it;
+# - every GeoJSON file with the `geojson` package (RFC 7946 objects, valid coordinates, longitude first);
+# - the LHEO 2.3 export of the demo catalogue with `xmllint --schema` and the official XSD
+#   (Tests/CMQAppTests/Fixtures/lheo/lheo-2.3.xsd). LHEO requires the SIRET of each formation's responsible
+#   organisation, which the demo's establishments do not have: the script gives them test SIRETs (valid Luhn keys)
+#   through the API, as an administrator, before exporting.
+#
+#   Tests/opendata/run.sh [PATH/TO/cmq]        (or CMQ_BIN=…; default: the debug build of this package; OPENDATA_PORT=…)
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+BIN="${1:-${CMQ_BIN:-}}"
+if [ -z "$BIN" ]; then BIN="$(swift build --show-bin-path)/cmq"; fi
+[ -x "$BIN" ] || { echo "opendata: cmq binary not found at $BIN (build it first: swift build --product cmq)" >&2; exit 2; }
+BIN="$(cd "$(dirname "$BIN")" && pwd)/$(basename "$BIN")"
+XSD="$PWD/Tests/CMQAppTests/Fixtures/lheo/lheo-2.3.xsd"
+
+python3 -c "import frictionless, geojson" 2>/dev/null || pip install -q frictionless geojson
+if ! command -v xmllint >/dev/null 2>&1; then
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq >/dev/null && apt-get install -y -qq libxml2-utils >/dev/null
+fi
+
+WORK=$(mktemp -d /tmp/cmq-opendata.XXXXXX)
+# OPENDATA_PORT chooses the port (a free one by default).
+PORT="${OPENDATA_PORT:-$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')}"
+BASE="http://127.0.0.1:$PORT"
+PASSWORD="opendata-$(head -c 9 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+ADMIN="administrateur@cmq.test"
+SERVER_PID=""
+
+stop_server() {
+    if [ -n "$SERVER_PID" ] && kill -0 "$SERVER_PID" 2>/dev/null; then
+        kill "$SERVER_PID" 2>/dev/null || true
+        for _ in $(seq 50); do kill -0 "$SERVER_PID" 2>/dev/null || break; sleep 0.2; done
+        kill -9 "$SERVER_PID" 2>/dev/null || true
+    fi
+    if [ "${KEEP_WORK:-0}" = "1" ]; then echo "opendata: files and server log kept in $WORK"; else rm -rf "$WORK"; fi
+}
+trap stop_server EXIT
+trap 'exit 130' INT TERM
+
+echo "opendata: starting $BIN serve on $BASE (SQLite in $WORK)"
+(cd "$WORK" && exec env DATABASE_URL="sqlite:$WORK/cmq.sqlite" HOST=127.0.0.1 PORT="$PORT" LOG_LEVEL=warning \
+    CMQ_DEMO=true CMQ_DEMO_PASSWORD="$PASSWORD" "$BIN" serve >"$WORK/serve.log" 2>&1) &
+SERVER_PID=$!
+deadline=$((SECONDS + 300))
+until curl -fsS -o /dev/null "$BASE/api/v1/openapi.json" 2>/dev/null; do
+    if ! kill -0 "$SERVER_PID" 2>/dev/null; then echo "opendata: cmq serve stopped:" >&2; tail -40 "$WORK/serve.log" >&2; KEEP_WORK=1; exit 1; fi
+    if [ "$SECONDS" -ge "$deadline" ]; then echo "opendata: cmq serve did not answer within 300 s" >&2; KEEP_WORK=1; exit 1; fi
+    sleep 0.5
+done
+
+FAILED=0
+fail() { echo "opendata: FAILED: $*" >&2; FAILED=1; }
+
+# --- Every dataset: CSV against its schema (frictionless), GeoJSON with a validator.
+DATASETS=$(curl -fsS "$BASE/api/v1/donnees/catalogue.jsonld" | python3 -c 'import json,sys; print(" ".join(d["dct:identifier"] for d in json.load(sys.stdin)["dcat:dataset"]))')
+[ -n "$DATASETS" ] || fail "the DCAT catalogue lists no dataset"
+for slug in $DATASETS; do
+    curl -fsS -o "$WORK/$slug.csv" "$BASE/api/v1/donnees/$slug.csv" || fail "$slug.csv"
+    curl -fsS -o "$WORK/$slug.schema.json" "$BASE/api/v1/donnees/$slug.schema.json" || fail "$slug.schema.json"
+    rows=$(($(wc -l <"$WORK/$slug.csv") - 1))
+    if (cd "$WORK" && frictionless validate "$slug.csv" --schema "$slug.schema.json" --dialect '{"delimiter": ";"}' >"$WORK/$slug.frictionless.txt" 2>&1); then
+        echo "opendata: $slug.csv valid against its schema ($rows rows)"
+    else
+        cat "$WORK/$slug.frictionless.txt" | head -40 >&2
+        fail "$slug.csv is not valid against $slug.schema.json"
+    fi
+    status=$(curl -sS -o "$WORK/$slug.geojson" -w '%{http_code}' "$BASE/api/v1/donnees/$slug.geojson")
+    if [ "$status" = "200" ]; then
+        if python3 - "$WORK/$slug.geojson" <<'PY'
+import json, sys, geojson
+with open(sys.argv[1], encoding="utf-8") as f:
+    data = geojson.loads(f.read())
+if not isinstance(data, geojson.FeatureCollection):
+    sys.exit("not a FeatureCollection")
+if not data.is_valid:
+    sys.exit("invalid GeoJSON: %s" % data.errors())
+for feature in data["features"]:
+    lon, lat = feature["geometry"]["coordinates"]
+    if not (-180 <= lon <= 180 and -90 <= lat <= 90):
+        sys.exit("coordinates out of range: %r" % feature["geometry"]["coordinates"])
+    if not (-65 <= lon <= 56 and -22 <= lat <= 52):
+        sys.exit("longitude and latitude swapped? %r is not in France or its overseas" % feature["geometry"]["coordinates"])
+print("%d features" % len(data["features"]))
+PY
+        then echo "opendata: $slug.geojson valid (RFC 7946)"; else fail "$slug.geojson"; fi
+    fi
+done
+
+# --- LHEO: the demo catalogue once its formations' organisations have a SIRET (test values).
+JAR="$WORK/cookies"
+csrf_of() { sed -n 's/.*name="_csrf" value="\([^"]*\)".*/\1/p' "$1" | head -1; }
+curl -fsS -c "$JAR" -b "$JAR" -o "$WORK/connexion.html" "$BASE/connexion"
+curl -sS -c "$JAR" -b "$JAR" -o /dev/null "$BASE/connexion" --data-urlencode "_csrf=$(csrf_of "$WORK/connexion.html")" \
+    --data-urlencode "email=$ADMIN" --data-urlencode "motDePasse=$PASSWORD" --data-urlencode "retour=/compte"
+curl -fsS -c "$JAR" -b "$JAR" -o "$WORK/compte.html" "$BASE/compte"
+curl -sS -c "$JAR" -b "$JAR" -o "$WORK/jeton.html" "$BASE/compte/jetons" --data-urlencode "_csrf=$(csrf_of "$WORK/compte.html")" --data-urlencode "nom=opendata"
+TOKEN=$(sed -n 's/.*<code class="token">\([^<]*\)<\/code>.*/\1/p' "$WORK/jeton.html" | head -1)
+[ -n "$TOKEN" ] || { fail "no administrator token"; KEEP_WORK=1; exit 1; }
+status=$(curl -sS -o "$WORK/refused.json" -w '%{http_code}' "$BASE/api/v1/formations.lheo.xml")
+[ "$status" = "409" ] || fail "the LHEO export of organisations without SIRET should be refused (409), got $status"
+curl -fsS -o "$WORK/formations.json" "$BASE/api/v1/formations.json"
+python3 - "$WORK/formations.json" "$BASE" "$TOKEN" <<'PY'
+import json, sys, urllib.request
+formations = json.load(open(sys.argv[1], encoding="utf-8"))
+base, token = sys.argv[2], sys.argv[3]
+owners = sorted({f["organisation"]["id"] for f in formations} | {f["organisationResponsableId"] for f in formations if f.get("organisationResponsableId")})
+def luhn_siret(n):
+    stem = "%013d" % (1000000000 + n)
+    for key in range(10):
+        digits = [int(c) for c in stem + str(key)]
+        total = sum(d if i % 2 == 0 else (d * 2 - 9 if d * 2 > 9 else d * 2) for i, d in enumerate(reversed(digits)))
+        if total % 10 == 0:
+            return stem + str(key)
+for index, owner in enumerate(owners):
+    request = urllib.request.Request(f"{base}/api/v1/organisations/{owner}", method="PATCH",
+                                     data=json.dumps({"siret": luhn_siret(index)}).encode(),
+                                     headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"})
+    urllib.request.urlopen(request).read()
+print(f"opendata: {len(owners)} organisations given a test SIRET")
+PY
+for query in "" "?q=bts"; do
+    curl -fsS -o "$WORK/formations.lheo.xml" "$BASE/api/v1/formations.lheo.xml$query" || fail "formations.lheo.xml$query"
+    count=$(grep -c "<formation " "$WORK/formations.lheo.xml" || true)
+    if xmllint --noout --schema "$XSD" "$WORK/formations.lheo.xml" 2>"$WORK/xmllint.txt"; then
+        echo "opendata: formations.lheo.xml$query valid against the LHEO 2.3 XSD ($count formations)"
+    else
+        echo "opendata: $(grep -c 'error' "$WORK/xmllint.txt") errors:" >&2; head -20 "$WORK/xmllint.txt" >&2
+        fail "formations.lheo.xml$query is not valid LHEO 2.3"
+    fi
+done
+
+if [ "$FAILED" -ne 0 ]; then KEEP_WORK=1; echo "opendata: FAILED (total ${SECONDS}s)"; exit 1; fi
+echo "opendata: passed (total ${SECONDS}s)"
