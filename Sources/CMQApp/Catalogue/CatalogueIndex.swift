@@ -139,10 +139,17 @@ final class CatalogueIndex: @unchecked Sendable {
     static func load(state: CatalogueState, day: String, on sql: any SQLDatabase) async throws -> Snapshot {
         var snapshot = Snapshot(version: state.version, day: day)
         try await snapshot.loadStructure(day: day, on: sql)
-        let rows = try await sql.raw("SELECT \(unsafeRaw: formationColumns) FROM formations").all(decoding: FormationRow.self)
-        snapshot.reserve(rows.count)
         var text = TokenIndex.Builder(), title = TokenIndex.Builder()
-        for row in rows { snapshot.add(row, text: &text, title: &title) }
+        // Read in chunks, in the order of the ids, so that the rows of the whole catalogue are never all in memory.
+        var last: UUID?
+        while true {
+            var select = sql.select().column(SQLRaw(formationColumns)).from("formations")
+            if let last { select = select.where(SQLIdentifier("id"), .greaterThan, SQLBind(last)) }
+            let rows = try await select.orderBy("id").limit(20_000).all(decoding: FormationRow.self)
+            for row in rows { snapshot.add(row, text: &text, title: &title) }
+            guard rows.count == 20_000, let next = rows.last?.id else { break }
+            last = next
+        }
         snapshot.text = text.build()
         snapshot.title = title.build()
         snapshot.sortOrder()
