@@ -93,47 +93,10 @@ struct CatalogueController {
     ]
 
     @Sendable func search(req: Request) async throws -> View {
-        var parameters = req.queryParameters.filter { !$0.value.isEmpty }
+        let parameters = req.queryParameters.filter { !$0.value.isEmpty }
         let (criteria, pageRequest) = try readListQuery(parameters, filter: FormationsAPIController.criteria)
-        let result = try await CatalogueSearch(db: req.db, cache: req.application.searchCache, index: req.application.catalogueIndex).run(criteria, page: pageRequest)
-        let facets = try await FacetsDTO(result, on: req.db)
-        let byID = try await FormationReader(db: req.db).read(result.ids)
-        parameters["page"] = nil
-
-        func url(_ changes: [String: String?]) -> String {
-            var items = parameters
-            for (key, value) in changes { items[key] = value }
-            return CatalogueURL.search.path(query: items)
-        }
-        let values: [CatalogueSearch.Dimension: [FacetValueDTO]] = [
-            .niveau: facets.niveau, .typeDiplome: facets.typeDiplome, .statut: facets.statut, .filiere: facets.filiere,
-            .region: facets.region, .academie: facets.academie, .departement: facets.departement, .campus: facets.campus,
-        ]
-        var groups: [FacetGroup] = []
-        var active: [ActiveFilter] = []
-        for (dimension, key, title) in Self.dimensions {
-            let selected = parameters[key]
-            let links = (values[dimension] ?? []).map { value in
-                let isSelected = selected == value.valeur || (dimension == .region && criteria.region?.code == value.valeur)
-                    || (dimension == .academie && criteria.academie?.code == value.valeur)
-                return FacetLink(label: value.libelle, count: value.nombre, url: url([key: isSelected ? nil : value.valeur]), selected: isSelected)
-            }
-            if !links.isEmpty { groups.append(FacetGroup(title: title, links: links)) }
-            if selected != nil {
-                let label = links.first(where: \.selected)?.label ?? selected!
-                active.append(ActiveFilter(label: "\(title) : \(label)", removeURL: url([key: nil])))
-            }
-        }
-        let context = SearchContext(
-            page: PageMeta(title: criteria.q.map { "Formations : « \($0) »" } ?? "Rechercher une formation", section: "formations"),
-            q: criteria.q ?? "", total: result.total,
-            results: result.ids.compactMap { byID[$0] }.map(FormationRow.init),
-            facetsHTML: Self.facetsHTML(groups), active: active,
-            pager: Pager(page: pageRequest.page, per: pageRequest.per, total: result.total) { url(["page": String($0)]) },
-            apiURL: CatalogueURL.apiFormations.path(query: parameters),
-            exports: [("CSV", "csv"), ("JSON", "json"), ("LHEO 2.3 (XML)", "lheo.xml")].map {
-                ExportLink(label: $0.0, url: CatalogueURL.apiExport(extension: $0.1).path(query: parameters))
-            })
+        let context = try await SearchPage.load(parameters: parameters, criteria: criteria, page: pageRequest, cache: req.application.searchCache,
+                                                index: req.application.catalogueIndex, on: req.db)
         return try await req.view.render("formations", context)
     }
 
