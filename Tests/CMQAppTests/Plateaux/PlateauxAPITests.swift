@@ -242,7 +242,7 @@ struct PlateauxAPITests {
                 return try await group.reduce(into: []) { $0.append($1) }
             }
             #expect(statuses.filter { $0 == .ok }.count == 1)
-            #expect(statuses.filter { $0 == .conflict }.count == 99)
+            #expect(statuses.filter { $0 == .conflict }.count == 99, "\(Dictionary(grouping: statuses, by: \.code).mapValues(\.count))")
             #expect(try await PlateauFixture.count(app, status: .acceptee) == 1)
             #expect(try await PlateauFixture.count(app, status: .demandee) == 99)
         }

@@ -493,3 +493,34 @@ final class CountingHasher: PasswordHasher, @unchecked Sendable {
         return try Bcrypt.verify(String(decoding: Array(password), as: UTF8.self), created: String(decoding: Array(digest), as: UTF8.self))
     }
 }
+
+/// A deadlock's victim is rolled back whole by PostgreSQL: the conditional write runs again, and after the last
+/// attempt the answer is the sequential case's 409, never a 500.
+@Suite("Deadlock victims")
+struct DeadlockRetryTests {
+    struct FakeDeadlock: Error, CustomDebugStringConvertible {
+        var debugDescription: String { "PSQLError(code: server, serverInfo: [sqlState: 40P01, message: deadlock detected])" }
+    }
+
+    actor Counter {
+        var value = 0
+        func next() -> Int { value += 1; return value }
+    }
+
+    @Test("a deadlock is retried; one that keeps happening ends as a 409")
+    func retried() async throws {
+        let counter = Counter()
+        let value = try await retryingStaleState { () async throws -> Int in
+            let attempt = await counter.next()
+            if attempt < 3 { throw FakeDeadlock() }
+            return attempt
+        }
+        #expect(value == 3)
+        do {
+            _ = try await retryingStaleState(attempts: 2) { () async throws -> Int in throw FakeDeadlock() }
+            Issue.record("expected a 409")
+        } catch let error as AppError {
+            guard case .conflict = error else { Issue.record("\(error)"); return }
+        }
+    }
+}

@@ -44,12 +44,28 @@ extension Database {
 /// reads it again, and the domain's rules give the answer the sequential case gives (most often a 409).
 struct StaleStateError: Error {}
 
-/// Runs `body` again (at most `attempts` times in all) while it ends with `StaleStateError`.
-func retryingStaleState<T>(attempts: Int = 3, _ body: () async throws -> T) async throws -> T {
-    for _ in 1..<max(attempts, 1) {
-        do { return try await body() } catch is StaleStateError { continue }
+/// Runs `body` again (at most `attempts` times in all) while it ends with `StaleStateError`, or while PostgreSQL
+/// rolled its transaction back as a deadlock's victim (two conditional writes checking one exclusion constraint
+/// can wait for each other): the whole transaction is undone, so it runs again, after a short random pause,
+/// and then reads what the winner wrote (most often giving the sequential case's 409).
+func retryingStaleState<T>(attempts: Int = 5, _ body: () async throws -> T) async throws -> T {
+    for attempt in 1..<max(attempts, 1) {
+        do { return try await body() } catch is StaleStateError { continue } catch where error.isDeadlockVictim {
+            try await Task.sleep(for: .milliseconds(Int.random(in: 5...(20 * attempt))))
+            continue
+        }
     }
     do { return try await body() } catch is StaleStateError {
         throw AppError.conflict("Cet élément vient d'être modifié par quelqu'un d'autre : rechargez-le et recommencez.")
+    } catch where error.isDeadlockVictim {
+        throw AppError.conflict("Cet élément vient d'être modifié par quelqu'un d'autre : rechargez-le et recommencez.")
+    }
+}
+
+extension Error {
+    /// PostgreSQL ended this transaction to break a deadlock (SQLSTATE 40P01): nothing of it was written.
+    var isDeadlockVictim: Bool {
+        let text = String(reflecting: self)
+        return text.contains("40P01") || text.contains("deadlock detected")
     }
 }
