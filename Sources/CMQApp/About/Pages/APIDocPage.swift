@@ -1,3 +1,4 @@
+import CMQDomain
 import Foundation
 
 /// `/api`: the API described for people, built from the OpenAPI document the routes are tested against — the
@@ -87,7 +88,7 @@ struct APIDocPage: Sendable {
         let known = Set(tags.map(\.0))
         groups = (tags + byTag.keys.filter { !known.contains($0) }.sorted().map { ($0, "") }).compactMap { name, text in
             guard let operations = byTag[name], !operations.isEmpty else { return nil }
-            return Group(id: "groupe-" + TextSlug.make(name), name: name, description: text, operations: operations)
+            return Group(id: "groupe-" + TextFolding.slug(name), name: name, description: text, operations: operations)
         }
     }
 
@@ -113,14 +114,5 @@ struct APIDocPage: Sendable {
                     return group
                 },
                 documentURL: OpenAPIURL.document.path)
-    }
-}
-
-/// An anchor from a French name: letters and digits, the rest as hyphens.
-enum TextSlug {
-    static func make(_ text: String) -> String {
-        let folded = text.folding(options: [.diacriticInsensitive, .caseInsensitive], locale: Locale(identifier: "fr_FR")).lowercased()
-        return folded.map { $0.isLetter || $0.isNumber ? String($0) : "-" }.joined()
-            .split(separator: "-").joined(separator: "-")
     }
 }

@@ -74,30 +74,22 @@ struct QueryReader {
     }
 
     mutating func region(_ key: String = "region") -> RegionAcademique? {
-        guard let raw = raw(key) else { return nil }
-        guard let region = TerritoryCatalog.shared.region(matching: raw) else {
-            fail(key, "La région académique « \(raw) » n'existe pas ; donnez son code (par exemple 32) ou son nom.")
-            return nil
-        }
-        return region
+        place(key, TerritoryCatalog.shared.region(matching:)) { "La région académique « \($0) » n'existe pas ; donnez son code (par exemple 32) ou son nom." }
     }
 
     mutating func academie(_ key: String = "academie") -> Academie? {
-        guard let raw = raw(key) else { return nil }
-        guard let academie = TerritoryCatalog.shared.academie(matching: raw) else {
-            fail(key, "L'académie « \(raw) » n'existe pas ; donnez son code (par exemple 20) ou son nom.")
-            return nil
-        }
-        return academie
+        place(key, TerritoryCatalog.shared.academie(matching:)) { "L'académie « \($0) » n'existe pas ; donnez son code (par exemple 20) ou son nom." }
     }
 
     mutating func departement(_ key: String = "departement") -> Departement? {
+        place(key, TerritoryCatalog.shared.departement(code:)) { "Le département « \($0) » n'existe pas (exemples de codes : 02, 2A, 974)." }
+    }
+
+    /// A place of the territory found from what was typed, or the refusal `unknown` words.
+    private mutating func place<Place>(_ key: String, _ find: (String) -> Place?, unknown: (String) -> String) -> Place? {
         guard let raw = raw(key) else { return nil }
-        guard let departement = TerritoryCatalog.shared.departement(code: raw) else {
-            fail(key, "Le département « \(raw) » n'existe pas (exemples de codes : 02, 2A, 974).")
-            return nil
-        }
-        return departement
+        guard let found = find(raw) else { fail(key, unknown(raw)); return nil }
+        return found
     }
 
     /// An identifier checked by its rules (UAI, SIRET…).
