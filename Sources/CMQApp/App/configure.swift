@@ -27,6 +27,8 @@ public func configure(_ app: Application, config: AppConfig) async throws {
     }
     app.searchCache = config.searchCache ? SearchCache() : nil
     app.catalogueIndex = CatalogueIndex()
+    // The communes base (35,000 communes) is read once, in the background, before the first search by place.
+    Task.detached(priority: .utility) { _ = CommuneGazetteer.shared }
 
     // Middleware: the security headers on every response; errors next so that it catches everything; then the
     // refusal of unsafe input, and static files from the bundle.

@@ -9,6 +9,7 @@ func routes(_ app: Application) throws {
     try app.register(collection: AccountsRoutes(doors: doors))
     try app.register(collection: AuditRoutes(doors: doors))
     try app.register(collection: AboutRoutes(doors: doors))
+    try app.register(collection: SearchRoutes(doors: doors))
     // Labelling and shared platforms (pages, back-office and API)
     try app.register(collection: LabellingRoutes(doors: doors))
     try app.register(collection: PlateauxRoutes(doors: doors))

@@ -301,6 +301,8 @@ extension CatalogueIndex {
         var region: [UInt16] = []
         var academie: [UInt16] = []
         var departement: [UInt16] = []
+        /// Where each organisation is (nil when its coordinates are not known).
+        var point: [GeoPoint?] = []
 
         // campuses: the current members of each organisation, with the campus's filière; the explicit attachments
         var campusIDs: [UUID] = []
@@ -335,6 +337,7 @@ extension CatalogueIndex {
             region.append(0)
             academie.append(0)
             departement.append(0)
+            point.append(nil)
             memberOf.append([])
             return number
         }
@@ -351,17 +354,21 @@ extension CatalogueIndex {
         /// Reads the organisations' territory, the campuses, their current members and attachments.
         mutating func loadStructure(day: String, on sql: any SQLDatabase) async throws {
             self.day = day
-            struct OrganisationRow: Decodable { let id: UUID; let region_code: String?; let academie_code: String?; let departement_code: String? }
+            struct OrganisationRow: Decodable {
+                let id: UUID; let region_code: String?; let academie_code: String?; let departement_code: String?
+                let latitude: Double?; let longitude: Double?
+            }
             struct CampusRow: Decodable { let id: UUID; let filiere: String; let nom: String }
             struct MemberRow: Decodable { let campus_id: UUID; let organisation_id: UUID; let depuis: String?; let jusqu_a: String? }
             struct AttachedRow: Decodable { let campus_id: UUID; let formation_id: UUID }
-            let organisations = try await sql.raw("SELECT id, region_code, academie_code, departement_code FROM organisations").all(decoding: OrganisationRow.self)
-            for index in region.indices { region[index] = 0; academie[index] = 0; departement[index] = 0; memberOf[index] = [] }
+            let organisations = try await sql.raw("SELECT id, region_code, academie_code, departement_code, latitude, longitude FROM organisations").all(decoding: OrganisationRow.self)
+            for index in region.indices { region[index] = 0; academie[index] = 0; departement[index] = 0; point[index] = nil; memberOf[index] = [] }
             for row in organisations {
                 let number = Int(organisationSlot(row.id))
                 region[number] = codes.number(row.region_code)
                 academie[number] = codes.number(row.academie_code)
                 departement[number] = codes.number(row.departement_code)
+                if let latitude = row.latitude, let longitude = row.longitude { point[number] = GeoPoint(latitude: latitude, longitude: longitude) }
             }
             let campuses = try await sql.raw("SELECT id, filiere, nom FROM campus").all(decoding: CampusRow.self)
             let campusFiliere = Dictionary(campuses.map { ($0.id, $0.filiere) }, uniquingKeysWith: { a, _ in a })
@@ -548,6 +555,26 @@ extension CatalogueIndex.Snapshot {
             for i in 0..<count { base[i] &= found[i] }
             titleBits = title.matching(words, slots: ids.count)
         }
+        // Near a commune: the distance rank of each organisation within reach (-1 out of reach).
+        var distanceRank: [Int32] = []
+        if let near = criteria.near {
+            distanceRank = [Int32](repeating: -1, count: organisationIDs.count)
+            let places = organisationIDs.indices.compactMap { number in
+                point[number].map { (id: organisationIDs[number].uuidString.lowercased(), point: $0, number: number) }
+            }
+            let numbers = Dictionary(places.map { ($0.id, $0.number) }, uniquingKeysWith: { a, _ in a })
+            for found in near.select(places.map { (id: $0.id, point: $0.point) }) {
+                distanceRank[numbers[found.id]!] = Int32(clamping: Nearby.rank(found.distance))
+            }
+            for word in 0..<count {
+                var bits = base[word]
+                while bits != 0 {
+                    let bit = bits.trailingZeroBitCount
+                    bits &= bits &- 1
+                    if distanceRank[Int(organisation[word << 6 | bit])] < 0 { base[word] &= ~(1 << UInt64(bit)) }
+                }
+            }
+        }
         if let wanted = criteria.organisation {
             // Rare (an organisation's own list): the slots of other organisations are taken out one by one.
             let number = organisationNumber[wanted].map(Int.init) ?? -1
@@ -641,7 +668,7 @@ extension CatalogueIndex.Snapshot {
         func has(_ set: [UInt64], _ slot: Int32) -> Bool { set[Int(slot) >> 6] & (1 << UInt64(slot & 63)) != 0 }
         if page.offset >= total {
             pageSlots = []
-        } else if total <= keyedUpTo {
+        } else if total <= keyedUpTo || criteria.near != nil {
             // Few matches: their keys, the smallest first.
             var keys: [UInt64] = []
             keys.reserveCapacity(total)
@@ -650,7 +677,8 @@ extension CatalogueIndex.Snapshot {
                 while bits != 0 {
                     let slot = word << 6 | bits.trailingZeroBitCount
                     bits &= bits &- 1
-                    let primary: UInt64 = words.isEmpty ? UInt64(niveau[slot]) : (titleBits[word] & (1 << UInt64(slot & 63)) != 0 ? 0 : 1)
+                    var primary: UInt64 = words.isEmpty ? UInt64(niveau[slot]) : (titleBits[word] & (1 << UInt64(slot & 63)) != 0 ? 0 : 1)
+                    if !distanceRank.isEmpty { primary |= UInt64(distanceRank[Int(organisation[slot])]) << 8 }
                     keys.append(primary << 32 | UInt64(rank[slot]))
                 }
             }

@@ -30,6 +30,8 @@ struct CatalogueSearch {
         var academie: Academie?
         var departement: Departement?
         var campus: UUID?
+        /// Only formations within a distance of a commune, the nearest first.
+        var near: Nearby?
 
         func has(_ dimension: Dimension) -> Bool {
             switch dimension {
@@ -81,7 +83,7 @@ struct CatalogueSearch {
 
     /// The search counted by the database alone (the reference the in-memory index is tested against).
     func computeInDatabase(_ criteria: Criteria, page: PageRequest, today: CalendarDay = .today) async throws -> Result {
-        let scope = Scope(criteria: criteria, dialect: sql.dialect.name, today: today)
+        let scope = try await scope(criteria, today: today)
         let total = try await count(scope)
         guard total > 0 else { return Result(ids: [], total: 0, facets: [:]) }
         let ids = try await orderedIDs(scope, limit: page.per, offset: page.offset)
@@ -94,7 +96,14 @@ struct CatalogueSearch {
 
     /// Every formation the search finds, in order (for exports).
     func allIDs(_ criteria: Criteria, today: CalendarDay = .today) async throws -> [UUID] {
-        try await orderedIDs(Scope(criteria: criteria, dialect: sql.dialect.name, today: today), limit: nil, offset: 0)
+        try await orderedIDs(try await scope(criteria, today: today), limit: nil, offset: 0)
+    }
+
+    /// The filters as SQL; the organisations within the distance of a `near` search are found first.
+    private func scope(_ criteria: Criteria, today: CalendarDay) async throws -> Scope {
+        var nearby: [(UUID, Double)]?
+        if let near = criteria.near { nearby = try await OrganisationsNearby(sql: sql).within(near) }
+        return Scope(criteria: criteria, dialect: sql.dialect.name, today: today, nearby: nearby)
     }
 
     /// The formations `f` joined to their organisation `o`: what every query of the search starts from.
@@ -119,6 +128,7 @@ struct CatalogueSearch {
     /// word first, then by title; otherwise by level, then title.
     private func orderedIDs(_ scope: Scope, limit: Int?, offset: Int) async throws -> [UUID] {
         var select = scope.apply(to: base(joiningOrganisations: scope.needsOrganisations(except: nil)).column(SQLColumn("id", table: "f"), as: "id"), except: nil)
+        if let distance = scope.distanceRank { select = select.orderBy(distance) }
         if let titleFirst = scope.titleMatch {
             select = select.orderBy(SQLRaw("CASE WHEN \(titleFirst) THEN 0 ELSE 1 END"))
         } else {
@@ -137,10 +147,13 @@ struct CatalogueSearch {
         /// "The title holds every word" (for ordering), as SQL text; the words are folded letters and digits only.
         let titleMatch: String?
         let today: CalendarDay
+        /// The organisations within the distance of a `near` search, with their distance (nil: no such filter).
+        let nearby: [(UUID, Double)]?
 
-        init(criteria: Criteria, dialect: String, today: CalendarDay) {
+        init(criteria: Criteria, dialect: String, today: CalendarDay, nearby: [(UUID, Double)]? = nil) {
             self.criteria = criteria
             self.today = today
+            self.nearby = nearby
             text = criteria.q.flatMap { FormationSearch.condition($0, dialect: dialect) }
             let words = criteria.q.map(FormationSearch.terms) ?? []
             titleMatch = words.isEmpty ? nil : words.map { "(f.intitule_cle LIKE '\($0)%' OR f.intitule_cle LIKE '% \($0)%')" }.joined(separator: " AND ")
@@ -164,11 +177,25 @@ struct CatalogueSearch {
                 || (criteria.departement != nil && skipped != .departement)
         }
 
+        /// The distance of each formation's organisation, in `Nearby.rank` units, for ordering (nil without `near`).
+        var distanceRank: (any SQLExpression)? {
+            guard let nearby, !nearby.isEmpty else { return nil }
+            var cases: [any SQLExpression] = []
+            for (id, distance) in nearby {
+                cases.append(SQLQueryString(" WHEN \(bind: id) THEN \(literal: Nearby.rank(distance))"))
+            }
+            return SQLGroupExpression(SQLList([SQLRaw("CASE f.organisation_id")] + cases + [SQLRaw(" END")], separator: SQLRaw("")))
+        }
+
         func apply(to select: SQLSelectBuilder, except skipped: Dimension?) -> SQLSelectBuilder {
             var select = select
             func keep(_ dimension: Dimension) -> Bool { dimension != skipped }
             if let text { select = select.where(text) }
             if let organisation = criteria.organisation { select = select.where(SQLColumn("organisation_id", table: "f"), .equal, SQLBind(organisation)) }
+            if let nearby {
+                select = nearby.isEmpty ? select.where(SQLRaw("1 = 0"))
+                    : select.where(SQLColumn("organisation_id", table: "f"), .in, SQLBind.group(nearby.map(\.0)))
+            }
             if keep(.campus), let campus = criteria.campus { select = select.where(offer(campus)) }
             if keep(.niveau), let niveau = criteria.niveau { select = select.where(SQLColumn("niveau_sortie", table: "f"), .equal, SQLBind(niveau)) }
             if keep(.typeDiplome), let type = criteria.typeDiplome { select = select.where(SQLColumn("type_diplome", table: "f"), .equal, SQLBind(type.rawValue)) }

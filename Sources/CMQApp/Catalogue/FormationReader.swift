@@ -19,6 +19,19 @@ struct FormationReader {
     struct Item: Sendable {
         var dto: FormationDTO
         var commune: String?
+        var departementCode: String?
+        var point: GeoPoint?
+
+        /// The town, or the département when the town is not known.
+        var place: String? {
+            commune ?? departementCode.flatMap { TerritoryCatalog.shared.departement(code: $0) }.map { "\($0.nom) (\($0.code))" }
+        }
+
+        /// The distance from the centre of a search near a commune.
+        func distance(from near: Nearby?) -> Double? {
+            guard let near, let point else { return nil }
+            return near.origin.distance(to: point)
+        }
     }
 
     private struct Row: Decodable {
@@ -47,6 +60,9 @@ struct FormationReader {
         let o_uai: String?
         let o_siret: String?
         let o_commune: String?
+        let o_departement_code: String?
+        let o_latitude: Double?
+        let o_longitude: Double?
     }
 
     private struct ROME: Decodable {
@@ -69,6 +85,8 @@ struct FormationReader {
             .column(SQLColumn("nom", table: "o"), as: "o_nom").column(SQLColumn("type", table: "o"), as: "o_type")
             .column(SQLColumn("public", table: "o"), as: "o_public").column(SQLColumn("uai", table: "o"), as: "o_uai")
             .column(SQLColumn("siret", table: "o"), as: "o_siret").column(SQLColumn("commune", table: "o"), as: "o_commune")
+            .column(SQLColumn("departement_code", table: "o"), as: "o_departement_code")
+            .column(SQLColumn("latitude", table: "o"), as: "o_latitude").column(SQLColumn("longitude", table: "o"), as: "o_longitude")
             .from(SQLAlias(SQLIdentifier("formations"), as: SQLIdentifier("f")))
             .join(SQLAlias(SQLIdentifier("organisations"), as: SQLIdentifier("o")), method: SQLJoinMethod.inner,
                   on: SQLColumn("organisation_id", table: "f"), .equal, SQLColumn("id", table: "o"))
@@ -86,7 +104,7 @@ struct FormationReader {
                 id: row.id, intitule: row.intitule,
                 organisation: MembershipOrganisationDTO(id: row.organisation_id, nom: row.o_nom, type: row.o_type,
                                                         typeLibelle: OrganisationKind(rawValue: row.o_type)?.label ?? row.o_type,
-                                                        public: row.o_public, uai: row.o_uai, siret: row.o_siret),
+                                                        public: row.o_public, uai: row.o_uai, siret: row.o_siret, commune: row.o_commune),
                 organisationResponsableId: row.responsable_id, filiere: row.filiere, typeDiplome: row.type_diplome,
                 typeDiplomeLibelle: row.type_diplome.flatMap(DiplomaType.init(rawValue:))?.label,
                 niveauEntree: row.niveau_entree, niveauSortie: row.niveau_sortie, niveauSortieLibelle: Level(number: row.niveau_sortie)?.label ?? "",
@@ -94,7 +112,9 @@ struct FormationReader {
                 statuts: Self.statuses(mask: row.statuts_masque).map(\.rawValue), capacite: row.capacite, modalite: row.modalite,
                 datesDebut: row.dates_debut?.split(separator: ",").map(String.init) ?? [], description: row.description, lien: row.lien,
                 creeLe: row.cree_le, modifieLe: row.modifie_le)
-            items[row.id] = Item(dto: dto, commune: row.o_commune)
+            var point: GeoPoint?
+            if let latitude = row.o_latitude, let longitude = row.o_longitude { point = GeoPoint(latitude: latitude, longitude: longitude) }
+            items[row.id] = Item(dto: dto, commune: row.o_commune, departementCode: row.o_departement_code, point: point)
         }
         return items
     }
@@ -109,8 +129,8 @@ struct FormationReader {
 }
 
 extension FormationRow {
-    /// A card of the search page.
-    init(_ item: FormationReader.Item) {
+    /// A card of the search page (with its distance in a search near a commune).
+    init(_ item: FormationReader.Item, near: Nearby? = nil) {
         let dto = item.dto
         url = CatalogueURL.formation(dto.id).path
         intitule = dto.intitule
@@ -119,6 +139,7 @@ extension FormationRow {
         statuts = dto.statuts.compactMap { LearnerStatus(rawValue: $0)?.label }.joined(separator: ", ")
         organisation = dto.organisation.nom
         organisationURL = RegistryURL.organisation(dto.organisation.id).path
-        commune = item.commune
+        commune = item.place
+        distance = item.distance(from: near).map(Nearby.phrase)
     }
 }

@@ -25,6 +25,8 @@ struct FormationDTO: Content {
     var lien: String?
     var creeLe: Date?
     var modifieLe: Date?
+    /// Only in a search near a commune: how far the organisation is from it.
+    var distanceKm: Double? = nil
 }
 
 struct CoverageCellDTO: Content, Equatable {
@@ -128,4 +130,27 @@ struct FormationSearchDTO: Content {
     var per: Int
     var total: Int
     var facettes: FacetsDTO
+    /// The place of a search near a commune, as understood.
+    var pres: NearbyPlaceDTO? = nil
+}
+
+/// The commune and radius of a search by place.
+struct NearbyPlaceDTO: Content {
+    var commune: String
+    var codeInsee: String
+    var departement: String
+    var codesPostaux: [String]
+    var latitude: Double
+    var longitude: Double
+    var rayonKm: Int
+
+    init(_ near: Nearby) {
+        commune = near.commune.nom
+        codeInsee = near.commune.insee
+        departement = near.commune.departementCode
+        codesPostaux = near.commune.codesPostaux
+        latitude = near.commune.latitude
+        longitude = near.commune.longitude
+        rayonKm = near.radius
+    }
 }

@@ -18,6 +18,7 @@ struct FormationsAPIController {
         criteria.region = reader.region()
         criteria.academie = reader.academie()
         criteria.departement = reader.departement()
+        criteria.near = reader.nearby()
         try reader.finish()
         return criteria
     }
@@ -27,9 +28,15 @@ struct FormationsAPIController {
         let result = try await CatalogueSearch(db: req.db, cache: req.application.searchCache, index: req.application.catalogueIndex).run(criteria, page: pageRequest)
         let byID = try await FormationReader(db: req.db).read(result.ids)
         return FormationSearchDTO(
-            items: result.ids.compactMap { byID[$0]?.dto },
+            items: result.ids.compactMap { id in
+                byID[id].map { item in
+                    var dto = item.dto
+                    dto.distanceKm = item.distance(from: criteria.near).map { ($0 * 10).rounded() / 10 }
+                    return dto
+                }
+            },
             page: pageRequest.page, per: pageRequest.per, total: result.total,
-            facettes: try await FacetsDTO(result, on: req.db))
+            facettes: try await FacetsDTO(result, on: req.db), pres: criteria.near.map(NearbyPlaceDTO.init))
     }
 
     @Sendable func get(req: Request) async throws -> FormationDTO {

@@ -32,6 +32,24 @@ struct CatalogueController {
         var pager: Pager
         var apiURL: String
         var exports: [ExportLink]
+        /// The place typed (the commune understood, or what was typed when it was not found) and the radii.
+        var pres: String
+        var radii: [OptionItem]
+        var placeError: String?
+        /// The other filters, kept when the words or the place change.
+        var hidden: [HiddenField]
+        /// Where to go from an empty result.
+        var ways: [Way]
+    }
+
+    struct HiddenField: Encodable {
+        var name: String
+        var value: String
+    }
+
+    struct Way: Encodable {
+        var label: String
+        var url: String
     }
 
     struct ExportLink: Encodable {
@@ -93,10 +111,9 @@ struct CatalogueController {
     ]
 
     @Sendable func search(req: Request) async throws -> View {
-        let parameters = req.queryParameters.filter { !$0.value.isEmpty }
-        let (criteria, pageRequest) = try readListQuery(parameters, filter: FormationsAPIController.criteria)
-        let context = try await SearchPage.load(parameters: parameters, criteria: criteria, page: pageRequest, cache: req.application.searchCache,
-                                                index: req.application.catalogueIndex, on: req.db)
+        let query = try SearchPage.read(req.queryParameters)
+        let context = try await SearchPage.load(parameters: query.parameters, criteria: query.criteria, page: query.page, placeError: query.placeError, typedPlace: query.typedPlace,
+                                                cache: req.application.searchCache, index: req.application.catalogueIndex, on: req.db)
         return try await req.view.render("formations", context)
     }
 

@@ -108,6 +108,7 @@ struct DemoLoader {
                             organisation.commune = member.commune ?? organisation.commune
                             organisation.latitude = member.latitude
                             organisation.longitude = member.longitude
+                            organisation.placeAtCommuneCentre()
                             try await organisation.save(on: db)
                         }
                     } else if let inline = member.organisation {
@@ -119,6 +120,7 @@ struct DemoLoader {
                             organisation.commune = inline.commune
                             organisation.departementCode = inline.departement.map(TerritoryCatalog.normaliseDepartementCode)
                             organisation.refreshDerivedFields()
+                            organisation.placeAtCommuneCentre()
                             try await organisation.create(on: db)
                             partners[inline.nom] = organisation
                             summary.organisations += 1
@@ -242,4 +244,17 @@ struct DemoFormationsFile: Decodable {
     }
 
     var formations: [Entry]
+}
+
+extension Organisation {
+    /// An organisation whose town is known but not its coordinates is placed at the centre of its commune
+    /// (La Poste's base), so that it can be found near a place; its own coordinates always win.
+    func placeAtCommuneCentre() {
+        guard latitude == nil, longitude == nil, let commune else { return }
+        let candidates = CommuneGazetteer.shared.communes(named: commune)
+        let found = departementCode.flatMap { code in candidates.first { $0.departementCode == code } } ?? (candidates.count == 1 ? candidates.first : nil)
+        guard let found else { return }
+        latitude = found.latitude
+        longitude = found.longitude
+    }
 }

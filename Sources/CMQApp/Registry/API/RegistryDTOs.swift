@@ -109,6 +109,7 @@ struct MembershipOrganisationDTO: Content {
     var `public`: Bool
     var uai: String?
     var siret: String?
+    var commune: String? = nil
 }
 
 struct MembershipDTO: Content {

@@ -65,6 +65,7 @@ struct FormationRow: Encodable {
     var organisation: String
     var organisationURL: String
     var commune: String?
+    var distance: String? = nil
 
     /// The formation's organisation and statuses must be loaded.
     init(_ formation: Formation) {

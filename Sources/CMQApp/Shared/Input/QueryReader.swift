@@ -85,6 +85,25 @@ struct QueryReader {
         place(key, TerritoryCatalog.shared.departement(code:)) { "Le département « \($0) » n'existe pas (exemples de codes : 02, 2A, 974)." }
     }
 
+    /// "Near a commune": `pres` names it (a name, « Saint-Quentin (02) » or a postcode), `rayon` gives the
+    /// distance in km (30 by default, 1 to 200).
+    mutating func nearby(_ key: String = "pres", radius radiusKey: String = "rayon") -> Nearby? {
+        var radius = Nearby.defaultRadius
+        if let raw = raw(radiusKey) {
+            guard let number = Int(raw.trimmingCharacters(in: .whitespaces)), Nearby.radii.contains(number) else {
+                fail(radiusKey, "Le rayon est un nombre entier de kilomètres, de \(Nearby.radii.lowerBound) à \(Nearby.radii.upperBound) (« \(raw.prefix(40)) » ne convient pas).")
+                return nil
+            }
+            radius = number
+        }
+        guard let raw = raw(key) else { return nil }
+        guard let commune = CommuneGazetteer.shared.find(raw) else {
+            fail(key, "Aucune commune ni aucun code postal ne correspond à « \(raw.prefix(80)) » ; écrivez le nom d'une commune (par exemple Saint-Quentin) ou un code postal à cinq chiffres.")
+            return nil
+        }
+        return Nearby(commune: commune, radius: radius)
+    }
+
     /// A place of the territory found from what was typed, or the refusal `unknown` words.
     private mutating func place<Place>(_ key: String, _ find: (String) -> Place?, unknown: (String) -> String) -> Place? {
         guard let raw = raw(key) else { return nil }
