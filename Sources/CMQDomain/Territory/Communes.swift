@@ -86,10 +86,21 @@ public struct CommuneGazetteer: Sendable {
             }
             if !(postcodes[insee]?.contains(postcode) ?? false) { postcodes[insee, default: []].append(postcode) }
         }
-        self.init(communes: order.map { insee in
+        var communes = order.map { insee in
             Commune(insee: insee, nom: CommuneGazetteer.displayName(names[insee]!), codesPostaux: postcodes[insee]!.sorted(),
                     latitude: points[insee]!.latitude, longitude: points[insee]!.longitude)
-        })
+        }
+        // Paris, Lyon and Marseille are listed by arrondissement ("LYON 03"): the whole town is added too, at the
+        // centre of its arrondissements, with all their postcodes, so that "Lyon" is found.
+        for (insee, name) in [("75056", "Paris"), ("69123", "Lyon"), ("13055", "Marseille")] {
+            let prefix = name.uppercased() + " "
+            let parts = communes.filter { $0.nom.uppercased().hasPrefix(prefix) && $0.nom.dropFirst(prefix.count).allSatisfy(\.isNumber) }
+            guard !parts.isEmpty, !communes.contains(where: { $0.insee == insee }) else { continue }
+            communes.append(Commune(insee: insee, nom: name, codesPostaux: Array(Set(parts.flatMap(\.codesPostaux))).sorted(),
+                                    latitude: parts.map(\.latitude).reduce(0, +) / Double(parts.count),
+                                    longitude: parts.map(\.longitude).reduce(0, +) / Double(parts.count)))
+        }
+        self.init(communes: communes)
     }
 
     public init(communes: [Commune]) {

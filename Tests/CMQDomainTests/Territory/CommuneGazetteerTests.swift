@@ -24,6 +24,8 @@ struct CommuneGazetteerTests {
         }
         #expect(gazetteer.find("Neufchâteau 88")?.insee == "88321")
         #expect(gazetteer.find("Nowhereville") == nil)
+        // Towns listed by arrondissement are found whole.
+        #expect(gazetteer.find("Lyon")?.insee == "69123" && gazetteer.find("Paris")?.codesPostaux.count == 21 && gazetteer.find("marseille")?.insee == "13055")
         #expect(gazetteer.find("") == nil)
         #expect(gazetteer.find(String(repeating: "a", count: 500)) == nil)
     }
