@@ -116,6 +116,16 @@ struct OpenAPITests {
             let formation = try await Self.conforms(app, v, .POST, "/api/v1/formations", template: "/api/v1/formations",
                                                     json: FormationsAPITests.body(try #require(try await Organisation.find(company.id, on: app.db)))).decoded(FormationDTO.self)
             _ = try await Self.conforms(app, v, .GET, "/api/v1/formations?niveau=4", template: "/api/v1/formations")
+            // by place: the company placed in Saint-Quentin, its formation found near Harly with its distance
+            _ = try await Self.conforms(app, v, .PATCH, "/api/v1/organisations/\(company.id.lower)", template: orgPath,
+                                        json: #"{"commune": "Saint-Quentin", "departement": "02", "latitude": 49.8472, "longitude": 3.2777}"#)
+            let near = try await Self.conforms(app, v, .GET, "/api/v1/formations?pres=Harly&rayon=10", template: "/api/v1/formations")
+            #expect(try near.decoded(FormationSearchDTO.self).items.first?.distanceKm != nil)
+            _ = try await Self.conforms(app, v, .GET, "/api/v1/formations?pres=Nowhereville", template: "/api/v1/formations")
+            for q in ["Saint-Quentin", "Valeo Aisne", "Hauts-de-France", "Laval", "zzzz", ""] {
+                _ = try await Self.conforms(app, v, .GET, "/api/v1/recherche?q=\(q.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!)", template: "/api/v1/recherche")
+            }
+            _ = try await Self.conforms(app, v, .GET, "/api/v1/recherche?q=Amiens&rayon=0", template: "/api/v1/recherche")
             _ = try await Self.conforms(app, v, .GET, "/api/v1/formations/\(formation.id.lower)", template: formationPath)
             _ = try await Self.conforms(app, v, .PATCH, "/api/v1/formations/\(formation.id.lower)", template: formationPath,
                                         json: #"{"capacite": 12, "description": "Deux ans en lycée, un en entreprise.", "lien": "https://www.onisep.fr/http/redirection/formation/slug/FOR.1234", "organisationResponsableId": "\#(company.id.lower)"}"#)
