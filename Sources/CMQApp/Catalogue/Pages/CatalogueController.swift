@@ -60,6 +60,7 @@ struct CatalogueController {
     struct ROMELink: Encodable {
         var code: String
         var libelle: String?
+        var url: String?
     }
 
     /// The facet groups of the search page. Written here rather than by a Leaf loop: Leaf took most of the
@@ -117,31 +118,8 @@ struct CatalogueController {
         return try await req.view.render("formations", context)
     }
 
-    struct FormationContext: Encodable {
-        var page: PageMeta
-        var formation: FormationDTO
-        var organisationURL: String
-        var statuts: String
-        var modalite: String
-        var niveauEntree: String?
-        var campus: [CampusLink]
-        var romes: [ROMELink]
-        var apiURL: String
-    }
-
     @Sendable func formation(req: Request) async throws -> View {
-        let formation = try await FormationService(db: req.db, caller: req.caller).find(try req.uuidParameter("formationID", notFound: "Aucune formation"))
-        let dto = try formation.toDTO()
-        let links = try await CampusOffer(db: req.db).campuses(offering: formation, on: req.today)
-            .map { CampusLink(url: RegistryURL.campus($0.id!).path, nom: $0.nom, role: "", filiere: $0.filiere.label) }
-        let romeLabels = try await ReferenceLookup(db: req.db).romeLabels(dto.romes)
-        return try await req.view.render("formation", FormationContext(
-            page: PageMeta(title: formation.intitule, section: "formations", jsonLD: StructuredData.formation(formation, base: OpenDataAPIController.base(req))),
-            formation: dto,
-            organisationURL: RegistryURL.organisation(formation.$organisation.id).path,
-            statuts: formation.learnerStatuses.map(\.label).joined(separator: ", "),
-            modalite: Modality(rawValue: formation.modalite)?.label ?? formation.modalite,
-            niveauEntree: formation.niveauEntree.flatMap(Level.init(number:))?.label,
-            campus: links, romes: dto.romes.map { ROMELink(code: $0, libelle: romeLabels[$0]) }, apiURL: CatalogueURL.apiFormation(dto.id).path))
+        let id = try req.uuidParameter("formationID", notFound: "Aucune formation")
+        return try await req.view.render("formation", try await FormationPage.load(id: id, caller: req.caller, base: OpenDataAPIController.base(req), on: req.db))
     }
 }
