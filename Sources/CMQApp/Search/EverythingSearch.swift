@@ -89,21 +89,24 @@ struct EverythingSearch {
         }
         var formations: [FormationReader.Item] = []
         var formationTotal = 0
+        var offering: Set<UUID> = []
         if words != nil || place != nil {
             let found = try await CatalogueSearch(db: db, cache: cache, index: index).run(criteria, page: PageRequest(page: 1, per: Self.shown), today: today)
             let byID = try await FormationReader(db: db).read(found.ids)
             formations = found.ids.compactMap { byID[$0] }
             formationTotal = found.total
+            offering = Set((found.facets[.campus] ?? []).compactMap { UUID(uuidString: $0.value) })
         }
-        let (campus, campusTotal) = try await campuses(words: words, place: place, near: near)
+        let (campus, campusTotal) = try await campuses(words: words, place: place, near: near, offering: offering)
         let (organisations, organisationTotal) = try await organisations(words: words, place: place, near: near)
         return Result(query: query, place: place, words: words, formations: formations, formationTotal: formationTotal, criteria: criteria,
                       campus: campus, campusTotal: campusTotal, organisations: organisations, organisationTotal: organisationTotal,
                       otherPlaces: otherPlaces(query.text, chosen: place))
     }
 
-    /// Campuses whose name or filière holds every word, in or near the place; near a commune, the nearest first.
-    private func campuses(words: String?, place: Place?, near: Nearby?) async throws -> ([CampusHit], Int) {
+    /// Campuses whose name or filière holds every word, or that offer a formation found, in or near the place;
+    /// near a commune, the nearest first.
+    private func campuses(words: String?, place: Place?, near: Nearby?, offering: Set<UUID>) async throws -> ([CampusHit], Int) {
         guard words != nil || place != nil else { return ([], 0) }
         let terms = words.map { TextFolding.searchKey($0).split(separator: " ").map(String.init) } ?? []
         var hits: [CampusHit] = []
@@ -125,7 +128,8 @@ struct EverythingSearch {
             if let inPlace, !inPlace.contains(campus.id!) { continue }
             if case .region(let region) = place, campus.regionCode != region.code { continue }
             let text = campus.nomCle + " " + TextFolding.searchKey(campus.filiere.label)
-            guard terms.allSatisfy({ term in text.split(separator: " ").contains { $0.hasPrefix(term) } }) else { continue }
+            let named = terms.allSatisfy { term in text.split(separator: " ").contains { $0.hasPrefix(term) } }
+            guard named || offering.contains(campus.id!) else { continue }
             hits.append(CampusHit(campus: campus, distance: distances[campus.id!]))
         }
         if near != nil { hits.sort { ($0.distance ?? .infinity, $0.campus.nomCle) < ($1.distance ?? .infinity, $1.campus.nomCle) } }

@@ -16,8 +16,9 @@
   var status = document.createElement("span");
   status.className = "hint";
   status.setAttribute("role", "status");
-  field.parentNode.appendChild(button);
-  field.parentNode.appendChild(status);
+  var submit = field.form.querySelector("button[type=submit]");
+  submit.parentNode.insertBefore(button, submit.nextSibling);
+  button.parentNode.insertBefore(status, button.nextSibling);
   button.addEventListener("click", function () {
     status.textContent = "Recherche de votre position…";
     navigator.geolocation.getCurrentPosition(function (position) {
