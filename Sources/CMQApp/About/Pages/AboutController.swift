@@ -46,6 +46,7 @@ struct AboutController {
             SiteMapSection(title: "Le registre", links: [
                 LinkItem(label: "Accueil et carte des campus", url: RegistryURL.home.path),
                 LinkItem(label: "Tous les campus", url: RegistryURL.campusList.path),
+                LinkItem(label: "Rechercher partout (formations, campus, établissements, lieux)", url: SearchURL.everything.path),
                 LinkItem(label: "Formations", url: CatalogueURL.search.path),
             ]),
             SiteMapSection(title: "Régions académiques", links: TerritoryCatalogLinks.regions),
