@@ -197,12 +197,17 @@ def test_national_administrator_decides_a_dossier(server, browser, shoot):
     assert steps[-1].startswith("en cours") and all(step.startswith("fait") for step in steps[:-1])
     shoot(browser, "11-dossier-decision")
     # when: a wrong NOR is refused on the page, then the decision is taken for 5 years
+    # nothing is chosen in advance: the decision rests on the opinions and the expertise shown above it
+    assert not browser.find_element(By.ID, "dec-oui").is_selected() and not browser.find_element(By.ID, "dec-non").is_selected()
+    assert browser.find_element(By.ID, "avis").location["y"] < browser.find_element(By.ID, "form-decision").location["y"]
+    browser.find_element(By.ID, "dec-oui").click()
     browser.find_element(By.ID, "dec-nor").send_keys("MEN13")
     browser.find_element(By.CSS_SELECTOR, "form[action$='/decision'] button[type=submit]").click()
     WebDriverWait(browser, 10).until(EC.presence_of_element_located((By.CSS_SELECTOR, ".error-summary")))
     assert "NOR" in browser.find_element(By.CSS_SELECTOR, ".error-summary").text
     browser.find_element(By.ID, "dec-nor").clear()
     browser.find_element(By.ID, "dec-nor").send_keys("MENE2612345A")
+    browser.find_element(By.ID, "dec-oui").click()
     Select(browser.find_element(By.ID, "dec-duree")).select_by_value("5")
     browser.find_element(By.CSS_SELECTOR, "form[action$='/decision'] button[type=submit]").click()
     WebDriverWait(browser, 10).until(EC.presence_of_element_located((By.CSS_SELECTOR, "p.notice")))

@@ -171,7 +171,7 @@ enum DossierPage {
             canClose: steps.contains(.clotureExpertise) && steps.contains(.notation),
             canDecide: steps.contains(.decision),
             excellenceAllowed: referentiel.excellence && dossier.requestedLabel == .cmqExcellence,
-            durations: referentiel.durees.map { OptionItem(value: String($0), label: "\($0) an\($0 > 1 ? "s" : "")", selected: $0 == dossier.requestedDurationYears) },
+            durations: referentiel.durees.map { OptionItem(value: String($0), label: "\($0) an\($0 > 1 ? "s" : "")", selected: false) },
             verdicts: Verdict.allCases.map { OptionItem(value: $0.rawValue, label: $0.label, selected: false) },
             today: caller.today.iso, base: LabellingURL.dossier(id).path, apiURL: LabellingURL.apiDossier(id).path)
         return context
