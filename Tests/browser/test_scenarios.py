@@ -52,7 +52,8 @@ def test_map_to_region_then_campus(server, browser, shoot):
     assert browser.find_element(By.TAG_NAME, "h1").text == "Région académique Pays de la Loire"
     shoot(browser, "02-carte-region")
     # when: a campus marker of the map is clicked
-    marker = browser.find_element(By.CSS_SELECTOR, 'svg.map a.marker[aria-label="Campus Aéronautique"]')
+    marker = browser.find_element(By.XPATH, '//*[local-name()="svg"]//*[local-name()="a"][contains(@class, "marker")]'
+                                            '[*[local-name()="title"]="Aéronautique"]')
     browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", marker)
     marker.click()
     wait_url(browser, "/campus/[0-9a-f-]{36}$")

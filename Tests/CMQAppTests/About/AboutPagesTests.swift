@@ -31,7 +31,10 @@ struct AboutPagesTests {
                 #expect(page.status == .ok, "\(path)")
             }
             #expect(try await app.send(.GET, "/mentions-legales", as: .anonymous).body.string.contains("n'a pas encore déclaré son identité"))
-            #expect(try await app.send(.GET, "/accessibilite", as: .anonymous).body.string.contains("partiellement conforme"))
+            let statement = try await app.send(.GET, "/accessibilite", as: .anonymous).body.string
+            #expect(statement.contains("partiellement conforme") && statement.contains("Aucun audit RGAA n'a été réalisé"))
+            // what CI checks (Tests/browser/test_accessibility.py) and what it does not
+            #expect(statement.contains("axe-core") && statement.contains("validateur HTML du W3C") && statement.contains("Ce qui n'est pas vérifié"))
             let plan = try await app.send(.GET, "/plan-du-site", as: .anonymous).body.string
             #expect(plan.contains(#"href="/regions/hauts-de-france""#) && plan.contains(#"href="/gestion/dossiers""#))
 

@@ -31,6 +31,19 @@ struct MapPageTests {
         #expect(ten.colour(for: 4) == ColourScale.palette[1])
     }
 
+    @Test("two consecutive colour classes differ by a contrast of 3:1 or by hatches", arguments: 0...12)
+    func neighbouringClasses(maximum: Int) throws {
+        let steps = ColourScale(maximum: maximum).steps
+        for (previous, step) in zip(steps, steps.dropFirst()) {
+            let ratio = try #require(Contrast.ratio(previous.colour, step.colour))
+            #expect(ratio >= Contrast.graphicMinimum || previous.hatched != step.hatched,
+                    "\(previous.label) and \(step.label): contrast \(ratio), neither or both hatched")
+            if step.hatched {
+                #expect(try #require(Contrast.ratio(step.colour, step.ink)) >= Contrast.graphicMinimum)
+            }
+        }
+    }
+
     @Test("the home map links every région to its page, colours it by count, and places support establishments", arguments: TestDatabase.all)
     func homeMap(database: TestDatabase) async throws {
         try await withTestApp(database) { app in
@@ -42,16 +55,27 @@ struct MapPageTests {
             try await Factory.membership(app.db, campus: campus, organisation: support, role: .etablissementSupport)
 
             let html = try await app.send(.GET, "/").body.string
-            #expect(html.contains(#"<svg class="map""#))
+            // the drawing: a picture hidden from assistive technologies, its links out of the tab order
+            #expect(html.contains(#"<svg class="map" viewBox="0 0 1000 1000" aria-hidden="true" focusable="false""#))
             #expect(html.components(separatedBy: #"<a class="area-link""#).count - 1 == 18)
-            #expect(html.contains(#"<a class="area-link" href="/regions/hauts-de-france" aria-label="Hauts-de-France : 1 campus">"#))
-            #expect(html.contains(#"aria-label="Campus Métallurgie et plasturgie""#))
-            #expect(html.contains("<title id=\"carte-carte-des-campus-par-region-academique-titre\">"))
+            #expect(html.contains(#"<a class="area-link" href="/regions/hauts-de-france" tabindex="-1"><title>Hauts-de-France : 1 campus</title>"#))
+            #expect(html.contains(#"<a class="marker" href="/campus/"#))
+            #expect(!html.contains(#"role="img""#))
+            // the names drawn: every région (the territory's spelling), the campus beside its marker
+            #expect(html.contains(#">Hauts-de-France</text>"#) && html.contains(#">Grand Est</text>"#) && html.contains(#">Guadeloupe</text>"#))
+            #expect(html.contains(#"class="place-label""#) && html.contains(#">Métallurgie et plasturgie</text>"#))
+            // the list beside it: the way in, in alphabetical order, with the same names and links
+            let list = try #require(html.range(of: #"<nav class="map-index""#).map { String(html[$0.lowerBound...]) })
+            let regions = list.components(separatedBy: #"<li><a href="/regions/"#).dropFirst().map { $0.prefix { $0 != "\"" } }
+            #expect(regions.count == 18)
+            #expect(regions.first == "auvergne-rhone-alpes" && regions.last == "provence-alpes-cote-d-azur")
+            #expect(list.contains(#"<a href="/regions/hauts-de-france">Hauts-de-France</a> <span class="meta">: 1 campus</span>"#))
+            #expect(list.contains(#">Métallurgie et plasturgie</a></li>"#))
 
             // a filière without campus in the région recolours it grey
             let filtered = try await app.send(.GET, "/?filiere=tourisme-gastronomie").body.string
-            #expect(filtered.contains(#"href="/regions/hauts-de-france?filiere=tourisme-gastronomie" aria-label="Hauts-de-France : 0 campus""#))
-            #expect(!filtered.contains(#"aria-label="Campus Métallurgie et plasturgie""#))
+            #expect(filtered.contains(#"href="/regions/hauts-de-france?filiere=tourisme-gastronomie" tabindex="-1"><title>Hauts-de-France : aucun campus</title>"#))
+            #expect(!filtered.contains(">Métallurgie et plasturgie</"))
             #expect(try await app.send(.GET, "/?filiere=inconnue").status == .unprocessableEntity)
         }
     }
@@ -64,8 +88,10 @@ struct MapPageTests {
             #expect(response.status == .ok)
             let html = response.body.string
             #expect(html.contains("Région académique Hauts-de-France"))
-            #expect(html.contains(#"href="/campus?academie=lille" aria-label="Lille : 1 campus""#))
-            #expect(html.contains(#"href="/campus?academie=amiens" aria-label="Amiens : 0 campus""#))
+            #expect(html.contains(#"href="/campus?academie=lille" tabindex="-1"><title>Lille : 1 campus</title>"#))
+            #expect(html.contains(#"href="/campus?academie=amiens" tabindex="-1"><title>Amiens : aucun campus</title>"#))
+            #expect(html.contains(#"<a href="/campus?academie=amiens">Amiens</a> <span class="meta">: aucun campus</span></li><li><a href="/campus?academie=lille">Lille</a>"#))
+            #expect(html.contains(#">Lille</text>"#) && html.contains(#">Amiens</text>"#))
             #expect(html.contains("Travaux publics"))
             #expect(try await app.send(.GET, "/regions/32").status == .ok)
             #expect(try await app.send(.GET, "/regions/atlantide").status == .notFound)

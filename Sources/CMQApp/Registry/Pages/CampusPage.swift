@@ -51,11 +51,12 @@ enum CampusPage {
                 let renderer = MapRenderer(
                     view: view, counts: [campus.academieCode: 1],
                     areaURL: { shape in territory.academie(code: shape.code).map { RegistryURL.campusList(academie: $0.slug) } },
+                    areaName: { shape in territory.academie(code: shape.code)?.nom ?? shape.name },
                     markers: try await CampusLocations(db: db).markers(for: [campus], highlighted: id),
                     title: "Situation du campus \(campus.nom)",
                     description: "Carte de la région académique \(region?.nom ?? "") ; l'académie du campus est colorée et le point situe son établissement support.",
-                    showLabels: true, compact: true)
-                return MapBlock(svg: renderer.svg(), legend: [], caption: "Académie de \(academie?.nom ?? "")")
+                    compact: true)
+                return MapBlock(renderer, caption: "Académie de \(academie?.nom ?? "")", legend: false, areasLabel: "Académies", placesLabel: "Campus")
             },
             history: try await AuditController.history(
                 of: id, includingMentions: true,

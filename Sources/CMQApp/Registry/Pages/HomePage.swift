@@ -20,6 +20,7 @@ enum HomePage {
             areaURL: { shape in
                 territory.region(code: shape.code).map { RegistryURL.region($0.slug, filiere: filiere?.slug) }
             },
+            areaName: { shape in territory.region(code: shape.code)?.nom ?? shape.name },
             markers: markers,
             title: "Carte des campus par région académique",
             description: "Carte de France des 18 régions académiques, colorées selon leur nombre de campus \(scope) ; les points situent les établissements supports. Les mêmes chiffres figurent dans le tableau « Campus par région académique ».")
@@ -46,7 +47,7 @@ enum HomePage {
                 return CountRow(key: region.code, label: region.nom, count: count, url: RegistryURL.region(region.slug, filiere: filiere?.slug),
                                 share: count * 100 / regionMax)
             },
-            map: MapBlock(svg: renderer.svg(), legend: renderer.legend(), caption: "Nombre de campus par région académique, \(scope)"),
+            map: MapBlock(renderer, caption: "Nombre de campus par région académique, \(scope)", areasLabel: "Régions académiques", placesLabel: "Campus"),
             filieres: Filiere.allCases.map { OptionItem(value: $0.slug, label: $0.label, selected: $0 == filiere) },
             filiere: filiere?.label, filiereSlug: filiere?.slug, latestLabels: latestLabels, labelledCount: labelledCount)
     }

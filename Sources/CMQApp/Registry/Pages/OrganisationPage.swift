@@ -46,11 +46,13 @@ enum OrganisationPage {
         let academie = organisation.academieCode.flatMap { territory.academie(code: $0) }
         let renderer = MapRenderer(
             view: view, counts: organisation.academieCode.map { [$0: 1] } ?? [:], areaURL: { _ in nil },
+            areaName: { shape in territory.academie(code: shape.code)?.nom ?? shape.name },
             markers: [MapMarker(label: organisation.nom, url: RegistryURL.organisation(organisation.id).path,
                                 geo: GeoPoint(longitude: longitude, latitude: latitude), regionCode: regionCode, highlighted: true)],
             title: "Situation de \(organisation.nom)",
             description: "Carte de la région académique \(territory.region(code: regionCode)?.nom ?? "") ; le point situe l'établissement\(academie.map { ", dans l'académie de \($0.nom)" } ?? "").",
-            showLabels: true, compact: true)
-        return MapBlock(svg: renderer.svg(), legend: [], caption: organisation.commune.map { "\(organisation.nom), \($0)" } ?? organisation.nom)
+            compact: true)
+        return MapBlock(renderer, caption: organisation.commune.map { "\(organisation.nom), \($0)" } ?? organisation.nom, legend: false,
+                        areasLabel: "Académies", placesLabel: "Établissement")
     }
 }

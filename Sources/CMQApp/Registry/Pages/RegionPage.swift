@@ -18,11 +18,11 @@ enum RegionPage {
             let renderer = MapRenderer(
                 view: view, counts: byAcademie,
                 areaURL: { shape in territory.academie(code: shape.code).map { RegistryURL.campusList(academie: $0.slug, filiere: filiere?.slug) } },
+                areaName: { shape in territory.academie(code: shape.code)?.nom ?? shape.name },
                 markers: try await CampusLocations(db: db).markers(for: campuses),
                 title: "Carte des académies de la région académique \(region.nom)",
-                description: "Les académies de la région \(region.nom), colorées selon leur nombre de campus\(scope) ; les points situent les établissements supports. Les mêmes chiffres figurent dans le tableau « Campus par académie ».",
-                showLabels: true)
-            return MapBlock(svg: renderer.svg(), legend: renderer.legend(), caption: "Nombre de campus par académie\(scope)")
+                description: "Les académies de la région \(region.nom), colorées selon leur nombre de campus\(scope) ; les points situent les établissements supports. Les mêmes chiffres figurent dans le tableau « Campus par académie ».")
+            return MapBlock(renderer, caption: "Nombre de campus par académie\(scope)", areasLabel: "Académies", placesLabel: "Campus")
         }
         return RegionPageContext(
             page: PageMeta(title: "Région académique \(region.nom)", section: "campus"),

@@ -10,11 +10,38 @@ struct CountRow: Encodable {
     var share: Int
 }
 
-/// A map ready for a template: the inline SVG and its legend.
+/// A map ready for a template (`map.leaf`): the inline SVG (a picture hidden from assistive technologies), its
+/// legend, and the list of its areas and places beside it (the way in for keyboards and screen readers).
 struct MapBlock: Encodable {
     var svg: String
     var legend: [ColourScale.Step]
     var caption: String
+    var title: String
+    var description: String
+    /// What the areas are ("Régions académiques", "Académies") and their list, in alphabetical order.
+    var areasLabel: String
+    var areas: [MapLink]
+    /// What the places are ("Campus", "Établissement") and their list.
+    var placesLabel: String
+    var places: [MapLink]
+    /// A long list of places folds behind a summary.
+    var foldPlaces: Bool
+    /// A small map beside a page's facts (campus, establishment): its list goes under it.
+    var compact: Bool
+
+    init(_ renderer: MapRenderer, caption: String, legend: Bool = true, areasLabel: String, placesLabel: String) {
+        svg = renderer.svg()
+        self.legend = legend ? renderer.legend() : []
+        self.caption = caption
+        title = renderer.title
+        description = renderer.description
+        self.areasLabel = areasLabel
+        areas = renderer.areaLinks()
+        self.placesLabel = placesLabel
+        places = renderer.placeLinks()
+        foldPlaces = places.count > 12
+        compact = renderer.compact
+    }
 }
 
 struct HomeContext: Encodable {
