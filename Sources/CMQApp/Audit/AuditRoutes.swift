@@ -6,5 +6,6 @@ struct AuditRoutes: RouteCollection {
 
     func boot(routes: any RoutesBuilder) throws {
         doors.signedIn(routes).get(AuditURL.journal, use: AuditController().search)
+        doors.signedIn(routes).get(AuditURL.journalCSV, use: AuditController().csv)
     }
 }
