@@ -292,7 +292,7 @@ def test_member_books_a_platform_and_the_campus_team_accepts(server, browser, ph
     accept.click()
     wait_url(browser, "fait=acceptee")
     assert "La réservation est acceptée." in browser.find_element(By.CSS_SELECTOR, "p.notice").text
-    assert name in browser.find_element(By.ID, "a-venir-plateaux").find_element(By.XPATH, "..").text
+    assert name in browser.find_element(By.ID, "reservations-liste").find_element(By.XPATH, "..").text
 
     # then: the week shows the slot taken, to anyone, without who booked it
     browser.delete_all_cookies()

@@ -21,6 +21,7 @@ struct PlateauxRoutes: RouteCollection {
         gestion.post(U.delete(nil), use: forms.delete)
         let bookings = PlateauBookingPagesController()
         gestion.get(U.bookings, use: bookings.page)
+        gestion.get(U.bookingsCSV, use: bookings.csv)
         gestion.post(U.decision(nil, .accepter), use: bookings.accept)
         gestion.post(U.decision(nil, .refuser), use: bookings.refuse)
         gestion.post(U.decision(nil, .annuler), use: bookings.cancel)

@@ -16,6 +16,7 @@ enum PlateauxURL: RouteURL, Equatable {
     case edit(UUID?)
     case delete(UUID?)
     case bookings
+    case bookingsCSV
     case decision(UUID?, Decision)
     // API
     case apiPlateaux
@@ -42,6 +43,7 @@ enum PlateauxURL: RouteURL, Equatable {
         case .edit(let id): ["gestion", "plateaux", .id("plateauID", id), "modifier"]
         case .delete(let id): ["gestion", "plateaux", .id("plateauID", id), "supprimer"]
         case .bookings: ["gestion", "reservations"]
+        case .bookingsCSV: ["gestion", .constant("reservations.csv")]
         case .decision(let id, let decision): ["gestion", "reservations", .id("reservationID", id), .constant(decision.rawValue)]
         case .apiPlateaux: ["api", "v1", "plateaux"]
         case .apiPlateau(let id): ["api", "v1", "plateaux", .id("plateauID", id)]

@@ -217,7 +217,12 @@ struct DemoPlateaux {
 
     /// The booking service as if the request were made on `day` at noon.
     private func service(madeOn day: CalendarDay) -> BookingService {
-        BookingService(db: db, caller: .command("demo", clock: .fixed(LocalDateTime(day: day, time: TimeOfDay(minutes: 12 * 60)!).date)))
+        // The requests are signed by a person of the booking organisation, as a real one would be (the journal still
+        // says they came from the command line).
+        let clock = AppClock.fixed(LocalDateTime(day: day, time: TimeOfDay(minutes: 12 * 60)!).date)
+        return BookingService(db: db, caller: Caller(actor: nil, author: AuditAuthor(userID: nil, label: AuditAuthor.command("demo").label,
+                                                                                    displayName: "Enseignant référent (démonstration)"),
+                                                     isOperator: true, clock: clock))
     }
 
     private func organisation(_ reference: Org) async throws -> Organisation {

@@ -33,11 +33,27 @@ struct PlateauBookingPagesController {
         /// Whether the account looks after platforms (owner, campus team, région, national administrator).
         var managesPlatforms: Bool
         var awaiting: [Item]
-        var managed: [Item]
-        var organisation: String?
-        var upcoming: [Item]
-        var past: [Item]
         var limit: Int
+        /// The list: its title, its filters, a page of bookings, the pager, the CSV and the calendars.
+        var listTitle: String
+        var views: [LinkItem]
+        var periods: [OptionItem]
+        var statuses: [OptionItem]
+        var platforms: [OptionItem]
+        var filter: ListFilter
+        var items: [Item]
+        var total: Int
+        var pager: Pager
+        var csvURL: String
+        var calendars: [LinkItem]
+    }
+
+    struct ListFilter: Encodable {
+        var vue: String
+        var organisation: String
+        var du: String
+        var au: String
+        var descending: Bool
     }
 
     static let limit = 100
@@ -55,25 +71,44 @@ struct PlateauBookingPagesController {
     func render(_ req: Request, errors: [String], notice: String?, status: HTTPResponseStatus) async throws -> Response {
         guard let actor = req.actor else { throw AppError.unauthorized("Vous devez vous connecter pour consulter les réservations.") }
         let db = req.db
+        let manages = try await Self.managesPlatforms(actor, on: db)
         let awaiting = try await PlateauPagesQueries.ofManagedPlatforms(actor: actor, statuses: [.demandee], now: req.clock.now(), limit: Self.limit, on: db)
-        let managed = try await PlateauPagesQueries.ofManagedPlatforms(actor: actor, statuses: [.acceptee], period: .upcoming, now: req.clock.now(), limit: Self.limit, on: db)
-        var organisation: Organisation?
-        var upcoming: [BookingService.Loaded] = [], past: [BookingService.Loaded] = []
-        if actor.role == .membre, let organisationID = actor.organisationID {
-            organisation = try await Organisation.find(organisationID, on: db)
-            upcoming = try await PlateauPagesQueries.ofOrganisation(organisationID, period: .upcoming, now: req.clock.now(), limit: Self.limit, on: db)
-            past = try await PlateauPagesQueries.ofOrganisation(organisationID, period: .past, now: req.clock.now(), limit: 30, on: db)
+        let list = try BookingList.read(req.queryParameters, actor: actor, managesPlatforms: manages)
+        let pageRequest = try PageRequest.read(from: req.queryParameters)
+        let page = try await list.page(PageRequest(page: pageRequest.page, per: 25), actor: actor, now: req.clock.now(), on: db)
+        let organisation = try await actor.organisationID.asyncMap { try await Organisation.find($0, on: db) } ?? nil
+        let parameters = list.parameters
+        var views: [LinkItem] = []
+        if manages { views.append(LinkItem(label: "Sur les plateaux que vous gérez", url: PlateauxURL.bookings.path(query: ["vue": BookingList.View.plateaux.rawValue]))) }
+        if let organisation { views.append(LinkItem(label: "Faites par \(organisation.nom)", url: PlateauxURL.bookings.path(query: ["vue": BookingList.View.organisation.rawValue]))) }
+        var calendars: [LinkItem] = []
+        if list.view == .organisation, let organisation {
+            calendars.append(LinkItem(label: "Calendrier des réservations de \(organisation.nom) (iCalendar)", url: PlateauxURL.apiOrganisationCalendar(organisation.id).path))
+        }
+        let platforms = try await BookingList.platforms(view: list.view, actor: actor, on: db)
+        if list.view == .plateaux {
+            calendars += platforms.prefix(10).map { LinkItem(label: "Calendrier de \($0.nom) (iCalendar)", url: PlateauxURL.apiCalendar($0.id).path) }
         }
         let context = Context(
             page: PageMeta(title: (errors.isEmpty ? "" : "Erreur : ") + "Réservations des plateaux techniques", section: "gestion"),
             notice: notice, errors: errors,
-            managesPlatforms: try await Self.managesPlatforms(actor, on: db),
+            managesPlatforms: manages,
             awaiting: awaiting.map { Self.item($0, actor: actor, cancellable: false) },
-            managed: managed.map { Self.item($0, actor: actor, cancellable: true) },
-            organisation: organisation?.nom,
-            upcoming: upcoming.map { Self.item($0, actor: actor, cancellable: true) },
-            past: past.map { Self.item($0, actor: actor, cancellable: false) },
-            limit: Self.limit)
+            limit: Self.limit,
+            listTitle: list.view == .organisation ? "Les réservations de \(organisation?.nom ?? "votre organisation")" : "Les réservations de vos plateaux",
+            views: views.count > 1 ? views : [],
+            periods: BookingList.Period.allCases.map { OptionItem(value: $0.rawValue, label: $0.label, selected: $0 == list.period) },
+            statuses: BookingStatus.allCases.map { OptionItem(value: $0.rawValue, label: $0.label, selected: $0 == list.statut) },
+            platforms: platforms.map { OptionItem(value: $0.id!.uuidString.lowercased(), label: $0.nom, selected: $0.id == list.plateau) },
+            filter: ListFilter(vue: list.view.rawValue, organisation: list.organisation ?? "", du: list.du?.iso ?? "", au: list.au?.iso ?? "",
+                               descending: list.descending),
+            items: page.items.map { Self.item($0, actor: actor, cancellable: true) },
+            total: page.total,
+            pager: Pager(page: page.page, per: page.per, total: page.total) { number in
+                PlateauxURL.bookings.path(query: parameters.merging(["page": String(number)]) { $1 })
+            },
+            csvURL: PlateauxURL.bookingsCSV.path(query: parameters),
+            calendars: calendars)
         return try await req.view.render("gestion/reservations", context).encodeResponse(status: status, for: req)
     }
 
