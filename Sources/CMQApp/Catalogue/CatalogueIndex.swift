@@ -233,20 +233,12 @@ struct TokenIndex: Sendable {
         }
     }
 
-    /// The slots whose words begin with every query word (all words must match).
-    func matching(_ query: [String], slots: Int) -> [UInt64] {
-        var result: [UInt64]?
-        for word in query {
-            var bits = [UInt64](repeating: 0, count: (slots + 63) / 64)
-            mark(prefix: word, in: &bits)
-            if var current = result {
-                for i in current.indices { current[i] &= bits[i] }
-                result = current
-            } else {
-                result = bits
-            }
-        }
-        return result ?? [UInt64](repeating: .max, count: (slots + 63) / 64)
+    /// The range of the words that begin with `prefix`.
+    func range(prefix: String) -> Range<Int> {
+        let start = lowerBound(prefix)
+        var end = start
+        while end < words.count, words[end].hasPrefix(prefix) { end += 1 }
+        return start..<end
     }
 }
 
@@ -534,19 +526,68 @@ extension CatalogueIndex {
     }
 }
 
+extension CatalogueIndex.Snapshot: SearchVocabulary {
+    var campusList: [(id: UUID, name: String)] {
+        campusIDs.indices.compactMap { campusNames[$0].isEmpty ? nil : (campusIDs[$0], campusNames[$0]) }
+    }
+
+    /// How many alive formations hold the word at `position` of the text's list.
+    private func aliveCount(_ position: Int) -> Int {
+        text.postings[position].reduce(0) { $0 + (isAlive(Int($1)) ? 1 : 0) }
+    }
+
+    func knows(prefix: String) -> Bool {
+        text.range(prefix: prefix).contains { position in text.postings[position].contains { isAlive(Int($0)) } }
+    }
+
+    func nearest(to word: String) -> String? {
+        SearchCorrection.nearest(to: word, in: text.words, frequency: aliveCount)
+    }
+
+    /// The slots that answer every word of the query (`titleOnly`: by a word of their title; otherwise by any
+    /// word, a status, a filière or a campus the word names).
+    func answering(_ query: ResolvedQuery, titleOnly: Bool) -> [UInt64] {
+        let count = alive.count
+        var result: [UInt64]?
+        for term in query.terms {
+            var bits = [UInt64](repeating: 0, count: count)
+            for prefix in term.term.prefixes { (titleOnly ? title : text).mark(prefix: prefix, in: &bits) }
+            if !titleOnly {
+                func add(_ set: [UInt64]) { if !set.isEmpty { for i in 0..<count { bits[i] |= set[i] } } }
+                for status in term.term.statuses { add(statutBits[FormationStatusMask.bit(status).trailingZeroBitCount]) }
+                for filiere in term.filieres {
+                    if let number = filieres.existing(filiere.slug).map(Int.init), number < filiereBits.count { add(filiereBits[number]) }
+                }
+                for campus in term.campuses {
+                    if let number = campusNumber[campus].map(Int.init), number < campusBits.count { add(campusBits[number]) }
+                }
+            }
+            if var current = result {
+                for i in 0..<count { current[i] &= bits[i] }
+                result = current
+            } else {
+                result = bits
+            }
+        }
+        return result ?? [UInt64](repeating: .max, count: count)
+    }
+}
+
 extension CatalogueIndex.Snapshot {
     /// The search counted in memory: the page of ids in order, the exact total, and every facet, each counting
     /// the formations that match the query and every other filter (as `CatalogueSearch` does in SQL).
     /// Up to `keyedUpTo` matches, the page is chosen from all their keys; past it, by walking the order.
     func search(_ criteria: CatalogueSearch.Criteria, page: PageRequest, keyedUpTo: Int = 20_000) -> CatalogueSearch.Result {
-        let words = criteria.q.map(FormationSearch.terms) ?? []
+        let query = criteria.q.map { ResolvedQuery.resolve($0, in: self) }
+        let words = query?.terms ?? []
+        let suggestion = query?.suggestion
         let count = alive.count
         var base = alive
         var titleBits: [UInt64] = []
-        if !words.isEmpty {
-            let found = text.matching(words, slots: ids.count)
+        if let query, !words.isEmpty {
+            let found = answering(query, titleOnly: false)
             for i in 0..<count { base[i] &= found[i] }
-            titleBits = title.matching(words, slots: ids.count)
+            titleBits = answering(query, titleOnly: true)
         }
         if let wanted = criteria.organisation {
             // Rare (an organisation's own list): the slots of other organisations are taken out one by one.
@@ -596,7 +637,7 @@ extension CatalogueIndex.Snapshot {
         }
         let all = matching(except: nil)
         let total = all.reduce(0) { $0 + $1.nonzeroBitCount }
-        guard total > 0 else { return CatalogueSearch.Result(ids: [], total: 0, facets: [:]) }
+        guard total > 0 else { return CatalogueSearch.Result(ids: [], total: 0, facets: [:], suggestion: suggestion) }
 
         func counts(_ dimension: CatalogueSearch.Dimension, _ sets: [[UInt64]]) -> [Int] {
             let source = filters.contains { $0.0 == dimension } ? matching(except: dimension) : all
@@ -670,7 +711,7 @@ extension CatalogueIndex.Snapshot {
             }
         }
         let pageIDs = page.offset < pageSlots.count ? pageSlots[page.offset...].map { ids[Int($0)] } : []
-        return CatalogueSearch.Result(ids: Array(pageIDs), total: total, facets: facets, campusNames: names)
+        return CatalogueSearch.Result(ids: Array(pageIDs), total: total, facets: facets, campusNames: names, suggestion: suggestion)
     }
 
     /// The `count` smallest keys, in order (a bounded heap when they are few among many).

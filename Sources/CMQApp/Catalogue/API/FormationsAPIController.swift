@@ -29,7 +29,8 @@ struct FormationsAPIController {
         return FormationSearchDTO(
             items: result.ids.compactMap { byID[$0]?.dto },
             page: pageRequest.page, per: pageRequest.per, total: result.total,
-            facettes: try await FacetsDTO(result, on: req.db))
+            facettes: try await FacetsDTO(result, on: req.db),
+            suggestion: result.suggestion)
     }
 
     @Sendable func get(req: Request) async throws -> FormationDTO {

@@ -5,6 +5,12 @@ import Vapor
 /// What the search page shows: the page of formations, the facets as links that add or remove a filter, the
 /// filters applied, the pager, and the links to the same search in the API and as files.
 enum SearchPage {
+    /// The query the search used instead of the one typed, and the link to it (the other filters kept).
+    struct Suggestion: Encodable {
+        var text: String
+        var url: String
+    }
+
     static func load(parameters: [String: String], criteria: CatalogueSearch.Criteria, page pageRequest: PageRequest, cache: SearchCache?,
                      index: CatalogueIndex?, on db: any Database) async throws -> CatalogueController.SearchContext {
         var parameters = parameters
@@ -46,6 +52,7 @@ enum SearchPage {
             apiURL: CatalogueURL.apiFormations.path(query: parameters),
             exports: [("CSV", "csv"), ("JSON", "json"), ("LHEO 2.3 (XML)", "lheo.xml")].map {
                 CatalogueController.ExportLink(label: $0.0, url: CatalogueURL.apiExport(extension: $0.1).path(query: parameters))
-            })
+            },
+            suggestion: result.suggestion.map { Suggestion(text: $0, url: url(["q": $0])) })
     }
 }
