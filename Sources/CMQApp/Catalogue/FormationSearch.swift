@@ -55,10 +55,16 @@ struct ResolvedQuery: Sendable, Equatable {
         var terms: [Term] = []
         for word in words {
             var term = resolved(word)
-            if term.term.statuses.isEmpty, term.filieres.isEmpty, term.campuses.isEmpty,
-               !term.term.prefixes.contains(where: vocabulary.knows(prefix:)),
-               let nearest = vocabulary.nearest(to: word.word) {
-                term = resolved(SearchTerm(word: nearest, synonyms: synonyms))
+            // A word that no word of the catalogue begins with, neither a synonym nor a name: the nearest word is
+            // searched instead (or as well, when the word's stem found something: "mecaniqe" finds "mecaniq…").
+            if term.filieres.isEmpty, term.campuses.isEmpty, synonyms.expansion(of: word.word) == nil,
+               !vocabulary.knows(prefix: word.word), let nearest = vocabulary.nearest(to: word.word) {
+                let correction = resolved(SearchTerm(word: nearest, synonyms: synonyms))
+                if term.term.prefixes.contains(where: vocabulary.knows(prefix:)) {
+                    term = Term(term: term.term.adding(correction.term), filieres: correction.filieres, campuses: correction.campuses)
+                } else {
+                    term = correction
+                }
                 corrected = true
             }
             terms.append(term)

@@ -30,6 +30,19 @@ public struct SearchTerm: Sendable, Equatable {
         self.statuses = statuses
     }
 
+    private init(word: String, prefixes: [String], statuses: [LearnerStatus]) {
+        self.word = word
+        self.prefixes = prefixes
+        self.statuses = statuses
+    }
+
+    /// This term answered as well by what answers `other`, under `other`'s word (a correction added to a word
+    /// that only its stem found).
+    public func adding(_ other: SearchTerm) -> SearchTerm {
+        SearchTerm(word: other.word, prefixes: Self.minimal(prefixes + other.prefixes),
+                   statuses: statuses + other.statuses.filter { !statuses.contains($0) })
+    }
+
     /// The terms of a query: its words (at most `maxWords`, each cut at `maxWordLength` characters).
     public static func terms(_ query: String, synonyms: SearchSynonyms) -> [SearchTerm] {
         Array(words(query).prefix(maxWords)).map { SearchTerm(word: $0.folded, typed: $0.typed, synonyms: synonyms) }
@@ -175,6 +188,12 @@ extension SearchSynonyms.Expansion {
 public struct SearchSynonymsError: Error, Equatable {
     public let line: Int
     public let reason: String
+
+    public init(line: Int, reason: String) {
+        self.line = line
+        self.reason = reason
+    }
+
     public var message: String { "Synonymes, ligne \(line) : \(reason)." }
 }
 
