@@ -108,6 +108,8 @@ func addMigrations(_ app: Application) {
     app.migrations.add(UpdateFormationStatusMaskStatementTrigger())
     // 016: the telephone number of an organisation
     app.migrations.add(AddOrganisationTelephone())
+    // 017: the search's body text holds the French stems its words do not begin with ("chevaux" → "cheval")
+    app.migrations.add(UpdateFormationSearchStems())
 }
 
 func addCommands(_ app: Application) {

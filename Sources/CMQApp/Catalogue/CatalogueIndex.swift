@@ -297,6 +297,8 @@ extension CatalogueIndex {
         // campuses: the current members of each organisation, with the campus's filière; the explicit attachments
         var campusIDs: [UUID] = []
         var campusNames: [String] = []
+        /// The keys of each campus's name, for the words of a search that name it (`SearchTerm.nameKeys`).
+        var campusNameKeys: [[String]] = []
         var campusNumber: [UUID: Int32] = [:]
         var memberOf: [[(campus: Int32, filiere: UInt16)]] = []
         var attached: [UUID: [Int32]] = [:]
@@ -336,6 +338,7 @@ extension CatalogueIndex {
             let number = Int32(campusIDs.count)
             campusIDs.append(id)
             campusNames.append("")
+            campusNameKeys.append([])
             campusNumber[id] = number
             return number
         }
@@ -357,7 +360,11 @@ extension CatalogueIndex {
             }
             let campuses = try await sql.raw("SELECT id, filiere, nom FROM campus").all(decoding: CampusRow.self)
             let campusFiliere = Dictionary(campuses.map { ($0.id, $0.filiere) }, uniquingKeysWith: { a, _ in a })
-            for campus in campuses { campusNames[Int(campusSlot(campus.id))] = campus.nom }
+            for campus in campuses {
+                let number = Int(campusSlot(campus.id))
+                campusNames[number] = campus.nom
+                campusNameKeys[number] = SearchTerm.nameKeys(campus.nom)
+            }
             for member in try await sql.raw("SELECT campus_id, organisation_id, depuis, jusqu_a FROM campus_membres").all(decoding: MemberRow.self) {
                 guard let filiere = campusFiliere[member.campus_id],
                       member.depuis.map({ $0 <= day }) ?? true, member.jusqu_a.map({ $0 >= day }) ?? true else { continue }
@@ -527,8 +534,8 @@ extension CatalogueIndex {
 }
 
 extension CatalogueIndex.Snapshot: SearchVocabulary {
-    var campusList: [(id: UUID, name: String)] {
-        campusIDs.indices.compactMap { campusNames[$0].isEmpty ? nil : (campusIDs[$0], campusNames[$0]) }
+    var campusKeys: [(id: UUID, keys: [String])] {
+        campusIDs.indices.compactMap { campusNames[$0].isEmpty ? nil : (campusIDs[$0], campusNameKeys[$0]) }
     }
 
     /// How many alive formations hold the word at `position` of the text's list.

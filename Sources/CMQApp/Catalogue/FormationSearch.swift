@@ -17,8 +17,8 @@ enum FormationSearch {
 
 /// Where a query's words are looked up: the in-memory index or the database, which must answer alike.
 protocol SearchVocabulary {
-    /// Every campus, with its name.
-    var campusList: [(id: UUID, name: String)] { get }
+    /// Every campus, with the keys of its name (`SearchTerm.nameKeys`).
+    var campusKeys: [(id: UUID, keys: [String])] { get }
     /// Whether some formation has a word that begins with `prefix`.
     func knows(prefix: String) -> Bool
     /// The catalogue's word nearest to a word that matches nothing (`SearchCorrection`).
@@ -45,7 +45,7 @@ struct ResolvedQuery: Sendable, Equatable {
     static func resolve(_ query: String, in vocabulary: some SearchVocabulary, synonyms: SearchSynonyms = .bundled) -> ResolvedQuery {
         let words = SearchTerm.terms(query, synonyms: synonyms)
         guard !words.isEmpty else { return ResolvedQuery(terms: []) }
-        let campusKeys = vocabulary.campusList.map { ($0.id, SearchTerm.nameKeys($0.name)) }
+        let campusKeys = vocabulary.campusKeys
         func resolved(_ term: SearchTerm) -> Term {
             Term(term: term,
                  filieres: filiereKeys.filter { term.names($0.1) }.map(\.0),
@@ -117,7 +117,7 @@ struct DatabaseVocabulary: SearchVocabulary {
     /// The folded words of the formations' titles and texts, sorted, and how many formations hold each.
     let words: [String]
     let counts: [Int]
-    let campusList: [(id: UUID, name: String)]
+    let campusKeys: [(id: UUID, keys: [String])]
 
     static func read(on sql: any SQLDatabase) async throws -> DatabaseVocabulary {
         struct Row: Decodable { let id: UUID; let intitule_cle: String; let texte_cle: String? }
@@ -137,7 +137,7 @@ struct DatabaseVocabulary: SearchVocabulary {
         }
         let words = counts.keys.sorted()
         let campuses = try await sql.raw("SELECT id, nom FROM campus").all(decoding: CampusRow.self)
-        return DatabaseVocabulary(words: words, counts: words.map { counts[$0]! }, campusList: campuses.map { ($0.id, $0.nom) })
+        return DatabaseVocabulary(words: words, counts: words.map { counts[$0]! }, campusKeys: campuses.map { ($0.id, SearchTerm.nameKeys($0.nom)) })
     }
 
     func knows(prefix: String) -> Bool {

@@ -71,6 +71,19 @@ public struct SearchTerm: Sendable, Equatable {
         return forms
     }
 
+    /// The stems of a text's words that its folded words do not begin with ("chevaux" → "cheval", "excellence" →
+    /// "excellent"): stored with the text, so that a word and its stem meet whichever of the two is typed (the other
+    /// stems begin their word, and prefix matching finds them already). Each once, in the order met.
+    public static func stemsToStore(_ text: String) -> [String] {
+        var seen = Set<String>(), stems: [String] = []
+        for (folded, typed) in words(text) {
+            for form in forms(folded, typed: typed).dropFirst() where !folded.hasPrefix(form) && seen.insert(form).inserted {
+                stems.append(form)
+            }
+        }
+        return stems
+    }
+
     /// The keys without those another key begins (they find nothing more), sorted.
     static func minimal(_ keys: [String]) -> [String] {
         let sorted = Set(keys.filter { !$0.isEmpty }).sorted()

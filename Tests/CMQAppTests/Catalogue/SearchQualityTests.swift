@@ -120,6 +120,42 @@ struct SearchQualityTests {
         }
     }
 
+    @Test("indexed words are stemmed too: a stem typed finds the words it stems (cheval → chevaux), written by migration 017 for older rows",
+          arguments: TestDatabase.all)
+    func storedStems(database: TestDatabase) async throws {
+        try await withTestApp(database) { app in
+            // given: two formations written through the API
+            let lycee = try await Factory.organisation(app.db, nom: "Lycée agricole", uai: "0020079A")
+            for title in ["Soins aux chevaux", "Cuisine"] {
+                let body = #"{"intitule": "\#(title)", "organisationId": "\#(lycee.id!.lower)", "niveauSortie": 3, "statuts": ["scolaire"]}"#
+                #expect(try await app.send(.POST, "/api/v1/formations", json: body).status == .created)
+            }
+            // then: "cheval" finds "chevaux" by the stored stem, not by a correction
+            let answer = try await Self.search(app, "cheval")
+            #expect(answer.titles == ["Soins aux chevaux"] && answer.suggestion == nil)
+            let chevaux = try #require(try await Formation.query(on: app.db).filter(\.$intitule == "Soins aux chevaux").first())
+            #expect(chevaux.texteCle == "cheval")
+
+            // given: a row written before the stems (as migration 017 finds it)
+            let sql = try #require(app.db as? any SQLDatabase)
+            try await sql.update("formations").set("texte_cle", to: SQLLiteral.null).run()
+            app.catalogueIndex?.touch(); app.searchCache?.touch()
+            #expect(try await Self.search(app, "cheval").suggestion == "chevaux")
+            // when: the migration runs
+            try await UpdateFormationSearchStems().prepare(on: app.db)
+            app.catalogueIndex?.touch(); app.searchCache?.touch()
+            // then
+            #expect(try await Formation.find(chevaux.id, on: app.db)?.texteCle == "cheval")
+            #expect(try await Self.search(app, "cheval") == Answer(titles: ["Soins aux chevaux"], total: 1, suggestion: nil))
+            let search = CatalogueSearch(db: app.db, index: app.catalogueIndex)
+            let database = try await search.computeInDatabase(.init(q: "cheval"), page: PageRequest())
+            #expect(database.ids == [chevaux.id!] && database.suggestion == nil)
+            // and its revert takes them out again
+            try await UpdateFormationSearchStems().revert(on: app.db)
+            #expect(try await Formation.find(chevaux.id, on: app.db)?.texteCle == nil)
+        }
+    }
+
     @Test("the search page proposes the corrected query with its link, and keeps the filters")
     func suggestionOnThePage() async throws {
         try await withTestApp(.sqlite) { app in

@@ -116,6 +116,9 @@ struct OpenAPITests {
             let formation = try await Self.conforms(app, v, .POST, "/api/v1/formations", template: "/api/v1/formations",
                                                     json: FormationsAPITests.body(try #require(try await Organisation.find(company.id, on: app.db)))).decoded(FormationDTO.self)
             _ = try await Self.conforms(app, v, .GET, "/api/v1/formations?niveau=4", template: "/api/v1/formations")
+            // a typing mistake: the answer carries the corrected query
+            let corrected = try await Self.conforms(app, v, .GET, "/api/v1/formations?q=plastikues", template: "/api/v1/formations")
+            #expect(corrected.body.string.contains(#""suggestion":"plastiques""#))
             _ = try await Self.conforms(app, v, .GET, "/api/v1/formations/\(formation.id.lower)", template: formationPath)
             _ = try await Self.conforms(app, v, .PATCH, "/api/v1/formations/\(formation.id.lower)", template: formationPath,
                                         json: #"{"capacite": 12, "description": "Deux ans en lycée, un en entreprise.", "lien": "https://www.onisep.fr/http/redirection/formation/slug/FOR.1234", "organisationResponsableId": "\#(company.id.lower)"}"#)
