@@ -27,6 +27,8 @@ public func configure(_ app: Application, config: AppConfig) async throws {
     }
     app.searchCache = config.searchCache ? SearchCache() : nil
     app.catalogueIndex = CatalogueIndex()
+    // The synonyms of the catalogue search (Data/recherche/synonymes.txt), read once at start.
+    _ = SearchSynonyms.bundled
 
     // Middleware: the security headers on every response; errors next so that it catches everything; then the
     // refusal of unsafe input, and static files from the bundle.

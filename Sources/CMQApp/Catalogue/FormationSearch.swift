@@ -9,9 +9,12 @@ import SQLKit
 /// the campus « Métallurgie et plasturgie »); a word that matches nothing is replaced by the nearest word of the
 /// catalogue, and the answer says so. Formations whose title answers every word come first.
 enum FormationSearch {
+    /// The longest query read (`q`); a longer one is refused.
+    static let maxQueryLength = 500
+
     /// The folded words of a query (at most 8).
     static func terms(_ query: String) -> [String] {
-        SearchTerm.words(query).prefix(SearchTerm.maxWords).map(\.folded)
+        SearchTerm.words(query, limit: SearchTerm.maxWords).map(\.folded)
     }
 }
 

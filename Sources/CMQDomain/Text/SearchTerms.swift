@@ -45,17 +45,18 @@ public struct SearchTerm: Sendable, Equatable {
 
     /// The terms of a query: its words (at most `maxWords`, each cut at `maxWordLength` characters).
     public static func terms(_ query: String, synonyms: SearchSynonyms) -> [SearchTerm] {
-        Array(words(query).prefix(maxWords)).map { SearchTerm(word: $0.folded, typed: $0.typed, synonyms: synonyms) }
+        words(query, limit: maxWords).map { SearchTerm(word: $0.folded, typed: $0.typed, synonyms: synonyms) }
     }
 
-    /// The words of a text: each folded, with its lower-case form when folding kept it one word.
-    public static func words(_ text: String) -> [(folded: String, typed: String?)] {
+    /// The first `limit` words of a text: each folded, with its lower-case form when folding kept it one word.
+    public static func words(_ text: String, limit: Int = .max) -> [(folded: String, typed: String?)] {
         var result: [(folded: String, typed: String?)] = []
-        let lower = text.lowercased()
-        for piece in lower.split(whereSeparator: { !$0.isLetter && !$0.isNumber }) {
-            let parts = TextFolding.searchKey(String(piece)).split(separator: " ")
+        for piece in text.split(whereSeparator: { !$0.isLetter && !$0.isNumber }) {
+            let typed = piece.lowercased()
+            let parts = TextFolding.searchKey(typed).split(separator: " ")
             for part in parts {
-                result.append((String(part.prefix(maxWordLength)), parts.count == 1 && piece.count <= maxWordLength ? String(piece) : nil))
+                if result.count == limit { return result }
+                result.append((String(part.prefix(maxWordLength)), parts.count == 1 && typed.count <= maxWordLength ? typed : nil))
             }
         }
         return result

@@ -156,6 +156,27 @@ struct SearchQualityTests {
         }
     }
 
+    @Test("a query is bounded: over 500 characters it is refused in French (422) on the API, the page and the exports; 8 words are read",
+          arguments: TestDatabase.all)
+    func boundedQuery(database: TestDatabase) async throws {
+        try await withTestApp(database) { app in
+            let long = String(repeating: "mecanique ", count: 51)
+            for path in ["/api/v1/formations", "/formations", "/api/v1/formations.csv"] {
+                let response = try await app.send(.GET, "\(path)?q=\(long.replacingOccurrences(of: " ", with: "+"))", as: .anonymous)
+                #expect(response.status == .unprocessableEntity, "\(path)")
+                #expect(response.body.string.contains("La recherche ne peut pas dépasser 500 caractères"), "\(path)")
+            }
+            // many words, long words, odd characters: answered, the first 8 words read
+            let lycee = try await Factory.organisation(app.db, nom: "Lycée", uai: "0020079A")
+            let body = #"{"intitule": "Mécanique automobile", "organisationId": "\#(lycee.id!.lower)", "niveauSortie": 3, "statuts": ["scolaire"]}"#
+            #expect(try await app.send(.POST, "/api/v1/formations", json: body).status == .created)
+            let eight = (["meca", "auto"] + Array(repeating: "m", count: 6) + ["zzzzzzzz"]).joined(separator: " ")
+            #expect(try await Self.search(app, eight).titles == ["Mécanique automobile"])
+            let odd = try await Self.search(app, String(repeating: "é", count: 300) + " ' \" % _ * : & | ! ( )")
+            #expect(odd.total == 0)
+        }
+    }
+
     @Test("the search page proposes the corrected query with its link, and keeps the filters")
     func suggestionOnThePage() async throws {
         try await withTestApp(.sqlite) { app in
