@@ -233,12 +233,14 @@ struct TokenIndex: Sendable {
         }
     }
 
-    /// The range of the words that begin with `prefix`.
-    func range(prefix: String) -> Range<Int> {
-        let start = lowerBound(prefix)
-        var end = start
-        while end < words.count, words[end].hasPrefix(prefix) { end += 1 }
-        return start..<end
+    /// Whether a word that begins with `prefix` is held by a slot that `isIn` accepts (stops at the first).
+    func hasWord(prefix: String, in isIn: (Int32) -> Bool) -> Bool {
+        var position = lowerBound(prefix)
+        while position < words.count, words[position].hasPrefix(prefix) {
+            if postings[position].contains(where: isIn) { return true }
+            position += 1
+        }
+        return false
     }
 }
 
@@ -360,6 +362,8 @@ extension CatalogueIndex {
             }
             let campuses = try await sql.raw("SELECT id, filiere, nom FROM campus").all(decoding: CampusRow.self)
             let campusFiliere = Dictionary(campuses.map { ($0.id, $0.filiere) }, uniquingKeysWith: { a, _ in a })
+            // (A deleted campus keeps its number, without a name: no word names it any more.)
+            for index in campusNames.indices { campusNames[index] = ""; campusNameKeys[index] = [] }
             for campus in campuses {
                 let number = Int(campusSlot(campus.id))
                 campusNames[number] = campus.nom
@@ -544,7 +548,7 @@ extension CatalogueIndex.Snapshot: SearchVocabulary {
     }
 
     func knows(prefix: String) -> Bool {
-        text.range(prefix: prefix).contains { position in text.postings[position].contains { isAlive(Int($0)) } }
+        text.hasWord(prefix: prefix) { isAlive(Int($0)) }
     }
 
     func nearest(to word: String) -> String? {

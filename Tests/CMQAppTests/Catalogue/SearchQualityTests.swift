@@ -156,6 +156,32 @@ struct SearchQualityTests {
         }
     }
 
+    @Test("a campus's name finds its offer while it exists; once deleted, its name is an unknown word on both paths",
+          arguments: TestDatabase.all)
+    func deletedCampus(database: TestDatabase) async throws {
+        try await withTestApp(database) { app in
+            // given: the campus « Vitraux » with a member whose formation of its filière is « Soudage », and a formation « Vitrail »
+            let lycee = try await Factory.organisation(app.db, nom: "Lycée", uai: "0020079A")
+            let campus = try await Factory.campus(app.db, nom: "Vitraux", filiere: "materiaux-innovants")
+            try await Factory.membership(app.db, campus: campus, organisation: lycee)
+            for (title, filiere) in [("Soudage", "materiaux-innovants"), ("Vitrail", "creation-design-audiovisuel")] {
+                let body = #"{"intitule": "\#(title)", "organisationId": "\#(lycee.id!.lower)", "niveauSortie": 3, "filiere": "\#(filiere)", "statuts": ["scolaire"]}"#
+                #expect(try await app.send(.POST, "/api/v1/formations", json: body).status == .created)
+            }
+            #expect(try await Self.search(app, "vitraux") == Answer(titles: ["Soudage"], total: 1, suggestion: nil))
+            // when: the campus is deleted
+            try await Membership.query(on: app.db).delete()
+            try await campus.delete(on: app.db)
+            app.catalogueIndex?.touch(); app.searchCache?.touch()
+            // then: "vitraux" names nothing; the nearest word is searched, by the index as by the database
+            #expect(try await Self.search(app, "vitraux") == Answer(titles: ["Vitrail"], total: 1, suggestion: "vitrail"))
+            let search = CatalogueSearch(db: app.db, index: app.catalogueIndex)
+            let memory = try await search.run(.init(q: "vitraux"), page: PageRequest())
+            let databaseOnly = try await search.computeInDatabase(.init(q: "vitraux"), page: PageRequest())
+            #expect(memory.ids == databaseOnly.ids && memory.suggestion == databaseOnly.suggestion)
+        }
+    }
+
     @Test("a query is bounded: over 500 characters it is refused in French (422) on the API, the page and the exports; 8 words are read",
           arguments: TestDatabase.all)
     func boundedQuery(database: TestDatabase) async throws {
