@@ -29,6 +29,8 @@ public func configure(_ app: Application, config: AppConfig) async throws {
     app.catalogueIndex = CatalogueIndex()
     // The communes base (35,000 communes) is read once, in the background, before the first search by place.
     Task.detached(priority: .utility) { _ = CommuneGazetteer.shared }
+    // The synonyms of the catalogue search (Data/recherche/synonymes.txt), read once at start.
+    _ = SearchSynonyms.bundled
 
     // Middleware: the security headers on every response; errors next so that it catches everything; then the
     // refusal of unsafe input, and static files from the bundle.
@@ -110,6 +112,8 @@ func addMigrations(_ app: Application) {
     app.migrations.add(UpdateFormationStatusMaskStatementTrigger())
     // 016: the telephone number of an organisation
     app.migrations.add(AddOrganisationTelephone())
+    // 017: the search's body text holds the French stems its words do not begin with ("chevaux" → "cheval")
+    app.migrations.add(UpdateFormationSearchStems())
 }
 
 func addCommands(_ app: Application) {

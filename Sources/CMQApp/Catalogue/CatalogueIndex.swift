@@ -233,20 +233,14 @@ struct TokenIndex: Sendable {
         }
     }
 
-    /// The slots whose words begin with every query word (all words must match).
-    func matching(_ query: [String], slots: Int) -> [UInt64] {
-        var result: [UInt64]?
-        for word in query {
-            var bits = [UInt64](repeating: 0, count: (slots + 63) / 64)
-            mark(prefix: word, in: &bits)
-            if var current = result {
-                for i in current.indices { current[i] &= bits[i] }
-                result = current
-            } else {
-                result = bits
-            }
+    /// Whether a word that begins with `prefix` is held by a slot that `isIn` accepts (stops at the first).
+    func hasWord(prefix: String, in isIn: (Int32) -> Bool) -> Bool {
+        var position = lowerBound(prefix)
+        while position < words.count, words[position].hasPrefix(prefix) {
+            if postings[position].contains(where: isIn) { return true }
+            position += 1
         }
-        return result ?? [UInt64](repeating: .max, count: (slots + 63) / 64)
+        return false
     }
 }
 
@@ -307,6 +301,8 @@ extension CatalogueIndex {
         // campuses: the current members of each organisation, with the campus's filière; the explicit attachments
         var campusIDs: [UUID] = []
         var campusNames: [String] = []
+        /// The keys of each campus's name, for the words of a search that name it (`SearchTerm.nameKeys`).
+        var campusNameKeys: [[String]] = []
         var campusNumber: [UUID: Int32] = [:]
         var memberOf: [[(campus: Int32, filiere: UInt16)]] = []
         var attached: [UUID: [Int32]] = [:]
@@ -347,6 +343,7 @@ extension CatalogueIndex {
             let number = Int32(campusIDs.count)
             campusIDs.append(id)
             campusNames.append("")
+            campusNameKeys.append([])
             campusNumber[id] = number
             return number
         }
@@ -372,7 +369,13 @@ extension CatalogueIndex {
             }
             let campuses = try await sql.raw("SELECT id, filiere, nom FROM campus").all(decoding: CampusRow.self)
             let campusFiliere = Dictionary(campuses.map { ($0.id, $0.filiere) }, uniquingKeysWith: { a, _ in a })
-            for campus in campuses { campusNames[Int(campusSlot(campus.id))] = campus.nom }
+            // (A deleted campus keeps its number, without a name: no word names it any more.)
+            for index in campusNames.indices { campusNames[index] = ""; campusNameKeys[index] = [] }
+            for campus in campuses {
+                let number = Int(campusSlot(campus.id))
+                campusNames[number] = campus.nom
+                campusNameKeys[number] = SearchTerm.nameKeys(campus.nom)
+            }
             for member in try await sql.raw("SELECT campus_id, organisation_id, depuis, jusqu_a FROM campus_membres").all(decoding: MemberRow.self) {
                 guard let filiere = campusFiliere[member.campus_id],
                       member.depuis.map({ $0 <= day }) ?? true, member.jusqu_a.map({ $0 >= day }) ?? true else { continue }
@@ -541,19 +544,68 @@ extension CatalogueIndex {
     }
 }
 
+extension CatalogueIndex.Snapshot: SearchVocabulary {
+    var campusKeys: [(id: UUID, keys: [String])] {
+        campusIDs.indices.compactMap { campusNames[$0].isEmpty ? nil : (campusIDs[$0], campusNameKeys[$0]) }
+    }
+
+    /// How many alive formations hold the word at `position` of the text's list.
+    private func aliveCount(_ position: Int) -> Int {
+        text.postings[position].reduce(0) { $0 + (isAlive(Int($1)) ? 1 : 0) }
+    }
+
+    func knows(prefix: String) -> Bool {
+        text.hasWord(prefix: prefix) { isAlive(Int($0)) }
+    }
+
+    func nearest(to word: String) -> String? {
+        SearchCorrection.nearest(to: word, in: text.words, frequency: aliveCount)
+    }
+
+    /// The slots that answer every word of the query (`titleOnly`: by a word of their title; otherwise by any
+    /// word, a status, a filière or a campus the word names).
+    func answering(_ query: ResolvedQuery, titleOnly: Bool) -> [UInt64] {
+        let count = alive.count
+        var result: [UInt64]?
+        for term in query.terms {
+            var bits = [UInt64](repeating: 0, count: count)
+            for prefix in term.term.prefixes { (titleOnly ? title : text).mark(prefix: prefix, in: &bits) }
+            if !titleOnly {
+                func add(_ set: [UInt64]) { if !set.isEmpty { for i in 0..<count { bits[i] |= set[i] } } }
+                for status in term.term.statuses { add(statutBits[FormationStatusMask.bit(status).trailingZeroBitCount]) }
+                for filiere in term.filieres {
+                    if let number = filieres.existing(filiere.slug).map(Int.init), number < filiereBits.count { add(filiereBits[number]) }
+                }
+                for campus in term.campuses {
+                    if let number = campusNumber[campus].map(Int.init), number < campusBits.count { add(campusBits[number]) }
+                }
+            }
+            if var current = result {
+                for i in 0..<count { current[i] &= bits[i] }
+                result = current
+            } else {
+                result = bits
+            }
+        }
+        return result ?? [UInt64](repeating: .max, count: count)
+    }
+}
+
 extension CatalogueIndex.Snapshot {
     /// The search counted in memory: the page of ids in order, the exact total, and every facet, each counting
     /// the formations that match the query and every other filter (as `CatalogueSearch` does in SQL).
     /// Up to `keyedUpTo` matches, the page is chosen from all their keys; past it, by walking the order.
     func search(_ criteria: CatalogueSearch.Criteria, page: PageRequest, keyedUpTo: Int = 20_000) -> CatalogueSearch.Result {
-        let words = criteria.q.map(FormationSearch.terms) ?? []
+        let query = criteria.q.map { ResolvedQuery.resolve($0, in: self) }
+        let words = query?.terms ?? []
+        let suggestion = query?.suggestion
         let count = alive.count
         var base = alive
         var titleBits: [UInt64] = []
-        if !words.isEmpty {
-            let found = text.matching(words, slots: ids.count)
+        if let query, !words.isEmpty {
+            let found = answering(query, titleOnly: false)
             for i in 0..<count { base[i] &= found[i] }
-            titleBits = title.matching(words, slots: ids.count)
+            titleBits = answering(query, titleOnly: true)
         }
         // Near a commune: the distance rank of each organisation within reach (-1 out of reach).
         var distanceRank: [Int32] = []
@@ -623,7 +675,7 @@ extension CatalogueIndex.Snapshot {
         }
         let all = matching(except: nil)
         let total = all.reduce(0) { $0 + $1.nonzeroBitCount }
-        guard total > 0 else { return CatalogueSearch.Result(ids: [], total: 0, facets: [:]) }
+        guard total > 0 else { return CatalogueSearch.Result(ids: [], total: 0, facets: [:], suggestion: suggestion) }
 
         func counts(_ dimension: CatalogueSearch.Dimension, _ sets: [[UInt64]]) -> [Int] {
             let source = filters.contains { $0.0 == dimension } ? matching(except: dimension) : all
@@ -698,7 +750,7 @@ extension CatalogueIndex.Snapshot {
             }
         }
         let pageIDs = page.offset < pageSlots.count ? pageSlots[page.offset...].map { ids[Int($0)] } : []
-        return CatalogueSearch.Result(ids: Array(pageIDs), total: total, facets: facets, campusNames: names)
+        return CatalogueSearch.Result(ids: Array(pageIDs), total: total, facets: facets, campusNames: names, suggestion: suggestion)
     }
 
     /// The `count` smallest keys, in order (a bounded heap when they are few among many).

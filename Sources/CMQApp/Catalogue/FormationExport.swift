@@ -11,6 +11,8 @@ import Vapor
 /// the search finds is held).
 struct FormationExport {
     let db: any Database
+    /// The instance's in-memory index, where the query's words are looked up (the database's own words otherwise).
+    var index: CatalogueIndex? = nil
 
     /// How many formations are loaded and written at a time.
     static let batch = 500
@@ -48,7 +50,7 @@ struct FormationExport {
     /// Reads what the search finds. For LHEO, the formations whose responsible organisation has no SIRET are set
     /// aside; when that leaves nothing, the export is refused (409) with the reason.
     func plan(_ criteria: CatalogueSearch.Criteria, as format: Format) async throws -> Plan {
-        let ids = try await CatalogueSearch(db: db).allIDs(criteria)
+        let ids = try await CatalogueSearch(db: db, index: index).allIDs(criteria)
         guard format == .lheo else { return Plan(format: format, ids: ids) }
         var plan = Plan(format: format, ids: [])
         plan.ids.reserveCapacity(ids.count)
@@ -152,7 +154,7 @@ extension FormationsAPIController {
     func exportHandler(_ format: FormationExport.Format) -> @Sendable (Request) async throws -> Response {
         { req in
             let criteria = try Self.criteria(from: req.queryParameters)
-            let export = FormationExport(db: req.db)
+            let export = FormationExport(db: req.db, index: req.application.catalogueIndex)
             let plan = try await export.plan(criteria, as: format)
             var headers = HTTPHeaders()
             headers.replaceOrAdd(name: .contentType, value: format.contentType)

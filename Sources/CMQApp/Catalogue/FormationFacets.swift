@@ -58,6 +58,8 @@ struct CatalogueSearch {
         var facets: [Dimension: [FacetValue]]
         /// The names of the campuses of the campus facet, when the search knows them (the in-memory index).
         var campusNames: [String: String]? = nil
+        /// The query as corrected, when a word of it matched nothing and was replaced by the catalogue's nearest word.
+        var suggestion: String? = nil
     }
 
     private var sql: any SQLDatabase {
@@ -83,27 +85,39 @@ struct CatalogueSearch {
 
     /// The search counted by the database alone (the reference the in-memory index is tested against).
     func computeInDatabase(_ criteria: Criteria, page: PageRequest, today: CalendarDay = .today) async throws -> Result {
-        let scope = try await scope(criteria, today: today)
+        let query = try await resolve(criteria, inDatabase: true, today: today)
+        let scope = try await scope(criteria, query: query, today: today)
         let total = try await count(scope)
-        guard total > 0 else { return Result(ids: [], total: 0, facets: [:]) }
+        guard total > 0 else { return Result(ids: [], total: 0, facets: [:], suggestion: query?.suggestion) }
         let ids = try await orderedIDs(scope, limit: page.per, offset: page.offset)
         var facets: [Dimension: [FacetValue]] = [:]
         for dimension in Dimension.allCases {
             facets[dimension] = try await counts(dimension, scope: scope, today: today)
         }
-        return Result(ids: ids, total: total, facets: facets)
+        return Result(ids: ids, total: total, facets: facets, suggestion: query?.suggestion)
     }
 
     /// Every formation the search finds, in order (for exports).
     func allIDs(_ criteria: Criteria, today: CalendarDay = .today) async throws -> [UUID] {
-        try await orderedIDs(try await scope(criteria, today: today), limit: nil, offset: 0)
+        let query = try await resolve(criteria, inDatabase: false, today: today)
+        return try await orderedIDs(try await scope(criteria, query: query, today: today), limit: nil, offset: 0)
     }
 
     /// The filters as SQL; the organisations within the distance of a `near` search are found first.
-    private func scope(_ criteria: Criteria, today: CalendarDay) async throws -> Scope {
+    private func scope(_ criteria: Criteria, query: ResolvedQuery?, today: CalendarDay) async throws -> Scope {
         var nearby: [(UUID, Double)]?
         if let near = criteria.near { nearby = try await OrganisationsNearby(sql: sql).within(near) }
-        return Scope(criteria: criteria, dialect: sql.dialect.name, today: today, nearby: nearby)
+        return Scope(criteria: criteria, query: query, dialect: sql.dialect.name, today: today, nearby: nearby)
+    }
+
+    /// The query's words as the catalogue answers them, looked up in the in-memory index (unless `inDatabase` or
+    /// there is none) or in the database's own words: both give the same.
+    private func resolve(_ criteria: Criteria, inDatabase: Bool, today: CalendarDay) async throws -> ResolvedQuery? {
+        guard let q = criteria.q, !FormationSearch.terms(q).isEmpty else { return nil }
+        if !inDatabase, let index {
+            return ResolvedQuery.resolve(q, in: try await index.current(on: sql, today: today))
+        }
+        return ResolvedQuery.resolve(q, in: try await DatabaseVocabulary.read(on: sql))
     }
 
     /// The formations `f` joined to their organisation `o`: what every query of the search starts from.
@@ -150,17 +164,18 @@ struct CatalogueSearch {
         /// The organisations within the distance of a `near` search, with their distance (nil: no such filter).
         let nearby: [(UUID, Double)]?
 
-        init(criteria: Criteria, dialect: String, today: CalendarDay, nearby: [(UUID, Double)]? = nil) {
+        init(criteria: Criteria, query: ResolvedQuery?, dialect: String, today: CalendarDay, nearby: [(UUID, Double)]? = nil) {
             self.criteria = criteria
             self.today = today
             self.nearby = nearby
-            text = criteria.q.flatMap { FormationSearch.condition($0, dialect: dialect) }
-            let words = criteria.q.map(FormationSearch.terms) ?? []
-            titleMatch = words.isEmpty ? nil : words.map { "(f.intitule_cle LIKE '\($0)%' OR f.intitule_cle LIKE '% \($0)%')" }.joined(separator: " AND ")
+            titleMatch = query?.titleMatch
+            text = query?.condition(dialect: dialect) { Self.offer($0, today: today) }
         }
 
         /// A campus's offer: the formations of its current members in its filière, and those attached to it.
-        func offer(_ campus: UUID) -> any SQLExpression {
+        func offer(_ campus: UUID) -> any SQLExpression { Self.offer(campus, today: today) }
+
+        static func offer(_ campus: UUID, today: CalendarDay) -> any SQLExpression {
             SQLGroupExpression(SQLQueryString("""
                 f.id IN (SELECT f2.id FROM \(ident: Formation.schema) f2
                   JOIN \(ident: Membership.schema) m ON m.organisation_id = f2.organisation_id

@@ -304,30 +304,6 @@ extension Formation: Audited {
     }
 }
 
-/// French full-text search on formations: case, accents and ligatures don't matter, every word may be the
-/// beginning of a word ("méca" finds "mécanique"), formations whose title holds every word come first.
-struct FormationSearch {
-    let db: any Database
-
-    /// The words of a query, folded as the index is (at most 8).
-    static func terms(_ query: String) -> [String] {
-        Array(TextFolding.searchKey(query).split(separator: " ").map(String.init).filter { !$0.isEmpty }.prefix(8))
-    }
-
-    /// The SQL condition "formation `f` matches every word", for the dialect at hand (no list of ids to bind,
-    /// however many formations match).
-    static func condition(_ query: String, dialect: String) -> (any SQLExpression)? {
-        let words = terms(query)
-        guard !words.isEmpty else { return nil }
-        if dialect == "sqlite" {
-            let match = words.map { "\"\($0)\"*" }.joined(separator: " ")
-            return SQLGroupExpression(SQLQueryString("f.rowid IN (SELECT rowid FROM formations_fts WHERE formations_fts MATCH \(bind: match))"))
-        }
-        let tsquery = words.map { "\($0):*" }.joined(separator: " & ")
-        return SQLGroupExpression(SQLQueryString("f.recherche @@ to_tsquery('simple', \(bind: tsquery))"))
-    }
-}
-
 extension Membership {
     /// Whether the organisation belongs to the network on that day (joined, and not yet left).
     func isCurrent(on day: CalendarDay) -> Bool {

@@ -126,6 +126,9 @@ struct OpenAPITests {
                 _ = try await Self.conforms(app, v, .GET, "/api/v1/recherche?q=\(q.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!)", template: "/api/v1/recherche")
             }
             _ = try await Self.conforms(app, v, .GET, "/api/v1/recherche?q=Amiens&rayon=0", template: "/api/v1/recherche")
+            // a typing mistake: the answer carries the corrected query
+            let corrected = try await Self.conforms(app, v, .GET, "/api/v1/formations?q=plastikues", template: "/api/v1/formations")
+            #expect(corrected.body.string.contains(#""suggestion":"plastiques""#))
             _ = try await Self.conforms(app, v, .GET, "/api/v1/formations/\(formation.id.lower)", template: formationPath)
             _ = try await Self.conforms(app, v, .PATCH, "/api/v1/formations/\(formation.id.lower)", template: formationPath,
                                         json: #"{"capacite": 12, "description": "Deux ans en lycée, un en entreprise.", "lien": "https://www.onisep.fr/http/redirection/formation/slug/FOR.1234", "organisationResponsableId": "\#(company.id.lower)"}"#)

@@ -130,6 +130,9 @@ struct FormationSearchDTO: Content {
     var per: Int
     var total: Int
     var facettes: FacetsDTO
+    /// The query as corrected, when a word of `q` matched nothing and the search used the catalogue's nearest word
+    /// instead (absent otherwise).
+    var suggestion: String?
     /// The place of a search near a commune, as understood.
     var pres: NearbyPlaceDTO? = nil
 }

@@ -8,7 +8,13 @@ struct FormationsAPIController {
     static func criteria(from query: [String: String]) throws(AppError) -> CatalogueSearch.Criteria {
         var reader = QueryReader(query)
         var criteria = CatalogueSearch.Criteria()
-        if let q = reader.text("q"), !FormationSearch.terms(q).isEmpty { criteria.q = q }
+        if let q = reader.text("q") {
+            if q.count > FormationSearch.maxQueryLength {
+                reader.fail("q", "La recherche ne peut pas dépasser \(FormationSearch.maxQueryLength) caractères (\(SearchTerm.maxWords) mots au plus sont cherchés).")
+            } else if !FormationSearch.terms(q).isEmpty {
+                criteria.q = q
+            }
+        }
         criteria.organisation = reader.uuid("organisation", of: "d'organisation")
         criteria.campus = reader.uuid("campus", of: "de campus")
         criteria.niveau = reader.level()
@@ -36,7 +42,8 @@ struct FormationsAPIController {
                 }
             },
             page: pageRequest.page, per: pageRequest.per, total: result.total,
-            facettes: try await FacetsDTO(result, on: req.db), pres: criteria.near.map(NearbyPlaceDTO.init))
+            facettes: try await FacetsDTO(result, on: req.db),
+            suggestion: result.suggestion, pres: criteria.near.map(NearbyPlaceDTO.init))
     }
 
     @Sendable func get(req: Request) async throws -> FormationDTO {

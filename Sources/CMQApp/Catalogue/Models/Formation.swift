@@ -116,7 +116,17 @@ extension Formation {
     /// Recomputes the folded texts the search indexes.
     func refreshSearchText() {
         intituleCle = TextFolding.searchKey(intitule)
+        texteCle = Self.searchText(intitule: intitule, description: description, typeDiplome: typeDiplome, cfd: cfd, rncp: rncp, duree: duree)
+    }
+
+    /// The body text of the search: the folded description, diploma type, codes and duration, then the French stems
+    /// of the title's and text's words that these words do not begin with (`SearchTerm.stemsToStore`); nil when empty.
+    static func searchText(intitule: String, description: String?, typeDiplome: String?, cfd: String?, rncp: String?, duree: String?,
+                           stems: Bool = true) -> String? {
         let parts = [description, typeDiplome.flatMap(DiplomaType.init(rawValue:))?.label, cfd, rncp, duree].compactMap { $0 }
-        texteCle = parts.isEmpty ? nil : TextFolding.searchKey(parts.joined(separator: " "))
+        var words = parts.isEmpty ? [] : [TextFolding.searchKey(parts.joined(separator: " "))]
+        if stems { words += SearchTerm.stemsToStore(([intitule] + parts).joined(separator: " ")) }
+        let text = words.filter { !$0.isEmpty }.joined(separator: " ")
+        return text.isEmpty ? nil : text
     }
 }

@@ -32,6 +32,8 @@ struct CatalogueController {
         var pager: Pager
         var apiURL: String
         var exports: [ExportLink]
+        /// "Vouliez-vous dire …": the corrected query and its link, when a word matched nothing (`SearchPage`).
+        var suggestion: SearchPage.Suggestion? = nil
         /// The place typed (the commune understood, or what was typed when it was not found) and the radii.
         var pres: String
         var radii: [OptionItem]

@@ -6,6 +6,13 @@ import Vapor
 /// filters applied, the place and radius of a search near a commune, the pager, the links to the same search
 /// in the API and as files, and when nothing is found, ways out (a wider radius, fewer filters, the map).
 enum SearchPage {
+    /// The query the search used instead of the one typed, and the link to it (the other filters kept).
+    struct Suggestion: Encodable {
+        var text: String
+        var url: String
+    }
+
+
     /// The search's criteria read from the query string. A place that cannot be found does not make an error
     /// page: the search runs without it and the page says why (`placeError`).
     static func read(_ query: [String: String]) throws(AppError) -> (parameters: [String: String], criteria: CatalogueSearch.Criteria,
@@ -74,6 +81,7 @@ enum SearchPage {
             exports: [("CSV", "csv"), ("JSON", "json"), ("LHEO 2.3 (XML)", "lheo.xml")].map {
                 CatalogueController.ExportLink(label: $0.0, url: CatalogueURL.apiExport(extension: $0.1).path(query: parameters))
             },
+            suggestion: result.suggestion.map { Suggestion(text: $0, url: url(["q": $0])) },
             pres: criteria.near?.commune.label ?? typedPlace ?? "",
             radii: (radii.contains(radius) ? radii : (radii + [radius]).sorted()).map {
                 OptionItem(value: String($0), label: "\($0) km", selected: $0 == radius)
