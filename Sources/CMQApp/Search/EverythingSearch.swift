@@ -62,6 +62,8 @@ struct EverythingSearch {
         var organisationTotal: Int
         /// Other communes the query may mean (homonyms, or communes whose name starts with the query).
         var otherPlaces: [Commune]
+        /// The words as corrected when one matched nothing in the catalogue ("mecaniqe" → "mecanique").
+        var suggestion: String?
 
         var isEmpty: Bool { formationTotal == 0 && campusTotal == 0 && organisationTotal == 0 && place == nil }
     }
@@ -90,18 +92,20 @@ struct EverythingSearch {
         var formations: [FormationReader.Item] = []
         var formationTotal = 0
         var offering: Set<UUID> = []
+        var suggestion: String?
         if words != nil || place != nil {
             let found = try await CatalogueSearch(db: db, cache: cache, index: index).run(criteria, page: PageRequest(page: 1, per: Self.shown), today: today)
             let byID = try await FormationReader(db: db).read(found.ids)
             formations = found.ids.compactMap { byID[$0] }
             formationTotal = found.total
+            suggestion = found.suggestion
             offering = Set((found.facets[.campus] ?? []).compactMap { UUID(uuidString: $0.value) })
         }
         let (campus, campusTotal) = try await campuses(words: words, place: place, near: near, offering: offering)
         let (organisations, organisationTotal) = try await organisations(words: words, place: place, near: near)
         return Result(query: query, place: place, words: words, formations: formations, formationTotal: formationTotal, criteria: criteria,
                       campus: campus, campusTotal: campusTotal, organisations: organisations, organisationTotal: organisationTotal,
-                      otherPlaces: otherPlaces(query.text, chosen: place))
+                      otherPlaces: otherPlaces(query.text, chosen: place), suggestion: suggestion)
     }
 
     /// Campuses whose name or filière holds every word, or that offer a formation found, in or near the place;

@@ -122,7 +122,7 @@ struct OpenAPITests {
             let near = try await Self.conforms(app, v, .GET, "/api/v1/formations?pres=Harly&rayon=10", template: "/api/v1/formations")
             #expect(try near.decoded(FormationSearchDTO.self).items.first?.distanceKm != nil)
             _ = try await Self.conforms(app, v, .GET, "/api/v1/formations?pres=Nowhereville", template: "/api/v1/formations")
-            for q in ["Saint-Quentin", "Valeo Aisne", "Hauts-de-France", "Laval", "zzzz", ""] {
+            for q in ["Saint-Quentin", "Valeo Aisne", "Hauts-de-France", "Laval", "zzzz", "", "plastikues Harly"] {
                 _ = try await Self.conforms(app, v, .GET, "/api/v1/recherche?q=\(q.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!)", template: "/api/v1/recherche")
             }
             _ = try await Self.conforms(app, v, .GET, "/api/v1/recherche?q=Amiens&rayon=0", template: "/api/v1/recherche")

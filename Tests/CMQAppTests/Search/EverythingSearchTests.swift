@@ -39,6 +39,8 @@ struct EverythingSearchTests {
             let byName = try await Self.get(app, "zzzz Numérique")
             #expect(byName.formations.total == 0 && byName.campus.items.isEmpty)
 
+            let typo = try await Self.get(app, "cuisnie Rennes")
+            #expect(typo.suggestion == "cuisine" && typo.formations.total == 4 && typo.lieu?.libelle == "Rennes (35)")
             let nothing = try await Self.get(app, "zzzz")
             #expect(nothing.formations.total == 0 && nothing.campus.total == 0 && nothing.organisations.total == 0)
 

@@ -10,6 +10,8 @@ struct EverythingSearchDTO: Content {
     var campus: SearchCampusListDTO
     var organisations: SearchOrganisationListDTO
     var autresCommunes: [SearchPlaceDTO]
+    /// The words as corrected when one matched nothing in the catalogue.
+    var suggestion: String?
 
     init(_ result: EverythingSearch.Result) {
         q = result.query.text
@@ -23,6 +25,7 @@ struct EverythingSearchDTO: Content {
         campus = SearchCampusListDTO(total: result.campusTotal, items: result.campus.map(SearchCampusDTO.init))
         organisations = SearchOrganisationListDTO(total: result.organisationTotal, items: result.organisations.map(SearchOrganisationDTO.init))
         autresCommunes = result.otherPlaces.map { SearchPlaceDTO(.commune($0), radius: result.query.radius) }
+        suggestion = result.suggestion
     }
 }
 

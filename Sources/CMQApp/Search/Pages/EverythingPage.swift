@@ -21,6 +21,8 @@ enum EverythingPage {
         var organisations: [Card]
         var organisationTotal: Int
         var ways: [CatalogueController.Way]
+        /// "Vouliez-vous dire …": the words as the catalogue understood them, with the place kept.
+        var suggestion: SearchPage.Suggestion?
     }
 
     struct Card: Encodable {
@@ -82,7 +84,11 @@ enum EverythingPage {
                             distance: hit.distance.map(Nearby.phrase))
             },
             organisationTotal: result?.organisationTotal ?? 0,
-            ways: result.map { $0.isEmpty ? ways(for: $0) : [] } ?? [])
+            ways: result.map { $0.isEmpty ? ways(for: $0) : [] } ?? [],
+            suggestion: result?.suggestion.map { corrected in
+                let text = [corrected, result?.place?.label].compactMap { $0 }.joined(separator: " ")
+                return SearchPage.Suggestion(text: corrected, url: SearchURL.everything.path(query: ["q": text]))
+            })
     }
 
     static func ways(for result: EverythingSearch.Result) -> [CatalogueController.Way] {
