@@ -89,16 +89,70 @@ struct BookingService {
             return try await db.writeTransaction { db in
                 let existing = try await Self.accepted(of: request.plateauID, from: request.creneau.start, to: request.creneau.end, on: db)
                 let booking: Booking
-                do { booking = try plateau.plateau.book(bookingRequest, id: id, existing: existing, now: clock()) } catch let error as BookingError { throw error.appError }
+                do { booking = try plateau.plateau.book(bookingRequest, id: id, existing: existing, now: clock()) } catch let error as BookingError { throw error }
                 let record = ReservationRecord(booking, equipementRang: plateau.rank(of: booking.target), personne: person, serieID: nil)
                 try await record.create(on: db)
                 try await caller.audit.record(.create, record, id: id, on: db)
                 record.$organisation.value = organisation
                 return Loaded(record: record, booking: booking, plateau: plateau)
             }
+        } catch BookingError.conflict(let bookings) {
+            throw try await explainConflict(bookings, plateau: plateau, target: request.target, creneau: request.creneau, requester: organisation.id)
+        } catch let error as BookingError {
+            throw error.appError
         } catch where Self.isOverlap(error) {
-            throw try await conflictError(plateauID: request.plateauID, target: request.target, creneau: request.creneau)
+            let taken = try await conflicts(plateauID: request.plateauID, target: request.target, creneau: request.creneau)
+            guard !taken.isEmpty else { throw AppError.conflict("Ce créneau vient d'être réservé par une autre demande : réessayez.") }
+            throw try await explainConflict(taken, plateau: plateau, target: request.target, creneau: request.creneau, requester: organisation.id)
         }
+    }
+
+    /// A taken créneau said for the person who asked: whose booking holds it (« votre réservation » or the
+    /// organisation's), of which item, when; then the free créneaux of the same length that day and the next
+    /// open days (at most three); the bookings' numbers close the message for API clients.
+    func explainConflict(_ bookings: [Booking], plateau: PlateauService.Loaded, target: BookingTarget, creneau: TimeRange,
+                         requester: UUID?) async throws -> AppError {
+        let others = Set(bookings.map(\.organisationID)).subtracting([requester].compactMap { $0 })
+        let names = others.isEmpty ? [:] : Dictionary(
+            try await Organisation.query(on: db).filter(\.$id ~~ Array(others)).all().map { ($0.id!, $0.nom) }, uniquingKeysWith: { a, _ in a })
+        let holders = bookings.map { booking in
+            let whose = booking.organisationID == requester ? "votre réservation" : "une réservation de \(names[booking.organisationID] ?? "une autre organisation")"
+            return "\(whose) (\(plateau.plateau.name(of: booking.target)), \(booking.creneau.french))"
+        }
+        var text = "Ce créneau est déjà pris : il chevauche \(LabellingError.list(holders))."
+        let free = try await freeCreneaux(plateau: plateau, target: target, like: creneau, limit: 3)
+        text += free.isEmpty ? " Aucun créneau de même durée n'est libre dans les sept jours qui suivent."
+            : " Créneaux libres de même durée : \(LabellingError.list(free))."
+        text += " (Réservation\(bookings.count > 1 ? "s" : "") n° \(bookings.map { $0.id.uuidString.lowercased() }.joined(separator: ", ")).)"
+        return .conflict(text)
+    }
+
+    /// The first free créneaux of the same length as `creneau`, on its day (after it) and the next seven days,
+    /// in the platform's opening hours, for the same item.
+    private func freeCreneaux(plateau: PlateauService.Loaded, target: BookingTarget, like creneau: TimeRange, limit: Int) async throws -> [String] {
+        let length = creneau.end.wallClockMinutes - creneau.start.wallClockMinutes
+        guard length > 0, length <= 24 * 60 else { return [] }
+        let first = creneau.start.day
+        let days = try await BookingQueries.availability(plateau, days: first...first.adding(days: 7), target: target, on: db)
+        let now = LocalDateTime(date: clock()).wallClockMinutes
+        var found: [String] = []
+        for day in days {
+            for interval in day.free {
+                var start = interval.start.minutes
+                if day.day == first { start = max(start, creneau.start.minuteOfDay) }
+                // Whole hours or half hours, as people book.
+                start = (start + 29) / 30 * 30
+                while start + length <= interval.end.minutes, found.count < limit {
+                    let begin = LocalDateTime(wallClockMinutes: day.day.daysSinceEpoch * 1440 + start)
+                    if begin.wallClockMinutes > now, let range = try? TimeRange(start: begin, end: LocalDateTime(wallClockMinutes: begin.wallClockMinutes + length)) {
+                        found.append(range.french)
+                    }
+                    start += max(length, 60)
+                }
+                if found.count >= limit { return found }
+            }
+        }
+        return found
     }
 
     /// What a weekly series booked: the bookings made and the occurrences skipped.
@@ -245,9 +299,14 @@ struct BookingService {
 
     /// The 409 of a créneau that another writer took first, naming the booking now holding it.
     private func conflictError(plateauID: UUID, target: BookingTarget, creneau: TimeRange, except: UUID? = nil) async throws -> AppError {
-        let existing = try await Self.accepted(of: plateauID, from: creneau.start, to: creneau.end, on: db).filter { $0.id != except }
-        let conflicts = ConflictFinder.conflicts(of: BookingSlot(plateauID: plateauID, target: target, creneau: creneau), among: existing)
+        let conflicts = try await conflicts(plateauID: plateauID, target: target, creneau: creneau, except: except)
         guard !conflicts.isEmpty else { return .conflict("Ce créneau vient d'être réservé par une autre demande : réessayez.") }
         return BookingError.conflict(with: conflicts).appError
+    }
+
+    /// The accepted bookings that overlap a créneau of an item.
+    private func conflicts(plateauID: UUID, target: BookingTarget, creneau: TimeRange, except: UUID? = nil) async throws -> [Booking] {
+        let existing = try await Self.accepted(of: plateauID, from: creneau.start, to: creneau.end, on: db).filter { $0.id != except }
+        return ConflictFinder.conflicts(of: BookingSlot(plateauID: plateauID, target: target, creneau: creneau), among: existing)
     }
 }

@@ -121,7 +121,10 @@ struct PlateauPagesTests {
             // then: 409, the French message names the booking, the values stay in the form, nothing is written
             #expect(clash.status == .conflict)
             let html = clash.body.string
-            #expect(html.contains("Ce créneau est déjà réservé : il chevauche la réservation \(booking.id!.lower)"))
+            // whose booking holds it (the member's own), on which item, and the free créneaux of the same length nearby
+            #expect(html.contains("Ce créneau est déjà pris : il chevauche votre réservation (Presse à injecter 80 t, "))
+            #expect(html.contains("Créneaux libres de même durée : ") && html.contains("de 10:00 à 12:00"))
+            #expect(html.contains("Réservation n° \(booking.id!.lower)"))
             #expect(html.contains("href=\"#reservation-creneau\"") && html.contains("value=\"09:00\""))
             // the week shown is the one asked for, with the booking holding the slot
             #expect(html.contains("Semaine du \(f.base.monday.frenchWithWeekday)") && html.contains("<strong>Réservé</strong>"))

@@ -146,6 +146,11 @@ struct PlateauxAPITests {
             let taken = try await app.send(.POST, "/api/v1/reservations", json: f.booking("11:00", "12:00", equipement: f.presseID), as: f.booker)
             #expect(taken.status == .conflict)
             #expect(taken.problem?.detail.contains(first.id.lower) == true)
+            #expect(taken.problem?.detail.contains("votre réservation (Presse à injecter 80 t,") == true)
+            // Another organisation is told whose booking it is, not its number alone.
+            let theirs = try await app.send(.POST, "/api/v1/reservations", json: f.booking("11:00", "12:00", equipement: f.presseID), as: f.owner)
+            #expect(theirs.status == .conflict)
+            #expect(theirs.problem?.detail.contains("une réservation de CFA de l'industrie (Presse à injecter 80 t,") == true, "\(theirs.body.string)")
             #expect(try await app.send(.POST, "/api/v1/reservations", json: f.booking("09:00", "10:00"), as: f.booker).status == .conflict)
             #expect(try await app.send(.POST, "/api/v1/reservations", json: f.booking("09:00", "10:00", equipement: f.centreID), as: f.booker).status == .created)
             // Refusal needs a motif; then it is refused and cannot be accepted.
