@@ -60,6 +60,8 @@ enum PlateauPage {
         /// Why there is no form: not signed in, a role that does not book, an organisation the rules leave out.
         var formNote: String?
         var signInURL: String?
+        /// For whoever cannot book here yet: who may, whom to ask, how to get an account.
+        var access: Access?
         var notice: String?
         var editURL: String?
         var deleteURL: String?
@@ -99,10 +101,44 @@ enum PlateauPage {
             calendarURL: PlateauxURL.apiCalendar(plateau.id).path, apiURL: PlateauxURL.apiPlateau(plateau.id).path,
             week: week, form: form, formNote: note,
             signInURL: caller.actor == nil ? AccountsURL.login.path(query: ["retour": PlateauxURL.page(plateau.id).path]) : nil,
+            access: form == nil ? try await Self.access(loaded, on: db) : nil,
             notice: notice,
             editURL: rights.update ? PlateauxURL.edit(plateau.id).path : nil,
             deleteURL: rights.delete ? PlateauxURL.delete(plateau.id).path : nil)
         return context
+    }
+
+    struct Access: Encodable {
+        var owner: String
+        var ownerURL: String
+        var telephone: String?
+        var telephoneURI: String?
+        var siteWeb: String?
+        var campus: String
+        var campusURL: String
+        var team: [TeamContact]
+        var openToCompanies: Bool
+        var requestURL: String
+    }
+
+    struct TeamContact: Encodable {
+        var nom: String
+        var role: String
+        var email: String?
+    }
+
+    /// Whom to contact to book this platform: its owner (telephone, site), the campus team (with the addresses
+    /// they chose to publish), and the form to ask for an account.
+    static func access(_ loaded: PlateauService.Loaded, on db: any Database) async throws -> Access {
+        let team = try await TeamMember.query(on: db).filter(\.$campus.$id == loaded.plateau.campusID).sort(\.$position).all()
+        let owner = loaded.owner
+        return Access(owner: owner.nom, ownerURL: RegistryURL.organisation(loaded.plateau.organisationID).path,
+                      telephone: owner.telephone, telephoneURI: owner.telephone.flatMap { try? PhoneNumber($0).telURI },
+                      siteWeb: owner.siteWeb.flatMap(PublicReferences.web),
+                      campus: loaded.campus.nom, campusURL: RegistryURL.campus(loaded.plateau.campusID).path,
+                      team: team.map { TeamContact(nom: $0.nom, role: $0.role.label, email: $0.email) },
+                      openToCompanies: loaded.plateau.rules.openTo.contains(.companies),
+                      requestURL: AboutURL.contact.path)
     }
 
     /// The form for an account that may book (a member for its organisation, the national administrator for any
