@@ -120,7 +120,7 @@ struct SearchQualityTests {
         }
     }
 
-    @Test("indexed words are stemmed too: a stem typed finds the words it stems (cheval → chevaux), written by migration 017 for older rows",
+    @Test("indexed words are stemmed too: a stem typed finds the words it stems (cheval → chevaux), written by migration 020 for older rows",
           arguments: TestDatabase.all)
     func storedStems(database: TestDatabase) async throws {
         try await withTestApp(database) { app in
@@ -136,7 +136,7 @@ struct SearchQualityTests {
             let chevaux = try #require(try await Formation.query(on: app.db).filter(\.$intitule == "Soins aux chevaux").first())
             #expect(chevaux.texteCle == "cheval")
 
-            // given: a row written before the stems (as migration 017 finds it)
+            // given: a row written before the stems (as migration 020 finds it)
             let sql = try #require(app.db as? any SQLDatabase)
             try await sql.update("formations").set("texte_cle", to: SQLLiteral.null).run()
             app.catalogueIndex?.touch(); app.searchCache?.touch()
