@@ -8,6 +8,30 @@ struct DossierFilter: Sendable {
     var campus: UUID?
     var region: String?
     var referentiel: String?
+    /// Words of the campus's name.
+    var q: String?
+    var tri: DossierSort = .recent
+}
+
+/// The orders of the dossier lists.
+enum DossierSort: String, CaseIterable, Sendable {
+    /// Last changed first.
+    case recent = "-modification"
+    /// Waiting the longest first (last changed the longest ago).
+    case waiting = "modification"
+    /// By campus name.
+    case campus
+    /// Deposited most recently first.
+    case deposit = "-depot"
+
+    var label: String {
+        switch self {
+        case .recent: "Modifiés le plus récemment"
+        case .waiting: "En attente depuis le plus longtemps"
+        case .campus: "Par campus"
+        case .deposit: "Déposés le plus récemment"
+        }
+    }
 }
 
 /// Which labels a list shows.
@@ -45,7 +69,18 @@ enum LabellingQueries {
         if let campus = filter.campus { query.filter(\.$campus.$id == campus) }
         if let region = filter.region { query.filter(Campus.self, \.$regionCode == region) }
         if let referentiel = filter.referentiel { query.filter(\.$referentiel == referentiel) }
-        let result = try await query.sort(\.$updatedAt, .descending).paginated(page)
+        if let q = filter.q {
+            for term in TextFolding.searchKey(q).split(separator: " ").prefix(8) {
+                query.filter(Campus.self, \.$nomCle, .contains(inverse: false, .anywhere), String(term))
+            }
+        }
+        switch filter.tri {
+        case .recent: query.sort(\.$updatedAt, .descending)
+        case .waiting: query.sort(\.$updatedAt, .ascending)
+        case .campus: query.sort(Campus.self, \.$nomCle)
+        case .deposit: query.sort(\.$depot, .descending)
+        }
+        let result = try await query.sort(\.$id).paginated(page)
         var items: [DossierSummaryDTO] = []
         for record in result.items {
             items.append(record.summary(campus: try record.joined(Campus.self)))

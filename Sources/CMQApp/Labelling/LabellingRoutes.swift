@@ -10,6 +10,7 @@ struct LabellingRoutes: RouteCollection {
         let gestion = doors.signedIn(routes)
         let dossiers = DossierPagesController()
         gestion.get(U.dossiers, use: dossiers.list)
+        gestion.get(U.dossiersCSV, use: dossiers.csv)
         gestion.post(U.dossiers, use: dossiers.open)
         gestion.get(U.dossier(nil), use: dossiers.page)
         gestion.post(U.dossierStep(nil, .sections), use: dossiers.saveSections)

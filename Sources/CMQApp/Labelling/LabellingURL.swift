@@ -9,6 +9,7 @@ enum LabellingURL: RouteURL, Equatable {
 
     // Back-office pages
     case dossiers
+    case dossiersCSV
     case dossier(UUID?)
     case dossierStep(UUID?, Step)
     case pieces(UUID?)
@@ -34,6 +35,7 @@ enum LabellingURL: RouteURL, Equatable {
     var segments: [PathSegment] {
         switch self {
         case .dossiers: ["gestion", "dossiers"]
+        case .dossiersCSV: ["gestion", .constant("dossiers.csv")]
         case .dossier(let id): ["gestion", "dossiers", .id("dossierID", id)]
         case .dossierStep(let id, let step): ["gestion", "dossiers", .id("dossierID", id), .constant(step.rawValue)]
         case .pieces(let id): ["gestion", "dossiers", .id("dossierID", id), "pieces"]

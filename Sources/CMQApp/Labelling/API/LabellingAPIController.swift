@@ -14,6 +14,8 @@ struct LabellingAPIController {
         filter.campus = reader.uuid("campus", of: "de campus")
         filter.region = reader.region()?.code
         filter.referentiel = reader.text("referentiel")
+        filter.q = reader.text("q").map { String($0.prefix(200)) }
+        filter.tri = reader.choice("tri", DossierSort.self, "L'ordre") ?? .recent
         try reader.finish()
         return filter
     }

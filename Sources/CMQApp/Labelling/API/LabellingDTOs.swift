@@ -128,6 +128,9 @@ struct DossierSummaryDTO: Content, Equatable {
     var statutLibelle: String
     var etapesEnCours: [String]
     var modifieLe: Date?
+    var creeLe: Date?
+    /// The day of the deposit (AAAA-MM-JJ), once deposited.
+    var depot: String?
 }
 
 struct TransitionDTO: Content, Equatable {
@@ -201,7 +204,8 @@ extension DossierRecord {
     func summary(campus: Campus) -> DossierSummaryDTO {
         DossierSummaryDTO(id: id!, campus: campus.id!, campusNom: campus.nom, region: campus.regionCode, referentiel: referentiel,
                           nature: nature, statut: statut, statutLibelle: Self.statusLabel(statut),
-                          etapesEnCours: etapesEnCours.split(separator: ",").map(String.init), modifieLe: updatedAt)
+                          etapesEnCours: etapesEnCours.split(separator: ",").map(String.init), modifieLe: updatedAt,
+                          creeLe: createdAt, depot: depot)
     }
 
     /// The French label of a stored status slug (the domain's).

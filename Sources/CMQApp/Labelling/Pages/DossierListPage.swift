@@ -12,6 +12,10 @@ enum DossierListPage {
         var nature: String
         var statut: String
         var etapes: String
+        var region: String
+        var ouvert: String
+        var depot: String
+        var attente: String
     }
 
     struct ExpiringRow: Encodable {
@@ -26,6 +30,11 @@ enum DossierListPage {
         var page: PageMeta
         var rows: [ListRow]
         var total: Int
+        var pager: Pager
+        var q: String
+        var sorts: [OptionItem]
+        var referentielFilter: [OptionItem]
+        var csvURL: String
         var statuses: [OptionItem]
         var canOpen: Bool
         var campuses: [OptionItem]
@@ -34,9 +43,13 @@ enum DossierListPage {
         var errors: [String]
     }
 
-    static func load(statut: DossierStatus.Kind?, caller: Caller, errors: [String], on db: any Database) async throws -> ListContext {
+    static func load(query: [String: String], caller: Caller, errors: [String], on db: any Database) async throws -> ListContext {
         guard let actor = caller.actor else { throw AppError.unauthorized("Vous devez vous connecter.") }
-        let page = try await LabellingQueries.visibleDossiers(actor: actor, filter: .init(statut: statut), page: PageRequest(page: 1, per: 100), on: db)
+        let (filter, pageRequest) = try readListQuery(query, filter: LabellingAPIController.filter)
+        let page = try await LabellingQueries.visibleDossiers(actor: actor, filter: filter, page: PageRequest(page: pageRequest.page, per: 25), on: db)
+        let statut = filter.statut
+        let parameters: [String: String?] = ["statut": filter.statut?.rawValue, "referentiel": filter.referentiel, "q": filter.q,
+                                              "tri": filter.tri == .recent ? nil : filter.tri.rawValue]
         let referentiels = try await Referentiels.catalog(on: db).referentiels
         let catalogue = Dictionary(referentiels.map { ($0.code, $0) }, uniquingKeysWith: { a, _ in a })
         let campuses = try await Campus.query(on: db).sort(\.$nomCle).all().filter { campus in
@@ -50,14 +63,34 @@ enum DossierListPage {
             rows: page.items.map { item in
                 ListRow(url: LabellingURL.dossier(item.id).path, campus: item.campusNom, referentiel: item.referentiel,
                         nature: DossierKind(rawValue: item.nature)?.label ?? item.nature, statut: item.statutLibelle,
-                        etapes: item.etapesEnCours.compactMap { catalogue[item.referentiel]?.etape(code: $0)?.libelle }.joined(separator: " ; "))
+                        etapes: item.etapesEnCours.compactMap { catalogue[item.referentiel]?.etape(code: $0)?.libelle }.joined(separator: " ; "),
+                        region: TerritoryCatalog.shared.region(code: item.region)?.nom ?? item.region,
+                        ouvert: item.creeLe.map(Self.day) ?? "—",
+                        depot: item.depot.flatMap(CalendarDay.init(iso:))?.frenchLong ?? "—",
+                        attente: DossierStatus.Kind(rawValue: item.statut).map { [.brouillon, .enInstruction].contains($0) } == true
+                            ? BackOfficeHome.since(item.modifieLe, caller: caller).replacingOccurrences(of: " · ", with: "") : "—")
             },
             total: page.total,
+            pager: Pager(page: page.page, per: page.per, total: page.total) { number in
+                LabellingURL.dossiers.path(query: parameters.merging(["page": String(number)]) { $1 })
+            },
+            q: filter.q ?? "",
+            sorts: DossierSort.allCases.map { OptionItem(value: $0.rawValue, label: $0.label, selected: $0 == filter.tri) },
+            referentielFilter: referentiels.reversed().map { OptionItem(value: $0.code, label: $0.code, selected: $0.code == filter.referentiel) },
+            csvURL: LabellingURL.dossiersCSV.path(query: parameters),
             statuses: DossierStatus.Kind.allCases.map { OptionItem(value: $0.rawValue, label: $0.label, selected: $0 == statut) },
             canOpen: !campuses.isEmpty, campuses: campuses.map { OptionItem(value: $0.id!.uuidString.lowercased(), label: $0.nom, selected: false) },
             referentiels: referentiels.reversed().map { OptionItem(value: $0.code, label: "\($0.code) · \($0.titre)", selected: false) },
             expiring: expiring.map { ExpiringRow(campus: $0.campusNom, url: RegistryURL.campus($0.campus).path, fin: CalendarDay(iso: $0.fin)?.frenchLong ?? $0.fin,
                                                  excellence: $0.excellence, region: $0.regionNom) },
             errors: errors)
+    }
+
+    /// "12 mars 2026" (Paris).
+    static func day(_ date: Date) -> String {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "Europe/Paris")!
+        let parts = calendar.dateComponents([.year, .month, .day], from: date)
+        return CalendarDay(year: parts.year!, month: parts.month!, day: parts.day!)?.frenchLong ?? ""
     }
 }

@@ -175,9 +175,31 @@ struct DossierPagesController {
     }
 
     func renderList(_ req: Request, errors: [String], status: HTTPResponseStatus) async throws -> Response {
-        let statut = req.query[String.self, at: "statut"].flatMap(DossierStatus.Kind.init(rawValue:))
-        let context = try await DossierListPage.load(statut: statut, caller: req.caller, errors: errors, on: req.db)
+        let context = try await DossierListPage.load(query: req.queryParameters, caller: req.caller, errors: errors, on: req.db)
         return try await req.view.render("gestion/dossiers", context).encodeResponse(status: status, for: req)
+    }
+
+    /// `GET /gestion/dossiers.csv`: the list's dossiers with its filters and order (at most 10,000).
+    @Sendable func csv(req: Request) async throws -> Response {
+        guard let actor = req.actor else { throw AppError.unauthorized("Vous devez vous connecter.") }
+        let filter = try LabellingAPIController.filter(from: req.queryParameters)
+        var text = "\u{FEFF}campus;region;referentiel;nature;statut;etapes_en_cours;ouvert_le;depot;modifie_le\r\n"
+        var number = 1
+        while number <= 100 {
+            let page = try await LabellingQueries.visibleDossiers(actor: actor, filter: filter, page: PageRequest(page: number, per: 100), on: req.db)
+            for item in page.items {
+                let fields = [item.campusNom, item.region, item.referentiel, item.nature, item.statutLibelle, item.etapesEnCours.joined(separator: ","),
+                              item.creeLe.map { ISO8601DateFormatter().string(from: $0) } ?? "", item.depot ?? "",
+                              item.modifieLe.map { ISO8601DateFormatter().string(from: $0) } ?? ""]
+                text += fields.map(AuditController.csvField).joined(separator: ";") + "\r\n"
+            }
+            if page.items.count < 100 { break }
+            number += 1
+        }
+        var headers = HTTPHeaders()
+        headers.replaceOrAdd(name: .contentType, value: "text/csv; charset=utf-8")
+        headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"dossiers.csv\"")
+        return Response(status: .ok, headers: headers, body: .init(string: text))
     }
 
     @Sendable func open(req: Request) async throws -> Response {
