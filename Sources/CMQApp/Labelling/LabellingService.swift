@@ -261,6 +261,7 @@ struct LabellingService {
             } catch {
                 throw error.appError(field: field)
             }
+            let stepsBefore = Set(loaded.dossier.currentSteps.map(\.code))
             let status = loaded.dossier.status
             loaded.record.statut = status.slug
             loaded.record.etapesEnCours = loaded.dossier.currentSteps.map(\.code).joined(separator: ",")
@@ -274,6 +275,7 @@ struct LabellingService {
                     try await store(db, current)
                     try await current.record.save(on: db)
                     try await Self.record(transition, dossierID: id, on: db)
+                    try await LabellingNotices(db: db, caller: caller).changed(current, event: event, stepsBefore: stepsBefore)
                 }
             } catch let error as any DatabaseError where error.isConstraintFailure {
                 throw AppError.conflict("Ce dossier vient d'être modifié par quelqu'un d'autre : rechargez-le et recommencez.")

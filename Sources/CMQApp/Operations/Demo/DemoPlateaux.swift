@@ -165,7 +165,7 @@ struct DemoPlateaux {
 
     /// Creates the platforms and their bookings; returns (platforms, bookings).
     func load() async throws -> (plateaux: Int, reservations: Int) {
-        let caller = Caller.command("demo")
+        let caller = Caller.demo()
         var plateaux = 0, reservations = 0
         for (spec, closures) in Self.specs {
             guard let campus = try await Campus.query(on: db).filter(\.$nom == spec.campus).first() else { continue }
@@ -217,7 +217,7 @@ struct DemoPlateaux {
 
     /// The booking service as if the request were made on `day` at noon.
     private func service(madeOn day: CalendarDay) -> BookingService {
-        BookingService(db: db, caller: .command("demo", clock: .fixed(LocalDateTime(day: day, time: TimeOfDay(minutes: 12 * 60)!).date)))
+        BookingService(db: db, caller: .demo(clock: .fixed(LocalDateTime(day: day, time: TimeOfDay(minutes: 12 * 60)!).date)))
     }
 
     private func organisation(_ reference: Org) async throws -> Organisation {
