@@ -255,13 +255,13 @@ struct LabellingService {
         try await retryingStaleState {
             var loaded = try await load(id)
             let before = [("statut", loaded.record.statut), ("etapes_en_cours", loaded.record.etapesEnCours)]
+            let stepsBefore = Set(loaded.dossier.currentSteps.map(\.code))
             let transition: Transition
             do throws(LabellingError) {
                 transition = try loaded.dossier.apply(event, by: caller.author.label, at: clock(), comment: comment)
             } catch {
                 throw error.appError(field: field)
             }
-            let stepsBefore = Set(loaded.dossier.currentSteps.map(\.code))
             let status = loaded.dossier.status
             loaded.record.statut = status.slug
             loaded.record.etapesEnCours = loaded.dossier.currentSteps.map(\.code).joined(separator: ",")

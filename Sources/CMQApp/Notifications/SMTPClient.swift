@@ -284,9 +284,13 @@ struct SMTPClient: Sendable {
         do {
             try await converse(channel: channel, handler: handler, tls: tls, message: message, date: date)
             try? await channel.close()
-        } catch {
+        } catch let error as SMTPError {
             try? await channel.close()
             throw error
+        } catch {
+            // A TLS failure (an untrusted certificate) or a closed connection.
+            try? await channel.close()
+            throw SMTPError(description: "échange SMTP interrompu avec \(settings.host):\(settings.port) : \(error)")
         }
     }
 

@@ -13,7 +13,7 @@ struct AccessRequestController {
     struct FormContext: Encodable {
         var page: PageMeta
         var values: [String: String]
-        var errors: [String: String]
+        var errors: [String]
         var roles: [Option]
         var campus: [Option]
         var sent: Bool
@@ -31,7 +31,8 @@ struct AccessRequestController {
 
     @Sendable func form(req: Request) async throws -> View {
         try await req.view.render("demande-acces", FormContext(
-            page: PageMeta(title: "Demander un accès"), values: [:], errors: [:], roles: Self.roleOptions(nil),
+            page: PageMeta(title: "Demander un accès"),
+            values: ["nom": "", "email": "", "organisation": "", "role": "", "campus": "", "message": ""], errors: [], roles: Self.roleOptions(nil),
             campus: try await Self.campusOptions(nil, on: req.db), sent: req.query["envoyee"] == "1"))
     }
 
@@ -45,7 +46,7 @@ struct AccessRequestController {
                 campus: values["campus"], message: values["message"]!), clientAddress: req.clientAddress)
         } catch AppError.validation(let faults) {
             let context = FormContext(page: PageMeta(title: "Erreur : demander un accès"), values: values,
-                                      errors: Dictionary(faults.map { ($0.field, $0.detail) }, uniquingKeysWith: { first, _ in first }),
+                                      errors: faults.map(\.detail),
                                       roles: Self.roleOptions(values["role"]), campus: try await Self.campusOptions(values["campus"], on: req.db), sent: false)
             return try await req.view.render("demande-acces", context).encodeResponse(status: .unprocessableEntity, for: req)
         }

@@ -13,7 +13,7 @@ struct PasswordResetController {
         var page: PageMeta
         var jeton: String
         var valid: Bool
-        var errors: [String: String]
+        var errors: [String]
     }
 
     /// The same words whether the address has an account or not.
@@ -78,7 +78,8 @@ struct PasswordResetController {
 
     private func render(_ req: Request, token: String, valid: Bool, errors: [String: String], status: HTTPResponseStatus) async throws -> Response {
         let title = !valid ? "Erreur : lien expiré ou déjà utilisé" : errors.isEmpty ? "Choisir un mot de passe" : "Erreur : choisir un mot de passe"
-        return try await req.view.render("nouveau-mot-de-passe", PasswordContext(page: PageMeta(title: title), jeton: valid ? token : "", valid: valid, errors: errors))
+        return try await req.view.render("nouveau-mot-de-passe", PasswordContext(page: PageMeta(title: title), jeton: valid ? token : "", valid: valid,
+                                                                            errors: errors.sorted { $0.key > $1.key }.map(\.value)))
             .encodeResponse(status: status, for: req)
     }
 }
