@@ -111,6 +111,10 @@ struct PersonalData {
             var summary = DeletionSummary(pseudonym: pseudonym)
             let user = try await User.query(on: db).filter(\.$email == email).first()
             var names: Set<String> = []
+            // Counted before the account goes (its password links go with it).
+            summary.mails = try await OutboxMessage.query(on: db).filter(\.$recipient == email).count()
+                + PasswordResetToken.query(on: db).filter(\.$email == email).count()
+                + AccessRequest.query(on: db).filter(\.$email == email).count()
             for person in try await TeamMember.query(on: db).filter(\.$email == email).all() {
                 names.insert(person.nom)
                 try await caller.audit.record(.delete, person, id: person.requireID(), on: db)
@@ -136,9 +140,6 @@ struct PersonalData {
             }
             summary.loginAttempts = try await LoginAttempt.query(on: db).filter(\.$email == email).count()
             try await LoginAttempt.query(on: db).filter(\.$email == email).delete()
-            summary.mails = try await OutboxMessage.query(on: db).filter(\.$recipient == email).count()
-                + PasswordResetToken.query(on: db).filter(\.$email == email).count()
-                + AccessRequest.query(on: db).filter(\.$email == email).count()
             try await OutboxMessage.query(on: db).filter(\.$recipient == email).delete()
             try await PasswordResetToken.query(on: db).filter(\.$email == email).delete()
             try await AccessRequest.query(on: db).filter(\.$email == email).delete()

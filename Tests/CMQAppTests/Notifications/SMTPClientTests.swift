@@ -71,6 +71,26 @@ struct SMTPClientTests {
         }
     }
 
+    @Test("smtps: TLS from the first byte, then AUTH")
+    func implicitTLS() async throws {
+        let certificate = try SMTPTestServer.selfSignedCertificate()
+        try await withSMTPServer(auth: "cmq:secret de test", implicitTLS: certificate) { server in
+            try await SMTPClient(settings: server.settings(security: .implicitTLS, username: "cmq", password: "secret de test", trust: certificate.0),
+                                 group: MultiThreadedEventLoopGroup.singleton).send(Self.message)
+            let received = try #require(try await server.waitFor(1).first)
+            // (aiosmtpd marks only STARTTLS sessions as TLS: that a plain client fails below shows the channel is TLS.)
+            #expect(received.authenticated)
+            #expect(received.text.contains("Votre réservation est acceptée."))
+            var plain = server.settings(username: "cmq", password: "secret de test")
+            plain.timeout = .seconds(2)
+            await #expect(throws: SMTPError.self) {
+                try await SMTPClient(settings: plain, group: MultiThreadedEventLoopGroup.singleton).send(Self.message)
+            }
+            let all = try server.received()
+            #expect(all.count == 1)
+        }
+    }
+
     @Test("smtp+starttls refuses a server that does not offer STARTTLS; an unreachable server fails within the timeout")
     func refusals() async throws {
         try await withSMTPServer { server in

@@ -26,13 +26,14 @@ final class SMTPTestServer: @unchecked Sendable {
 
     /// `auth`: "user:password" the server requires; `certificate`: (cert, key) PEM files to offer and require
     /// STARTTLS; `refuseFirst`: answer 451 to that many messages first.
-    init(auth: String? = nil, certificate: (String, String)? = nil, refuseFirst: Int = 0) throws {
+    init(auth: String? = nil, certificate: (String, String)? = nil, implicitTLS: (String, String)? = nil, refuseFirst: Int = 0) throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("cmq-smtp-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("smtp_server.py").path
         var arguments = [script, "--dir", directory.path, "--refuse-first", String(refuseFirst)]
         if let auth { arguments += ["--auth", auth] }
         if let certificate { arguments += ["--starttls", certificate.0, certificate.1] }
+        if let implicitTLS { arguments += ["--implicit-tls", implicitTLS.0, implicitTLS.1] }
         process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["python3"] + arguments
@@ -106,9 +107,9 @@ final class SMTPTestServer: @unchecked Sendable {
 }
 
 /// Runs `body` with a test SMTP server, stopped afterwards.
-func withSMTPServer(auth: String? = nil, certificate: (String, String)? = nil, refuseFirst: Int = 0,
+func withSMTPServer(auth: String? = nil, certificate: (String, String)? = nil, implicitTLS: (String, String)? = nil, refuseFirst: Int = 0,
                     _ body: (SMTPTestServer) async throws -> Void) async throws {
-    let server = try SMTPTestServer(auth: auth, certificate: certificate, refuseFirst: refuseFirst)
+    let server = try SMTPTestServer(auth: auth, certificate: certificate, implicitTLS: implicitTLS, refuseFirst: refuseFirst)
     do {
         try await body(server)
     } catch {

@@ -23,6 +23,7 @@ def main():
     parser.add_argument("--dir", required=True)
     parser.add_argument("--auth")
     parser.add_argument("--starttls", nargs=2)
+    parser.add_argument("--implicit-tls", nargs=2, help="TLS from the first byte (smtps) with this certificate and key")
     parser.add_argument("--refuse-first", type=int, default=0, help="answer 451 to the first N messages")
     args = parser.parse_args()
 
@@ -72,6 +73,11 @@ def main():
         context.load_cert_chain(args.starttls[0], args.starttls[1])
         kwargs["tls_context"] = context
         kwargs["require_starttls"] = True
+
+    if args.implicit_tls:
+        context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        context.load_cert_chain(args.implicit_tls[0], args.implicit_tls[1])
+        kwargs["ssl_context"] = context
 
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
