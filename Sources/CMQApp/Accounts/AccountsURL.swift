@@ -8,6 +8,12 @@ enum AccountsURL: RouteURL, Equatable {
     case password
     case tokens
     case tokenRevocation(UUID?)
+    case forgottenPassword
+    case resetPassword(String?)
+    case accessRequest
+    case accessRequests
+    case accessAcceptance(UUID?)
+    case accessRefusal(UUID?)
 
     var segments: [PathSegment] {
         switch self {
@@ -17,6 +23,12 @@ enum AccountsURL: RouteURL, Equatable {
         case .password: ["compte", "mot-de-passe"]
         case .tokens: ["compte", "jetons"]
         case .tokenRevocation(let id): ["compte", "jetons", .id("tokenID", id), "revoquer"]
+        case .forgottenPassword: ["connexion", "mot-de-passe-oublie"]
+        case .resetPassword(let token): ["connexion", "nouveau-mot-de-passe", .parameter("jeton", token)]
+        case .accessRequest: ["connexion", "demande-acces"]
+        case .accessRequests: ["gestion", "demandes-acces"]
+        case .accessAcceptance(let id): ["gestion", "demandes-acces", .id("demandeID", id), "acceptation"]
+        case .accessRefusal(let id): ["gestion", "demandes-acces", .id("demandeID", id), "refus"]
         }
     }
 }

@@ -10,9 +10,21 @@ struct Caller: Sendable {
     let isOperator: Bool
     /// The time of the writes and the "today" of the rules.
     var clock: AppClock = .system
+    /// The site's public address, for the absolute links of the e-mails written on this caller's behalf
+    /// (`CMQ_PUBLIC_URL`, or the address the request came to).
+    var siteBase: String = "http://localhost:8080"
+    /// Whether the changes made tell people (notifications, e-mails); the demo loader's do not.
+    var notifies: Bool = true
 
     static func command(_ name: String, clock: AppClock = .system) -> Caller {
         Caller(actor: nil, author: .command(name), isOperator: true, clock: clock)
+    }
+
+    /// The demo loader: it writes a school year of bookings and dossiers as if they had happened, and tells nobody.
+    static func demo(clock: AppClock = .system) -> Caller {
+        var caller = command("demo", clock: clock)
+        caller.notifies = false
+        return caller
     }
 
     var today: CalendarDay { clock.today }
@@ -41,7 +53,9 @@ struct Caller: Sendable {
 }
 
 extension Request {
-    var caller: Caller { Caller(actor: actor, author: author, isOperator: false, clock: application.clock) }
+    var caller: Caller {
+        Caller(actor: actor, author: author, isOperator: false, clock: application.clock, siteBase: OpenDataAPIController.base(self))
+    }
 }
 
 /// Refuses with 401 any request that needs an account when nobody is signed in: every write of the API,

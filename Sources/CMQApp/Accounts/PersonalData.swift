@@ -13,6 +13,11 @@ struct PersonalData {
         struct Team: Content { var campus: String; var nom: String; var role: String; var email: String? }
         struct Entry: Content { var le: Date; var auteur: String; var action: String; var entite: String; var libelle: String; var changements: [String: FieldChange] }
         struct Booking: Content { var id: UUID; var plateau: String; var debut: String; var fin: String; var objet: String; var statut: String; var personne: String }
+        struct Notice: Content { var le: Date; var genre: String; var titre: String; var texte: String; var lueLe: Date? }
+        struct Preference: Content { var genre: String; var mode: String }
+        struct Mail: Content { var creeLe: Date; var sujet: String; var statut: String; var envoyeLe: Date? }
+        struct ResetRequest: Content { var le: Date; var adresse: String; var utiliseLe: Date? }
+        struct AccessAsked: Content { var le: Date; var nom: String; var organisation: String; var role: String; var message: String; var statut: String }
 
         var email: String
         var exporteLe: Date
@@ -23,6 +28,11 @@ struct PersonalData {
         var modificationsFaites: [Entry]
         var modificationsDuCompte: [Entry]
         var reservations: [Booking]
+        var notifications: [Notice]
+        var preferencesDeNotification: [Preference]
+        var courriels: [Mail]
+        var demandesDeMotDePasse: [ResetRequest]
+        var demandesDAcces: [AccessAsked]
     }
 
     func export(email raw: String) async throws -> Export {
@@ -36,6 +46,11 @@ struct PersonalData {
         let bookings = try await user.asyncMap {
             try await ReservationRecord.query(on: db).filter(\.$personneID == $0.requireID()).with(\.$plateau).sort(\.$debut).all()
         } ?? []
+        let notices = try await user.asyncMap { try await AppNotification.query(on: db).filter(\.$user.$id == $0.requireID()).sort(\.$createdAt).all() } ?? []
+        let preferences = try await user.asyncMap { try await NotificationPreference.query(on: db).filter(\.$user.$id == $0.requireID()).all() } ?? []
+        let mails = try await OutboxMessage.query(on: db).filter(\.$recipient == email).sort(\.$createdAt).all()
+        let resets = try await PasswordResetToken.query(on: db).filter(\.$email == email).sort(\.$createdAt).all()
+        let asked = try await AccessRequest.query(on: db).filter(\.$email == email).sort(\.$createdAt).all()
         func entry(_ e: AuditEntry) -> Export.Entry {
             Export.Entry(le: e.at, auteur: e.actorLabel, action: e.action, entite: e.entity, libelle: e.entityLabel, changements: e.decodedChanges)
         }
@@ -56,7 +71,13 @@ struct PersonalData {
                 let creneau = try booking.creneau
                 return Export.Booking(id: try booking.requireID(), plateau: booking.plateau.nom, debut: creneau.start.iso, fin: creneau.end.iso,
                                       objet: booking.objet.rawValue, statut: booking.statut.rawValue, personne: booking.personne)
-            })
+            },
+            notifications: notices.map { Export.Notice(le: $0.createdAt, genre: $0.kind.rawValue, titre: $0.title, texte: $0.text, lueLe: $0.readAt) },
+            preferencesDeNotification: preferences.map { Export.Preference(genre: $0.kind.rawValue, mode: $0.mode.rawValue) },
+            courriels: mails.map { Export.Mail(creeLe: $0.createdAt, sujet: $0.subject, statut: $0.status.rawValue, envoyeLe: $0.sentAt) },
+            demandesDeMotDePasse: resets.map { Export.ResetRequest(le: $0.createdAt, adresse: $0.address, utiliseLe: $0.usedAt) },
+            demandesDAcces: asked.map { Export.AccessAsked(le: $0.createdAt, nom: $0.nom, organisation: $0.organisation, role: $0.role.rawValue,
+                                                           message: $0.message, statut: $0.status.rawValue) })
     }
 
     private func authoredEntries(user: User?, email: String) async throws -> [AuditEntry] {
@@ -72,10 +93,12 @@ struct PersonalData {
         var loginAttempts = 0
         var pseudonymisedEntries = 0
         var pseudonymisedBookings = 0
+        var notifications = 0
+        var mails = 0
         var pseudonym = ""
 
         var description: String {
-            "Données supprimées : compte \(account ? "supprimé" : "inexistant"), \(teamMembers) présence(s) dans une équipe, \(loginAttempts) tentative(s) de connexion ; \(pseudonymisedEntries) entrée(s) du journal et \(pseudonymisedBookings) réservation(s) pseudonymisée(s) en « \(pseudonym) »."
+            "Données supprimées : compte \(account ? "supprimé" : "inexistant"), \(teamMembers) présence(s) dans une équipe, \(loginAttempts) tentative(s) de connexion, \(notifications) notification(s), \(mails) courriel(s), demande(s) de mot de passe et d'accès ; \(pseudonymisedEntries) entrée(s) du journal et \(pseudonymisedBookings) réservation(s) pseudonymisée(s) en « \(pseudonym) »."
         }
     }
 
@@ -88,6 +111,10 @@ struct PersonalData {
             var summary = DeletionSummary(pseudonym: pseudonym)
             let user = try await User.query(on: db).filter(\.$email == email).first()
             var names: Set<String> = []
+            // Counted before the account goes (its password links go with it).
+            summary.mails = try await OutboxMessage.query(on: db).filter(\.$recipient == email).count()
+                + PasswordResetToken.query(on: db).filter(\.$email == email).count()
+                + AccessRequest.query(on: db).filter(\.$email == email).count()
             for person in try await TeamMember.query(on: db).filter(\.$email == email).all() {
                 names.insert(person.nom)
                 try await caller.audit.record(.delete, person, id: person.requireID(), on: db)
@@ -101,6 +128,9 @@ struct PersonalData {
                     try await session.delete(on: db)
                 }
                 try await APIToken.query(on: db).filter(\.$user.$id == id).delete()
+                summary.notifications = try await AppNotification.query(on: db).filter(\.$user.$id == id).count()
+                try await AppNotification.query(on: db).filter(\.$user.$id == id).delete()
+                try await NotificationPreference.query(on: db).filter(\.$user.$id == id).delete()
                 // The bookings stay (they belong to the organisation), without the person's name.
                 summary.pseudonymisedBookings = try await ReservationRecord.query(on: db).filter(\.$personneID == id).count()
                 try await ReservationRecord.query(on: db).filter(\.$personneID == id).set(\.$personne, to: pseudonym).update()
@@ -110,6 +140,9 @@ struct PersonalData {
             }
             summary.loginAttempts = try await LoginAttempt.query(on: db).filter(\.$email == email).count()
             try await LoginAttempt.query(on: db).filter(\.$email == email).delete()
+            try await OutboxMessage.query(on: db).filter(\.$recipient == email).delete()
+            try await PasswordResetToken.query(on: db).filter(\.$email == email).delete()
+            try await AccessRequest.query(on: db).filter(\.$email == email).delete()
 
             // Pseudonymise every entry that names the person, as author or in its content.
             let replacements = [email] + names.filter { !$0.isEmpty && $0 != email }.sorted { $0.count > $1.count }

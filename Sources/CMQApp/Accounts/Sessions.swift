@@ -110,8 +110,11 @@ struct AccountNavTag: UnsafeUnescapedLeafTag {
         }
         let token = CSRFMiddleware.token(for: request)
         let name = user.nom.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+        let count = request.unreadNotifications ?? 0
+        let unread = count == 0 ? "" : " <span class=\"badge\" aria-label=\"\(count) non lue\(count > 1 ? "s" : "")\">\(count)</span>"
         return .string("""
             <li><a href="\(RegistryURL.gestion.path)">Gestion</a></li>\
+            <li><a href="\(NotificationsURL.list.path)">Notifications\(unread)</a></li>\
             <li><a href="\(AccountsURL.account.path)" title="Mon compte">\(name)</a></li>\
             <li><form class="logout" action="\(AccountsURL.logout.path)" method="post"><input type="hidden" name="\(CSRFMiddleware.field)" value="\(token)"><button type="submit" class="link-button">Se déconnecter</button></form></li>
             """)

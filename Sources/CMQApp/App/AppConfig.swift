@@ -42,6 +42,8 @@ public struct AppConfig: Sendable {
     /// The public address of the site (`CMQ_PUBLIC_URL`, e.g. `https://cmq.education.gouv.fr`), for the absolute
     /// links of the open data catalogue, the sitemap and the JSON-LD; when unset, the address the request came to.
     public var publicURL: String?
+    /// Where e-mail goes (`CMQ_SMTP_URL`, `CMQ_MAIL_FROM`, `CMQ_SMTP_CA`); nil: messages wait in the outbox.
+    var smtp: SMTPSettings?
 
     public init(database: DatabaseChoice, host: String = "127.0.0.1", port: Int = 8080, demoOnFirstStart: Bool = true, searchCache: Bool = true) {
         self.database = database
@@ -55,7 +57,7 @@ public struct AppConfig: Sendable {
         public let description: String
     }
 
-    /// Reads `DATABASE_URL`, `HOST`, `PORT`, `CMQ_DEMO`, `CMQ_SEARCH_CACHE`, `CMQ_TRUSTED_PROXIES`, `CMQ_PUBLIC_URL`, `CMQ_EDITEUR`, `CMQ_CONTACT` and `CMQ_HEBERGEUR`.
+    /// Reads `DATABASE_URL`, `HOST`, `PORT`, `CMQ_DEMO`, `CMQ_SEARCH_CACHE`, `CMQ_TRUSTED_PROXIES`, `CMQ_PUBLIC_URL`, `CMQ_SMTP_URL`, `CMQ_MAIL_FROM`, `CMQ_SMTP_CA`, `CMQ_EDITEUR`, `CMQ_CONTACT` and `CMQ_HEBERGEUR`.
     public static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) throws -> AppConfig {
         let database = try databaseChoice(from: environment["DATABASE_URL"])
         let host = environment["HOST"].flatMap { $0.isEmpty ? nil : $0 } ?? "127.0.0.1"
@@ -92,6 +94,11 @@ public struct AppConfig: Sendable {
                 throw Invalid(description: "CMQ_PUBLIC_URL=\(raw) must be an absolute http:// or https:// address, e.g. https://cmq.example.fr.")
             }
             config.publicURL = trimmed
+        }
+        do {
+            config.smtp = try SMTPSettings.fromEnvironment(environment)
+        } catch let error as SMTPSettings.Invalid {
+            throw Invalid(description: error.description)
         }
         return config
     }

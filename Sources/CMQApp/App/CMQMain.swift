@@ -46,6 +46,10 @@ public enum CMQMain {
             app.logger.notice("\(summary)")
             try await DemoLoader.printAccounts(app)
         }
+        // The outbox worker sends the e-mails while the server runs (when CMQ_SMTP_URL is set).
+        app.lifecycle.use(OutboxWorkerLifecycle())
+        // Once a day at 07:00 (Paris): the labels that expire, the digests.
+        app.lifecycle.use(DailyNoticesLifecycle())
         // Project and simplify the map contours now rather than on the first visit.
         _ = MapCatalog.shared
         app.logger.notice("cmq est prêt sur http://\(app.cmqConfig.host):\(app.cmqConfig.port)")

@@ -112,7 +112,16 @@ func addMigrations(_ app: Application) {
     app.migrations.add(UpdateFormationStatusMaskStatementTrigger())
     // 016: the telephone number of an organisation
     app.migrations.add(AddOrganisationTelephone())
-    // 017: the search's body text holds the French stems its words do not begin with ("chevaux" → "cheval")
+    // 017: the outbox of e-mails and the notifications shown in the application
+    app.migrations.add(CreateMessagesSortants())
+    app.migrations.add(CreateNotifications())
+    // 018: password reset tokens, requests for an account
+    app.migrations.add(CreateJetonsReinitialisation())
+    app.migrations.add(CreateDemandesAcces())
+    // 019: how each person receives each kind of notification; the key of the unsubscription links
+    app.migrations.add(CreatePreferencesNotification())
+    app.migrations.add(CreateClesApplication())
+    // 020: the search's body text holds the French stems its words do not begin with ("chevaux" → "cheval")
     app.migrations.add(UpdateFormationSearchStems())
 }
 
@@ -125,6 +134,7 @@ func addCommands(_ app: Application) {
     app.asyncCommands.use(ReferentielsCommandGroup(), as: "referentiels")
     app.asyncCommands.use(UsersCommandGroup(), as: "users")
     app.asyncCommands.use(RGPDCommandGroup(), as: "rgpd")
+    app.asyncCommands.use(MailCommandGroup(), as: "mail")
 }
 
 /// Where the shipped resources are, whatever the working directory.

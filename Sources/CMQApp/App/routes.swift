@@ -7,6 +7,7 @@ func routes(_ app: Application) throws {
     try app.register(collection: RegistryRoutes(doors: doors))
     try app.register(collection: CatalogueRoutes(doors: doors))
     try app.register(collection: AccountsRoutes(doors: doors))
+    try app.register(collection: NotificationsRoutes(doors: doors))
     try app.register(collection: AuditRoutes(doors: doors))
     try app.register(collection: AboutRoutes(doors: doors))
     try app.register(collection: SearchRoutes(doors: doors))
@@ -32,7 +33,7 @@ struct RouteDoors: Sendable {
 
     init(_ app: Application) {
         let session = SessionSetup.middleware(app)
-        web = session + [CSRFMiddleware()]
+        web = session + [UnreadNotificationsMiddleware(), CSRFMiddleware()]
         signedIn = web + [RequireAccountMiddleware(writesOnly: false)]
         api = session + [RequireAccountMiddleware(writesOnly: true)]
     }

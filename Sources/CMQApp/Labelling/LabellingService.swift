@@ -255,6 +255,7 @@ struct LabellingService {
         try await retryingStaleState {
             var loaded = try await load(id)
             let before = [("statut", loaded.record.statut), ("etapes_en_cours", loaded.record.etapesEnCours)]
+            let stepsBefore = Set(loaded.dossier.currentSteps.map(\.code))
             let transition: Transition
             do throws(LabellingError) {
                 transition = try loaded.dossier.apply(event, by: caller.author.label, at: clock(), comment: comment)
@@ -274,6 +275,7 @@ struct LabellingService {
                     try await store(db, current)
                     try await current.record.save(on: db)
                     try await Self.record(transition, dossierID: id, on: db)
+                    try await LabellingNotices(db: db, caller: caller).changed(current, event: event, stepsBefore: stepsBefore)
                 }
             } catch let error as any DatabaseError where error.isConstraintFailure {
                 throw AppError.conflict("Ce dossier vient d'être modifié par quelqu'un d'autre : rechargez-le et recommencez.")

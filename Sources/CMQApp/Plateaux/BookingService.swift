@@ -94,6 +94,9 @@ struct BookingService {
                 try await record.create(on: db)
                 try await caller.audit.record(.create, record, id: id, on: db)
                 record.$organisation.value = organisation
+                if booking.status == .demandee {
+                    try await BookingNotices(db: db, caller: caller).requested(plateau, creneaux: [booking.creneau], organisation: organisation)
+                }
                 return Loaded(record: record, booking: booking, plateau: plateau)
             }
         } catch BookingError.conflict(let bookings) {
@@ -186,6 +189,10 @@ struct BookingService {
                         record.$organisation.value = organisation
                         loaded.append(Loaded(record: record, booking: booking, plateau: plateau))
                     }
+                    let requested = made.bookings.filter { $0.status == .demandee }.map(\.creneau)
+                    if !requested.isEmpty {
+                        try await BookingNotices(db: db, caller: caller).requested(plateau, creneaux: requested, organisation: organisation)
+                    }
                     return SeriesResult(serieID: serieID, bookings: loaded, skipped: made.skipped)
                 }
                 return result
@@ -265,7 +272,9 @@ struct BookingService {
                 do { try await change(&booking, db) } catch let error as BookingError { throw error.appError }
                 guard try await db.claim(ReservationRecord.schema, id: id, expected: [("statut", before.rawValue)],
                                          changes: [("statut", booking.status.rawValue)]) else { throw StaleStateError() }
-                return try await save(booking, current, loaded, on: db)
+                let saved = try await save(booking, current, loaded, on: db)
+                try await BookingNotices(db: db, caller: caller).decided(saved)
+                return saved
             }
         }
     }

@@ -10,6 +10,7 @@ struct AccountController {
         var email: String
         var retour: String
         var error: String?
+        var notice: String? = nil
     }
 
     struct TokenRow: Encodable {
@@ -30,13 +31,29 @@ struct AccountController {
         var newToken: String?
         var passwordErrors: [String: String]
         var passwordChanged: Bool
+        var preferences: [PreferenceRow]
+        var preferencesSaved: Bool
+    }
+
+    /// One kind of notification and its choices on the account page.
+    struct PreferenceRow: Encodable {
+        struct Choice: Encodable {
+            var value: String
+            var label: String
+            var checked: Bool
+        }
+        var genre: String
+        var label: String
+        var choices: [Choice]
+        var error: String?
     }
 
     static let minimumPasswordLength = 12
 
     @Sendable func loginForm(req: Request) async throws -> View {
         try await req.view.render("connexion", LoginContext(page: PageMeta(title: "Connexion"), email: "",
-                                                             retour: Self.safeReturn(req.query["retour"]), error: nil))
+                                                             retour: Self.safeReturn(req.query["retour"]), error: nil,
+                                                             notice: req.query["mot-de-passe"] == "choisi" ? "Votre mot de passe est enregistré : connectez-vous avec lui." : nil))
     }
 
     @Sendable func login(req: Request) async throws -> Response {
@@ -71,17 +88,24 @@ struct AccountController {
         try await renderAccount(req, newToken: nil, passwordErrors: [:], passwordChanged: req.query["mot-de-passe"] == "modifie")
     }
 
-    func renderAccount(_ req: Request, newToken: String?, passwordErrors: [String: String], passwordChanged: Bool) async throws -> View {
+    func renderAccount(_ req: Request, newToken: String?, passwordErrors: [String: String], passwordChanged: Bool,
+                       preferenceErrors: [String: String] = [:]) async throws -> View {
         let user = try Self.requireUser(req)
+        let preferences = try await NotificationPreferences.all(userID: user.requireID(), on: req.db).map { kind, mode in
+            PreferenceRow(genre: kind.rawValue, label: kind.label,
+                          choices: DeliveryMode.allCases.map { .init(value: $0.rawValue, label: $0.label, checked: $0 == mode) },
+                          error: preferenceErrors[kind.rawValue])
+        }
         let tokens = try await APIToken.query(on: req.db).filter(\.$user.$id == user.requireID()).filter(\.$revokedAt == nil)
             .sort(\.$createdAt, .descending).all()
         let context = AccountContext(
-            page: PageMeta(title: passwordErrors.isEmpty ? "Mon compte" : "Erreur : mon compte"),
+            page: PageMeta(title: passwordErrors.isEmpty && preferenceErrors.isEmpty ? "Mon compte" : "Erreur : mon compte"),
             nom: user.nom, email: user.email, role: user.role.label,
             scope: try await Self.scopeLabel(user, on: req.db),
             tokens: tokens.map { TokenRow(id: $0.id!.uuidString.lowercased(), nom: $0.nom, prefixe: $0.prefix,
                                           creeLe: Self.format($0.createdAt), utiliseLe: $0.lastUsedAt.map(Self.format)) },
-            newToken: newToken, passwordErrors: passwordErrors, passwordChanged: passwordChanged)
+            newToken: newToken, passwordErrors: passwordErrors, passwordChanged: passwordChanged,
+            preferences: preferences, preferencesSaved: req.query["notifications"] == "enregistrees")
         return try await req.view.render("compte", context)
     }
 

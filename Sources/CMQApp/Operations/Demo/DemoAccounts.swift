@@ -14,7 +14,7 @@ enum DemoAccounts {
     static func create(on db: any Database, passwords: AsyncPasswordHasher, fixedPassword: String?) async throws -> [Created] {
         let campus = try await Campus.query(on: db).filter(\.$nom == "Métallurgie et plasturgie").first()
         let condorcet = try await Organisation.query(on: db).filter(\.$uai == "0020079A").first()
-        let service = UserService(db: db, passwords: passwords, caller: .command("demo"))
+        let service = UserService(db: db, passwords: passwords, caller: .demo())
         // The CAEN account is the académie d'Amiens's (code 20): it gives its opinion on that académie's dossiers only.
         let plan: [(String, String, Role, String?, UUID?, UUID?, Instance?)] = [
             ("administrateur@cmq.test", "Administration nationale (démo)", .administrateurNational, nil, nil, nil, nil),

@@ -36,7 +36,7 @@ struct DemoLabels {
     ]
 
     private func service(at day: String) -> LabellingService {
-        LabellingService(db: db, caller: .command("demo", clock: .fixed(Self.noon(day))))
+        LabellingService(db: db, caller: .demo(clock: .fixed(Self.noon(day))))
     }
 
     static func noon(_ day: String) -> Date {

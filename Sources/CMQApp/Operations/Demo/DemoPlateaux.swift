@@ -165,7 +165,7 @@ struct DemoPlateaux {
 
     /// Creates the platforms and their bookings; returns (platforms, bookings).
     func load() async throws -> (plateaux: Int, reservations: Int) {
-        let caller = Caller.command("demo")
+        let caller = Caller.demo()
         var plateaux = 0, reservations = 0
         for (spec, closures) in Self.specs {
             guard let campus = try await Campus.query(on: db).filter(\.$nom == spec.campus).first() else { continue }
@@ -218,11 +218,12 @@ struct DemoPlateaux {
     /// The booking service as if the request were made on `day` at noon.
     private func service(madeOn day: CalendarDay) -> BookingService {
         // The requests are signed by a person of the booking organisation, as a real one would be (the journal still
-        // says they came from the command line).
-        let clock = AppClock.fixed(LocalDateTime(day: day, time: TimeOfDay(minutes: 12 * 60)!).date)
-        return BookingService(db: db, caller: Caller(actor: nil, author: AuditAuthor(userID: nil, label: AuditAuthor.command("demo").label,
-                                                                                    displayName: "Enseignant référent (démonstration)"),
-                                                     isOperator: true, clock: clock))
+        // says they came from the command line); the demo sends no notification.
+        var caller = Caller(actor: nil, author: AuditAuthor(userID: nil, label: AuditAuthor.command("demo").label,
+                                                            displayName: "Enseignant référent (démonstration)"),
+                            isOperator: true, clock: .fixed(LocalDateTime(day: day, time: TimeOfDay(minutes: 12 * 60)!).date))
+        caller.notifies = false
+        return BookingService(db: db, caller: caller)
     }
 
     private func organisation(_ reference: Org) async throws -> Organisation {
