@@ -138,7 +138,7 @@ enum PlateauPage {
                       campus: loaded.campus.nom, campusURL: RegistryURL.campus(loaded.plateau.campusID).path,
                       team: team.map { TeamContact(nom: $0.nom, role: $0.role.label, email: $0.email) },
                       openToCompanies: loaded.plateau.rules.openTo.contains(.companies),
-                      requestURL: AboutURL.contact.path)
+                      requestURL: AccountsURL.accessRequest.path)
     }
 
     /// The form for an account that may book (a member for its organisation, the national administrator for any

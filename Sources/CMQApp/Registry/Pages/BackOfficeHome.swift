@@ -37,6 +37,9 @@ enum BackOfficeHome {
             blocks.append(try await dossiers(caller: caller, on: db))
         }
         if let labels = try await expiringLabels(actor: actor, caller: caller, on: db) { blocks.append(labels) }
+        if actor.role == .administrateurNational || actor.role == .equipeCampus {
+            blocks.append(try await accessRequests(caller: caller, on: db))
+        }
         return blocks
     }
 
@@ -98,6 +101,18 @@ enum BackOfficeHome {
         return Waiting(title: "Dossiers de labellisation qui attendent votre action", count: found.count, items: found.prefix(shown).map(\.0),
                        moreURL: LabellingURL.dossiers.path, moreLabel: "Tous les dossiers",
                        empty: "Aucun dossier n'attend une étape de votre part.")
+    }
+
+    /// The requests for an account the national administrator (all) or a campus team (its campus's) examines.
+    static func accessRequests(caller: Caller, on db: any Database) async throws -> Waiting {
+        let pending = try await AccessRequests(db: db, caller: caller).queue()
+        return Waiting(title: "Demandes d'accès à examiner", count: pending.count,
+                       items: pending.prefix(shown).map { request in
+                           WaitingItem(label: "\(request.nom) · \(request.organisation)", url: AccountsURL.accessRequests.path,
+                                       detail: "\(request.role.label)\(since(request.createdAt, caller: caller))")
+                       },
+                       moreURL: AccountsURL.accessRequests.path, moreLabel: "Toutes les demandes d'accès",
+                       empty: "Aucune demande d'accès n'attend votre examen.")
     }
 
     /// What the account does on a dossier, in a few words (nil for what it may always do: write, abandon).
