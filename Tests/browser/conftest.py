@@ -47,14 +47,49 @@ def screenshots() -> Path:
     return folder
 
 
+class Inbox:
+    """The messages a real SMTP server (aiosmtpd) received during the run."""
+    def __init__(self):
+        self.messages = []
+
+    async def handle_DATA(self, server, session, envelope):
+        import email
+        from email import policy
+        message = email.message_from_bytes(envelope.content, policy=policy.default)
+        self.messages.append((list(envelope.rcpt_tos), message))
+        return "250 OK"
+
+    def wait_for(self, recipient: str, subject_part: str, timeout: float = 60):
+        """The first message to `recipient` whose subject holds `subject_part` (cmq's worker sends every 15 s)."""
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            for recipients, message in self.messages:
+                if recipient in recipients and subject_part in str(message["Subject"]):
+                    return message
+            time.sleep(0.5)
+        raise AssertionError(f"no e-mail to {recipient} about « {subject_part} »: {[(r, str(m['Subject'])) for r, m in self.messages]}")
+
+
 @pytest.fixture(scope="session")
-def server():
+def inbox():
+    from aiosmtpd.controller import Controller
+    handler = Inbox()
+    controller = Controller(handler, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    handler.port = controller.port
+    yield handler
+    controller.stop()
+
+
+@pytest.fixture(scope="session")
+def server(inbox):
     binary = cmq_binary()
     assert binary.exists(), f"build cmq first ({binary} is missing)"
     workdir = Path(tempfile.mkdtemp(prefix="cmq-browser-"))
     port = free_port()
     env = dict(os.environ, DATABASE_URL=f"sqlite:{workdir / 'cmq.sqlite'}", PORT=str(port), HOST="127.0.0.1", LOG_LEVEL="warning",
-               CMQ_DEMO_PASSWORD=DEMO_PASSWORD)
+               CMQ_DEMO_PASSWORD=DEMO_PASSWORD, CMQ_SMTP_URL=f"smtp://127.0.0.1:{inbox.port}", CMQ_MAIL_FROM="cmq@cmq.test",
+               CMQ_PUBLIC_URL=f"http://127.0.0.1:{port}")
     log = open(workdir / "serve.log", "w")
     # Started from another directory than the repository: resources must come from the bundle.
     process = subprocess.Popen([str(binary), "serve"], cwd=workdir, env=env, stdout=log, stderr=subprocess.STDOUT)

@@ -225,7 +225,7 @@ def test_national_administrator_decides_a_dossier(server, browser, shoot):
     assert "Labellisé jusqu'au" in browser.find_element(By.CSS_SELECTOR, "dl.facts").text
 
 
-def test_member_books_a_platform_and_the_campus_team_accepts(server, browser, phone, shoot):
+def test_member_books_a_platform_and_the_campus_team_accepts(server, browser, phone, shoot, inbox):
     import datetime
     name = "Atelier composites (scénario navigateur)"
     campus = api(server, "/api/v1/campus?q=metallurgie")["items"][0]
@@ -282,6 +282,11 @@ def test_member_books_a_platform_and_the_campus_team_accepts(server, browser, ph
     # when: the campus team accepts it in its back-office
     sign_in(browser, server, "equipe.metallurgie@cmq.test")
     wait_url(browser, "/gestion$")
+    # the request waits on the campus team's home, with a link to it
+    waiting = next(block for block in browser.find_elements(By.CSS_SELECTOR, ".waiting-block")
+                   if "Demandes de réservation à traiter" in block.text)
+    assert name in waiting.text and "demandé par Lycée professionnel Condorcet" in waiting.text
+    shoot(browser, "13a-gestion-ce-qui-attend")
     browser.find_element(By.LINK_TEXT, "Réservations").click()
     wait_url(browser, "/gestion/reservations$")
     card = next(li for li in browser.find_elements(By.CSS_SELECTOR, "li.card") if name in li.text and "Autoclave" in li.text)
@@ -293,6 +298,17 @@ def test_member_books_a_platform_and_the_campus_team_accepts(server, browser, ph
     wait_url(browser, "fait=acceptee")
     assert "La réservation est acceptée." in browser.find_element(By.CSS_SELECTOR, "p.notice").text
     assert name in browser.find_element(By.ID, "reservations-liste").find_element(By.XPATH, "..").text
+
+    # then: the member receives the e-mail (read from the SMTP server) and sees the notification
+    mail = inbox.wait_for("membre.condorcet@cmq.test", "Réservation acceptée")
+    text = mail.get_body(preferencelist=("plain",)).get_content()
+    assert name in str(mail["Subject"]) and "de 09:00 à 11:00" in text and "/gestion/reservations?" in text
+    browser.delete_all_cookies()
+    sign_in(browser, server, "membre.condorcet@cmq.test")
+    wait_url(browser, "/gestion$")
+    browser.get(server + "/compte/notifications")
+    assert "Réservation acceptée" in browser.find_element(By.TAG_NAME, "main").text
+    shoot(browser, "13b-notifications")
 
     # then: the week shows the slot taken, to anyone, without who booked it
     browser.delete_all_cookies()

@@ -23,18 +23,20 @@ struct BookingNotices {
         let name = loaded.plateau.record.nom
         let when = loaded.booking.creneau.french
         let requester = [loaded.record.personneID]
+        // The requester's own list, at the line of this booking.
+        let ownLine = PlateauxURL.bookings.path(query: ["vue": "organisation", "periode": "toutes"]) + "#liste-reservation-\(loaded.booking.id.uuidString.lowercased())"
         let notifier = Notifier(db: db, caller: caller)
         switch loaded.booking.status {
         case .acceptee:
             try await notifier.notify(requester, .init(
                 kind: .bookingAccepted, title: "Réservation acceptée : \(name)",
                 text: "Votre réservation du plateau « \(name) » pour le créneau \(when) est acceptée.",
-                path: PlateauxURL.bookings.path))
+                path: ownLine))
         case .refusee:
             try await notifier.notify(requester, .init(
                 kind: .bookingRefused, title: "Réservation refusée : \(name)",
                 text: "Votre demande de réservation du plateau « \(name) » pour le créneau \(when) est refusée. Motif : \(loaded.booking.motif ?? "non précisé").",
-                path: PlateauxURL.bookings.path))
+                path: ownLine))
         case .annulee:
             let motif = loaded.booking.motif.map { " Motif : \($0)." } ?? ""
             try await notifier.notify(requester + (try await owners(of: loaded.plateau)), .init(
