@@ -36,9 +36,8 @@ public func configure(_ app: Application, config: AppConfig) async throws {
     // refusal of unsafe input, and static files from the bundle.
     app.middleware = .init()
     app.middleware.use(SecurityHeadersMiddleware())
-    if app.environment != .testing {
-        app.middleware.use(RouteLoggingMiddleware(logLevel: .info))
-    }
+    // One line per request, with its request id (tests would print one per request: `debug` there).
+    app.middleware.use(RequestLogMiddleware(level: app.environment == .testing ? .debug : .info))
     app.middleware.use(CMQErrorMiddleware())
     app.middleware.use(InputSafetyMiddleware())
     app.middleware.use(CatalogueCacheMiddleware())

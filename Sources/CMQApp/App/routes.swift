@@ -18,6 +18,8 @@ func routes(_ app: Application) throws {
     // API v1: reference lists and the OpenAPI document
     try app.register(collection: ReferentielsRoutes(doors: doors))
     try app.register(collection: OpenAPIRoutes(doors: doors))
+    // Operations: the liveness and readiness probes (/sante, /sante/pret)
+    try app.register(collection: HealthRoutes())
 }
 
 /// The three ways into cmq's routes, with their middleware. Every route knows who is signed in (session cookie
