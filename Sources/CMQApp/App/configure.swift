@@ -124,6 +124,8 @@ func addCommands(_ app: Application) {
     app.asyncCommands.use(ReferentielsCommandGroup(), as: "referentiels")
     app.asyncCommands.use(UsersCommandGroup(), as: "users")
     app.asyncCommands.use(RGPDCommandGroup(), as: "rgpd")
+    app.asyncCommands.use(BackupCommand(), as: "sauvegarde")
+    app.asyncCommands.use(RestoreCommand(), as: "restauration")
 }
 
 /// Where the shipped resources are, whatever the working directory.
