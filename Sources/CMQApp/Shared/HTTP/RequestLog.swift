@@ -57,7 +57,7 @@ struct RequestLogMiddleware: AsyncMiddleware {
             "method": .string(request.method.rawValue),
             "route": .string(route),
             "status": .stringConvertible(Int(status.code)),
-            "duration_ms": .string(String(format: "%.1f", milliseconds)),
+            "duration_ms": .stringConvertible((milliseconds * 10).rounded() / 10),
         ]
         if let account = request.auth.get(User.self)?.id {
             metadata["account"] = .string(account.uuidString.lowercased())
@@ -133,7 +133,7 @@ struct JSONLogHandler: LogHandler {
         switch value {
         case .string(let text): text
         case .stringConvertible(let convertible):
-            if let number = convertible as? Int { number } else { convertible.description }
+            if let number = convertible as? Int { number } else if let number = convertible as? Double, number.isFinite { number } else { convertible.description }
         case .array(let values): values.map(json)
         case .dictionary(let values): values.mapValues(json)
         }
