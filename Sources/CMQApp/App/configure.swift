@@ -25,6 +25,7 @@ public func configure(_ app: Application, config: AppConfig) async throws {
         // (the mode stays with the database file).
         try await sql.raw("PRAGMA journal_mode=WAL").run()
     }
+    if config.metricsToken != nil { CMQMetrics.bootstrap() }
     app.searchCache = config.searchCache ? SearchCache() : nil
     app.catalogueIndex = CatalogueIndex()
     // The communes base (35,000 communes) is read once, in the background, before the first search by place.
