@@ -44,6 +44,9 @@ public struct AppConfig: Sendable {
     public var publicURL: String?
     /// Where e-mail goes (`CMQ_SMTP_URL`, `CMQ_MAIL_FROM`, `CMQ_SMTP_CA`); nil: messages wait in the outbox.
     var smtp: SMTPSettings?
+    /// The bearer token of `GET /metriques` (`CMQ_METRICS_TOKEN`, 24–256 characters of `[A-Za-z0-9._~+/=-]`); the
+    /// route answers 404 when unset.
+    public var metricsToken: String?
 
     public init(database: DatabaseChoice, host: String = "127.0.0.1", port: Int = 8080, demoOnFirstStart: Bool = true, searchCache: Bool = true) {
         self.database = database
@@ -57,7 +60,7 @@ public struct AppConfig: Sendable {
         public let description: String
     }
 
-    /// Reads `DATABASE_URL`, `HOST`, `PORT`, `CMQ_DEMO`, `CMQ_SEARCH_CACHE`, `CMQ_TRUSTED_PROXIES`, `CMQ_PUBLIC_URL`, `CMQ_SMTP_URL`, `CMQ_MAIL_FROM`, `CMQ_SMTP_CA`, `CMQ_EDITEUR`, `CMQ_CONTACT` and `CMQ_HEBERGEUR`.
+    /// Reads `DATABASE_URL`, `HOST`, `PORT`, `CMQ_DEMO`, `CMQ_SEARCH_CACHE`, `CMQ_TRUSTED_PROXIES`, `CMQ_PUBLIC_URL`, `CMQ_SMTP_URL`, `CMQ_MAIL_FROM`, `CMQ_SMTP_CA`, `CMQ_EDITEUR`, `CMQ_CONTACT`, `CMQ_HEBERGEUR` and `CMQ_METRICS_TOKEN`.
     public static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) throws -> AppConfig {
         let database = try databaseChoice(from: environment["DATABASE_URL"])
         let host = environment["HOST"].flatMap { $0.isEmpty ? nil : $0 } ?? "127.0.0.1"
@@ -99,6 +102,13 @@ public struct AppConfig: Sendable {
             config.smtp = try SMTPSettings.fromEnvironment(environment)
         } catch let error as SMTPSettings.Invalid {
             throw Invalid(description: error.description)
+        }
+        if let token = environment["CMQ_METRICS_TOKEN"], !token.isEmpty {
+            let allowed = Set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._~+/=-")
+            guard (24...256).contains(token.count), token.allSatisfy(allowed.contains) else {
+                throw Invalid(description: "CMQ_METRICS_TOKEN must be 24 to 256 characters of A-Z a-z 0-9 . _ ~ + / = -.")
+            }
+            config.metricsToken = token
         }
         return config
     }

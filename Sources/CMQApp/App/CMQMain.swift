@@ -6,7 +6,12 @@ import Vapor
 public enum CMQMain {
     public static func run() async throws {
         var env = try Environment.detect()
-        try LoggingSystem.bootstrap(from: &env)
+        if ProcessInfo.processInfo.environment["LOG_FORMAT"]?.lowercased() == "json" {
+            // One JSON object per line, for the log collectors.
+            try LoggingSystem.bootstrap(from: &env) { level in { label in JSONLogHandler(label: label, level: level) } }
+        } else {
+            try LoggingSystem.bootstrap(from: &env)
+        }
         let config: AppConfig
         do {
             config = try AppConfig.fromEnvironment()

@@ -25,6 +25,7 @@ public func configure(_ app: Application, config: AppConfig) async throws {
         // (the mode stays with the database file).
         try await sql.raw("PRAGMA journal_mode=WAL").run()
     }
+    if config.metricsToken != nil { CMQMetrics.bootstrap() }
     app.searchCache = config.searchCache ? SearchCache() : nil
     app.catalogueIndex = CatalogueIndex()
     // The communes base (35,000 communes) is read once, in the background, before the first search by place.
@@ -36,9 +37,8 @@ public func configure(_ app: Application, config: AppConfig) async throws {
     // refusal of unsafe input, and static files from the bundle.
     app.middleware = .init()
     app.middleware.use(SecurityHeadersMiddleware())
-    if app.environment != .testing {
-        app.middleware.use(RouteLoggingMiddleware(logLevel: .info))
-    }
+    // One line per request, with its request id (tests would print one per request: `debug` there).
+    app.middleware.use(RequestLogMiddleware(level: app.environment == .testing ? .debug : .info))
     app.middleware.use(CMQErrorMiddleware())
     app.middleware.use(InputSafetyMiddleware())
     app.middleware.use(CatalogueCacheMiddleware())
@@ -135,6 +135,8 @@ func addCommands(_ app: Application) {
     app.asyncCommands.use(UsersCommandGroup(), as: "users")
     app.asyncCommands.use(RGPDCommandGroup(), as: "rgpd")
     app.asyncCommands.use(MailCommandGroup(), as: "mail")
+    app.asyncCommands.use(BackupCommand(), as: "sauvegarde")
+    app.asyncCommands.use(RestoreCommand(), as: "restauration")
 }
 
 /// Where the shipped resources are, whatever the working directory.

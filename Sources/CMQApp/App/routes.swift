@@ -19,6 +19,9 @@ func routes(_ app: Application) throws {
     // API v1: reference lists and the OpenAPI document
     try app.register(collection: ReferentielsRoutes(doors: doors))
     try app.register(collection: OpenAPIRoutes(doors: doors))
+    // Operations: the liveness and readiness probes (/sante, /sante/pret), the Prometheus scrape (/metriques)
+    try app.register(collection: HealthRoutes())
+    try app.register(collection: MetricsRoutes())
 }
 
 /// The three ways into cmq's routes, with their middleware. Every route knows who is signed in (session cookie
