@@ -133,10 +133,11 @@ struct HealthTests {
     func bounded() async throws {
         let started = Date()
         do {
-            _ = try await Deadline.run(seconds: 0.2) { try await Task.sleep(nanoseconds: 5_000_000_000) }
+            _ = try await Deadline.run(seconds: 0.2) { try await Task.sleep(nanoseconds: 120_000_000_000) }
             Issue.record("the deadline did not expire")
         } catch is Deadline.Expired {}
-        #expect(Date().timeIntervalSince(started) < 2)
+        // Far below the two minutes the work would take, however loaded the machine is (no timing is asserted).
+        #expect(Date().timeIntervalSince(started) < 60)
         #expect(try await Deadline.run(seconds: 5) { 42 } == 42)
     }
 }
