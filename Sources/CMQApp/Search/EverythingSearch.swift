@@ -118,9 +118,14 @@ struct EverythingSearch {
         var inPlace: Set<UUID>?
         if let near {
             let nearby = Dictionary(try await OrganisationsNearby(sql: sql).within(near), uniquingKeysWith: { a, _ in a })
-            for membership in try await Membership.query(on: db).all() where membership.isCurrent(on: today) {
-                guard let distance = nearby[membership.$organisation.id] else { continue }
-                distances[membership.$campus.id] = min(distances[membership.$campus.id] ?? .infinity, distance)
+            let ids = Array(nearby.keys)
+            // Only the memberships of the organisations within reach, read in slices (at most `Nearby.placeLimit`).
+            for start in stride(from: 0, to: ids.count, by: 500) {
+                let slice = Array(ids[start..<min(start + 500, ids.count)])
+                for membership in try await Membership.query(on: db).filter(\.$organisation.$id ~~ slice).all() where membership.isCurrent(on: today) {
+                    guard let distance = nearby[membership.$organisation.id] else { continue }
+                    distances[membership.$campus.id] = min(distances[membership.$campus.id] ?? .infinity, distance)
+                }
             }
             inPlace = Set(distances.keys)
         } else if case .departement(let departement) = place {
