@@ -60,6 +60,12 @@ struct BookingListTests {
             #expect(lines.count == 30 && lines[0].hasPrefix("\u{FEFF}debut;fin;plateau;equipement;organisation;personne"))
             #expect(lines[1].contains(";Atelier plasturgie;Presse à injecter 80 t;CFA de l'industrie;"))
 
+            // The agenda: the same page grouped by day (five days of six bookings, 25 on the first page).
+            let agenda = try await app.send(.GET, "/gestion/reservations?affichage=agenda", as: f.owner).body.string
+            #expect(agenda.components(separatedBy: #"<h3 class="agenda-day">"#).count - 1 == 5)
+            #expect(agenda.contains(f.monday.frenchWithWeekday.capitalizingFirstLetter) && agenda.contains("Afficher en tableau"))
+            #expect(agenda.contains("affichage=agenda&amp;") || agenda.contains("&amp;affichage=agenda"))
+            #expect(try await app.send(.GET, "/gestion/reservations?affichage=mur", as: f.owner).status == .unprocessableEntity)
             #expect(try await app.send(.GET, "/gestion/reservations?statut=perdue", as: f.owner).status == .unprocessableEntity)
             #expect(try await app.send(.GET, "/gestion/reservations?du=demain", as: f.owner).status == .unprocessableEntity)
         }

@@ -35,6 +35,8 @@ struct BookingList {
     var du: CalendarDay?
     var au: CalendarDay?
     var descending = false
+    /// Shown as an agenda (the bookings grouped by day) rather than a table.
+    var agenda = false
 
     static let csvLimit = 50_000
 
@@ -50,6 +52,13 @@ struct BookingList {
         list.organisation = reader.text("organisation").map { String($0.prefix(100)) }
         list.du = reader.day("du")
         list.au = reader.day("au")
+        if let display = reader.raw("affichage") {
+            switch display {
+            case "liste": list.agenda = false
+            case "agenda": list.agenda = true
+            default: reader.fail("affichage", "L'affichage vaut « liste » ou « agenda ».")
+            }
+        }
         if let order = reader.raw("ordre") {
             switch order {
             case "date": list.descending = false
@@ -72,7 +81,8 @@ struct BookingList {
     /// The query string of these filters (for the pager, the CSV and the other view).
     var parameters: [String: String?] {
         ["vue": view.rawValue, "periode": period.rawValue, "statut": statut?.rawValue, "plateau": plateau?.uuidString.lowercased(),
-         "organisation": organisation, "du": du?.iso, "au": au?.iso, "ordre": descending ? "-date" : "date"]
+         "organisation": organisation, "du": du?.iso, "au": au?.iso, "ordre": descending ? "-date" : "date",
+         "affichage": agenda ? "agenda" : nil]
     }
 
     /// The bookings the filters keep, for the account (nil when the view has nothing to show it).

@@ -46,6 +46,14 @@ struct PlateauBookingPagesController {
         var pager: Pager
         var csvURL: String
         var calendars: [LinkItem]
+        /// The same page as an agenda (bookings grouped by day), and the way back to the table.
+        var agenda: [AgendaDay]?
+        var displayURL: String
+    }
+
+    struct AgendaDay: Encodable {
+        var day: String
+        var items: [Item]
     }
 
     struct ListFilter: Encodable {
@@ -108,8 +116,21 @@ struct PlateauBookingPagesController {
                 PlateauxURL.bookings.path(query: parameters.merging(["page": String(number)]) { $1 })
             },
             csvURL: PlateauxURL.bookingsCSV.path(query: parameters),
-            calendars: calendars)
+            calendars: calendars,
+            agenda: list.agenda ? Self.agenda(page.items, actor: actor) : nil,
+            displayURL: PlateauxURL.bookings.path(query: parameters.merging(["affichage": list.agenda ? nil : "agenda"]) { $1 }))
         return try await req.view.render("gestion/reservations", context).encodeResponse(status: status, for: req)
+    }
+
+    /// The bookings of a page grouped by their day, in the page's order.
+    static func agenda(_ bookings: [BookingService.Loaded], actor: Actor) -> [AgendaDay] {
+        var days: [AgendaDay] = []
+        for loaded in bookings {
+            let day = loaded.booking.creneau.start.day.frenchWithWeekday.capitalizingFirstLetter
+            let item = Self.item(loaded, actor: actor, cancellable: true)
+            if days.last?.day == day { days[days.count - 1].items.append(item) } else { days.append(AgendaDay(day: day, items: [item])) }
+        }
+        return days
     }
 
     /// A member looks after its organisation's platforms, if it has any; the instances after none.
