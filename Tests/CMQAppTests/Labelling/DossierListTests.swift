@@ -32,6 +32,7 @@ struct DossierListTests {
 
             let api = try await app.send(.GET, "/api/v1/dossiers?q=bois&tri=campus").decoded(PageDTO<DossierSummaryDTO>.self)
             #expect(api.total == 1 && api.items.first?.campusNom == "Bois et ameublement" && api.items.first?.creeLe != nil && api.items.first?.depot == nil)
+            #expect(try await app.send(.GET, "/api/v1/dossiers?q=\(String(repeating: "0", count: 201))").status == .unprocessableEntity)
             let member = try await TestAccounts.identity(app, .membre, organisation: try await Factory.organisation(app.db).id)
             #expect(try await app.send(.GET, "/gestion/dossiers.csv", as: member).status == .forbidden)
         }

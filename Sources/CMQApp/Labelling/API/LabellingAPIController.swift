@@ -14,7 +14,9 @@ struct LabellingAPIController {
         filter.campus = reader.uuid("campus", of: "de campus")
         filter.region = reader.region()?.code
         filter.referentiel = reader.text("referentiel")
-        filter.q = reader.text("q").map { String($0.prefix(200)) }
+        if let q = reader.text("q") {
+            if q.count > 200 { reader.fail("q", "Les mots du nom du campus tiennent en 200 caractères au plus.") } else { filter.q = q }
+        }
         filter.tri = reader.choice("tri", DossierSort.self, "L'ordre") ?? .recent
         try reader.finish()
         return filter
