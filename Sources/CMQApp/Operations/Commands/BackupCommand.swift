@@ -18,16 +18,9 @@ struct BackupCommand: AsyncCommand {
 
     func run(using context: CommandContext, signature: Signature) async throws {
         let app = context.application
-        let path: String
-        switch app.cmqConfig.database {
-        case .postgres:
-            context.console.print(DatabaseFileCopy.postgresAdvice)
-            throw CommandFailure("cmq sauvegarde ne sauvegarde que les bases SQLite : pour PostgreSQL, utilisez pg_dump comme indiqué ci-dessus.")
-        case .sqliteMemory:
-            throw CommandFailure("La base est en mémoire : il n'y a rien à sauvegarder.")
-        case .sqliteFile(let file):
-            path = file
-        }
+        let path = try DatabaseFileCopy.sqlitePath(of: app, console: context.console,
+            onPostgres: "cmq sauvegarde ne sauvegarde que les bases SQLite : pour PostgreSQL, utilisez pg_dump comme indiqué ci-dessus.",
+            inMemory: "La base est en mémoire : il n'y a rien à sauvegarder.")
         let summary = try await DatabaseFileCopy.backup(of: app, databasePath: path, to: signature.fichier) { context.console.print($0) }
         context.console.success(summary)
     }
@@ -46,16 +39,9 @@ struct RestoreCommand: AsyncCommand {
 
     func run(using context: CommandContext, signature: Signature) async throws {
         let app = context.application
-        let path: String
-        switch app.cmqConfig.database {
-        case .postgres:
-            context.console.print(DatabaseFileCopy.postgresAdvice)
-            throw CommandFailure("cmq restauration ne restaure que les bases SQLite : pour PostgreSQL, utilisez pg_restore comme indiqué ci-dessus.")
-        case .sqliteMemory:
-            throw CommandFailure("La base est en mémoire : elle ne peut pas être restaurée.")
-        case .sqliteFile(let file):
-            path = file
-        }
+        let path = try DatabaseFileCopy.sqlitePath(of: app, console: context.console,
+            onPostgres: "cmq restauration ne restaure que les bases SQLite : pour PostgreSQL, utilisez pg_restore comme indiqué ci-dessus.",
+            inMemory: "La base est en mémoire : elle ne peut pas être restaurée.")
         let summary = try await DatabaseFileCopy.restore(into: app, databasePath: path, from: signature.fichier) { context.console.print($0) }
         context.console.success(summary)
     }
@@ -63,6 +49,20 @@ struct RestoreCommand: AsyncCommand {
 
 /// The backup and restore of an SQLite database file.
 enum DatabaseFileCopy {
+    /// The SQLite file of the application; on PostgreSQL the pg_dump/pg_restore advice is printed and the command
+    /// refused with `onPostgres`, an in-memory database with `inMemory`.
+    static func sqlitePath(of app: Application, console: any Console, onPostgres: String, inMemory: String) throws -> String {
+        switch app.cmqConfig.database {
+        case .postgres:
+            console.print(postgresAdvice)
+            throw CommandFailure(onPostgres)
+        case .sqliteMemory:
+            throw CommandFailure(inMemory)
+        case .sqliteFile(let file):
+            return file
+        }
+    }
+
     static let postgresAdvice = """
         Base PostgreSQL : sauvegardez et restaurez avec les outils de PostgreSQL.
           Sauvegarde (cohérente pendant le service) :
