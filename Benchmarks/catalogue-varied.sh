@@ -48,6 +48,7 @@ cleanup() {
 trap cleanup EXIT INT TERM
 
 seed() {
+  (cd "$DATA" && LOG_LEVEL=warning DATABASE_URL="$1" "$BIN" migrate >&2)  # on PostgreSQL only `cmq migrate` changes the schema
   (cd "$DATA" && LOG_LEVEL=warning DATABASE_URL="$1" CMQ_DEMO_PASSWORD=benchmark-password "$BIN" bench seed --formations "$FORMATIONS" >&2)
 }
 

@@ -40,6 +40,7 @@ else
 fi
 
 echo "Seeding the catalogue to $FORMATIONS formations ($DB)…" >&2
+(cd "$DATA" && LOG_LEVEL=warning DATABASE_URL="$URL" "$BIN" migrate >&2)  # on PostgreSQL only `cmq migrate` changes the schema
 (cd "$DATA" && LOG_LEVEL=warning DATABASE_URL="$URL" CMQ_DEMO_PASSWORD=benchmark-password "$BIN" bench seed --formations "$FORMATIONS" >&2)
 
 PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')

@@ -36,6 +36,7 @@ else
   URL="sqlite:$DATA/reservations.sqlite"
 fi
 
+(cd "$DATA" && LOG_LEVEL=error DATABASE_URL="$URL" "$BIN" migrate >&2)  # on PostgreSQL only `cmq migrate` changes the schema
 read -r PLATEAU TOKEN < <(cd "$DATA" && LOG_LEVEL=error DATABASE_URL="$URL" CMQ_DEMO=0 "$BIN" bench plateau | tail -1)
 PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
 BASE="http://127.0.0.1:$PORT"

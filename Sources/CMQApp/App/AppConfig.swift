@@ -47,6 +47,12 @@ public struct AppConfig: Sendable {
     /// The bearer token of `GET /metriques` (`CMQ_METRICS_TOKEN`, 24–256 characters of `[A-Za-z0-9._~+/=-]`); the
     /// route answers 404 when unset.
     public var metricsToken: String?
+    /// How long a stopping instance (SIGTERM) gives the requests in flight to finish (`CMQ_SHUTDOWN_TIMEOUT`,
+    /// 1–300 seconds, 20 by default); the rest are cut when it is over.
+    public var shutdownTimeout: Int = 20
+    /// A file where commands write their metrics (import progress) in the Prometheus text format, for
+    /// node_exporter's text file collector (`CMQ_METRICS_TEXTFILE`); none by default.
+    public var metricsTextfile: String?
 
     public init(database: DatabaseChoice, host: String = "127.0.0.1", port: Int = 8080, demoOnFirstStart: Bool = true, searchCache: Bool = true) {
         self.database = database
@@ -60,7 +66,7 @@ public struct AppConfig: Sendable {
         public let description: String
     }
 
-    /// Reads `DATABASE_URL`, `HOST`, `PORT`, `CMQ_DEMO`, `CMQ_SEARCH_CACHE`, `CMQ_TRUSTED_PROXIES`, `CMQ_PUBLIC_URL`, `CMQ_SMTP_URL`, `CMQ_MAIL_FROM`, `CMQ_SMTP_CA`, `CMQ_EDITEUR`, `CMQ_CONTACT`, `CMQ_HEBERGEUR` and `CMQ_METRICS_TOKEN`.
+    /// Reads `DATABASE_URL`, `HOST`, `PORT`, `CMQ_DEMO`, `CMQ_SEARCH_CACHE`, `CMQ_TRUSTED_PROXIES`, `CMQ_PUBLIC_URL`, `CMQ_SMTP_URL`, `CMQ_MAIL_FROM`, `CMQ_SMTP_CA`, `CMQ_EDITEUR`, `CMQ_CONTACT`, `CMQ_HEBERGEUR`, `CMQ_METRICS_TOKEN`, `CMQ_METRICS_TEXTFILE` and `CMQ_SHUTDOWN_TIMEOUT`.
     public static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) throws -> AppConfig {
         let database = try databaseChoice(from: environment["DATABASE_URL"])
         let host = environment["HOST"].flatMap { $0.isEmpty ? nil : $0 } ?? "127.0.0.1"
@@ -109,6 +115,18 @@ public struct AppConfig: Sendable {
                 throw Invalid(description: "CMQ_METRICS_TOKEN must be 24 to 256 characters of A-Z a-z 0-9 . _ ~ + / = -.")
             }
             config.metricsToken = token
+        }
+        if let raw = environment["CMQ_SHUTDOWN_TIMEOUT"], !raw.isEmpty {
+            guard let seconds = Int(raw), (1...300).contains(seconds) else {
+                throw Invalid(description: "CMQ_SHUTDOWN_TIMEOUT=\(raw) must be a number of seconds from 1 to 300.")
+            }
+            config.shutdownTimeout = seconds
+        }
+        if let path = environment["CMQ_METRICS_TEXTFILE"], !path.isEmpty {
+            guard path.hasSuffix(".prom") else {
+                throw Invalid(description: "CMQ_METRICS_TEXTFILE=\(path) must name a .prom file (node_exporter's text file collector reads only those).")
+            }
+            config.metricsTextfile = path
         }
         return config
     }

@@ -42,10 +42,20 @@ public enum CMQMain {
         return command == "serve" || command.hasPrefix("-")
     }
 
-    /// Before serving: bring the schema up to date and, on an empty database, load the demo data set.
+    /// Before serving: on an embedded SQLite file bring the schema up to date (on PostgreSQL only `cmq migrate` does:
+    /// an instance whose schema differs says so and is not ready) and, on an empty database, load the demo data set.
     static func prepareForServe(_ app: Application) async throws {
-        try await app.autoMigrate()
-        if app.cmqConfig.demoOnFirstStart, try await DemoLoader.databaseIsEmpty(app.db) {
+        var schemaCurrent = true
+        if DatabaseSchema.migratesOnlyByCommand(app) {
+            let check = await Readiness(app: app, db: app.db, logger: app.logger).migrationsCheck()
+            if !check.passed {
+                schemaCurrent = false
+                app.logger.error("Le schéma de la base n'est pas celui de cette version : l'instance démarre mais n'est pas prête (/sante/pret) tant que « cmq migrate » n'a pas été lancé. \(check.detail ?? "")")
+            }
+        } else {
+            try await DatabaseSchema.migrate(app)
+        }
+        if schemaCurrent, app.cmqConfig.demoOnFirstStart, try await DemoLoader.databaseIsEmpty(app.db) {
             app.logger.notice("Base de données vide : chargement du jeu de démonstration…")
             let summary = try await DemoLoader(db: app.db, logger: app.logger).load(progress: ConsoleProgress(console: app.console))
             app.logger.notice("\(summary)")
@@ -55,8 +65,14 @@ public enum CMQMain {
         app.lifecycle.use(OutboxWorkerLifecycle())
         // Once a day at 07:00 (Paris): the labels that expire, the digests.
         app.lifecycle.use(DailyNoticesLifecycle())
+        // Registered last, so stopped first: the requests in flight finish before the workers and the pools stop.
+        app.lifecycle.use(GracefulShutdown())
         // Project and simplify the map contours now rather than on the first visit.
         _ = MapCatalog.shared
-        app.logger.notice("cmq est prêt sur http://\(app.cmqConfig.host):\(app.cmqConfig.port)")
+        if schemaCurrent {
+            app.logger.notice("cmq est prêt sur http://\(app.cmqConfig.host):\(app.cmqConfig.port)")
+        } else {
+            app.logger.notice("cmq écoute sur http://\(app.cmqConfig.host):\(app.cmqConfig.port) mais n'est pas prêt : lancez « cmq migrate ».")
+        }
     }
 }

@@ -13,6 +13,8 @@ public func configure(_ app: Application, config: AppConfig) async throws {
     app.cmqConfig = config
     app.http.server.configuration.hostname = config.host
     app.http.server.configuration.port = config.port
+    // On SIGTERM the server closes its connections as their answers go (see GracefulShutdown).
+    app.http.server.configuration.shutdownTimeout = .seconds(Int64(config.shutdownTimeout))
     app.routes.defaultMaxBodySize = "512kb"
 
     // Blocking work (SQLite statements, password hashing, files) runs on the application's own thread pool: a
@@ -25,7 +27,9 @@ public func configure(_ app: Application, config: AppConfig) async throws {
         // (the mode stays with the database file).
         try await sql.raw("PRAGMA journal_mode=WAL").run()
     }
-    if config.metricsToken != nil { CMQMetrics.bootstrap() }
+    if config.metricsToken != nil || config.metricsTextfile != nil { CMQMetrics.bootstrap() }
+    CMQMetrics.textfile.withLockedValue { $0 = config.metricsTextfile }
+    app.requestsInFlight = InFlightRequests()
     app.searchCache = config.searchCache ? SearchCache() : nil
     app.catalogueIndex = CatalogueIndex()
     // The communes base (35,000 communes) is read once, in the background, before the first search by place.
@@ -36,6 +40,8 @@ public func configure(_ app: Application, config: AppConfig) async throws {
     // Middleware: the security headers on every response; errors next so that it catches everything; then the
     // refusal of unsafe input, and static files from the bundle.
     app.middleware = .init()
+    // First: a stopping instance waits for every request this one counts.
+    app.middleware.use(InFlightMiddleware())
     app.middleware.use(SecurityHeadersMiddleware())
     // One line per request, with its request id (tests would print one per request: `debug` there).
     app.middleware.use(RequestLogMiddleware(level: app.environment == .testing ? .debug : .info))
@@ -80,52 +86,60 @@ func configureDatabase(_ app: Application, _ choice: AppConfig.DatabaseChoice) t
     }
 }
 
-/// The migrations, in the order they shipped. Append only.
+/// The migrations, in the order they shipped. Append only. Readiness compares this list with the database's.
+func cmqMigrations() -> [any Migration] {
+    [
+        CreateOrganisations(),
+        CreateCampus(),
+        CreateCampusMembres(),
+        CreateCampusEquipe(),
+        CreateRegistryIndexes(),
+        // 002: accounts, sessions, audit trail
+        CreateUtilisateurs(),
+        CreateJetonsAPI(),
+        CreateTentativesConnexion(),
+        CreateJournal(),
+        SessionRecord.migration,
+        // 003: the training-offer catalogue
+        CreateFormations(),
+        AddFormationSearch(),
+        CreateReferenceTables(),
+        AddCatalogueVersion(),
+        CreateLabelling(),
+        AddFormationStatusMask(),
+        // 009: shared technical platforms and their bookings
+        CreatePlateaux(),
+        // 010: the territory of instance accounts
+        AddUtilisateurAcademie(),
+        // 011: the statuses mask written only when it changes (PostgreSQL)
+        UpdateFormationStatusMaskTrigger(),
+        // 012: the changed formations since a version, for the in-memory catalogue index
+        AddCatalogueChanges(),
+        // 013: the statuses mask kept by one statement per write (PostgreSQL), written only when it changes (SQLite)
+        UpdateFormationStatusMaskStatementTrigger(),
+        // 016: the telephone number of an organisation
+        AddOrganisationTelephone(),
+        // 017: the outbox of e-mails and the notifications shown in the application
+        CreateMessagesSortants(),
+        CreateNotifications(),
+        // 018: password reset tokens, requests for an account
+        CreateJetonsReinitialisation(),
+        CreateDemandesAcces(),
+        // 019: how each person receives each kind of notification; the key of the unsubscription links
+        CreatePreferencesNotification(),
+        CreateClesApplication(),
+        // 020: the search's body text holds the French stems its words do not begin with ("chevaux" → "cheval")
+        UpdateFormationSearchStems(),
+    ]
+}
+
 func addMigrations(_ app: Application) {
-    app.migrations.add(CreateOrganisations())
-    app.migrations.add(CreateCampus())
-    app.migrations.add(CreateCampusMembres())
-    app.migrations.add(CreateCampusEquipe())
-    app.migrations.add(CreateRegistryIndexes())
-    // 002: accounts, sessions, audit trail
-    app.migrations.add(CreateUtilisateurs())
-    app.migrations.add(CreateJetonsAPI())
-    app.migrations.add(CreateTentativesConnexion())
-    app.migrations.add(CreateJournal())
-    app.migrations.add(SessionRecord.migration)
-    // 003: the training-offer catalogue
-    app.migrations.add(CreateFormations())
-    app.migrations.add(AddFormationSearch())
-    app.migrations.add(CreateReferenceTables())
-    app.migrations.add(AddCatalogueVersion())
-    app.migrations.add(CreateLabelling())
-    app.migrations.add(AddFormationStatusMask())
-    // 009: shared technical platforms and their bookings
-    app.migrations.add(CreatePlateaux())
-    // 010: the territory of instance accounts
-    app.migrations.add(AddUtilisateurAcademie())
-    // 011: the statuses mask written only when it changes (PostgreSQL)
-    app.migrations.add(UpdateFormationStatusMaskTrigger())
-    // 012: the changed formations since a version, for the in-memory catalogue index
-    app.migrations.add(AddCatalogueChanges())
-    // 013: the statuses mask kept by one statement per write (PostgreSQL), written only when it changes (SQLite)
-    app.migrations.add(UpdateFormationStatusMaskStatementTrigger())
-    // 016: the telephone number of an organisation
-    app.migrations.add(AddOrganisationTelephone())
-    // 017: the outbox of e-mails and the notifications shown in the application
-    app.migrations.add(CreateMessagesSortants())
-    app.migrations.add(CreateNotifications())
-    // 018: password reset tokens, requests for an account
-    app.migrations.add(CreateJetonsReinitialisation())
-    app.migrations.add(CreateDemandesAcces())
-    // 019: how each person receives each kind of notification; the key of the unsubscription links
-    app.migrations.add(CreatePreferencesNotification())
-    app.migrations.add(CreateClesApplication())
-    // 020: the search's body text holds the French stems its words do not begin with ("chevaux" → "cheval")
-    app.migrations.add(UpdateFormationSearchStems())
+    app.migrations.add(cmqMigrations())
 }
 
 func addCommands(_ app: Application) {
+    // Replaces Fluent's own `migrate`: the advisory lock on PostgreSQL, French output, no question asked.
+    app.asyncCommands.use(MigrateCommand(), as: "migrate")
     app.asyncCommands.use(DemoCommand(), as: "demo")
     app.asyncCommands.use(ImportCommandGroup(), as: "import")
     app.asyncCommands.use(ExportCommandGroup(), as: "export")

@@ -1,5 +1,6 @@
 import CMQDomain
 import Foundation
+import Metrics
 import NIOConcurrencyHelpers
 import SQLKit
 import Vapor
@@ -38,6 +39,12 @@ final class SearchCache: @unchecked Sendable {
     private var knownVersion: Int64 = -1
     private var checkedAt: UInt64 = 0
     let capacity: Int
+    /// `cmq_catalogue_cache_lookups_total{kind="result|response", outcome="hit|miss"}` (created with the cache,
+    /// after the metrics system is bootstrapped).
+    private let resultHits = Counter(label: "cmq_catalogue_cache_lookups_total", dimensions: [("kind", "result"), ("outcome", "hit")])
+    private let resultMisses = Counter(label: "cmq_catalogue_cache_lookups_total", dimensions: [("kind", "result"), ("outcome", "miss")])
+    private let responseHits = Counter(label: "cmq_catalogue_cache_lookups_total", dimensions: [("kind", "response"), ("outcome", "hit")])
+    private let responseMisses = Counter(label: "cmq_catalogue_cache_lookups_total", dimensions: [("kind", "response"), ("outcome", "miss")])
     let checkInterval: TimeInterval
 
     init(capacity: Int = 2_048, checkInterval: TimeInterval = 0.2) {
@@ -66,12 +73,14 @@ final class SearchCache: @unchecked Sendable {
     }
 
     func result(for key: Key, version: Int64) -> CatalogueSearch.Result? {
-        lock.withLock {
+        let found: CatalogueSearch.Result? = lock.withLock {
             guard let entry = results[key], entry.version == version else { return nil }
             clock += 1
             results[key]?.used = clock
             return entry.value
         }
+        (found == nil ? resultMisses : resultHits).increment()
+        return found
     }
 
     func store(_ result: CatalogueSearch.Result, for key: Key, version: Int64) {
@@ -83,12 +92,14 @@ final class SearchCache: @unchecked Sendable {
     }
 
     func response(for key: String, version: Int64) -> StoredResponse? {
-        lock.withLock {
+        let found: StoredResponse? = lock.withLock {
             guard let entry = responses[key], entry.version == version else { return nil }
             clock += 1
             responses[key]?.used = clock
             return entry.value
         }
+        (found == nil ? responseMisses : responseHits).increment()
+        return found
     }
 
     func store(_ response: StoredResponse, for key: String, version: Int64) {

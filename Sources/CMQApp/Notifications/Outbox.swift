@@ -138,6 +138,8 @@ struct OutboxWorker: Sendable {
 final class OutboxWorkerLifecycle: LifecycleHandler, @unchecked Sendable {
     let interval: Duration
     private var task: Task<Void, Never>?
+    private var worker: OutboxWorker?
+    static let flushTimeout = 10.0
 
     init(interval: Duration = .seconds(15)) {
         self.interval = interval
@@ -149,6 +151,7 @@ final class OutboxWorkerLifecycle: LifecycleHandler, @unchecked Sendable {
             return
         }
         let worker = OutboxWorker(settings: settings, db: { app.db }, group: app.eventLoopGroup, logger: app.logger, clock: app.clock)
+        self.worker = worker
         let interval = interval
         let logger = app.logger
         task = Task {
@@ -159,8 +162,17 @@ final class OutboxWorkerLifecycle: LifecycleHandler, @unchecked Sendable {
         }
     }
 
+    /// Stops the loop, then sends once more what the last requests queued (at most `flushTimeout` seconds; a
+    /// message not sent by then waits in the database for the next instance).
     func shutdownAsync(_ app: Application) async {
         task?.cancel()
         _ = await task?.value
+        guard let worker else { return }
+        do {
+            let sent = try await Deadline.run(seconds: Self.flushTimeout) { try await worker.runOnce() }
+            app.logger.notice("Arrêt : file d'envoi vidée (\(sent) courriel(s) envoyé(s)).")
+        } catch {
+            app.logger.warning("Arrêt : la file d'envoi n'a pas été vidée (\(error)) ; les courriels restants partiront avec une autre instance.")
+        }
     }
 }

@@ -118,7 +118,7 @@ enum DatabaseFileCopy {
         guard source != database else { throw CommandFailure("La sauvegarde est la base elle-même : rien à restaurer.") }
         progress("Vérification de la sauvegarde \(source) (intégrité, migrations)…")
         let contents = try await inspect(app, file: source)
-        guard let known = Readiness.knownMigrations(app) else { throw CommandFailure("La liste des migrations de cette version de cmq est illisible.") }
+        let known = Readiness.knownMigrations
         let unknown = Set(contents.migrations).subtracting(known).sorted()
         guard unknown.isEmpty else {
             throw CommandFailure("La sauvegarde vient d'une version plus récente de cmq (migrations inconnues : \(Readiness.shortNames(unknown))) : restaurez-la avec cette version-là.")

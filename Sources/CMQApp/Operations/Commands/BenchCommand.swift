@@ -28,7 +28,7 @@ struct BenchSeedCommand: AsyncCommand {
 
     func run(using context: CommandContext, signature: Signature) async throws {
         let app = context.application
-        try await app.autoMigrate()
+        try await DatabaseSchema.prepareForCommand(app)
         if try await Organisation.query(on: app.db).count() == 0 {
             context.console.print("Base vide : chargement du jeu de démonstration d'abord.")
             _ = try await DemoLoader(db: app.db, logger: app.logger).load(progress: ConsoleProgress(console: context.console))
@@ -166,7 +166,7 @@ struct BenchPlateauCommand: AsyncCommand {
 
     func run(using context: CommandContext, signature: Signature) async throws {
         let app = context.application
-        try await app.autoMigrate()
+        try await DatabaseSchema.prepareForCommand(app)
         let db = app.db
         let suffix = UUID().uuidString.prefix(8).lowercased()
         let campus = Campus(nom: "Campus de mesure \(suffix)", filiere: Filiere.allCases[0], academieCode: "20", regionCode: "32",

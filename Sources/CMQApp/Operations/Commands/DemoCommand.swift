@@ -14,7 +14,7 @@ struct DemoCommand: AsyncCommand {
 
     func run(using context: CommandContext, signature: Signature) async throws {
         let app = context.application
-        try await app.autoMigrate()
+        try await DatabaseSchema.prepareForCommand(app)
         if try await !DemoLoader.databaseIsEmpty(app.db) {
             guard signature.force else {
                 throw CommandFailure("La base de données contient déjà des campus ou des organisations : cmq demo ne charge le jeu de démonstration que dans une base vide. Relancez avec --force pour les remplacer.")

@@ -57,7 +57,7 @@ struct ExportFormationsCommand: AsyncCommand {
             throw CommandFailure(error.fieldErrors.map { "\($0.field) : \($0.detail)" }.joined(separator: "\n"))
         }
         let app = context.application
-        try await app.autoMigrate()
+        try await DatabaseSchema.prepareForCommand(app)
         let progress: any ProgressReporter = signature.sortie == nil ? SilentProgress() : ConsoleProgress(console: context.console)
         let export = FormationExport(db: app.db)
         let plan: FormationExport.Plan

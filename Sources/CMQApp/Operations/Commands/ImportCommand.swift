@@ -34,7 +34,7 @@ struct ImportEtablissementsCommand: AsyncCommand {
         }
         let text: String
         do { text = try TextEncoding.decode(data).text } catch { throw CommandFailure("\(signature.file) : \(error.description)") }
-        try await app.autoMigrate()
+        try await DatabaseSchema.prepareForCommand(app)
         let importer = AnnuaireImporter(db: app.db)
         let report: AnnuaireImporter.Report
         do {
@@ -86,7 +86,7 @@ struct ImportFormationsCommand: AsyncCommand {
         guard let data = FileManager.default.contents(atPath: signature.file) else {
             throw CommandFailure("Fichier introuvable ou illisible : \(signature.file)")
         }
-        try await app.autoMigrate()
+        try await DatabaseSchema.prepareForCommand(app)
         let trimmed = signature.organisation?.trimmingCharacters(in: .whitespaces)
         let organisation = trimmed?.isEmpty == false ? trimmed : nil
         if format == "csv", organisation != nil {

@@ -38,7 +38,7 @@ struct LabelsDueCommand: AsyncCommand {
             throw CommandFailure("--within \(raw) : indiquez une durée en mois (12m) ou en jours (90j).")
         }
         let app = context.application
-        try await app.autoMigrate()
+        try await DatabaseSchema.prepareForCommand(app)
         let labels = try await LabellingQueries.labels(.init(expirantAvant: limit), on: app.db, today: today)
             .sorted { $0.fin < $1.fin }
         for label in labels {
@@ -72,7 +72,7 @@ struct LoadReferentielCommand: AsyncCommand {
             throw CommandFailure("Fichier introuvable ou illisible : \(signature.file)")
         }
         let app = context.application
-        try await app.autoMigrate()
+        try await DatabaseSchema.prepareForCommand(app)
         do {
             let referentiel = try await Referentiels.load(data, on: app.db)
             context.console.success("Référentiel \(referentiel.code) ajouté : \(referentiel.etapes.count) étapes, \(referentiel.criteres.count) critères, durée de \(referentiel.dureeMinimaleAnnees) à \(referentiel.dureeMaximaleAnnees) an(s).")
@@ -89,7 +89,7 @@ struct ListReferentielsCommand: AsyncCommand {
 
     func run(using context: CommandContext, signature: Signature) async throws {
         let app = context.application
-        try await app.autoMigrate()
+        try await DatabaseSchema.prepareForCommand(app)
         for referentiel in try await Referentiels.catalog(on: app.db).referentiels {
             context.console.print("\(referentiel.code) · \(referentiel.titre) · \(referentiel.etapes.map(\.libelle).joined(separator: " → "))")
         }

@@ -18,7 +18,7 @@ struct MailOutboxCommand: AsyncCommand {
 
     func run(using context: CommandContext, signature: Signature) async throws {
         let app = context.application
-        try await app.autoMigrate()
+        try await DatabaseSchema.prepareForCommand(app)
         context.console.print(try await OutboxListing.text(all: signature.all, smtpConfigured: app.cmqConfig.smtp != nil, on: app.db))
     }
 }
@@ -34,7 +34,7 @@ struct MailSendCommand: AsyncCommand {
         guard let settings = app.cmqConfig.smtp else {
             throw CommandFailure("CMQ_SMTP_URL n'est pas défini : les courriels restent dans la file d'envoi (cmq mail outbox).")
         }
-        try await app.autoMigrate()
+        try await DatabaseSchema.prepareForCommand(app)
         let worker = OutboxWorker(settings: settings, db: { app.db }, group: app.eventLoopGroup, logger: app.logger, clock: app.clock)
         var sent = 0
         while true {
@@ -55,7 +55,7 @@ struct MailDailyCommand: AsyncCommand {
 
     func run(using context: CommandContext, signature: Signature) async throws {
         let app = context.application
-        try await app.autoMigrate()
+        try await DatabaseSchema.prepareForCommand(app)
         let summary = try await DailyNotices(db: app.db, caller: Caller.command("mail quotidien").withSiteBase(app.siteBase)).run()
         context.console.success(summary.description)
     }

@@ -19,7 +19,7 @@ struct RGPDExportCommand: AsyncCommand {
     func run(using context: CommandContext, signature: Signature) async throws {
         guard let email = signature.email, !email.isEmpty else { throw CommandFailure("Indiquez l'adresse de la personne : --email prenom.nom@exemple.fr") }
         let app = context.application
-        try await app.autoMigrate()
+        try await DatabaseSchema.prepareForCommand(app)
         let export = try await PersonalData(db: app.db).export(email: email)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
@@ -45,7 +45,7 @@ struct RGPDDeleteCommand: AsyncCommand {
     func run(using context: CommandContext, signature: Signature) async throws {
         guard let email = signature.email, !email.isEmpty else { throw CommandFailure("Indiquez l'adresse de la personne : --email prenom.nom@exemple.fr") }
         let app = context.application
-        try await app.autoMigrate()
+        try await DatabaseSchema.prepareForCommand(app)
         let summary = try await PersonalData(db: app.db).delete(email: email, caller: .command("rgpd delete"))
         context.console.success(summary.description)
     }

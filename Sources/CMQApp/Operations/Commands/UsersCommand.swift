@@ -54,7 +54,7 @@ struct CreateUserCommand: AsyncCommand {
         }
         let provided = ProcessInfo.processInfo.environment["CMQ_PASSWORD"].flatMap { $0.isEmpty ? nil : $0 }
         let password = provided ?? UserService.randomPassword()
-        try await app.autoMigrate()
+        try await DatabaseSchema.prepareForCommand(app)
         do {
             let user = try await UserService(db: app.db, passwords: app.password.async, caller: .command("users create")).create(.init(
                 email: email, nom: signature.name ?? "", role: role, region: signature.region,

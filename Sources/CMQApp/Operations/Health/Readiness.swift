@@ -1,6 +1,5 @@
 import CMQDomain
 import Fluent
-import NIOConcurrencyHelpers
 import SQLKit
 import Vapor
 
@@ -66,9 +65,7 @@ struct Readiness: Sendable {
     }
 
     func migrationsCheck() async -> Check {
-        guard let known = Self.knownMigrations(app) else {
-            return .failed("La liste des migrations de cette version de cmq est illisible.")
-        }
+        let known = Self.knownMigrations
         struct Row: Decodable { let name: String }
         let applied: [String]
         do {
@@ -109,17 +106,8 @@ struct Readiness: Sendable {
         }
     }
 
-    /// The names of the migrations this version registers (`configure`'s list), as Fluent records them.
-    /// Fluent keeps its list private: it is read once through reflection; `nil` if Fluent's layout changed
-    /// (readiness then refuses, and the tests fail).
-    static func knownMigrations(_ app: Application) -> [String]? {
-        for child in Mirror(reflecting: app.migrations).children where child.label == "storage" {
-            guard let box = child.value as? NIOLockedValueBox<[DatabaseID?: [any Migration]]> else { return nil }
-            let names = box.withLockedValue { $0.values.flatMap { $0.map(\.name) } }
-            return names.isEmpty ? nil : names
-        }
-        return nil
-    }
+    /// The names of the migrations this version ships (`configure`'s list), as Fluent records them.
+    static var knownMigrations: [String] { cmqMigrations().map(\.name) }
 
     /// `CMQApp.CreateCampus` → `CreateCampus`, at most five then an ellipsis.
     static func shortNames(_ names: [String]) -> String {

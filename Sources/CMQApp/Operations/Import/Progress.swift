@@ -1,3 +1,4 @@
+import Metrics
 import Vapor
 
 /// Where long operations (imports, demo loading, exports) report how far they are.
@@ -28,6 +29,11 @@ final class ConsoleProgress: ProgressReporter, @unchecked Sendable {
         let percent = total == 0 ? 100 : done * 100 / total
         if let last = lastShown[label], percent < 100, percent - last < stepPercent { return }
         lastShown[label] = percent
+        // The same progress for the operations team: gauges on /metriques (an operation run by the server), or the
+        // Prometheus text file of CMQ_METRICS_TEXTFILE (a command), rewritten at each step shown.
+        Gauge(label: "cmq_progress_items", dimensions: [("operation", label), ("state", "done")]).record(done)
+        Gauge(label: "cmq_progress_items", dimensions: [("operation", label), ("state", "total")]).record(total)
+        CMQMetrics.writeTextfile()
         let width = 30
         let filled = width * percent / 100
         let bar = String(repeating: "█", count: filled) + String(repeating: "░", count: width - filled)

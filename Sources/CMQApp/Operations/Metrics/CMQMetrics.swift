@@ -1,4 +1,6 @@
+import Foundation
 import Metrics
+import NIOConcurrencyHelpers
 import Prometheus
 import Vapor
 
@@ -21,6 +23,19 @@ enum CMQMetrics {
     static func exposition() -> [UInt8] {
         registry.emitToBuffer()
     }
+
+    /// Where a command writes its metrics (`CMQ_METRICS_TEXTFILE`, for node_exporter's text file collector).
+    static let textfile = NIOLockedValueBox<String?>(nil)
+
+    /// Rewrites the text file of the metrics, whole or not at all (written beside it, then renamed).
+    static func writeTextfile() {
+        textfile.withLockedValue { path in
+            guard let path else { return }
+            let partial = path + ".\(getpid()).tmp"
+            guard FileManager.default.createFile(atPath: partial, contents: Data(exposition())) else { return }
+            if rename(partial, path) != 0 { unlink(partial) }
+        }
+    }
 }
 
 /// `GET /metriques`: the Prometheus scrape, with `Authorization: Bearer <CMQ_METRICS_TOKEN>`; absent (404) when the
@@ -40,6 +55,7 @@ struct MetricsRoutes: RouteCollection {
                 let problem = #"{"type":"about:blank","title":"Non authentifié","status":401,"detail":"Le jeton des métriques est absent ou incorrect (en-tête Authorization: Bearer)."}"#
                 return Response(status: .unauthorized, headers: headers, body: .init(string: problem))
             }
+            await MetricsSampler.sample(req.application)
             var headers = HTTPHeaders()
             headers.replaceOrAdd(name: .contentType, value: "text/plain; version=0.0.4; charset=utf-8")
             headers.replaceOrAdd(name: .cacheControl, value: "no-store")
