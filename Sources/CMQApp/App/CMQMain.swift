@@ -55,11 +55,15 @@ public enum CMQMain {
         } else {
             try await DatabaseSchema.migrate(app)
         }
-        if schemaCurrent, app.cmqConfig.demoOnFirstStart, try await DemoLoader.databaseIsEmpty(app.db) {
-            app.logger.notice("Base de données vide : chargement du jeu de démonstration…")
-            let summary = try await DemoLoader(db: app.db, logger: app.logger).load(progress: ConsoleProgress(console: app.console))
-            app.logger.notice("\(summary)")
-            try await DemoLoader.printAccounts(app)
+        if schemaCurrent, app.cmqConfig.demoOnFirstStart {
+            // Under the migrations' lock: of two instances started at once on an empty PostgreSQL, one loads.
+            try await DatabaseSchema.exclusively(app) {
+                guard try await DemoLoader.databaseIsEmpty(app.db) else { return }
+                app.logger.notice("Base de données vide : chargement du jeu de démonstration…")
+                let summary = try await DemoLoader(db: app.db, logger: app.logger).load(progress: ConsoleProgress(console: app.console))
+                app.logger.notice("\(summary)")
+                try await DemoLoader.printAccounts(app)
+            }
         }
         // The outbox worker sends the e-mails while the server runs (when CMQ_SMTP_URL is set).
         app.lifecycle.use(OutboxWorkerLifecycle())

@@ -10,7 +10,7 @@ import Vapor
 /// not ready (`/sante/pret`) and says so in its log, and the other commands refuse until `cmq migrate` has run.
 /// On an embedded SQLite file (one process) `serve` and the other commands bring the schema up to date themselves.
 enum DatabaseSchema {
-    /// The key of the PostgreSQL advisory lock held while migrating (the bytes of "cmq-mig").
+    /// The key of the PostgreSQL advisory lock held while migrating or loading the demo (the bytes of "cmq-mig").
     static let migrationLockKey: Int64 = 0x63_6D71_2D6D_6967
 
     /// Whether this database's schema is changed only by `cmq migrate`.
@@ -23,17 +23,22 @@ enum DatabaseSchema {
     /// On PostgreSQL the whole run holds the advisory lock.
     @discardableResult
     static func migrate(_ app: Application, progress: @escaping @Sendable (String) -> Void = { _ in }) async throws -> [String] {
-        guard migratesOnlyByCommand(app) else { return try await applyPending(app, progress: progress) }
-        // A session lock on one connection of the pool, held while the migrator works on the others; released
-        // explicitly, or by PostgreSQL when the process dies.
+        try await exclusively(app) { try await applyPending(app, progress: progress) }
+    }
+
+    /// Runs `work` while no other instance runs work of this kind (migrations, the demo's first load): on
+    /// PostgreSQL under a session advisory lock taken on one connection of the pool and held while `work` uses the
+    /// others, released at the end or by PostgreSQL when the process dies. On SQLite (one process) directly.
+    static func exclusively<T: Sendable>(_ app: Application, _ work: @escaping @Sendable () async throws -> T) async throws -> T {
+        guard migratesOnlyByCommand(app) else { return try await work() }
         return try await app.db.withConnection { connection in
             connection.eventLoop.makeFutureWithTask {
                 guard let lock = connection as? any SQLDatabase else { throw CommandFailure("La base de données n'accepte pas le SQL.") }
                 try await lock.raw("SELECT pg_advisory_lock(\(literal: migrationLockKey))").run()
                 do {
-                    let applied = try await applyPending(app, progress: progress)
+                    let result = try await work()
                     try await lock.raw("SELECT pg_advisory_unlock(\(literal: migrationLockKey))").run()
-                    return applied
+                    return result
                 } catch {
                     try? await lock.raw("SELECT pg_advisory_unlock(\(literal: migrationLockKey))").run()
                     throw error
