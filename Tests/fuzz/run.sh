@@ -27,51 +27,12 @@ if ! python3 -c "import schemathesis" 2>/dev/null || ! command -v schemathesis >
     pip install -q schemathesis
 fi
 
-WORK=$(mktemp -d /tmp/cmq-fuzz.XXXXXX)
-PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
-BASE="http://127.0.0.1:$PORT"
-PASSWORD="fuzz-$(head -c 9 /dev/urandom | od -An -tx1 | tr -d ' \n')"
-ADMIN="administrateur@cmq.test"
-SERVER_PID=""
-
-stop_server() {
-    if [ -n "$SERVER_PID" ] && kill -0 "$SERVER_PID" 2>/dev/null; then
-        kill "$SERVER_PID" 2>/dev/null || true
-        for _ in $(seq 50); do kill -0 "$SERVER_PID" 2>/dev/null || break; sleep 0.2; done
-        kill -9 "$SERVER_PID" 2>/dev/null || true
-    fi
-    if [ "${KEEP_WORK:-0}" = "1" ]; then echo "fuzz: server log and reports kept in $WORK"; else rm -rf "$WORK"; fi
-}
-trap stop_server EXIT
-trap 'exit 130' INT TERM
-
-server_alive() { kill -0 "$SERVER_PID" 2>/dev/null; }
-
-echo "fuzz: starting $BIN serve on $BASE (SQLite in $WORK)"
-(cd "$WORK" && exec env DATABASE_URL="sqlite:$WORK/cmq.sqlite" HOST=127.0.0.1 PORT="$PORT" LOG_LEVEL=warning \
-    CMQ_DEMO=true CMQ_DEMO_PASSWORD="$PASSWORD" "$BIN" serve >"$WORK/serve.log" 2>&1) &
-SERVER_PID=$!
-deadline=$((SECONDS + 300))
-until curl -fsS -o /dev/null "$BASE/api/v1/openapi.json" 2>/dev/null; do
-    if ! server_alive; then echo "fuzz: cmq serve stopped before answering:" >&2; tail -40 "$WORK/serve.log" >&2; KEEP_WORK=1; exit 1; fi
-    if [ "$SECONDS" -ge "$deadline" ]; then echo "fuzz: cmq serve did not answer within 300 s" >&2; KEEP_WORK=1; exit 1; fi
-    sleep 0.5
-done
-echo "fuzz: server up after ${SECONDS}s"
+NAME=fuzz
+source Tests/support/demo-server.sh
+start_demo_server "$BIN"
 
 # --- An administrator's API token, made as a person would: sign in, then "Créer un jeton" on /compte.
-JAR="$WORK/cookies"
-csrf_of() { sed -n 's/.*name="_csrf" value="\([^"]*\)".*/\1/p' "$1" | head -1; }
-curl -fsS -c "$JAR" -b "$JAR" -o "$WORK/connexion.html" "$BASE/connexion"
-curl -sS -c "$JAR" -b "$JAR" -o /dev/null -w '%{http_code}' "$BASE/connexion" \
-    --data-urlencode "_csrf=$(csrf_of "$WORK/connexion.html")" --data-urlencode "email=$ADMIN" \
-    --data-urlencode "motDePasse=$PASSWORD" --data-urlencode "retour=/compte" >"$WORK/login.status"
-[ "$(cat "$WORK/login.status")" = "303" ] || { echo "fuzz: sign-in as $ADMIN failed (HTTP $(cat "$WORK/login.status"))" >&2; KEEP_WORK=1; exit 1; }
-curl -fsS -c "$JAR" -b "$JAR" -o "$WORK/compte.html" "$BASE/compte"
-curl -sS -c "$JAR" -b "$JAR" -o "$WORK/jeton.html" "$BASE/compte/jetons" \
-    --data-urlencode "_csrf=$(csrf_of "$WORK/compte.html")" --data-urlencode "nom=fuzz"
-TOKEN=$(sed -n 's/.*<code class="token">\([^<]*\)<\/code>.*/\1/p' "$WORK/jeton.html" | head -1)
-[ -n "$TOKEN" ] || { echo "fuzz: no API token on the account page" >&2; KEEP_WORK=1; exit 1; }
+make_admin_token
 curl -fsS -o /dev/null -H "Authorization: Bearer $TOKEN" "$BASE/api/v1/dossiers" \
     || { echo "fuzz: the new token is refused by the API" >&2; KEEP_WORK=1; exit 1; }
 echo "fuzz: administrator token ${TOKEN:0:8}… created"

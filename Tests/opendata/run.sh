@@ -23,35 +23,10 @@ if ! command -v xmllint >/dev/null 2>&1; then
     apt-get update -qq >/dev/null && apt-get install -y -qq libxml2-utils >/dev/null
 fi
 
-WORK=$(mktemp -d /tmp/cmq-opendata.XXXXXX)
-# OPENDATA_PORT chooses the port (a free one by default).
-PORT="${OPENDATA_PORT:-$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')}"
-BASE="http://127.0.0.1:$PORT"
-PASSWORD="opendata-$(head -c 9 /dev/urandom | od -An -tx1 | tr -d ' \n')"
-ADMIN="administrateur@cmq.test"
-SERVER_PID=""
-
-stop_server() {
-    if [ -n "$SERVER_PID" ] && kill -0 "$SERVER_PID" 2>/dev/null; then
-        kill "$SERVER_PID" 2>/dev/null || true
-        for _ in $(seq 50); do kill -0 "$SERVER_PID" 2>/dev/null || break; sleep 0.2; done
-        kill -9 "$SERVER_PID" 2>/dev/null || true
-    fi
-    if [ "${KEEP_WORK:-0}" = "1" ]; then echo "opendata: files and server log kept in $WORK"; else rm -rf "$WORK"; fi
-}
-trap stop_server EXIT
-trap 'exit 130' INT TERM
-
-echo "opendata: starting $BIN serve on $BASE (SQLite in $WORK)"
-(cd "$WORK" && exec env DATABASE_URL="sqlite:$WORK/cmq.sqlite" HOST=127.0.0.1 PORT="$PORT" LOG_LEVEL=warning \
-    CMQ_DEMO=true CMQ_DEMO_PASSWORD="$PASSWORD" "$BIN" serve >"$WORK/serve.log" 2>&1) &
-SERVER_PID=$!
-deadline=$((SECONDS + 300))
-until curl -fsS -o /dev/null "$BASE/api/v1/openapi.json" 2>/dev/null; do
-    if ! kill -0 "$SERVER_PID" 2>/dev/null; then echo "opendata: cmq serve stopped:" >&2; tail -40 "$WORK/serve.log" >&2; KEEP_WORK=1; exit 1; fi
-    if [ "$SECONDS" -ge "$deadline" ]; then echo "opendata: cmq serve did not answer within 300 s" >&2; KEEP_WORK=1; exit 1; fi
-    sleep 0.5
-done
+NAME=opendata
+DEMO_PORT="${OPENDATA_PORT:-}"  # OPENDATA_PORT chooses the port (a free one by default)
+source Tests/support/demo-server.sh
+start_demo_server "$BIN"
 
 FAILED=0
 fail() { echo "opendata: FAILED: $*" >&2; FAILED=1; }
@@ -92,15 +67,7 @@ PY
 done
 
 # --- LHEO: the demo catalogue once its formations' organisations have a SIRET (test values).
-JAR="$WORK/cookies"
-csrf_of() { sed -n 's/.*name="_csrf" value="\([^"]*\)".*/\1/p' "$1" | head -1; }
-curl -fsS -c "$JAR" -b "$JAR" -o "$WORK/connexion.html" "$BASE/connexion"
-curl -sS -c "$JAR" -b "$JAR" -o /dev/null "$BASE/connexion" --data-urlencode "_csrf=$(csrf_of "$WORK/connexion.html")" \
-    --data-urlencode "email=$ADMIN" --data-urlencode "motDePasse=$PASSWORD" --data-urlencode "retour=/compte"
-curl -fsS -c "$JAR" -b "$JAR" -o "$WORK/compte.html" "$BASE/compte"
-curl -sS -c "$JAR" -b "$JAR" -o "$WORK/jeton.html" "$BASE/compte/jetons" --data-urlencode "_csrf=$(csrf_of "$WORK/compte.html")" --data-urlencode "nom=opendata"
-TOKEN=$(sed -n 's/.*<code class="token">\([^<]*\)<\/code>.*/\1/p' "$WORK/jeton.html" | head -1)
-[ -n "$TOKEN" ] || { fail "no administrator token"; KEEP_WORK=1; exit 1; }
+make_admin_token
 status=$(curl -sS -o "$WORK/refused.json" -w '%{http_code}' "$BASE/api/v1/formations.lheo.xml")
 [ "$status" = "409" ] || fail "the LHEO export of organisations without SIRET should be refused (409), got $status"
 curl -fsS -o "$WORK/formations.json" "$BASE/api/v1/formations.json"
