@@ -112,21 +112,23 @@ struct FormationExport {
                 progress.step("Formations", done: written, total: plan.ids.count)
                 continue
             }
-            let loaded = try await Formation.query(on: db).filter(\.$id ~~ chunk)
-                .with(\.$organisation).with(\.$responsable).with(\.$statuts).with(\.$romes).all()
-            let byID = Dictionary(loaded.map { ($0.id!, $0) }, uniquingKeysWith: { a, _ in a })
             var piece = Data()
-            for formation in chunk.compactMap({ byID[$0] }) {
-                switch plan.format {
-                case .csv:
-                    piece += Data(FormationCSV.line(formation, responsable: formation.responsable).utf8)
-                case .json:
+            if plan.format == .json {
+                // The API's objects, read as the API reads them (two plain queries, no models).
+                let items = try await FormationReader(db: db).read(chunk)
+                for item in chunk.compactMap({ items[$0] }) {
                     if written > 0 { piece.append(UInt8(ascii: ",")) }
-                    piece += try encoder.encode(try formation.toDTO())
-                case .lheo:
-                    piece += try LHEO.element(LHEO.formation(formation, responsable: formation.responsable))
+                    piece += try encoder.encode(item.dto)
+                    written += 1
                 }
-                written += 1
+            } else {
+                let loaded = try await Formation.query(on: db).filter(\.$id ~~ chunk)
+                    .with(\.$organisation).with(\.$responsable).with(\.$statuts).with(\.$romes).all()
+                let byID = Dictionary(loaded.map { ($0.id!, $0) }, uniquingKeysWith: { a, _ in a })
+                for formation in chunk.compactMap({ byID[$0] }) {
+                    piece += try LHEO.element(LHEO.formation(formation, responsable: formation.responsable))
+                    written += 1
+                }
             }
             try await write(piece)
             progress.step("Formations", done: written, total: plan.ids.count)

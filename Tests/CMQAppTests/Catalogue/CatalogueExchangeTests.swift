@@ -193,6 +193,24 @@ struct CatalogueExchangeTests {
         return try response.decoded([FormationDTO].self).map(shared).sorted { $0[1] < $1[1] }
     }
 
+    @Test("the JSON export, read from the tables, writes for each formation the object its model gives", arguments: TestDatabase.all)
+    func jsonExportEqualsModels(database: TestDatabase) async throws {
+        try await withTestApp(database) { app in
+            try await Self.corpus(app)
+            let encoder = JSONEncoder()
+            encoder.dateEncodingStrategy = .iso8601
+            encoder.outputFormatting = [.sortedKeys]
+            let exported = try await app.send(.GET, "/api/v1/formations.json", as: .anonymous).decoded([FormationDTO].self)
+            let models = try await Formation.query(on: app.db).with(\.$organisation).with(\.$responsable).with(\.$statuts).with(\.$romes).all()
+            #expect(exported.count == models.count && exported.count > 0)
+            let byID = Dictionary(uniqueKeysWithValues: try models.map { ($0.id!, try $0.toDTO()) })
+            for dto in exported {
+                let expected = try #require(byID[dto.id])
+                #expect(String(decoding: try encoder.encode(dto), as: UTF8.self) == String(decoding: try encoder.encode(expected), as: UTF8.self))
+            }
+        }
+    }
+
     @Test("the LHEO export follows the standard's structure: offres → formation → action → session, elements in order", arguments: TestDatabase.all)
     func lheoStructure(database: TestDatabase) async throws {
         try await withTestApp(database) { app in
