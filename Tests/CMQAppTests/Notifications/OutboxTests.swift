@@ -107,6 +107,23 @@ struct OutboxTests {
         }
     }
 
+    @Test("a stopping instance sends what the last requests queued before it ends (the outbox worker's flush)", arguments: TestDatabase.all)
+    func flushOnShutdown(database: TestDatabase) async throws {
+        try await withTestApp(database) { app in
+            try await withSMTPServer { server in
+                app.cmqConfig.smtp = server.settings()
+                // A worker that would not come back for an hour: only the flush at shutdown can send the messages.
+                let lifecycle = OutboxWorkerLifecycle(interval: .seconds(3600))
+                try await lifecycle.didBootAsync(app)
+                try await Task.sleep(for: .seconds(1))  // its first round, on an empty outbox
+                _ = try await OutboxFactory.enqueue(app, count: 3)
+                await lifecycle.shutdownAsync(app)
+                #expect(try await OutboxMessage.query(on: app.db).filter(\.$status == .sent).count() == 3)
+                #expect(try await server.waitFor(3).count == 3)
+            }
+        }
+    }
+
     @Test("a temporary refusal is retried after a growing wait, with the error recorded; a permanent one gives up", arguments: TestDatabase.all)
     func retries(database: TestDatabase) async throws {
         try await withTestApp(database) { app in
