@@ -130,6 +130,8 @@ func cmqMigrations() -> [any Migration] {
         CreateClesApplication(),
         // 020: the search's body text holds the French stems its words do not begin with ("chevaux" → "cheval")
         UpdateFormationSearchStems(),
+        // 027: a campus's indicators: entered values, targets, catalogue files loaded
+        CreateIndicateurs(),
     ]
 }
 
@@ -151,6 +153,7 @@ func addCommands(_ app: Application) {
     app.asyncCommands.use(MailCommandGroup(), as: "mail")
     app.asyncCommands.use(BackupCommand(), as: "sauvegarde")
     app.asyncCommands.use(RestoreCommand(), as: "restauration")
+    app.asyncCommands.use(IndicatorsCommandGroup(), as: "indicateurs")
 }
 
 /// Where the shipped resources are, whatever the working directory.

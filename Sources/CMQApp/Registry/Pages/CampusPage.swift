@@ -47,6 +47,7 @@ enum CampusPage {
             checks: compliance.checks.map { CheckRow(label: $0.label, passed: $0.passed, explanation: $0.explanation) },
             failedCount: compliance.checks.filter { !$0.passed }.count,
             apiURL: RegistryURL.apiCampus(id).path,
+            indicatorsURL: IndicatorsURL.page(id).path,
             map: try await MapCatalog.shared.regions[campus.regionCode].asyncMap { view in
                 let renderer = MapRenderer(
                     view: view, counts: [campus.academieCode: 1],

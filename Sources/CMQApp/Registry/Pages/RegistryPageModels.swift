@@ -186,6 +186,8 @@ struct CampusPageContext: Encodable {
     var checks: [CheckRow]
     var failedCount: Int
     var apiURL: String
+    /// The campus's indicators (`/campus/{id}/indicateurs`).
+    var indicatorsURL: String
     var map: MapBlock?
     var history: [AuditRow]?
     var rights: Rights

@@ -73,6 +73,11 @@ extension RoutesBuilder {
     }
 
     @discardableResult
+    func put<Response: AsyncResponseEncodable>(_ url: some RouteURL, use handler: @Sendable @escaping (Request) async throws -> Response) -> Route {
+        on(.PUT, url.pathComponents, use: handler)
+    }
+
+    @discardableResult
     func delete<Response: AsyncResponseEncodable>(_ url: some RouteURL, use handler: @Sendable @escaping (Request) async throws -> Response) -> Route {
         on(.DELETE, url.pathComponents, use: handler)
     }

@@ -1,0 +1,22 @@
+import Vapor
+
+/// A campus's indicators: the catalogue, the figures of a school year, the values its team enters, its targets.
+struct IndicatorsRoutes: RouteCollection {
+    let doors: RouteDoors
+
+    func boot(routes: any RoutesBuilder) throws {
+        typealias U = IndicatorsURL
+        let api = doors.api(routes)
+        let controller = IndicatorsAPIController()
+        api.get(U.apiCatalogue, use: controller.catalogue)
+        api.get(U.apiCampus(nil), use: controller.board)
+        api.put(U.apiValue(campus: nil, code: nil, annee: nil), use: controller.setValue)
+        api.put(U.apiTarget(campus: nil, code: nil), use: controller.setTarget)
+
+        let pages = IndicatorsPageController()
+        doors.web(routes).get(U.page(nil), use: pages.page)
+        let signedIn = doors.signedIn(routes)
+        signedIn.post(U.valueForm(nil), use: pages.saveValue)
+        signedIn.post(U.targetForm(nil), use: pages.saveTarget)
+    }
+}

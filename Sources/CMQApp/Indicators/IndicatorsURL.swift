@@ -1,0 +1,32 @@
+import Foundation
+
+/// The addresses of the indicators. `nil`: the route's keys.
+enum IndicatorsURL: RouteURL, Equatable {
+    /// The catalogue of the API.
+    case apiCatalogue
+    /// A campus's indicators for a school year (`?annee=2025-2026`).
+    case apiCampus(UUID?)
+    /// The value of an entered indicator for a school year (PUT).
+    case apiValue(campus: UUID?, code: String?, annee: String?)
+    /// A campus's target on an indicator (PUT).
+    case apiTarget(campus: UUID?, code: String?)
+    /// The page of a campus's indicators.
+    case page(UUID?)
+    /// The form of an entered value (POST, back-office).
+    case valueForm(UUID?)
+    /// The form of a target (POST, back-office).
+    case targetForm(UUID?)
+
+    var segments: [PathSegment] {
+        switch self {
+        case .apiCatalogue: ["api", "v1", "indicateurs"]
+        case .apiCampus(let id): ["api", "v1", "campus", .id("campusID", id), "indicateurs"]
+        case .apiValue(let id, let code, let annee):
+            ["api", "v1", "campus", .id("campusID", id), "indicateurs", .parameter("code", code), "valeurs", .parameter("annee", annee)]
+        case .apiTarget(let id, let code): ["api", "v1", "campus", .id("campusID", id), "indicateurs", .parameter("code", code), "cible"]
+        case .page(let id): ["campus", .id("campusID", id), "indicateurs"]
+        case .valueForm(let id): ["gestion", "campus", .id("campusID", id), "indicateurs", "valeur"]
+        case .targetForm(let id): ["gestion", "campus", .id("campusID", id), "indicateurs", "cible"]
+        }
+    }
+}
