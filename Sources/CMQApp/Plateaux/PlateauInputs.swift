@@ -11,7 +11,12 @@ extension PlateauService.Input {
             input.campusID = reader.uuid("campusId", required: true).value
             input.organisationID = reader.uuid("organisationId", required: true).value
         }
-        input.nom = reader.text("nom", required: creating, maxLength: 200).value
+        let nom = reader.text("nom", required: creating, maxLength: 200)
+        if case .set(let text) = nom, (text ?? "").isEmpty {
+            // A platform always has a name: a change may not blank it (an absent "nom" leaves it as it is).
+            reader.fail("nom", "Le nom du plateau ne peut pas être vide.")
+        }
+        input.nom = nom.value
         if case .set(let text) = reader.text("description", maxLength: 5_000) { input.description = text ?? "" }
         if case .set(let text) = reader.text("adresse", maxLength: 300) { input.adresse = text ?? "" }
         input.horaires = reader.decoded("horaires", OpeningHours.self, required: creating).value

@@ -116,6 +116,12 @@ struct PlateauxAPITests {
             #expect(outside.faultyFields == ["organisationId"])
             #expect(try await PlateauRecord.query(on: app.db).count() == 1)
             #expect(try await EquipementRecord.query(on: app.db).count() == 2)
+            // A change may not blank the name (found by the fuzzer: it was accepted and ignored).
+            for blank in [#""""#, #""   ""#, "null"] {
+                let blanked = try await app.send(.PATCH, "/api/v1/plateaux/\(f.plateauID.lower)", json: #"{"nom": \#(blank)}"#, as: f.owner)
+                #expect(blanked.status == .unprocessableEntity && blanked.faultyFields == ["nom"], "\(blank): \(blanked.body.string)")
+            }
+            #expect(try await PlateauRecord.find(f.plateauID, on: app.db)?.nom == "Atelier plasturgie")
         }
     }
 
