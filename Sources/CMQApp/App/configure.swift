@@ -132,6 +132,8 @@ func cmqMigrations() -> [any Migration] {
         UpdateFormationSearchStems(),
         // 027: a campus's indicators: entered values, targets, catalogue files loaded
         CreateIndicateurs(),
+        // 028: the annual activity reports and the history of their states
+        CreateRapportsActivite(),
     ]
 }
 

@@ -61,10 +61,12 @@ struct IndicatorService {
         var canEdit: Bool
     }
 
-    func board(campusID: UUID, year: SchoolYear) async throws -> Board {
+    /// `everything`: the indicators that are not public too, for a reader whose rights were checked otherwise (the
+    /// activity report's).
+    func board(campusID: UUID, year: SchoolYear, everything: Bool = false) async throws -> Board {
         let campus = try await CampusService(db: db, caller: caller).find(campusID)
         let canEdit = caller.may(.update, .campus(id: campusID, regionCode: campus.regionCode))
-        let indicators = try await Self.catalog(on: db).indicators.filter { canEdit || $0.isPublic }
+        let indicators = try await Self.catalog(on: db).indicators.filter { canEdit || everything || $0.isPublic }
         let computations = Set(indicators.compactMap { indicator -> IndicatorComputation? in
             if case .computed(let computation) = indicator.source { computation } else { nil }
         })

@@ -13,10 +13,21 @@ struct IndicatorsRoutes: RouteCollection {
         api.put(U.apiValue(campus: nil, code: nil, annee: nil), use: controller.setValue)
         api.put(U.apiTarget(campus: nil, code: nil), use: controller.setTarget)
 
+        let reports = ActivityReportAPIController()
+        api.get(U.apiReport(campus: nil, annee: nil), use: reports.get)
+        api.put(U.apiReportTexts(campus: nil, annee: nil), use: reports.saveTexts)
+        api.post(U.apiReportTransmission(campus: nil, annee: nil), use: reports.transmit)
+        api.post(U.apiReportAcknowledgment(campus: nil, annee: nil), use: reports.acknowledge)
+
         let pages = IndicatorsPageController()
         doors.web(routes).get(U.page(nil), use: pages.page)
         let signedIn = doors.signedIn(routes)
         signedIn.post(U.valueForm(nil), use: pages.saveValue)
         signedIn.post(U.targetForm(nil), use: pages.saveTarget)
+        let reportPages = ActivityReportPageController()
+        signedIn.get(U.report(campus: nil, annee: nil), use: reportPages.page)
+        signedIn.post(U.reportTextsForm(campus: nil, annee: nil), use: reportPages.saveTexts)
+        signedIn.post(U.reportTransmissionForm(campus: nil, annee: nil), use: reportPages.transmit)
+        signedIn.post(U.reportAcknowledgmentForm(campus: nil, annee: nil), use: reportPages.acknowledge)
     }
 }

@@ -16,6 +16,15 @@ enum IndicatorsURL: RouteURL, Equatable {
     case valueForm(UUID?)
     /// The form of a target (POST, back-office).
     case targetForm(UUID?)
+    /// A campus's activity report for a school year (API: GET; page: GET).
+    case apiReport(campus: UUID?, annee: String?)
+    case apiReportTexts(campus: UUID?, annee: String?)
+    case apiReportTransmission(campus: UUID?, annee: String?)
+    case apiReportAcknowledgment(campus: UUID?, annee: String?)
+    case report(campus: UUID?, annee: String?)
+    case reportTextsForm(campus: UUID?, annee: String?)
+    case reportTransmissionForm(campus: UUID?, annee: String?)
+    case reportAcknowledgmentForm(campus: UUID?, annee: String?)
 
     var segments: [PathSegment] {
         switch self {
@@ -27,6 +36,14 @@ enum IndicatorsURL: RouteURL, Equatable {
         case .page(let id): ["campus", .id("campusID", id), "indicateurs"]
         case .valueForm(let id): ["gestion", "campus", .id("campusID", id), "indicateurs", "valeur"]
         case .targetForm(let id): ["gestion", "campus", .id("campusID", id), "indicateurs", "cible"]
+        case .apiReport(let id, let annee): ["api", "v1", "campus", .id("campusID", id), "rapports", .parameter("annee", annee)]
+        case .apiReportTexts(let id, let annee): ["api", "v1", "campus", .id("campusID", id), "rapports", .parameter("annee", annee), "textes"]
+        case .apiReportTransmission(let id, let annee): ["api", "v1", "campus", .id("campusID", id), "rapports", .parameter("annee", annee), "transmission"]
+        case .apiReportAcknowledgment(let id, let annee): ["api", "v1", "campus", .id("campusID", id), "rapports", .parameter("annee", annee), "prise-en-compte"]
+        case .report(let id, let annee): ["campus", .id("campusID", id), "rapports", .parameter("annee", annee)]
+        case .reportTextsForm(let id, let annee): ["gestion", "campus", .id("campusID", id), "rapports", .parameter("annee", annee), "textes"]
+        case .reportTransmissionForm(let id, let annee): ["gestion", "campus", .id("campusID", id), "rapports", .parameter("annee", annee), "transmission"]
+        case .reportAcknowledgmentForm(let id, let annee): ["gestion", "campus", .id("campusID", id), "rapports", .parameter("annee", annee), "prise-en-compte"]
         }
     }
 }

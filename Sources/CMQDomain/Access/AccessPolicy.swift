@@ -20,6 +20,11 @@ public enum Resource: Sendable, Equatable {
     /// A booking of a platform by an organisation. Create: make it (the booking organisation); update: accept or
     /// refuse it (the owner's side); delete: cancel it (either side); read: see who booked and why.
     case booking(plateau: PlateauScope, bookerOrganisationID: UUID)
+    /// A campus's annual activity report. Read: its team, its région, the national level; create and update (write
+    /// it, transmit it): its team and the national level.
+    case activityReport(campusID: UUID, regionCode: String)
+    /// The région's acknowledgment of a transmitted activity report: its région and the national level.
+    case activityReportReview(campusID: UUID, regionCode: String)
     /// The audit trail.
     case auditTrail
     /// Accounts of other people.
@@ -148,6 +153,11 @@ public enum AccessPolicy {
             guard plateau.regionCode == actor.regionCode else { return .denied("Ce plateau appartient à un campus d'une autre région académique.") }
             return action == .read ? .allowed
                 : .denied("Les réservations sont faites par les organisations membres et acceptées par le propriétaire du plateau ou l'équipe du campus.")
+        case .activityReport(_, let region):
+            guard region == actor.regionCode else { return outside }
+            return action == .read ? .allowed : .denied("Le rapport d'activité est écrit et transmis par l'équipe du campus ; la région académique le prend en compte.")
+        case .activityReportReview(_, let region):
+            return region == actor.regionCode ? .allowed : outside
         case .auditTrail, .accounts:
             return .denied("Réservé à l'administrateur national.")
         }
@@ -179,6 +189,11 @@ public enum AccessPolicy {
         case .booking(let plateau, _):
             guard plateau.campusID == actor.campusID else { return .denied("Ce plateau appartient à un autre campus.") }
             return action == .create ? .denied("Une réservation est faite au nom d'une organisation membre, par un compte « membre » de cette organisation.") : .allowed
+        case .activityReport(let campusID, _):
+            guard campusID == actor.campusID else { return .denied("Ce rapport d'activité est celui d'un autre campus.") }
+            return action == .delete ? .denied("Un rapport d'activité ne se supprime pas.") : .allowed
+        case .activityReportReview:
+            return .denied("La prise en compte du rapport d'activité revient à la région académique.")
         case .auditTrail, .accounts:
             return .denied("Réservé à l'administrateur national.")
         }
@@ -197,6 +212,8 @@ public enum AccessPolicy {
             return .denied("Le campus et son réseau sont gérés par l'équipe du campus et la région académique.")
         case .dossier, .labelDecision:
             return .denied("Les dossiers de labellisation sont réservés à la région académique, au campus concerné et aux instances.")
+        case .activityReport, .activityReportReview:
+            return .denied("Le rapport d'activité d'un campus est réservé à son équipe, à sa région académique et au niveau national.")
         case .plateau(let plateau):
             return plateau.organisationID == actor.organisationID ? .allowed : .denied("Vous ne gérez que les plateaux techniques de votre organisation.")
         case .booking(let plateau, let booker):
@@ -220,7 +237,7 @@ extension Resource {
     var isPublic: Bool {
         switch self {
         case .campus, .network, .organisation, .formation, .plateau: true
-        case .dossier, .labelDecision, .booking, .auditTrail, .accounts: false
+        case .dossier, .labelDecision, .booking, .auditTrail, .accounts, .activityReport, .activityReportReview: false
         }
     }
 }

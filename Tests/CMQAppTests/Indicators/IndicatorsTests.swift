@@ -153,6 +153,14 @@ struct IndicatorsTests {
             _ = try await OpenAPITests.conforms(app, v, .PUT, "/api/v1/campus/\(id)/indicateurs/RES-01/valeurs/\(year)", template: value, json: #"{"valeur": 3}"#)
             _ = try await OpenAPITests.conforms(app, v, .PUT, "/api/v1/campus/\(id)/indicateurs/INT-01/cible", template: target, json: #"{"initiale": 1}"#)
             _ = try await OpenAPITests.conforms(app, v, .GET, "/api/v1/campus/\(UUID().lower)/indicateurs", template: board)
+            // The activity report.
+            let report = "/api/v1/campus/{campusId}/rapports/{annee}", base = "/api/v1/campus/\(id)/rapports/\(year)"
+            _ = try await OpenAPITests.conforms(app, v, .GET, base, template: report)
+            _ = try await OpenAPITests.conforms(app, v, .POST, base + "/transmission", template: report + "/transmission")
+            _ = try await OpenAPITests.conforms(app, v, .PUT, base + "/textes", template: report + "/textes", json: #"{"reseau": "Texte", "offre": null}"#)
+            _ = try await OpenAPITests.conforms(app, v, .POST, base + "/transmission", template: report + "/transmission")
+            _ = try await OpenAPITests.conforms(app, v, .POST, base + "/prise-en-compte", template: report + "/prise-en-compte", json: #"{"commentaire": "Vu."}"#)
+            _ = try await OpenAPITests.conforms(app, v, .GET, base, template: report, as: .anonymous)
         }
     }
 

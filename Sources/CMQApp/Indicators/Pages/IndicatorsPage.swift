@@ -40,6 +40,8 @@ struct IndicatorsPage: Encodable {
     var annee: String
     var years: [OptionItem]
     var canEdit: Bool
+    /// The school year's activity report (for those who may read it).
+    var reportURL: String?
     var families: [Family]
     var errors: [String]
 
@@ -58,7 +60,9 @@ struct IndicatorsPage: Encodable {
             valueAction: IndicatorsURL.valueForm(id).path, targetAction: IndicatorsURL.targetForm(id).path,
             annee: board.year.description,
             years: years.map { OptionItem(value: $0.description, label: $0.description, selected: $0 == board.year) },
-            canEdit: board.canEdit, families: families,
+            canEdit: board.canEdit,
+            reportURL: board.canEdit ? IndicatorsURL.report(campus: id, annee: board.year.description).path : nil,
+            families: families,
             errors: errors.map { $0.detail })
     }
 
