@@ -70,6 +70,25 @@ struct AccessPolicyTests {
         }
         #expect(reason.contains("doit être rattaché à une région académique"))
     }
+    @Test("activity reports: the team writes and transmits, its région reads and acknowledges, nobody else reads")
+    func activityReports() {
+        let report = Resource.activityReport(campusID: campusID, regionCode: "32")
+        let review = Resource.activityReportReview(campusID: campusID, regionCode: "32")
+        let team = actor(.equipeCampus, campus: campusID), otherTeam = actor(.equipeCampus, campus: otherCampusID)
+        let hdf = actor(.regionAcademique, region: "32"), paca = actor(.regionAcademique, region: "93")
+        #expect(AccessPolicy.decide(team, .read, report).isAllowed && AccessPolicy.decide(team, .update, report).isAllowed)
+        #expect(!AccessPolicy.decide(team, .update, review).isAllowed)
+        #expect(!AccessPolicy.decide(team, .delete, report).isAllowed)
+        #expect(!AccessPolicy.decide(otherTeam, .read, report).isAllowed)
+        #expect(AccessPolicy.decide(hdf, .read, report).isAllowed && AccessPolicy.decide(hdf, .update, review).isAllowed)
+        #expect(!AccessPolicy.decide(hdf, .update, report).isAllowed)
+        #expect(!AccessPolicy.decide(paca, .read, report).isAllowed && !AccessPolicy.decide(paca, .update, review).isAllowed)
+        #expect(!AccessPolicy.decide(nil, .read, report).isAllowed)
+        #expect(!AccessPolicy.decide(actor(.membre, organisation: organisationID), .read, report).isAllowed)
+        #expect(!AccessPolicy.decide(actor(.instance, region: "32", instance: .crefop), .read, report).isAllowed)
+        #expect(AccessPolicy.decide(actor(.administrateurNational), .update, review).isAllowed)
+    }
+
     @Test("platforms: the owner's members, the campus team and the région manage them; the public reads them")
     func platforms() {
         let campus = UUID(), owner = UUID(), other = UUID()
