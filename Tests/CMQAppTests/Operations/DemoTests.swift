@@ -15,6 +15,13 @@ struct DemoTests {
             let summary = try await DemoLoader(db: app.db, logger: app.logger).load()
             // then: about 5,000 real establishments, and the 11 campuses of the seeds
             #expect(summary.campus == 11)
+            // Two school years of activity reports per campus: the year before acknowledged (figures frozen), this year a draft.
+            #expect(summary.rapports == 22)
+            let current = SchoolYear(containing: CalendarDay.today)
+            #expect(try await ActivityReportRecord.query(on: app.db).filter(\.$annee == current.previous.startYear).filter(\.$statut == .prisEnCompte).count() == 11)
+            #expect(try await ActivityReportRecord.query(on: app.db).filter(\.$annee == current.startYear).filter(\.$statut == .brouillon).count() == 11)
+            #expect(try await ActivityReportRecord.query(on: app.db).filter(\.$valeurs == nil).filter(\.$statut == .prisEnCompte).count() == 0)
+            #expect(try await IndicatorTargetRecord.query(on: app.db).count() == 44)
             #expect(summary.organisations > 5_000)
             #expect(try await Organisation.query(on: app.db).count() == summary.organisations)
             #expect(try await !DemoLoader.databaseIsEmpty(app.db))

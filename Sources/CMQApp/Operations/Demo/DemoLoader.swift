@@ -18,9 +18,10 @@ struct DemoLoader {
         var labels = 0
         var plateaux = 0
         var reservations = 0
+        var rapports = 0
 
         var description: String {
-            "Jeu de démonstration chargé : \(organisations) organisations, \(campus) campus, \(membres) appartenances à un réseau, \(formations) formations, \(labels) campus avec leur histoire de labellisation, \(plateaux) plateaux techniques et \(reservations) réservations."
+            "Jeu de démonstration chargé : \(organisations) organisations, \(campus) campus, \(membres) appartenances à un réseau, \(formations) formations, \(labels) campus avec leur histoire de labellisation, \(plateaux) plateaux techniques, \(reservations) réservations et \(rapports) rapports d'activité."
         }
     }
 
@@ -174,6 +175,9 @@ struct DemoLoader {
         // 5. Shared platforms and a school half-year of their bookings.
         progress.message("Plateaux techniques et réservations…")
         (summary.plateaux, summary.reservations) = try await DemoPlateaux(db: db).load()
+        // 6. Two school years of indicators, targets and activity reports.
+        progress.message("Indicateurs et rapports d'activité…")
+        summary.rapports = try await DemoIndicators(db: db).load(today: CalendarDay.today)
         return summary
     }
 
