@@ -175,8 +175,8 @@ struct IndicatorService {
 
 extension IndicatorValueRecord: Audited {
     static var auditEntity: String { "indicateur-valeur" }
-    var auditLabel: String { "\(code) \(SchoolYear(startYear: annee)?.description ?? String(annee))" }
-    var auditSnapshot: [String: String] { ["code": code, "annee": SchoolYear(startYear: annee)?.description ?? String(annee), "valeur": String(valeur)] }
+    var auditLabel: String { "\(code) \(SchoolYear(startYear: annee).description)" }
+    var auditSnapshot: [String: String] { ["code": code, "annee": SchoolYear(startYear: annee).description, "valeur": String(valeur)] }
 }
 
 extension IndicatorTargetRecord: Audited {

@@ -48,7 +48,7 @@ struct IndicatorsPage: Encodable {
     static func make(_ board: IndicatorService.Board, today: CalendarDay, errors: [FieldError] = []) throws -> IndicatorsPage {
         let id = try board.campus.requireID()
         let current = SchoolYear(containing: today)
-        let years = (0..<6).compactMap { SchoolYear(startYear: current.startYear - $0) }
+        let years = (0..<6).map { SchoolYear(startYear: current.startYear - $0) }
         let families = IndicatorFamily.allCases.compactMap { family -> Family? in
             let rows = board.lines.filter { $0.indicator.family == family }.map { row($0) }
             return rows.isEmpty ? nil : Family(id: "famille-\(family.rawValue)", label: family.label, rows: rows)
