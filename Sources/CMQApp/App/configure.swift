@@ -123,6 +123,8 @@ func addMigrations(_ app: Application) {
     app.migrations.add(CreateClesApplication())
     // 020: the search's body text holds the French stems its words do not begin with ("chevaux" → "cheval")
     app.migrations.add(UpdateFormationSearchStems())
+    // 023: pseudonymised pathways (each establishment's yearly file and its steps)
+    app.migrations.add(CreateParcours())
 }
 
 func addCommands(_ app: Application) {

@@ -24,7 +24,10 @@ public struct Pseudonymiser: Sendable {
     }
 
     /// The learner's pseudonym.
-    public func pseudonym(_ ine: INE) -> String {
-        HMAC<SHA256>.authenticationCode(for: Data(ine.value.utf8), using: key).map { String(format: "%02x", $0) }.joined()
+    public func pseudonym(_ ine: INE) -> String { digest(ine.value) }
+
+    /// HMAC-SHA256 of a text under the key, in hexadecimal (the pseudonym of an INE; the key's fingerprint).
+    public func digest(_ text: String) -> String {
+        HMAC<SHA256>.authenticationCode(for: Data(text.utf8), using: key).map { String(format: "%02x", $0) }.joined()
     }
 }
