@@ -130,6 +130,21 @@ struct ParcoursService {
         pseudonymiser.digest("cmq : empreinte de la clé des parcours")
     }
 
+    /// At `cmq serve`: with pathways stored, a missing key gives a warning (the flows show, nothing is imported),
+    /// and a key other than the one that made the stored pseudonyms stops the start.
+    static func startupCheck(key: String?, on db: any Database) async throws -> String? {
+        let stored = try await ApplicationKey.find(fingerprintName, on: db)
+        guard let key else {
+            let steps = try await ParcoursEtape.query(on: db).count()
+            guard stored != nil || steps > 0 else { return nil }
+            return "Des parcours sont enregistrés mais CMQ_PSEUDONYM_KEY n'est pas définie : les flux restent consultables, mais aucun import ni effacement par INE n'est possible tant que la clé d'origine n'est pas rétablie."
+        }
+        if let stored, stored.valeur != fingerprint(try Pseudonymiser(secret: key)) {
+            throw AppConfig.Invalid(description: "CMQ_PSEUDONYM_KEY n'est pas la clé qui a pseudonymisé les parcours enregistrés : rétablissez la clé d'origine (les nouveaux imports couperaient chaque parcours en deux).")
+        }
+        return nil
+    }
+
     // MARK: - Erasure and retention
 
     /// Deletes every step of the learner with this INE (the right to erasure); the operator's command only.

@@ -18,9 +18,10 @@ struct DemoLoader {
         var labels = 0
         var plateaux = 0
         var reservations = 0
+        var parcours = 0
 
         var description: String {
-            "Jeu de démonstration chargé : \(organisations) organisations, \(campus) campus, \(membres) appartenances à un réseau, \(formations) formations, \(labels) campus avec leur histoire de labellisation, \(plateaux) plateaux techniques et \(reservations) réservations."
+            "Jeu de démonstration chargé : \(organisations) organisations, \(campus) campus, \(membres) appartenances à un réseau, \(formations) formations, \(labels) campus avec leur histoire de labellisation, \(plateaux) plateaux techniques, \(reservations) réservations et \(parcours) étapes de parcours générées."
         }
     }
 
@@ -41,6 +42,8 @@ struct DemoLoader {
     /// Removes every campus, membership, team member and organisation (used by `cmq demo --force`).
     static func clearRegistry(_ db: any Database) async throws {
         try await db.transaction { db in
+            try await ParcoursEtape.query(on: db).delete()
+            try await ParcoursEnvoi.query(on: db).delete()
             try await ReservationRecord.query(on: db).delete()
             try await PlateauRecord.query(on: db).delete()
             try await LabelRecord.query(on: db).delete()
@@ -174,6 +177,9 @@ struct DemoLoader {
         // 5. Shared platforms and a school half-year of their bookings.
         progress.message("Plateaux techniques et réservations…")
         (summary.plateaux, summary.reservations) = try await DemoPlateaux(db: db).load()
+        // 6. Generated pathways of one campus's learners (said so on its pages).
+        progress.message("Parcours des apprenants (générés)…")
+        summary.parcours = try await ParcoursDemo(db: db).load()
         return summary
     }
 
