@@ -168,7 +168,7 @@ struct ParcoursReport: Sendable {
             rowPlaces.append(Place(key: entrantsKey, label: "Nouveaux dans le réseau en \(transition.year.next)", uai: ""))
         }
         let threshold = audience.threshold
-        let masked = MaskedTable(counts, threshold: threshold)
+        let masked = MaskedTable(counts, columnCount: columns.count, threshold: threshold)
         func shown(_ count: Int, _ state: MaskState) -> ShownCount { ShownCount(PublishedCount(count, state: state, threshold: threshold)) }
         let rowSums = counts.map { $0.reduce(0, +) }
         let columnSums = columns.indices.map { c in counts.reduce(0) { $0 + $1[c] } }

@@ -44,8 +44,9 @@ public struct MaskedTable: Sendable, Equatable {
     public var columnTotals: [MaskState]
     public var grandTotal: MaskState
 
-    public init(_ counts: [[Int]], threshold: Int) {
-        let rows = counts.count, columns = counts.first?.count ?? 0
+    /// `columnCount` gives the number of columns when there may be no row.
+    public init(_ counts: [[Int]], columnCount: Int? = nil, threshold: Int) {
+        let rows = counts.count, columns = counts.first?.count ?? columnCount ?? 0
         precondition(counts.allSatisfy { $0.count == columns }, "a table's rows all have the same number of cells")
         func primary(_ value: Int) -> MaskState { value > 0 && value < threshold ? .primary : .shown }
         let rowSums = counts.map { $0.reduce(0, +) }

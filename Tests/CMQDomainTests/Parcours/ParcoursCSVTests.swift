@@ -182,6 +182,13 @@ struct StatisticalMaskingTests {
         #expect(MaskedTable([[12, 30]], threshold: 20).cells == [[.primary, .secondary]])
     }
 
+    @Test("a table without rows still has its columns' totals")
+    func noRows() {
+        let table = MaskedTable([], columnCount: 3, threshold: 5)
+        #expect(table.columnTotals == [.shown, .shown, .shown])
+        #expect(table.cells.isEmpty && table.grandTotal == .shown)
+    }
+
     @Test("a masked count is text, never its number")
     func text() {
         #expect(PublishedCount(3, state: .primary, threshold: 5).text == "< 5")

@@ -98,7 +98,7 @@ struct ParcoursUploadPage: Encodable {
     var notice: String?
     var keyMissing: Bool
     var exampleURL: String
-    var columns: [String]
+    var columns: String
     var campusFlows: [LinkItem]
 
     static func load(caller: Caller, key: String?, selected: String?, errors: [String], notice: String?, on db: any Database) async throws -> ParcoursUploadPage {
@@ -123,7 +123,7 @@ struct ParcoursUploadPage: Encodable {
             sent: sent.map { Sent(organisation: $0.organisation.nom, uai: $0.uai, annee: $0.schoolYear.description, etapes: $0.etapes,
                                   date: $0.createdAt.map { formatter.string(from: $0) } ?? "", auteur: $0.auteur) },
             errors: errors, notice: notice, keyMissing: key == nil, exampleURL: ParcoursURL.example.path,
-            columns: ParcoursCSV.columns, campusFlows: campuses.sorted { $0.label < $1.label })
+            columns: ParcoursCSV.columns.joined(separator: ";"), campusFlows: campuses.sorted { $0.label < $1.label })
     }
 
     /// The establishments (with a UAI, in a network) whose pathways the account may send.
