@@ -252,6 +252,12 @@ struct ParcoursTests {
             #expect(!html.contains("données de démonstration") && !html.contains("Données de démonstration"))
             let anonymous = try await app.send(.GET, path, as: .anonymous).body.string
             #expect(anonymous.contains("&lt; 20") && !anonymous.contains("href=\"/gestion/parcours\""))
+            // the campus page links to the flows (data stored: everybody); a campus without pathways links only for its readers
+            #expect(try await app.send(.GET, "/campus/\(try f.campus.requireID().lower)", as: .anonymous).body.string.contains(path))
+            let empty = try await Factory.campus(app.db, nom: "Campus sans parcours")
+            let emptyPath = "/campus/\(try empty.requireID().lower)"
+            #expect(!(try await app.send(.GET, emptyPath, as: .anonymous).body.string.contains("/parcours\"")))
+            #expect(try await app.send(.GET, emptyPath, as: .admin).body.string.contains("\(emptyPath)/parcours"))
             // the upload page lists the team's members and the layout
             let upload = try await app.send(.GET, "/gestion/parcours", as: f.team).body.string
             #expect(upload.contains("Lycée Condorcet (0020079A)") && upload.contains("exemple-parcours.csv") && upload.contains("2023-2024"))
