@@ -56,6 +56,7 @@ def public_pages(server) -> dict:
         "recherche-aucun-resultat": "/recherche?q=zzzzzzzz",
         "formation": f"/formations/{formation['id'].lower()}",
         "plateau": f"/plateaux/{plateau['id'].lower()}",
+        "parcours": f"/campus/{campus['id'].lower()}/parcours",
         "donnees": "/donnees",
         "api": "/api",
         "mentions-legales": "/mentions-legales",
@@ -98,6 +99,8 @@ def campus_team_pages(server) -> dict:
         "equipe-reseau": f"/gestion/campus/{campus}/membres",
         "equipe-dossiers": "/gestion/dossiers",
         "equipe-reservations": "/gestion/reservations",
+        "equipe-parcours": f"/campus/{campus}/parcours",
+        "equipe-parcours-envoi": "/gestion/parcours",
         "equipe-compte": "/compte",
     }
 

@@ -26,7 +26,7 @@ struct ParcoursFixture {
         let campus = try await Factory.campus(app.db)
         let other = try await Factory.campus(app.db, nom: "Autre campus", academie: "12", region: "76")
         let lyceeA = try await Factory.organisation(app.db, nom: "Lycée Condorcet", uai: "0020079A")
-        let lyceeB = try await Factory.organisation(app.db, nom: "Lycée Colard Noël", uai: "0020050U")
+        let lyceeB = try await Factory.organisation(app.db, nom: "Lycée Condorcet (général et technologique)", uai: "0020050U")
         let cfa = try await Factory.organisation(app.db, nom: "CFA de l'industrie", kind: "cfa", uai: "0801864S")
         let outsider = try await Factory.organisation(app.db, nom: "Lycée d'ailleurs", uai: "0622801H")
         for member in [lyceeA, lyceeB, cfa] { try await Factory.membership(app.db, campus: campus, organisation: member) }
