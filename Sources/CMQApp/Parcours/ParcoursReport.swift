@@ -95,6 +95,8 @@ struct ParcoursReport: Sendable {
         var lossesByEstablishment: [(label: String, count: ShownCount)]
         /// The counts behind the table (for the diagram), each with its published form.
         var links: [(row: Int, column: Int, count: ShownCount)]
+        /// The places whose learners' total this table masks (`totalKey`).
+        var maskedPlaceTotals: Set<String>
     }
 
     var campusID: UUID
@@ -122,7 +124,16 @@ struct ParcoursReport: Sendable {
             let formation = formations[node.formation] ?? node.formation
             return Place(key: "\(node.uai)|\(node.formation)|\(node.statut.rawValue)", label: "\(establishment) — \(formation) (\(node.statut.label))", uai: node.uai)
         }
-        let tables = flows.transitions.map { table($0, audience: audience, place: place, names: names) }
+        // A place's learners of one school year are a column total of the year before's table and a row total of its
+        // own: masked in one, masked in both, until no table masks a total the other shows.
+        var forced: Set<String> = []
+        var tables: [Table] = []
+        while true {
+            tables = flows.transitions.map { table($0, audience: audience, place: place, names: names, forced: forced) }
+            let masked = Set(tables.flatMap(\.maskedPlaceTotals))
+            if masked.isSubset(of: forced) { break }
+            forced.formUnion(masked)
+        }
         return ParcoursReport(campusID: campusID, campusName: campus.nom, audience: audience, years: flows.years, tables: tables,
                               stepsCount: records.count)
     }
@@ -136,8 +147,11 @@ struct ParcoursReport: Sendable {
         return Dictionary(lines.map { ($0.cfd, "\($0.sigle) \($0.intitule)") }, uniquingKeysWith: { first, _ in first })
     }
 
+    /// The key of a place's learners in a school year, shared by the tables that publish that count.
+    static func totalKey(_ year: SchoolYear, _ place: Place) -> String { "\(year.start)|\(place.key)" }
+
     static func table(_ transition: ParcoursFlows.Transition, audience: ParcoursAudience, place: (ParcoursNode) -> Place,
-                      names: [String: String]) -> Table {
+                      names: [String: String], forced: Set<String> = []) -> Table {
         // Rows: the places of the year (a member: its own), then the entrants of the next year (network views).
         var origins = transition.origins.keys.sorted()
         var destinations = transition.destinations.keys.sorted()
@@ -168,7 +182,11 @@ struct ParcoursReport: Sendable {
             rowPlaces.append(Place(key: entrantsKey, label: "Nouveaux dans le réseau en \(transition.year.next)", uai: ""))
         }
         let threshold = audience.threshold
-        let masked = MaskedTable(counts, columnCount: columns.count, threshold: threshold)
+        let maskedRows = Set(origins.indices.filter { forced.contains(totalKey(transition.year, rowPlaces[$0])) })
+        let maskedColumns = Set(destinations.indices.filter { forced.contains(totalKey(transition.year.next, columns[$0])) })
+        let masked = MaskedTable(counts, columnCount: columns.count, threshold: threshold, maskedRowTotals: maskedRows, maskedColumnTotals: maskedColumns)
+        let maskedPlaceTotals = Set(origins.indices.filter { masked.rowTotals[$0].isMasked }.map { totalKey(transition.year, rowPlaces[$0]) })
+            .union(destinations.indices.filter { masked.columnTotals[$0].isMasked }.map { totalKey(transition.year.next, columns[$0]) })
         func shown(_ count: Int, _ state: MaskState) -> ShownCount { ShownCount(PublishedCount(count, state: state, threshold: threshold)) }
         let rowSums = counts.map { $0.reduce(0, +) }
         let columnSums = columns.indices.map { c in counts.reduce(0) { $0 + $1[c] } }
@@ -223,6 +241,7 @@ struct ParcoursReport: Sendable {
         for r in counts.indices { for c in columns.indices where counts[r][c] > 0 { links.append((r, c, shown(counts[r][c], masked.cells[r][c]))) } }
         return Table(from: transition.year, to: transition.year.next, columns: columns, exitColumns: exits.count, rows: rows,
                      columnTotals: columnTotals, grandTotal: grand, learners: learners, continuingInNetwork: continuing,
-                     exits: exitFigures, statusChanges: statusChanges, lossesByEstablishment: lossFigures, links: links)
+                     exits: exitFigures, statusChanges: statusChanges, lossesByEstablishment: lossFigures, links: links,
+                     maskedPlaceTotals: maskedPlaceTotals)
     }
 }

@@ -35,6 +35,9 @@ public enum MaskState: String, Sendable, Equatable {
 ///    cells). So while a sum has exactly one masked member, its smallest shown non-zero member is masked too;
 ///    this repeats until every sum has none or at least two masked members.
 ///
+/// Totals another table publishes too (a place's learners, a column of one year's table and a row of the next)
+/// are masked in both when one masks them (`maskedRowTotals`, `maskedColumnTotals`, iterated by the caller).
+///
 /// This rules out recovery by one subtraction, the case a reader does by hand. It does not guarantee that no
 /// bound can be inferred by combining several sums (linear programming): the thresholds keep the published counts
 /// coarse enough for cmq's purpose, and every masked cell stays masked in every view of the same audience.
@@ -44,8 +47,10 @@ public struct MaskedTable: Sendable, Equatable {
     public var columnTotals: [MaskState]
     public var grandTotal: MaskState
 
-    /// `columnCount` gives the number of columns when there may be no row.
-    public init(_ counts: [[Int]], columnCount: Int? = nil, threshold: Int) {
+    /// `columnCount` gives the number of columns when there may be no row. `maskedRowTotals` and
+    /// `maskedColumnTotals` are totals another published table masks (the same count seen from there): they are
+    /// masked here too (secondary), so that one table does not give back what the other hides.
+    public init(_ counts: [[Int]], columnCount: Int? = nil, threshold: Int, maskedRowTotals: Set<Int> = [], maskedColumnTotals: Set<Int> = []) {
         let rows = counts.count, columns = counts.first?.count ?? columnCount ?? 0
         precondition(counts.allSatisfy { $0.count == columns }, "a table's rows all have the same number of cells")
         func primary(_ value: Int) -> MaskState { value > 0 && value < threshold ? .primary : .shown }
@@ -56,6 +61,8 @@ public struct MaskedTable: Sendable, Equatable {
         rowTotals = rowSums.map(primary)
         columnTotals = columnSums.map(primary)
         grandTotal = primary(grand)
+        for r in maskedRowTotals where r < rows && rowTotals[r] == .shown { rowTotals[r] = .secondary }
+        for c in maskedColumnTotals where c < columns && columnTotals[c] == .shown { columnTotals[c] = .secondary }
 
         // Every sum as the list of its members: a member is a place in the table and its value.
         enum Place: Hashable { case cell(Int, Int), row(Int), column(Int), grand }

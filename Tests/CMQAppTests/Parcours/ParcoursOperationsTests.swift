@@ -81,6 +81,17 @@ struct ParcoursOperationsTests {
             #expect(try await ParcoursDemo.isDemo(campusID: f.campus.requireID(), on: app.db))
             let page = try await app.send(.GET, "/campus/\(try f.campus.requireID().lower)/parcours", as: .anonymous).body.string
             #expect(page.contains("Données de démonstration générées"))
+            // a place's learners, a column total of one year's table and a row total of the next, are masked in both or in neither
+            for identity in [TestIdentity.anonymous, .admin] {
+                let flows = try await app.send(.GET, "/api/v1/campus/\(try f.campus.requireID().lower)/parcours", as: identity).decoded(ParcoursFlowsDTO.self)
+                #expect(flows.transitions.count == 2)
+                let (first, second) = (flows.transitions[0], flows.transitions[1])
+                for (index, column) in first.colonnes.enumerated() where !column.sortie {
+                    let row = try #require(second.lignes.first { $0.depart.cle == column.cle })
+                    #expect(row.total.masque == first.totauxColonnes[index].masque, "\(column.libelle)")
+                    if !row.total.masque { #expect(row.total.valeur == first.totauxColonnes[index].valeur) }
+                }
+            }
         }
     }
 }

@@ -237,6 +237,34 @@ struct ParcoursTests {
         }
     }
 
+    @Test("a place's learners masked in one year's table are masked in the next one's too (no recovery across tables)", arguments: TestDatabase.all)
+    func linkedTables(database: TestDatabase) async throws {
+        try await withTestApp(database) { app in
+            // given: 2023 at lycée A, 18 learners: 2 go to lycée B, 7 to the CFA, 9 graduate; lycée B has 6 newcomers in 2024;
+            // the 7 at the CFA are still there in 2025. In 2023's table the 2 is small; row A then masks the 7 and
+            // column « CFA 2024 » its total 7. In 2024's table the CFA's row total is the same 7: shown, it would give
+            // back the 7 of 2023's table, then the 2 (18 − 7 − 9).
+            let f = try await ParcoursFixture.make(app)
+            func lines(_ learners: [Int], _ year: String, _ uai: String, _ formation: String, _ statut: String, _ issue: (Int) -> String) -> String {
+                ParcoursFixture.header + learners.map { "\(ParcoursFixture.ine($0));\(year);\(uai);\(formation);\(statut);\(issue($0))\n" }.joined()
+            }
+            #expect(try await f.upload(app, f.lyceeA, lines(Array(1...18), "2023-2024", "0020079A", "40025214", "scolaire") { $0 <= 9 ? "poursuite" : "diplome" }, as: f.team).status == .created)
+            #expect(try await f.upload(app, f.lyceeB, lines([1, 2] + Array(100...105), "2024-2025", "0020050U", "32022506", "scolaire") { _ in "" }, as: f.team).status == .created)
+            #expect(try await f.upload(app, f.cfa, lines(Array(3...9), "2024-2025", "0801864S", "32025415", "apprenti") { _ in "poursuite" }, as: f.team).status == .created)
+            #expect(try await f.upload(app, f.cfa, lines(Array(3...9), "2025-2026", "0801864S", "32025415", "apprenti") { _ in "" }, as: f.team).status == .created)
+            // when
+            let flows = try await app.send(.GET, "/api/v1/campus/\(try f.campus.requireID().lower)/parcours", as: f.team).decoded(ParcoursFlowsDTO.self)
+            // then
+            let (first, second) = (flows.transitions[0], flows.transitions[1])
+            let cfa = try #require(first.colonnes.firstIndex { $0.uai == "0801864S" })
+            #expect(first.totauxColonnes[cfa].masque)
+            let cfaRow = try #require(second.lignes.first { $0.depart.uai == "0801864S" })
+            #expect(cfaRow.total.masque && cfaRow.total.valeur == nil)
+            // and that row's sum (its cells and its total) has two masked members
+            #expect(cfaRow.effectifs.filter(\.masque).count + (cfaRow.total.masque ? 1 : 0) >= 2)
+        }
+    }
+
     @Test("the flows page: SVG diagram and table twin, masked cells as text, the team's upload link", arguments: TestDatabase.all)
     func flowsPage(database: TestDatabase) async throws {
         try await withTestApp(database) { app in

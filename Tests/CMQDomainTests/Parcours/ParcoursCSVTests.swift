@@ -182,6 +182,16 @@ struct StatisticalMaskingTests {
         #expect(MaskedTable([[12, 30]], threshold: 20).cells == [[.primary, .secondary]])
     }
 
+    @Test("a total another table masks is masked here too, and its row is complemented")
+    func forcedTotals() {
+        // nothing small: all shown; the first row's total masked elsewhere → masked here, and the row total and grand
+        // total would give it back: the margin sum masks the smallest other row total (12)
+        let table = MaskedTable([[10, 20], [5, 7]], threshold: 5, maskedRowTotals: [0])
+        #expect(table.rowTotals == [.secondary, .secondary])
+        #expect(table.cells.flatMap { $0 }.filter(\.isMasked).count >= 2)
+        #expect(MaskedTable([[10, 20], [5, 7]], threshold: 5).rowTotals == [.shown, .shown])
+    }
+
     @Test("a table without rows still has its columns' totals")
     func noRows() {
         let table = MaskedTable([], columnCount: 3, threshold: 5)
