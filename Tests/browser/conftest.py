@@ -89,7 +89,7 @@ def server(inbox):
     port = free_port()
     env = dict(os.environ, DATABASE_URL=f"sqlite:{workdir / 'cmq.sqlite'}", PORT=str(port), HOST="127.0.0.1", LOG_LEVEL="warning",
                CMQ_DEMO_PASSWORD=DEMO_PASSWORD, CMQ_SMTP_URL=f"smtp://127.0.0.1:{inbox.port}", CMQ_MAIL_FROM="cmq@cmq.test",
-               CMQ_PUBLIC_URL=f"http://127.0.0.1:{port}")
+               CMQ_PUBLIC_URL=f"http://127.0.0.1:{port}", CMQ_PSEUDONYM_KEY="cle-des-parcours-pour-les-scenarios-du-navigateur")
     log = open(workdir / "serve.log", "w")
     # Started from another directory than the repository: resources must come from the bundle.
     process = subprocess.Popen([str(binary), "serve"], cwd=workdir, env=env, stdout=log, stderr=subprocess.STDOUT)

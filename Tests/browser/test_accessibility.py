@@ -58,6 +58,7 @@ def public_pages(server) -> dict:
         "recherche-aucun-resultat": "/recherche?q=zzzzzzzz",
         "formation": f"/formations/{formation['id'].lower()}",
         "plateau": f"/plateaux/{plateau['id'].lower()}",
+        "parcours": f"/campus/{campus['id'].lower()}/parcours",
         "donnees": "/donnees",
         "api": "/api",
         "mentions-legales": "/mentions-legales",
@@ -110,6 +111,8 @@ def campus_team_pages(server) -> dict:
         "equipe-indicateurs": f"/campus/{campus}/indicateurs",
         "equipe-rapport": f"/campus/{campus}/rapports/{school_year()}",
         "equipe-rapport-precedent": f"/campus/{campus}/rapports/{school_year(-1)}",
+        "equipe-parcours": f"/campus/{campus}/parcours",
+        "equipe-parcours-envoi": "/gestion/parcours",
         "equipe-compte": "/compte",
     }
 

@@ -1,3 +1,4 @@
+import CMQDomain
 import NIOCore
 import Vapor
 
@@ -53,6 +54,11 @@ public struct AppConfig: Sendable {
     /// A file where commands write their metrics (import progress) in the Prometheus text format, for
     /// node_exporter's text file collector (`CMQ_METRICS_TEXTFILE`); none by default.
     public var metricsTextfile: String?
+    /// The secret that pseudonymises the learners' INE at the import of pathways (`CMQ_PSEUDONYM_KEY`, at least 32
+    /// characters); nil: pathways are not imported (their pages still show what is stored).
+    public var pseudonymKey: String?
+    /// How many school years of pathway steps `cmq rgpd purge-parcours` keeps (`CMQ_PARCOURS_RETENTION`, 1–20; 5 by default).
+    public var parcoursRetentionYears: Int = 5
 
     public init(database: DatabaseChoice, host: String = "127.0.0.1", port: Int = 8080, demoOnFirstStart: Bool = true, searchCache: Bool = true) {
         self.database = database
@@ -66,7 +72,7 @@ public struct AppConfig: Sendable {
         public let description: String
     }
 
-    /// Reads `DATABASE_URL`, `HOST`, `PORT`, `CMQ_DEMO`, `CMQ_SEARCH_CACHE`, `CMQ_TRUSTED_PROXIES`, `CMQ_PUBLIC_URL`, `CMQ_SMTP_URL`, `CMQ_MAIL_FROM`, `CMQ_SMTP_CA`, `CMQ_EDITEUR`, `CMQ_CONTACT`, `CMQ_HEBERGEUR`, `CMQ_METRICS_TOKEN`, `CMQ_METRICS_TEXTFILE` and `CMQ_SHUTDOWN_TIMEOUT`.
+    /// Reads `DATABASE_URL`, `HOST`, `PORT`, `CMQ_DEMO`, `CMQ_SEARCH_CACHE`, `CMQ_TRUSTED_PROXIES`, `CMQ_PUBLIC_URL`, `CMQ_SMTP_URL`, `CMQ_MAIL_FROM`, `CMQ_SMTP_CA`, `CMQ_EDITEUR`, `CMQ_CONTACT`, `CMQ_HEBERGEUR`, `CMQ_METRICS_TOKEN`, `CMQ_METRICS_TEXTFILE`, `CMQ_SHUTDOWN_TIMEOUT`, `CMQ_PSEUDONYM_KEY` and `CMQ_PARCOURS_RETENTION`.
     public static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) throws -> AppConfig {
         let database = try databaseChoice(from: environment["DATABASE_URL"])
         let host = environment["HOST"].flatMap { $0.isEmpty ? nil : $0 } ?? "127.0.0.1"
@@ -127,6 +133,16 @@ public struct AppConfig: Sendable {
                 throw Invalid(description: "CMQ_METRICS_TEXTFILE=\(path) must name a .prom file (node_exporter's text file collector reads only those).")
             }
             config.metricsTextfile = path
+        }
+        if let key = environment["CMQ_PSEUDONYM_KEY"], !key.isEmpty {
+            do { _ = try Pseudonymiser(secret: key) } catch { throw Invalid(description: error.description) }
+            config.pseudonymKey = key
+        }
+        if let raw = environment["CMQ_PARCOURS_RETENTION"], !raw.isEmpty {
+            guard let years = Int(raw), (1...20).contains(years) else {
+                throw Invalid(description: "CMQ_PARCOURS_RETENTION must be a number of school years from 1 to 20.")
+            }
+            config.parcoursRetentionYears = years
         }
         return config
     }

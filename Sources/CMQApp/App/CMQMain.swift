@@ -65,6 +65,10 @@ public enum CMQMain {
                 try await DemoLoader.printAccounts(app)
             }
         }
+        // Pathways: a key that is not the one of the stored pseudonyms stops the start; no key, a warning.
+        if let warning = try await ParcoursService.startupCheck(key: app.cmqConfig.pseudonymKey, on: app.db) {
+            app.logger.warning("\(warning)")
+        }
         // The outbox worker sends the e-mails while the server runs (when CMQ_SMTP_URL is set).
         app.lifecycle.use(OutboxWorkerLifecycle())
         // Once a day at 07:00 (Paris): the labels that expire, the digests.

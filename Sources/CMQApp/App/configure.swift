@@ -130,6 +130,8 @@ func cmqMigrations() -> [any Migration] {
         CreateClesApplication(),
         // 020: the search's body text holds the French stems its words do not begin with ("chevaux" → "cheval")
         UpdateFormationSearchStems(),
+        // 023: pseudonymised pathways (each establishment's yearly file and its steps)
+        CreateParcours(),
         // 027: a campus's indicators: entered values, targets, catalogue files loaded
         CreateIndicateurs(),
         // 028: the annual activity reports and the history of their states

@@ -10,6 +10,7 @@ enum AuditVocabulary {
         ("campus", "Campus"), ("organisation", "Organisation"), ("membre", "Membre d'un réseau"), ("equipe", "Équipe d'un campus"),
         ("utilisateur", "Compte"), ("formation", "Formation"), ("dossier", "Dossier de labellisation"), ("label", "Label"),
         ("plateau", "Plateau technique"), ("reservation", "Réservation"),
+        ("parcours", "Parcours d'un établissement (envoi annuel)"), ("parcours-effacement", "Effacement de parcours"),
     ]
 
     static func entity(_ key: String) -> String {
@@ -31,7 +32,8 @@ enum AuditVocabulary {
         "retraitLe": "Retiré le", "retraitMotif": "Motif du retrait", "horaires": "Horaires", "validation": "Validation des demandes",
         "preavisHeures": "Préavis (heures)", "ouvertA": "Ouvert à", "dureeMaximaleMinutes": "Durée maximale (minutes)",
         "creneau": "Créneau", "objet": "Objet", "participants": "Participants", "details": "Précisions", "motif": "Motif",
-        "decision": "Décision",
+        "decision": "Décision", "anneeScolaire": "Année scolaire", "etapes": "Étapes de parcours",
+        "etapesSupprimees": "Étapes de parcours supprimées", "conservesDepuis": "Parcours conservés depuis",
     ]
 
     static func field(_ key: String) -> String { fields[key] ?? key }

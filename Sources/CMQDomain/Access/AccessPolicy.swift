@@ -25,6 +25,11 @@ public enum Resource: Sendable, Equatable {
     case activityReport(campusID: UUID, regionCode: String)
     /// The région's acknowledgment of a transmitted activity report: its région and the national level.
     case activityReportReview(campusID: UUID, regionCode: String)
+    /// The pseudonymised pathways of a campus network: read = the internal flows (counts from the internal threshold).
+    case parcours(campusID: UUID, regionCode: String)
+    /// A member establishment's pathway files: create = upload (replacing its school year), delete = erase a school
+    /// year, read = the aggregates of its own learners.
+    case parcoursEtablissement(organisationID: UUID, campuses: [CampusScope])
     /// The audit trail.
     case auditTrail
     /// Accounts of other people.
@@ -81,7 +86,10 @@ public enum AccessDecision: Sendable, Equatable {
 /// | région académique (platforms) | the platforms of its campuses; reads their bookings |
 /// | équipe campus (platforms) | the platforms of its campus; accepts, refuses, cancels and reads their bookings |
 /// | membre (platforms) | its organisation's platforms; books in its organisation's name, cancels its bookings; accepts, refuses and cancels those of its platforms |
-/// | public | reads of public pages and of the public API (platforms and their availability, not who booked) |
+/// | région académique (pathways) | reads the internal flows of its campuses and its establishments' aggregates; sends nothing |
+/// | équipe campus (pathways) | reads its campus's internal flows; sends, replaces and erases the files of its members |
+/// | membre (pathways) | sends, replaces and erases its establishment's files; reads its own learners' aggregates, not the network's flows |
+/// | public | reads of public pages and of the public API (platforms and their availability, not who booked; pathways only above the public threshold, outside the policy) |
 public enum AccessPolicy {
     public static func decide(_ actor: Actor?, _ action: Action, _ resource: Resource) -> AccessDecision {
         guard let actor else {
@@ -102,6 +110,8 @@ public enum AccessPolicy {
             return instance(actor, action, resource)
         }
     }
+
+    static let parcoursSentByMembers = AccessDecision.denied("Les parcours sont envoyés par l'établissement membre ou par l'équipe de son campus.")
 
     static func instance(_ actor: Actor, _ action: Action, _ resource: Resource) -> AccessDecision {
         switch resource {
@@ -158,6 +168,14 @@ public enum AccessPolicy {
             return action == .read ? .allowed : .denied("Le rapport d'activité est écrit et transmis par l'équipe du campus ; la région académique le prend en compte.")
         case .activityReportReview(_, let region):
             return region == actor.regionCode ? .allowed : outside
+        case .parcours(_, let region):
+            guard region == actor.regionCode else { return .denied("Ce campus n'appartient pas à votre région académique.") }
+            return action == .read ? .allowed : Self.parcoursSentByMembers
+        case .parcoursEtablissement(_, let campuses):
+            guard campuses.contains(where: { $0.regionCode == actor.regionCode }) else {
+                return .denied("Cet établissement ne fait partie d'aucun campus de votre région académique.")
+            }
+            return action == .read ? .allowed : Self.parcoursSentByMembers
         case .auditTrail, .accounts:
             return .denied("Réservé à l'administrateur national.")
         }
@@ -194,6 +212,12 @@ public enum AccessPolicy {
             return action == .delete ? .denied("Un rapport d'activité ne se supprime pas.") : .allowed
         case .activityReportReview:
             return .denied("La prise en compte du rapport d'activité revient à la région académique.")
+        case .parcours(let campusID, _):
+            guard campusID == actor.campusID else { return .denied("Vous ne voyez que les parcours du réseau de votre campus.") }
+            return action == .read ? .allowed : Self.parcoursSentByMembers
+        case .parcoursEtablissement(_, let campuses):
+            return campuses.contains { $0.id == actor.campusID } ? .allowed
+                : .denied("Cet établissement ne fait pas partie du réseau de votre campus.")
         case .auditTrail, .accounts:
             return .denied("Réservé à l'administrateur national.")
         }
@@ -226,6 +250,10 @@ public enum AccessPolicy {
             case .delete, .read:
                 return isOwner || isBooker ? .allowed : .denied("Cette réservation n'est ni celle de votre organisation ni celle d'un de ses plateaux.")
             }
+        case .parcours:
+            return .denied("Les flux du réseau sont réservés à l'équipe du campus, à la région académique et au niveau national ; un établissement voit les parcours de ses propres apprenants.")
+        case .parcoursEtablissement(let organisationID, _):
+            return organisationID == actor.organisationID ? .allowed : .denied("Vous ne gérez que les parcours des apprenants de votre établissement.")
         case .auditTrail, .accounts:
             return .denied("Réservé à l'administrateur national.")
         }
@@ -237,7 +265,7 @@ extension Resource {
     var isPublic: Bool {
         switch self {
         case .campus, .network, .organisation, .formation, .plateau: true
-        case .dossier, .labelDecision, .booking, .auditTrail, .accounts, .activityReport, .activityReportReview: false
+        case .dossier, .labelDecision, .booking, .parcours, .parcoursEtablissement, .auditTrail, .accounts, .activityReport, .activityReportReview: false
         }
     }
 }

@@ -11,6 +11,8 @@ struct AboutController {
         var contact: String?
         var hosting: String?
         var sections: [SiteMapSection]
+        /// How many school years of pathway steps are kept (`CMQ_PARCOURS_RETENTION`).
+        var parcoursRetention: Int
     }
 
     struct SiteMapSection: Encodable {
@@ -22,7 +24,7 @@ struct AboutController {
         let about = req.application.cmqConfig.about
         return try await req.view.render("about/\(template)", Context(
             page: PageMeta(title: title, section: "apropos"), publisher: about.publisher, contact: about.contact, hosting: about.hosting,
-            sections: sections))
+            sections: sections, parcoursRetention: req.application.cmqConfig.parcoursRetentionYears))
     }
 
     @Sendable func mentionsLegales(req: Request) async throws -> View {

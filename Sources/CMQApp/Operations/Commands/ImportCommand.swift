@@ -7,6 +7,7 @@ struct ImportCommandGroup: AsyncCommandGroup {
     var commands: [String: any AnyAsyncCommand] = [
         "etablissements": ImportEtablissementsCommand(),
         "formations": ImportFormationsCommand(),
+        "parcours": ImportParcoursCommand(),
     ]
 
     var help: String { "Import data files into cmq." }
@@ -124,6 +125,47 @@ struct ImportFormationsCommand: AsyncCommand {
             context.console.success(report.summary)
         } else {
             throw CommandFailure(report.summary)
+        }
+    }
+}
+
+/// `cmq import parcours FILE --uai UAI`: a member establishment's pathways for one school year (cmq's CSV layout),
+/// pseudonymised with `CMQ_PSEUDONYM_KEY`; all or nothing, every bad line with its number; a school year sent
+/// again replaces the earlier file.
+struct ImportParcoursCommand: AsyncCommand {
+    struct Signature: CommandSignature {
+        @Argument(name: "file", help: "The establishment's pathways CSV (ine;annee_scolaire;uai;code_formation;statut;issue).")
+        var file: String
+
+        @Option(name: "uai", help: "The UAI of the member establishment whose learners the file lists.")
+        var uai: String?
+    }
+
+    var help: String {
+        "Import an establishment's pathways (INE pseudonymised at import): all or nothing, every bad line reported, a school year sent again replaces the former."
+    }
+
+    func run(using context: CommandContext, signature: Signature) async throws {
+        let app = context.application
+        guard let raw = signature.uai, let uai = try? UAI(raw) else {
+            throw CommandFailure("Indiquez l'UAI de l'établissement : --uai 0020079A")
+        }
+        guard let data = FileManager.default.contents(atPath: signature.file) else {
+            throw CommandFailure("Fichier introuvable ou illisible : \(signature.file)")
+        }
+        let text: String
+        do { text = try TextEncoding.decode(data).text } catch { throw CommandFailure("\(signature.file) : \(error.description)") }
+        try await app.autoMigrate()
+        guard let organisation = try await Organisation.query(on: app.db).filter(\.$uai == uai.value).first() else {
+            throw CommandFailure("Aucun établissement n'a l'UAI \(uai.value) dans cmq.")
+        }
+        let service = ParcoursService(db: app.db, caller: .command("import parcours"), key: app.cmqConfig.pseudonymKey)
+        do {
+            let report = try await service.importFile(text, organisationID: organisation.requireID())
+            context.console.success(report.summary)
+        } catch let error as AppError {
+            for fault in error.fieldErrors { context.console.error(fault.detail) }
+            throw CommandFailure(error.fieldErrors.isEmpty ? error.detail : "Import refusé : rien n'a été enregistré.")
         }
     }
 }

@@ -2,8 +2,11 @@ import Vapor
 
 /// `cmq rgpd …`: a person's rights of access and erasure.
 struct RGPDCommandGroup: AsyncCommandGroup {
-    var commands: [String: any AnyAsyncCommand] = ["export": RGPDExportCommand(), "delete": RGPDDeleteCommand()]
-    var help: String { "Personal data: export everything cmq holds about a person, or delete it." }
+    var commands: [String: any AnyAsyncCommand] = [
+        "export": RGPDExportCommand(), "delete": RGPDDeleteCommand(),
+        "purge-parcours": RGPDPurgeParcoursCommand(), "delete-parcours": RGPDDeleteParcoursCommand(),
+    ]
+    var help: String { "Personal data: export everything cmq holds about a person, or delete it; the retention and erasure of pathways." }
 }
 
 struct RGPDExportCommand: AsyncCommand {
@@ -48,5 +51,50 @@ struct RGPDDeleteCommand: AsyncCommand {
         try await DatabaseSchema.prepareForCommand(app)
         let summary = try await PersonalData(db: app.db).delete(email: email, caller: .command("rgpd delete"))
         context.console.success(summary.description)
+    }
+}
+
+/// `cmq rgpd purge-parcours [--annees N]`: deletes the pathway steps older than the retention (N school years,
+/// today's counted; `CMQ_PARCOURS_RETENTION`, 5 by default).
+struct RGPDPurgeParcoursCommand: AsyncCommand {
+    struct Signature: CommandSignature {
+        @Option(name: "annees", help: "How many school years to keep, today's counted (1–20; default CMQ_PARCOURS_RETENTION, else 5).")
+        var annees: Int?
+    }
+
+    var help: String { "Delete the pathway steps of school years older than the retention; recorded in the audit trail." }
+
+    func run(using context: CommandContext, signature: Signature) async throws {
+        let app = context.application
+        let years = signature.annees ?? app.cmqConfig.parcoursRetentionYears
+        guard (1...20).contains(years) else { throw CommandFailure("--annees doit être un nombre d'années scolaires de 1 à 20.") }
+        try await app.autoMigrate()
+        let caller = Caller.command("rgpd purge-parcours", clock: app.clock)
+        let result = try await ParcoursService(db: app.db, caller: caller, key: app.cmqConfig.pseudonymKey).purge(keepingYears: years)
+        context.console.success("\(result.etapes) étape(s) de parcours antérieure(s) à \(result.keptFrom) supprimée(s) ; \(years) année(s) scolaire(s) conservée(s).")
+    }
+}
+
+/// `cmq rgpd delete-parcours --ine INE`: deletes every pathway step of one learner (the INE is hashed with the
+/// same key as at import, never stored nor printed).
+struct RGPDDeleteParcoursCommand: AsyncCommand {
+    struct Signature: CommandSignature {
+        @Option(name: "ine", help: "The learner's INE (11 characters).")
+        var ine: String?
+    }
+
+    var help: String { "Delete one learner's pathway steps, found by its INE hashed with CMQ_PSEUDONYM_KEY; recorded in the audit trail." }
+
+    func run(using context: CommandContext, signature: Signature) async throws {
+        guard let ine = signature.ine, !ine.isEmpty else { throw CommandFailure("Indiquez l'INE de l'apprenant : --ine 1234567890V") }
+        let app = context.application
+        try await app.autoMigrate()
+        let caller = Caller.command("rgpd delete-parcours", clock: app.clock)
+        do {
+            let count = try await ParcoursService(db: app.db, caller: caller, key: app.cmqConfig.pseudonymKey).eraseLearner(ine: ine)
+            context.console.success("\(count) étape(s) de parcours de cet apprenant supprimée(s).")
+        } catch let error as AppError {
+            throw CommandFailure(error.fieldErrors.first?.detail ?? error.detail)
+        }
     }
 }

@@ -19,9 +19,10 @@ struct DemoLoader {
         var plateaux = 0
         var reservations = 0
         var rapports = 0
+        var parcours = 0
 
         var description: String {
-            "Jeu de démonstration chargé : \(organisations) organisations, \(campus) campus, \(membres) appartenances à un réseau, \(formations) formations, \(labels) campus avec leur histoire de labellisation, \(plateaux) plateaux techniques, \(reservations) réservations et \(rapports) rapports d'activité."
+            "Jeu de démonstration chargé : \(organisations) organisations, \(campus) campus, \(membres) appartenances à un réseau, \(formations) formations, \(labels) campus avec leur histoire de labellisation, \(plateaux) plateaux techniques, \(reservations) réservations, \(rapports) rapports d'activité et \(parcours) étapes de parcours générées."
         }
     }
 
@@ -42,6 +43,8 @@ struct DemoLoader {
     /// Removes every campus, membership, team member and organisation (used by `cmq demo --force`).
     static func clearRegistry(_ db: any Database) async throws {
         try await db.transaction { db in
+            try await ParcoursEtape.query(on: db).delete()
+            try await ParcoursEnvoi.query(on: db).delete()
             try await ReservationRecord.query(on: db).delete()
             try await PlateauRecord.query(on: db).delete()
             try await LabelRecord.query(on: db).delete()
@@ -178,6 +181,9 @@ struct DemoLoader {
         // 6. Two school years of indicators, targets and activity reports.
         progress.message("Indicateurs et rapports d'activité…")
         summary.rapports = try await DemoIndicators(db: db).load(today: CalendarDay.today)
+        // 7. Generated pathways of one campus's learners (said so on its pages).
+        progress.message("Parcours des apprenants (générés)…")
+        summary.parcours = try await ParcoursDemo(db: db).load()
         return summary
     }
 

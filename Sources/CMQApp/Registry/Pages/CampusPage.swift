@@ -65,6 +65,7 @@ enum CampusPage {
                 on: db),
             rights: Rights(caller, .campus(id: id, regionCode: campus.regionCode)),
             offer: OfferBlock(coverage: coverage, formations: formations),
-            plateaux: try await CampusPlateauxBlock.make(campus: campus, actor: caller.actor, today: today, on: db))
+            plateaux: try await CampusPlateauxBlock.make(campus: campus, actor: caller.actor, today: today, on: db),
+            parcoursURL: try await ParcoursURL.link(campus: campus, caller: caller, on: db))
     }
 }

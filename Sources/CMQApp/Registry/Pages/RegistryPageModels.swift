@@ -193,6 +193,8 @@ struct CampusPageContext: Encodable {
     var rights: Rights
     var offer: OfferBlock
     var plateaux: CampusPlateauxBlock
+    /// The pathways page, for whoever may see something there (`ParcoursURL.link`).
+    var parcoursURL: String?
 }
 
 /// A campus's training offer on its page: the coverage table levels × statuses, the gaps, the formations.
