@@ -20,6 +20,10 @@ public enum Resource: Sendable, Equatable {
     /// A booking of a platform by an organisation. Create: make it (the booking organisation); update: accept or
     /// refuse it (the owner's side); delete: cancel it (either side); read: see who booked and why.
     case booking(plateau: PlateauScope, bookerOrganisationID: UUID)
+    /// An action or event of a campus (open day, company visit…). Read: see it (the public, once published).
+    case campusAction(ActionScope)
+    /// The registrants of an action (personal data): read and export them.
+    case actionRegistrations(ActionScope)
     /// The audit trail.
     case auditTrail
     /// Accounts of other people.
@@ -35,6 +39,22 @@ public enum Resource: Sendable, Equatable {
             self.campusID = campusID
             self.regionCode = regionCode
             self.organisationID = organisationID
+        }
+    }
+
+    /// Where an action stands: its campus (and région), the member organisations that organise it, whether it
+    /// is published.
+    public struct ActionScope: Sendable, Equatable {
+        public var campusID: UUID
+        public var regionCode: String
+        public var organiserIDs: [UUID]
+        public var isPublished: Bool
+
+        public init(campusID: UUID, regionCode: String, organiserIDs: [UUID], isPublished: Bool) {
+            self.campusID = campusID
+            self.regionCode = regionCode
+            self.organiserIDs = organiserIDs
+            self.isPublished = isPublished
         }
     }
 
@@ -76,7 +96,10 @@ public enum AccessDecision: Sendable, Equatable {
 /// | région académique (platforms) | the platforms of its campuses; reads their bookings |
 /// | équipe campus (platforms) | the platforms of its campus; accepts, refuses, cancels and reads their bookings |
 /// | membre (platforms) | its organisation's platforms; books in its organisation's name, cancels its bookings; accepts, refuses and cancels those of its platforms |
-/// | public | reads of public pages and of the public API (platforms and their availability, not who booked) |
+/// | région académique (actions) | reads the actions of its campuses (not their registrants) |
+/// | équipe campus (actions) | the actions of its campus and their registrants |
+/// | membre (actions) | the actions it organises (named among the organisers) and their registrants |
+/// | public | reads of public pages and of the public API (platforms and their availability, not who booked; published actions) |
 public enum AccessPolicy {
     public static func decide(_ actor: Actor?, _ action: Action, _ resource: Resource) -> AccessDecision {
         guard let actor else {
@@ -116,6 +139,8 @@ public enum AccessPolicy {
             return .denied("La décision de labellisation est interministérielle : elle revient à l'administrateur national.")
         case .plateau, .booking:
             return .denied("Les plateaux techniques et leurs réservations sont gérés par les organisations membres et l'équipe du campus.")
+        case .campusAction, .actionRegistrations:
+            return .denied("Les actions d'un campus sont gérées par son équipe et ses membres organisateurs.")
         default:
             return .denied("Les instances (CAEN, CREFOP, groupe d'experts, CNEE) donnent leurs avis sur les dossiers qui leur sont confiés ; elles ne modifient pas le registre.")
         }
@@ -148,6 +173,12 @@ public enum AccessPolicy {
             guard plateau.regionCode == actor.regionCode else { return .denied("Ce plateau appartient à un campus d'une autre région académique.") }
             return action == .read ? .allowed
                 : .denied("Les réservations sont faites par les organisations membres et acceptées par le propriétaire du plateau ou l'équipe du campus.")
+        case .campusAction(let scope):
+            guard scope.regionCode == actor.regionCode else { return .denied("Cette action est celle d'un campus d'une autre région académique.") }
+            return action == .read ? .allowed
+                : .denied("Les actions d'un campus sont créées et modifiées par son équipe et ses membres organisateurs ; la région académique les consulte.")
+        case .actionRegistrations:
+            return .denied("La liste des inscrits est réservée à l'équipe du campus et aux organisateurs de l'action.")
         case .auditTrail, .accounts:
             return .denied("Réservé à l'administrateur national.")
         }
@@ -179,6 +210,8 @@ public enum AccessPolicy {
         case .booking(let plateau, _):
             guard plateau.campusID == actor.campusID else { return .denied("Ce plateau appartient à un autre campus.") }
             return action == .create ? .denied("Une réservation est faite au nom d'une organisation membre, par un compte « membre » de cette organisation.") : .allowed
+        case .campusAction(let scope), .actionRegistrations(let scope):
+            return scope.campusID == actor.campusID ? .allowed : .denied("Vous ne gérez que les actions de votre campus.")
         case .auditTrail, .accounts:
             return .denied("Réservé à l'administrateur national.")
         }
@@ -209,6 +242,11 @@ public enum AccessPolicy {
             case .delete, .read:
                 return isOwner || isBooker ? .allowed : .denied("Cette réservation n'est ni celle de votre organisation ni celle d'un de ses plateaux.")
             }
+        case .campusAction(let scope), .actionRegistrations(let scope):
+            guard let organisation = actor.organisationID, scope.organiserIDs.contains(organisation) else {
+                return .denied("Vous ne gérez que les actions dont votre organisation est organisatrice.")
+            }
+            return .allowed
         case .auditTrail, .accounts:
             return .denied("Réservé à l'administrateur national.")
         }
@@ -220,7 +258,8 @@ extension Resource {
     var isPublic: Bool {
         switch self {
         case .campus, .network, .organisation, .formation, .plateau: true
-        case .dossier, .labelDecision, .booking, .auditTrail, .accounts: false
+        case .campusAction(let scope): scope.isPublished
+        case .dossier, .labelDecision, .booking, .actionRegistrations, .auditTrail, .accounts: false
         }
     }
 }
