@@ -130,6 +130,8 @@ func cmqMigrations() -> [any Migration] {
         CreateClesApplication(),
         // 020: the search's body text holds the French stems its words do not begin with ("chevaux" → "cheval")
         UpdateFormationSearchStems(),
+        // 025: the campuses' actions and events, their organisations, formations, platforms and registrations
+        CreateActions(),
     ]
 }
 

@@ -10,6 +10,7 @@ enum AuditVocabulary {
         ("campus", "Campus"), ("organisation", "Organisation"), ("membre", "Membre d'un réseau"), ("equipe", "Équipe d'un campus"),
         ("utilisateur", "Compte"), ("formation", "Formation"), ("dossier", "Dossier de labellisation"), ("label", "Label"),
         ("plateau", "Plateau technique"), ("reservation", "Réservation"),
+        ("action", "Action d'un campus"), ("inscription", "Inscription à une action"),
     ]
 
     static func entity(_ key: String) -> String {
@@ -32,6 +33,9 @@ enum AuditVocabulary {
         "preavisHeures": "Préavis (heures)", "ouvertA": "Ouvert à", "dureeMaximaleMinutes": "Durée maximale (minutes)",
         "creneau": "Créneau", "objet": "Objet", "participants": "Participants", "details": "Précisions", "motif": "Motif",
         "decision": "Décision",
+        "titre": "Titre", "resume": "Description courte", "audiences": "Publics", "niveaux": "Niveaux", "lieuType": "Lieu",
+        "inscription": "Inscription", "accessibilite": "Accessibilité", "moderation": "Publication", "bilan": "Bilan",
+        "action": "Action", "personnes": "Personnes", "categorie": "Catégorie", "etat": "État",
     ]
 
     static func field(_ key: String) -> String { fields[key] ?? key }
@@ -64,7 +68,13 @@ enum AuditVocabulary {
         if let id = UUID(uuidString: raw) { return names[id] ?? "élément supprimé" }
         let label: String? = switch field {
         case "filiere": Filiere(slug: raw)?.label
-        case "type": OrganisationKind(rawValue: raw)?.label
+        case "type": entity == "action" ? ActionType(rawValue: raw)?.label : OrganisationKind(rawValue: raw)?.label
+        case "moderation": Moderation(rawValue: raw)?.label
+        case "etat": RegistrationState(rawValue: raw)?.label
+        case "inscription": RegistrationMode(rawValue: raw)?.label
+        case "lieuType": ActionPlaceKind(rawValue: raw)?.label
+        case "categorie": RegistrantCategory(rawValue: raw)?.label
+        case "audiences": raw.split(separator: ",").map { ActionAudience(rawValue: String($0))?.label ?? String($0) }.joined(separator: ", ")
         case "formeJuridique": LegalForm(rawValue: raw)?.label
         case "role":
             switch entity {
@@ -77,6 +87,7 @@ enum AuditVocabulary {
             switch entity {
             case "reservation": BookingStatus(rawValue: raw)?.label
             case "dossier": DossierStatus.Kind(rawValue: raw)?.label
+            case "action": ActionStatus(rawValue: raw)?.label
             default: nil
             }
         case "objet": BookingPurpose(rawValue: raw)?.label
