@@ -53,6 +53,9 @@ public struct AppConfig: Sendable {
     /// A file where commands write their metrics (import progress) in the Prometheus text format, for
     /// node_exporter's text file collector (`CMQ_METRICS_TEXTFILE`); none by default.
     public var metricsTextfile: String?
+    /// How many months after an action the names and e-mail addresses of its registrants are deleted
+    /// (`CMQ_ACTIONS_EFFACEMENT_MOIS`, 1 to 24; 3 by default).
+    public var registrantRetentionMonths: Int = 3
 
     public init(database: DatabaseChoice, host: String = "127.0.0.1", port: Int = 8080, demoOnFirstStart: Bool = true, searchCache: Bool = true) {
         self.database = database
@@ -66,7 +69,7 @@ public struct AppConfig: Sendable {
         public let description: String
     }
 
-    /// Reads `DATABASE_URL`, `HOST`, `PORT`, `CMQ_DEMO`, `CMQ_SEARCH_CACHE`, `CMQ_TRUSTED_PROXIES`, `CMQ_PUBLIC_URL`, `CMQ_SMTP_URL`, `CMQ_MAIL_FROM`, `CMQ_SMTP_CA`, `CMQ_EDITEUR`, `CMQ_CONTACT`, `CMQ_HEBERGEUR`, `CMQ_METRICS_TOKEN`, `CMQ_METRICS_TEXTFILE` and `CMQ_SHUTDOWN_TIMEOUT`.
+    /// Reads `DATABASE_URL`, `HOST`, `PORT`, `CMQ_DEMO`, `CMQ_SEARCH_CACHE`, `CMQ_TRUSTED_PROXIES`, `CMQ_PUBLIC_URL`, `CMQ_SMTP_URL`, `CMQ_MAIL_FROM`, `CMQ_SMTP_CA`, `CMQ_EDITEUR`, `CMQ_CONTACT`, `CMQ_HEBERGEUR`, `CMQ_METRICS_TOKEN`, `CMQ_METRICS_TEXTFILE`, `CMQ_SHUTDOWN_TIMEOUT` and `CMQ_ACTIONS_EFFACEMENT_MOIS`.
     public static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) throws -> AppConfig {
         let database = try databaseChoice(from: environment["DATABASE_URL"])
         let host = environment["HOST"].flatMap { $0.isEmpty ? nil : $0 } ?? "127.0.0.1"
@@ -121,6 +124,12 @@ public struct AppConfig: Sendable {
                 throw Invalid(description: "CMQ_SHUTDOWN_TIMEOUT=\(raw) must be a number of seconds from 1 to 300.")
             }
             config.shutdownTimeout = seconds
+        }
+        if let raw = environment["CMQ_ACTIONS_EFFACEMENT_MOIS"], !raw.isEmpty {
+            guard let months = Int(raw), (1...24).contains(months) else {
+                throw Invalid(description: "CMQ_ACTIONS_EFFACEMENT_MOIS=\(raw) must be a number of months from 1 to 24.")
+            }
+            config.registrantRetentionMonths = months
         }
         if let path = environment["CMQ_METRICS_TEXTFILE"], !path.isEmpty {
             guard path.hasSuffix(".prom") else {

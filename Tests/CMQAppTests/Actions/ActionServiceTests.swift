@@ -200,4 +200,21 @@ struct ActionServiceTests {
             #expect(try await due.eraseExpired(months: 3) == 0)
         }
     }
+
+    @Test("cmq rgpd exports a visitor's registrations and deletes their name and address, keeping the count of people", arguments: TestDatabase.all)
+    func personalData(database: TestDatabase) async throws {
+        try await withTestApp(database) { app in
+            let f = try await ActionFixture.make(app)
+            let id = try await f.published(app).record.id!
+            _ = try await RegistrationLedger(db: app.db, caller: f.visitor).register(actionID: id, name: "Famille Martin", email: "Martin@Example.fr", category: .parent, people: 2)
+            let export = try await PersonalData(db: app.db).export(email: "martin@example.fr")
+            #expect(export.inscriptionsAuxActions.map(\.nom) == ["Famille Martin"])
+            #expect(export.inscriptionsAuxActions.first?.action == "Journée portes ouvertes")
+            let summary = try await PersonalData(db: app.db).delete(email: "martin@example.fr", caller: .command("rgpd"))
+            #expect(summary.actionRegistrations == 1)
+            let row = try #require(try await InscriptionRecord.query(on: app.db).first())
+            #expect(row.nom == nil && row.courriel == nil && row.personnes == 2)
+            #expect(try await PersonalData(db: app.db).export(email: "martin@example.fr").inscriptionsAuxActions.isEmpty)
+        }
+    }
 }
