@@ -17,5 +17,21 @@ struct ActionsRoutes: RouteCollection {
         web.post(U.register(nil), use: pages.register)
         web.get(U.registration(nil), use: pages.registration)
         web.post(U.registration(nil), use: pages.cancel)
+
+        let gestion = doors.signedIn(routes)
+        let manage = ActionManagementController()
+        gestion.get(U.manage, use: manage.list)
+        gestion.get(U.new, use: manage.newForm)
+        gestion.post(U.new, use: manage.create)
+        gestion.get(U.edit(nil), use: manage.editForm)
+        gestion.post(U.edit(nil), use: manage.update)
+        gestion.post(U.publish(nil), use: manage.publish)
+        gestion.post(U.withdraw(nil), use: manage.withdraw)
+        gestion.post(U.duplicate(nil), use: manage.duplicate)
+        gestion.get(U.participation(nil), use: manage.participationForm)
+        gestion.post(U.participation(nil), use: manage.recordParticipation)
+        gestion.get(U.registrationsCSV(nil), use: manage.registrationsCSV)
+        gestion.get(U.counts, use: manage.counts)
+        gestion.get(U.countsCSV, use: manage.countsCSV)
     }
 }

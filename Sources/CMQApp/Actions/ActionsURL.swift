@@ -12,6 +12,17 @@ enum ActionsURL: RouteURL, Equatable {
     case registration(String?)
     /// iCalendar feed of the published actions (national; `?region=` or `?campus=` narrow it).
     case feed
+    // Back-office
+    case manage
+    case new
+    case edit(UUID?)
+    case publish(UUID?)
+    case withdraw(UUID?)
+    case duplicate(UUID?)
+    case participation(UUID?)
+    case registrationsCSV(UUID?)
+    case counts
+    case countsCSV
 
     var segments: [PathSegment] {
         switch self {
@@ -22,6 +33,16 @@ enum ActionsURL: RouteURL, Equatable {
         case .register(let id): ["actions", .id("actionID", id), "inscription"]
         case .registration(let token): ["actions", "inscriptions", .parameter("jeton", token)]
         case .feed: ["actions", .constant("calendrier.ics")]
+        case .manage: ["gestion", "actions"]
+        case .new: ["gestion", "actions", "nouvelle"]
+        case .edit(let id): ["gestion", "actions", .id("actionID", id), "modifier"]
+        case .publish(let id): ["gestion", "actions", .id("actionID", id), "publier"]
+        case .withdraw(let id): ["gestion", "actions", .id("actionID", id), "retirer"]
+        case .duplicate(let id): ["gestion", "actions", .id("actionID", id), "dupliquer"]
+        case .participation(let id): ["gestion", "actions", .id("actionID", id), "participation"]
+        case .registrationsCSV(let id): ["gestion", "actions", .id("actionID", id), .constant("inscriptions.csv")]
+        case .counts: ["gestion", "actions", "comptes"]
+        case .countsCSV: ["gestion", "actions", .constant("comptes.csv")]
         }
     }
 }
