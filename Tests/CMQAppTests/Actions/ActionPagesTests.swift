@@ -34,6 +34,10 @@ struct ActionPagesTests {
                 .contains(ActionsURL.page(published.record.id).path))
             let archive = try await app.send(.GET, "/actions/archives", as: .anonymous).body.string
             #expect(archive.contains("Salon de printemps") && !archive.contains(ActionsURL.page(published.record.id).path))
+            // the home page and the campus page show the next published actions
+            #expect(try await app.send(.GET, "/", as: .anonymous).body.string.contains(ActionsURL.page(published.record.id).path))
+            let campusPage = try await app.send(.GET, "/campus/\(f.campus.id!.lower)", as: .anonymous).body.string
+            #expect(campusPage.contains(ActionsURL.page(published.record.id).path) && !campusPage.contains("Brouillon invisible"))
             let bad = try await app.send(.GET, "/actions?cp=8000&type=fete&du=2027-13-01", as: .anonymous)
             #expect(bad.status == .unprocessableEntity)
             #expect(bad.body.string.contains("La requête contient 3 erreurs"))

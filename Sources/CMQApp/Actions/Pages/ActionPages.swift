@@ -28,6 +28,13 @@ struct ActionSummary: Encodable {
         publics = ActionAudience.allCases.filter(record.audienceSet.contains).map(\.label).joined(separator: ", ")
     }
 
+    /// The next published actions (of a campus, or nationally), at most `limit`.
+    static func next(campusID: UUID?, now: LocalDateTime, limit: Int = 5, on db: any Database) async throws -> [ActionSummary] {
+        var filters = ActionFilters()
+        filters.campusID = campusID
+        return try await list(try await filters.query(upcoming: true, now: now, on: db).limit(limit).all(), on: db)
+    }
+
     /// The summaries of `records`, with the names of the organisations they take place at.
     static func list(_ records: [ActionRecord], on db: any Database) async throws -> [ActionSummary] {
         let ids = Array(Set(records.compactMap { $0.$organisationLieu.id }))
