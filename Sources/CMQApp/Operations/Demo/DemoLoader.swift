@@ -18,9 +18,10 @@ struct DemoLoader {
         var labels = 0
         var plateaux = 0
         var reservations = 0
+        var actions = 0
 
         var description: String {
-            "Jeu de démonstration chargé : \(organisations) organisations, \(campus) campus, \(membres) appartenances à un réseau, \(formations) formations, \(labels) campus avec leur histoire de labellisation, \(plateaux) plateaux techniques et \(reservations) réservations."
+            "Jeu de démonstration chargé : \(organisations) organisations, \(campus) campus, \(membres) appartenances à un réseau, \(formations) formations, \(labels) campus avec leur histoire de labellisation, \(plateaux) plateaux techniques, \(reservations) réservations et \(actions) actions."
         }
     }
 
@@ -42,6 +43,7 @@ struct DemoLoader {
     static func clearRegistry(_ db: any Database) async throws {
         try await db.transaction { db in
             try await ReservationRecord.query(on: db).delete()
+            try await ActionRecord.query(on: db).delete()
             try await PlateauRecord.query(on: db).delete()
             try await LabelRecord.query(on: db).delete()
             try await DossierRecord.query(on: db).delete()
@@ -174,6 +176,9 @@ struct DemoLoader {
         // 5. Shared platforms and a school half-year of their bookings.
         progress.message("Plateaux techniques et réservations…")
         (summary.plateaux, summary.reservations) = try await DemoPlateaux(db: db).load()
+        // 6. The campuses' actions: the seeds' open day, and a school year around today.
+        progress.message("Actions des campus…")
+        summary.actions = try await DemoActions(db: db, today: AppClock.system.today).load()
         return summary
     }
 
