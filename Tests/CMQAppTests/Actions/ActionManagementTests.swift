@@ -23,6 +23,10 @@ struct ActionManagementTests {
             let team = try await TestAccounts.identity(app, .equipeCampus, campus: f.campus.id)
             let newForm = try await app.send(.GET, "/gestion/actions/nouvelle?campus=\(f.campus.id!.lower)", as: team)
             #expect(newForm.status == .ok && newForm.body.string.contains("Organise : Lycée Condorcet"))
+            // a member's form is for its organisation's campus, its organisation ticked as organiser
+            let member = try await TestAccounts.identity(app, .membre, organisation: f.lycee.id)
+            let memberForm = FormPage(try await app.send(.GET, "/gestion/actions/nouvelle", as: member))
+            #expect(memberForm.control("champ-" + ActionForm.organiserField(f.lycee.id!))?.contains("checked") == true)
             // refused: overlapping timings, no title
             var bad = form(f).filter { $0.0 != "titre" && $0.0 != "horaires" }
             bad.append(("horaires", "2027-03-10 09:00 12:00\n2027-03-10 11:00 13:00\nlundi matin"))

@@ -20,7 +20,11 @@ struct ActionManagementController {
     /// The campus of a new action: `?campus=` (or the form's hidden field), or the team's own.
     func campus(_ req: Request, values: FormValues? = nil) async throws -> Campus {
         let raw = values?.fields["campus"] ?? req.query[String.self, at: "campus"]
-        let id = raw.flatMap(UUID.init(uuidString:)) ?? req.actor?.campusID
+        var id = raw.flatMap(UUID.init(uuidString:)) ?? req.actor?.campusID
+        if id == nil, let organisation = req.actor?.organisationID {
+            // a member: the first campus whose network its organisation belongs to
+            id = try await Membership.query(on: req.db).filter(\.$organisation.$id == organisation).first()?.$campus.id
+        }
         guard let id, let campus = try await Campus.find(id, on: req.db) else {
             throw AppError.validation([FieldError("campus", "Indiquez le campus de l'action (?campus=…).")])
         }
