@@ -12,6 +12,7 @@ struct ActionsRoutes: RouteCollection {
         web.get(U.list, use: pages.list)
         web.get(U.archive, use: pages.archive)
         web.get(U.feed, use: pages.feed)
+        web.get(U.openAgenda, use: pages.openAgenda)
         web.get(U.page(nil), use: pages.page)
         web.get(U.calendarFile(nil), use: pages.calendarFile)
         web.post(U.register(nil), use: pages.register)

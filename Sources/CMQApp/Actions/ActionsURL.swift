@@ -12,6 +12,8 @@ enum ActionsURL: RouteURL, Equatable {
     case registration(String?)
     /// iCalendar feed of the published actions (national; `?region=` or `?campus=` narrow it).
     case feed
+    /// The published actions in OpenAgenda's JSON shape (same filters as the feed).
+    case openAgenda
     // Back-office
     case manage
     case new
@@ -33,6 +35,7 @@ enum ActionsURL: RouteURL, Equatable {
         case .register(let id): ["actions", .id("actionID", id), "inscription"]
         case .registration(let token): ["actions", "inscriptions", .parameter("jeton", token)]
         case .feed: ["actions", .constant("calendrier.ics")]
+        case .openAgenda: ["actions", .constant("openagenda.json")]
         case .manage: ["gestion", "actions"]
         case .new: ["gestion", "actions", "nouvelle"]
         case .edit(let id): ["gestion", "actions", .id("actionID", id), "modifier"]

@@ -67,6 +67,14 @@ struct ActionPagesTests {
             #expect(ics.body.string.contains("DTSTART:20270213T080000Z\r\n") && ics.body.string.contains("SUMMARY:Journée portes ouvertes\r\n"))
             let feed = try await app.send(.GET, "/actions/calendrier.ics?region=32", as: .anonymous).body.string
             #expect(feed.components(separatedBy: "BEGIN:VEVENT").count == 2)
+            let agenda = try await app.send(.GET, "/actions/openagenda.json?region=32", as: .anonymous)
+            let json = try #require(try JSONSerialization.jsonObject(with: Data(agenda.body.string.utf8)) as? [String: Any])
+            let event = try #require((json["events"] as? [[String: Any]])?.first)
+            #expect(json["total"] as? Int == 1 && (event["title"] as? [String: String])?["fr"] == "Journée portes ouvertes")
+            #expect(event["status"] as? Int == 1 && event["attendanceMode"] as? Int == 1)
+            #expect((event["timings"] as? [[String: String]])?.first?["begin"] == "2027-02-13T09:00:00+01:00")
+            #expect((event["accessibility"] as? [String: Bool])?["mi"] == true && (event["accessibility"] as? [String: Bool])?["vi"] == false)
+            #expect((event["location"] as? [String: Any])?["name"] as? String == "Lycée Condorcet")
             let otherRegion = try await app.send(.GET, "/actions/calendrier.ics?region=84", as: .anonymous).body.string
             #expect(!otherRegion.contains("BEGIN:VEVENT"))
         }

@@ -80,6 +80,22 @@ struct ActionPagesController {
         return Self.calendar(ICalendar.feed(name: action.record.titre, events: events, stamp: req.clock.now()), filename: "action.ics")
     }
 
+    /// The published actions (from a year ago on; filters as the list) in OpenAgenda's event shape.
+    @Sendable func openAgenda(req: Request) async throws -> Response {
+        var filters = try ActionFilters.read(req.queryParameters)
+        filters.from = filters.from ?? req.today.adding(years: -1)
+        let records = try await filters.query(upcoming: true, now: LocalDateTime(wallClockMinutes: 0), on: req.db).limit(2_000).all()
+        let loaded = try await ActionService.loaded(records, on: req.db)
+        let placeIDs = Array(Set(records.compactMap { $0.$organisationLieu.id }))
+        let organisations = placeIDs.isEmpty ? [:] : Dictionary(uniqueKeysWithValues: try await Organisation.query(on: req.db).filter(\.$id ~~ placeIDs).all().map { ($0.id!, $0) })
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let body = try encoder.encode(OpenAgendaExport.make(loaded, organisations: organisations, base: OpenDataAPIController.base(req)))
+        var headers = HTTPHeaders()
+        headers.replaceOrAdd(name: .contentType, value: "application/json; charset=utf-8")
+        return Response(status: .ok, headers: headers, body: .init(data: body))
+    }
+
     /// The feed of the published actions (national; `?region=` for a région, `?campus=` for a campus), from a year ago on.
     @Sendable func feed(req: Request) async throws -> Response {
         var filters = try ActionFilters.read(req.queryParameters)
