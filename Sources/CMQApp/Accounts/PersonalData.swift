@@ -18,6 +18,7 @@ struct PersonalData {
         struct Mail: Content { var creeLe: Date; var sujet: String; var statut: String; var envoyeLe: Date? }
         struct ResetRequest: Content { var le: Date; var adresse: String; var utiliseLe: Date? }
         struct AccessAsked: Content { var le: Date; var nom: String; var organisation: String; var role: String; var message: String; var statut: String }
+        struct ActionRegistration: Content { var le: Date; var action: String; var nom: String?; var categorie: String; var personnes: Int; var etat: String }
 
         var email: String
         var exporteLe: Date
@@ -33,6 +34,7 @@ struct PersonalData {
         var courriels: [Mail]
         var demandesDeMotDePasse: [ResetRequest]
         var demandesDAcces: [AccessAsked]
+        var inscriptionsAuxActions: [ActionRegistration]
     }
 
     func export(email raw: String) async throws -> Export {
@@ -51,6 +53,7 @@ struct PersonalData {
         let mails = try await OutboxMessage.query(on: db).filter(\.$recipient == email).sort(\.$createdAt).all()
         let resets = try await PasswordResetToken.query(on: db).filter(\.$email == email).sort(\.$createdAt).all()
         let asked = try await AccessRequest.query(on: db).filter(\.$email == email).sort(\.$createdAt).all()
+        let registrations = try await InscriptionRecord.query(on: db).filter(\.$courriel == email).with(\.$action).sort(\.$creeLe).all()
         func entry(_ e: AuditEntry) -> Export.Entry {
             Export.Entry(le: e.at, auteur: e.actorLabel, action: e.action, entite: e.entity, libelle: e.entityLabel, changements: e.decodedChanges)
         }
@@ -77,7 +80,9 @@ struct PersonalData {
             courriels: mails.map { Export.Mail(creeLe: $0.createdAt, sujet: $0.subject, statut: $0.status.rawValue, envoyeLe: $0.sentAt) },
             demandesDeMotDePasse: resets.map { Export.ResetRequest(le: $0.createdAt, adresse: $0.address, utiliseLe: $0.usedAt) },
             demandesDAcces: asked.map { Export.AccessAsked(le: $0.createdAt, nom: $0.nom, organisation: $0.organisation, role: $0.role.rawValue,
-                                                           message: $0.message, statut: $0.status.rawValue) })
+                                                           message: $0.message, statut: $0.status.rawValue) },
+            inscriptionsAuxActions: registrations.map { Export.ActionRegistration(le: $0.creeLe, action: $0.action.titre, nom: $0.nom, categorie: $0.categorie.rawValue,
+                                                                                  personnes: $0.personnes, etat: $0.etat.rawValue) })
     }
 
     private func authoredEntries(user: User?, email: String) async throws -> [AuditEntry] {
@@ -95,10 +100,11 @@ struct PersonalData {
         var pseudonymisedBookings = 0
         var notifications = 0
         var mails = 0
+        var actionRegistrations = 0
         var pseudonym = ""
 
         var description: String {
-            "Données supprimées : compte \(account ? "supprimé" : "inexistant"), \(teamMembers) présence(s) dans une équipe, \(loginAttempts) tentative(s) de connexion, \(notifications) notification(s), \(mails) courriel(s), demande(s) de mot de passe et d'accès ; \(pseudonymisedEntries) entrée(s) du journal et \(pseudonymisedBookings) réservation(s) pseudonymisée(s) en « \(pseudonym) »."
+            "Données supprimées : compte \(account ? "supprimé" : "inexistant"), \(teamMembers) présence(s) dans une équipe, \(loginAttempts) tentative(s) de connexion, \(notifications) notification(s), \(mails) courriel(s), demande(s) de mot de passe et d'accès, \(actionRegistrations) inscription(s) à des actions (nom et adresse effacés) ; \(pseudonymisedEntries) entrée(s) du journal et \(pseudonymisedBookings) réservation(s) pseudonymisée(s) en « \(pseudonym) »."
         }
     }
 
@@ -143,6 +149,14 @@ struct PersonalData {
             try await OutboxMessage.query(on: db).filter(\.$recipient == email).delete()
             try await PasswordResetToken.query(on: db).filter(\.$email == email).delete()
             try await AccessRequest.query(on: db).filter(\.$email == email).delete()
+            // Registrations to actions keep their count of people for the figures, not the person.
+            for registration in try await InscriptionRecord.query(on: db).filter(\.$courriel == email).all() {
+                registration.nom = nil
+                registration.courriel = nil
+                registration.effaceLe = caller.clock.now()
+                try await registration.update(on: db)
+                summary.actionRegistrations += 1
+            }
 
             // Pseudonymise every entry that names the person, as author or in its content.
             let replacements = [email] + names.filter { !$0.isEmpty && $0 != email }.sorted { $0.count > $1.count }

@@ -59,6 +59,9 @@ public struct AppConfig: Sendable {
     public var pseudonymKey: String?
     /// How many school years of pathway steps `cmq rgpd purge-parcours` keeps (`CMQ_PARCOURS_RETENTION`, 1–20; 5 by default).
     public var parcoursRetentionYears: Int = 5
+    /// How many months after an action the names and e-mail addresses of its registrants are deleted
+    /// (`CMQ_ACTIONS_EFFACEMENT_MOIS`, 1 to 24; 3 by default).
+    public var registrantRetentionMonths: Int = 3
 
     public init(database: DatabaseChoice, host: String = "127.0.0.1", port: Int = 8080, demoOnFirstStart: Bool = true, searchCache: Bool = true) {
         self.database = database
@@ -72,7 +75,7 @@ public struct AppConfig: Sendable {
         public let description: String
     }
 
-    /// Reads `DATABASE_URL`, `HOST`, `PORT`, `CMQ_DEMO`, `CMQ_SEARCH_CACHE`, `CMQ_TRUSTED_PROXIES`, `CMQ_PUBLIC_URL`, `CMQ_SMTP_URL`, `CMQ_MAIL_FROM`, `CMQ_SMTP_CA`, `CMQ_EDITEUR`, `CMQ_CONTACT`, `CMQ_HEBERGEUR`, `CMQ_METRICS_TOKEN`, `CMQ_METRICS_TEXTFILE`, `CMQ_SHUTDOWN_TIMEOUT`, `CMQ_PSEUDONYM_KEY` and `CMQ_PARCOURS_RETENTION`.
+    /// Reads `DATABASE_URL`, `HOST`, `PORT`, `CMQ_DEMO`, `CMQ_SEARCH_CACHE`, `CMQ_TRUSTED_PROXIES`, `CMQ_PUBLIC_URL`, `CMQ_SMTP_URL`, `CMQ_MAIL_FROM`, `CMQ_SMTP_CA`, `CMQ_EDITEUR`, `CMQ_CONTACT`, `CMQ_HEBERGEUR`, `CMQ_METRICS_TOKEN`, `CMQ_METRICS_TEXTFILE`, `CMQ_SHUTDOWN_TIMEOUT`, `CMQ_PSEUDONYM_KEY`, `CMQ_PARCOURS_RETENTION` and `CMQ_ACTIONS_EFFACEMENT_MOIS`.
     public static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) throws -> AppConfig {
         let database = try databaseChoice(from: environment["DATABASE_URL"])
         let host = environment["HOST"].flatMap { $0.isEmpty ? nil : $0 } ?? "127.0.0.1"
@@ -127,6 +130,12 @@ public struct AppConfig: Sendable {
                 throw Invalid(description: "CMQ_SHUTDOWN_TIMEOUT=\(raw) must be a number of seconds from 1 to 300.")
             }
             config.shutdownTimeout = seconds
+        }
+        if let raw = environment["CMQ_ACTIONS_EFFACEMENT_MOIS"], !raw.isEmpty {
+            guard let months = Int(raw), (1...24).contains(months) else {
+                throw Invalid(description: "CMQ_ACTIONS_EFFACEMENT_MOIS=\(raw) must be a number of months from 1 to 24.")
+            }
+            config.registrantRetentionMonths = months
         }
         if let path = environment["CMQ_METRICS_TEXTFILE"], !path.isEmpty {
             guard path.hasSuffix(".prom") else {

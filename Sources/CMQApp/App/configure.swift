@@ -132,6 +132,8 @@ func cmqMigrations() -> [any Migration] {
         UpdateFormationSearchStems(),
         // 023: pseudonymised pathways (each establishment's yearly file and its steps)
         CreateParcours(),
+        // 025: the campuses' actions and events, their organisations, formations, platforms and registrations
+        CreateActions(),
         // 027: a campus's indicators: entered values, targets, catalogue files loaded
         CreateIndicateurs(),
         // 028: the annual activity reports and the history of their states

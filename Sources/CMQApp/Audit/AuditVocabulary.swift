@@ -11,6 +11,8 @@ enum AuditVocabulary {
         ("utilisateur", "Compte"), ("formation", "Formation"), ("dossier", "Dossier de labellisation"), ("label", "Label"),
         ("plateau", "Plateau technique"), ("reservation", "Réservation"),
         ("parcours", "Parcours d'un établissement (envoi annuel)"), ("parcours-effacement", "Effacement de parcours"),
+        ("action", "Action d'un campus"), ("inscription", "Inscription à une action"),
+        ("indicateur-valeur", "Valeur d'un indicateur"), ("indicateur-cible", "Cible d'un indicateur"),
     ]
 
     static func entity(_ key: String) -> String {
@@ -34,6 +36,11 @@ enum AuditVocabulary {
         "creneau": "Créneau", "objet": "Objet", "participants": "Participants", "details": "Précisions", "motif": "Motif",
         "decision": "Décision", "anneeScolaire": "Année scolaire", "etapes": "Étapes de parcours",
         "etapesSupprimees": "Étapes de parcours supprimées", "conservesDepuis": "Parcours conservés depuis",
+        "titre": "Titre", "resume": "Description courte", "audiences": "Publics", "niveaux": "Niveaux", "lieuType": "Lieu",
+        "inscription": "Inscription", "accessibilite": "Accessibilité", "moderation": "Publication", "bilan": "Bilan",
+        "action": "Action", "personnes": "Personnes", "categorie": "Catégorie", "etat": "État",
+        "code": "Code de l'indicateur", "annee": "Année scolaire", "valeur": "Valeur", "initiale": "Valeur initiale",
+        "cible": "Cible", "echeance": "Échéance",
     ]
 
     static func field(_ key: String) -> String { fields[key] ?? key }
@@ -66,7 +73,13 @@ enum AuditVocabulary {
         if let id = UUID(uuidString: raw) { return names[id] ?? "élément supprimé" }
         let label: String? = switch field {
         case "filiere": Filiere(slug: raw)?.label
-        case "type": OrganisationKind(rawValue: raw)?.label
+        case "type": entity == "action" ? ActionType(rawValue: raw)?.label : OrganisationKind(rawValue: raw)?.label
+        case "moderation": Moderation(rawValue: raw)?.label
+        case "etat": RegistrationState(rawValue: raw)?.label
+        case "inscription": RegistrationMode(rawValue: raw)?.label
+        case "lieuType": ActionPlaceKind(rawValue: raw)?.label
+        case "categorie": RegistrantCategory(rawValue: raw)?.label
+        case "audiences": raw.split(separator: ",").map { ActionAudience(rawValue: String($0))?.label ?? String($0) }.joined(separator: ", ")
         case "formeJuridique": LegalForm(rawValue: raw)?.label
         case "role":
             switch entity {
@@ -79,6 +92,7 @@ enum AuditVocabulary {
             switch entity {
             case "reservation": BookingStatus(rawValue: raw)?.label
             case "dossier": DossierStatus.Kind(rawValue: raw)?.label
+            case "action": ActionStatus(rawValue: raw)?.label
             default: nil
             }
         case "objet": BookingPurpose(rawValue: raw)?.label

@@ -30,6 +30,10 @@ public enum Resource: Sendable, Equatable {
     /// A member establishment's pathway files: create = upload (replacing its school year), delete = erase a school
     /// year, read = the aggregates of its own learners.
     case parcoursEtablissement(organisationID: UUID, campuses: [CampusScope])
+    /// An action or event of a campus (open day, company visit…). Read: see it (the public, once published).
+    case campusAction(ActionScope)
+    /// The registrants of an action (personal data): read and export them.
+    case actionRegistrations(ActionScope)
     /// The audit trail.
     case auditTrail
     /// Accounts of other people.
@@ -45,6 +49,22 @@ public enum Resource: Sendable, Equatable {
             self.campusID = campusID
             self.regionCode = regionCode
             self.organisationID = organisationID
+        }
+    }
+
+    /// Where an action stands: its campus (and région), the member organisations that organise it, whether it
+    /// is published.
+    public struct ActionScope: Sendable, Equatable {
+        public var campusID: UUID
+        public var regionCode: String
+        public var organiserIDs: [UUID]
+        public var isPublished: Bool
+
+        public init(campusID: UUID, regionCode: String, organiserIDs: [UUID], isPublished: Bool) {
+            self.campusID = campusID
+            self.regionCode = regionCode
+            self.organiserIDs = organiserIDs
+            self.isPublished = isPublished
         }
     }
 
@@ -90,6 +110,10 @@ public enum AccessDecision: Sendable, Equatable {
 /// | équipe campus (pathways) | reads its campus's internal flows; sends, replaces and erases the files of its members |
 /// | membre (pathways) | sends, replaces and erases its establishment's files; reads its own learners' aggregates, not the network's flows |
 /// | public | reads of public pages and of the public API (platforms and their availability, not who booked; pathways only above the public threshold, outside the policy) |
+/// | région académique (actions) | reads the actions of its campuses (not their registrants) |
+/// | équipe campus (actions) | the actions of its campus and their registrants |
+/// | membre (actions) | the actions it organises (named among the organisers) and their registrants |
+/// | public | reads of public pages and of the public API (platforms and their availability, not who booked; published actions) |
 public enum AccessPolicy {
     public static func decide(_ actor: Actor?, _ action: Action, _ resource: Resource) -> AccessDecision {
         guard let actor else {
@@ -131,6 +155,8 @@ public enum AccessPolicy {
             return .denied("La décision de labellisation est interministérielle : elle revient à l'administrateur national.")
         case .plateau, .booking:
             return .denied("Les plateaux techniques et leurs réservations sont gérés par les organisations membres et l'équipe du campus.")
+        case .campusAction, .actionRegistrations:
+            return .denied("Les actions d'un campus sont gérées par son équipe et ses membres organisateurs.")
         default:
             return .denied("Les instances (CAEN, CREFOP, groupe d'experts, CNEE) donnent leurs avis sur les dossiers qui leur sont confiés ; elles ne modifient pas le registre.")
         }
@@ -176,6 +202,12 @@ public enum AccessPolicy {
                 return .denied("Cet établissement ne fait partie d'aucun campus de votre région académique.")
             }
             return action == .read ? .allowed : Self.parcoursSentByMembers
+        case .campusAction(let scope):
+            guard scope.regionCode == actor.regionCode else { return .denied("Cette action est celle d'un campus d'une autre région académique.") }
+            return action == .read ? .allowed
+                : .denied("Les actions d'un campus sont créées et modifiées par son équipe et ses membres organisateurs ; la région académique les consulte.")
+        case .actionRegistrations:
+            return .denied("La liste des inscrits est réservée à l'équipe du campus et aux organisateurs de l'action.")
         case .auditTrail, .accounts:
             return .denied("Réservé à l'administrateur national.")
         }
@@ -218,6 +250,8 @@ public enum AccessPolicy {
         case .parcoursEtablissement(_, let campuses):
             return campuses.contains { $0.id == actor.campusID } ? .allowed
                 : .denied("Cet établissement ne fait pas partie du réseau de votre campus.")
+        case .campusAction(let scope), .actionRegistrations(let scope):
+            return scope.campusID == actor.campusID ? .allowed : .denied("Vous ne gérez que les actions de votre campus.")
         case .auditTrail, .accounts:
             return .denied("Réservé à l'administrateur national.")
         }
@@ -254,6 +288,11 @@ public enum AccessPolicy {
             return .denied("Les flux du réseau sont réservés à l'équipe du campus, à la région académique et au niveau national ; un établissement voit les parcours de ses propres apprenants.")
         case .parcoursEtablissement(let organisationID, _):
             return organisationID == actor.organisationID ? .allowed : .denied("Vous ne gérez que les parcours des apprenants de votre établissement.")
+        case .campusAction(let scope), .actionRegistrations(let scope):
+            guard let organisation = actor.organisationID, scope.organiserIDs.contains(organisation) else {
+                return .denied("Vous ne gérez que les actions dont votre organisation est organisatrice.")
+            }
+            return .allowed
         case .auditTrail, .accounts:
             return .denied("Réservé à l'administrateur national.")
         }
@@ -265,7 +304,8 @@ extension Resource {
     var isPublic: Bool {
         switch self {
         case .campus, .network, .organisation, .formation, .plateau: true
-        case .dossier, .labelDecision, .booking, .parcours, .parcoursEtablissement, .auditTrail, .accounts, .activityReport, .activityReportReview: false
+        case .campusAction(let scope): scope.isPublished
+        case .dossier, .labelDecision, .booking, .parcours, .parcoursEtablissement, .auditTrail, .accounts, .activityReport, .activityReportReview, .actionRegistrations: false
         }
     }
 }

@@ -61,6 +61,13 @@ struct DemoTests {
             #expect(usage.monthly.count == 6)
             #expect(usage.total.byOrganisation.count >= 5)
             #expect((usage.monthly.first { $0.month.month == 10 }?.occupancyRate ?? 0) > 0.1)
+            // the seeds' open day of 14 February 2015 at the lycée Condorcet, and a school year of actions per campus around today
+            #expect(summary.actions == 11 * 6 + 1)
+            let openDay = try #require(try await ActionRecord.query(on: app.db).filter(\.$anneeScolaire == 2014).first())
+            #expect(try openDay.timings.first?.start.iso == "2015-02-14T09:00" && openDay.moderation == .publie && openDay.participantsTotal == 497)
+            let now = LocalDateTime(date: Date()).wallClockMinutes
+            #expect(try await ActionRecord.query(on: app.db).filter(\.$premierDebut > now).filter(\.$inscription == .cmq).count() == 22)
+            #expect(try await ActionRecord.query(on: app.db).filter(\.$dernierFin < now).filter(\.$participationLe != nil).count() == 11 * 3 + 1)
         }
     }
 

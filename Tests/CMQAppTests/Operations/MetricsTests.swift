@@ -75,8 +75,9 @@ struct MetricsTests {
             #expect((Self.value(text, "cmq_catalogue_cache_lookups_total", [#"kind="response""#, #"outcome="miss""#]) ?? 0) >= 1)
             #expect(Self.value(text, "cmq_progress_items", [#"operation="Essai des métriques \#(database)""#, #"state="done""#]) == 40)
             #expect(Self.value(text, "cmq_progress_items", [#"operation="Essai des métriques \#(database)""#, #"state="total""#]) == 160)
-            // The scrape itself is in flight while the gauge is read.
-            #expect((Self.value(text, "http_requests_in_flight") ?? 0) >= 1)
+            // The gauge is the process's (other test applications running at once write it too): present; its count
+            // is checked by the graceful shutdown's test (one request in flight).
+            #expect(Self.value(text, "http_requests_in_flight") != nil)
         }
     }
 

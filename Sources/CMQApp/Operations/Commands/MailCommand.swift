@@ -56,7 +56,8 @@ struct MailDailyCommand: AsyncCommand {
     func run(using context: CommandContext, signature: Signature) async throws {
         let app = context.application
         try await DatabaseSchema.prepareForCommand(app)
-        let summary = try await DailyNotices(db: app.db, caller: Caller.command("mail quotidien").withSiteBase(app.siteBase)).run()
+        let summary = try await DailyNotices(db: app.db, caller: Caller.command("mail quotidien").withSiteBase(app.siteBase),
+                                         registrantRetentionMonths: app.cmqConfig.registrantRetentionMonths).run()
         context.console.success(summary.description)
     }
 }

@@ -20,9 +20,10 @@ struct DemoLoader {
         var reservations = 0
         var rapports = 0
         var parcours = 0
+        var actions = 0
 
         var description: String {
-            "Jeu de démonstration chargé : \(organisations) organisations, \(campus) campus, \(membres) appartenances à un réseau, \(formations) formations, \(labels) campus avec leur histoire de labellisation, \(plateaux) plateaux techniques, \(reservations) réservations, \(rapports) rapports d'activité et \(parcours) étapes de parcours générées."
+            "Jeu de démonstration chargé : \(organisations) organisations, \(campus) campus, \(membres) appartenances à un réseau, \(formations) formations, \(labels) campus avec leur histoire de labellisation, \(plateaux) plateaux techniques, \(reservations) réservations, \(rapports) rapports d'activité, \(parcours) étapes de parcours générées et \(actions) actions."
         }
     }
 
@@ -46,6 +47,7 @@ struct DemoLoader {
             try await ParcoursEtape.query(on: db).delete()
             try await ParcoursEnvoi.query(on: db).delete()
             try await ReservationRecord.query(on: db).delete()
+            try await ActionRecord.query(on: db).delete()
             try await PlateauRecord.query(on: db).delete()
             try await LabelRecord.query(on: db).delete()
             try await DossierRecord.query(on: db).delete()
@@ -184,6 +186,9 @@ struct DemoLoader {
         // 7. Generated pathways of one campus's learners (said so on its pages).
         progress.message("Parcours des apprenants (générés)…")
         summary.parcours = try await ParcoursDemo(db: db).load()
+        // 8. The campuses' actions: the seeds' open day, and a school year around today.
+        progress.message("Actions des campus…")
+        summary.actions = try await DemoActions(db: db, today: AppClock.system.today).load()
         return summary
     }
 

@@ -46,6 +46,8 @@ struct MapBlock: Encodable {
 
 struct HomeContext: Encodable {
     var page: PageMeta
+    /// The next published actions nationally (set by the controller; see `ActionSummary.next`).
+    var nextActions: [ActionSummary] = []
     var totalCampus: Int
     var totalOrganisations: Int
     var byFiliere: [CountRow]
@@ -164,6 +166,8 @@ struct TeamRow: Encodable {
 
 struct CampusPageContext: Encodable {
     var page: PageMeta
+    /// The campus's next published actions (set by the controller; see `ActionSummary.next`).
+    var nextActions: [ActionSummary] = []
     var labelStatus: String
     var labelKind: String
     var labels: [LabelRow]

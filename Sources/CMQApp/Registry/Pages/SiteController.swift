@@ -5,7 +5,9 @@ import Vapor
 /// The public pages: home, campus list, campus page, organisation page.
 struct SiteController {
     @Sendable func home(req: Request) async throws -> View {
-        try await req.view.render("home", HomePage.load(filiere: Self.filiereParameter(req), today: req.today, on: req.db))
+        var context = try await HomePage.load(filiere: Self.filiereParameter(req), today: req.today, on: req.db)
+        context.nextActions = try await ActionSummary.next(campusID: nil, now: LocalDateTime(date: req.clock.now()), on: req.db)
+        return try await req.view.render("home", context)
     }
 
     /// A région académique: the map of its académies, their figures, and its campuses.
@@ -42,7 +44,9 @@ struct SiteController {
 
     @Sendable func campusPage(req: Request) async throws -> View {
         let id = try req.uuidParameter("campusID", notFound: "Aucun campus")
-        return try await req.view.render("campus", CampusPage.load(id: id, caller: req.caller, base: OpenDataAPIController.base(req), on: req.db))
+        var context = try await CampusPage.load(id: id, caller: req.caller, base: OpenDataAPIController.base(req), on: req.db)
+        context.nextActions = try await ActionSummary.next(campusID: id, now: LocalDateTime(date: req.clock.now()), on: req.db)
+        return try await req.view.render("campus", context)
     }
 
     @Sendable func organisationPage(req: Request) async throws -> View {
