@@ -54,6 +54,15 @@ public struct InsertionCounts: Sendable, Equatable, Hashable, Codable {
         return Figure(kind: .devenirFavorable, numerator: numerator, denominator: anneeTerminale)
     }
 
+    public func figure(_ kind: Figure.Kind) -> Figure {
+        switch kind {
+        case .tauxPoursuite: tauxPoursuite
+        case .tauxEmploi(let mois): tauxEmploi(mois: mois)
+        case .partEmploi(let mois): partEmploi(mois: mois)
+        case .devenirFavorable: devenirFavorable
+        }
+    }
+
     /// The sum of two cohorts' counts (two formations, two establishments, or two years pooled). A count that one
     /// side does not publish is unknown in the sum: adding only what is known would bias the figure.
     public static func + (lhs: InsertionCounts, rhs: InsertionCounts) -> InsertionCounts {
@@ -77,6 +86,56 @@ public struct InsertionCounts: Sendable, Equatable, Hashable, Codable {
     }
 }
 
+/// The sums of many cohorts' counts, figure by figure: each figure adds the numerators and the denominators of
+/// the cohorts that publish both of its counts (a cohort whose employment count is not published still counts in
+/// the further-study rate, and is left out of the employment rate, numerator and denominator alike). The
+/// statistical secret then applies to each sum: rates are never averaged.
+public struct FigureTotals: Sendable, Equatable {
+    public struct Pair: Sendable, Equatable {
+        public var numerator: Int
+        public var denominator: Int
+    }
+
+    public private(set) var sums: [Figure.Kind: Pair] = [:]
+    /// Cohorts added.
+    public private(set) var cohorts = 0
+
+    public init() {}
+
+    public init(_ counts: InsertionCounts) {
+        cohorts = 1
+        for kind in Figure.Kind.all {
+            let figure = counts.figure(kind)
+            if let numerator = figure.numerator, let denominator = figure.denominator {
+                sums[kind] = Pair(numerator: numerator, denominator: denominator)
+            }
+        }
+    }
+
+    public init<S: Sequence>(_ counts: S) where S.Element == InsertionCounts {
+        self = counts.reduce(into: FigureTotals()) { $0 = $0 + FigureTotals($1) }
+    }
+
+    public static func + (lhs: FigureTotals, rhs: FigureTotals) -> FigureTotals {
+        var result = lhs
+        result.cohorts += rhs.cohorts
+        for (kind, pair) in rhs.sums {
+            let previous = result.sums[kind] ?? Pair(numerator: 0, denominator: 0)
+            result.sums[kind] = Pair(numerator: previous.numerator + pair.numerator, denominator: previous.denominator + pair.denominator)
+        }
+        return result
+    }
+
+    public func figure(_ kind: Figure.Kind) -> Figure {
+        Figure(kind: kind, numerator: sums[kind]?.numerator, denominator: sums[kind]?.denominator)
+    }
+
+    public var tauxPoursuite: Figure { figure(.tauxPoursuite) }
+    public func tauxEmploi(mois: Int) -> Figure { figure(.tauxEmploi(mois: mois)) }
+    public func partEmploi(mois: Int) -> Figure { figure(.partEmploi(mois: mois)) }
+    public var devenirFavorable: Figure { figure(.devenirFavorable) }
+}
+
 /// One figure: which one, its numerator and denominator, and whether the statistical secret lets it be shown.
 public struct Figure: Sendable, Equatable, Hashable, Codable {
     public enum Kind: Sendable, Equatable, Hashable, Codable {
@@ -84,6 +143,10 @@ public struct Figure: Sendable, Equatable, Hashable, Codable {
         case tauxEmploi(mois: Int)
         case partEmploi(mois: Int)
         case devenirFavorable
+
+        /// Every figure cmq shows.
+        public static let all: [Kind] = [.tauxPoursuite] + InsertionCounts.horizons.map { .tauxEmploi(mois: $0) }
+            + InsertionCounts.horizons.map { .partEmploi(mois: $0) } + [.devenirFavorable]
 
         /// The label shown beside the figure: a rate and a part never share one.
         public var label: String {

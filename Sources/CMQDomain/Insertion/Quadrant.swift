@@ -24,7 +24,7 @@ public enum Quadrant: String, Sendable, Hashable, Codable, CaseIterable {
     }
 
     /// A formation's figures against the summed counts of its level in its région (the average is a ratio of sums).
-    public static func of(_ formation: InsertionCounts, regional: InsertionCounts) -> Quadrant {
+    public static func of(_ formation: InsertionCounts, regional: FigureTotals) -> Quadrant {
         of(tauxEmploi: formation.tauxEmploi(mois: 6).percent, tauxPoursuite: formation.tauxPoursuite.percent,
            moyenneEmploi: regional.tauxEmploi(mois: 6).percent, moyennePoursuite: regional.tauxPoursuite.percent)
     }

@@ -91,6 +91,26 @@ struct InsertionFiguresTests {
         #expect(InsertionCounts.sum([InsertionCounts]()) == nil)
     }
 
+    @Test("totals figure by figure: a cohort without its employment count stays in the further-study rate only")
+    func totals() {
+        // A: 30 in final year, 10 go on, 20 leave, 5 employed; B: 30, 12 go on, employment not published.
+        let a = InsertionCounts(anneeTerminale: 30, poursuite: 10, emploi: [6: 5], sortants: 20)
+        let b = InsertionCounts(anneeTerminale: 30, poursuite: 12, sortants: 18)
+        let totals = FigureTotals([a, b])
+        // poursuite: (10 + 12) / 60 = 36.7 % → 37 %; emploi: 5 / 20 = 25 % (B left out of both sides)
+        #expect(totals.tauxPoursuite.percent == 37)
+        #expect(totals.tauxEmploi(mois: 6).numerator == 5 && totals.tauxEmploi(mois: 6).denominator == 20)
+        #expect(totals.tauxEmploi(mois: 6).percent == 25)
+        // devenir favorable needs both counts: only A, (10 + 5) / 30 = 50 %
+        #expect(totals.devenirFavorable.percent == 50)
+        #expect(totals.cohorts == 2)
+        // The threshold applies to the sum: 12 + 9 = 21 leavers, 6 + 5 employed → 11/21 = 52 %
+        let small = FigureTotals([InsertionCounts(anneeTerminale: 15, poursuite: 3, emploi: [6: 6], sortants: 12),
+                                  InsertionCounts(anneeTerminale: 10, poursuite: 1, emploi: [6: 5], sortants: 9)])
+        #expect(small.tauxEmploi(mois: 6).percent == 52)
+        #expect(FigureTotals().tauxPoursuite.status == .nonDisponible)
+    }
+
     @Test("quadrant against the regional averages; equal counts as above; a missing or hidden rate is « hors quadrant »")
     func quadrant() {
         #expect(Quadrant.of(tauxEmploi: 60, tauxPoursuite: 40, moyenneEmploi: 50, moyennePoursuite: 30) == .q1)
@@ -100,7 +120,7 @@ struct InsertionFiguresTests {
         #expect(Quadrant.of(tauxEmploi: 50, tauxPoursuite: 30, moyenneEmploi: 50, moyennePoursuite: 30) == .q1)
         #expect(Quadrant.of(tauxEmploi: nil, tauxPoursuite: 30, moyenneEmploi: 50, moyennePoursuite: 30) == .horsQuadrant)
         // From counts: the formation 9/21 = 43 % emploi, 31/52 = 60 % poursuite; the région 300/500 = 60 %, 500/1000 = 50 %
-        let region = InsertionCounts(anneeTerminale: 1000, poursuite: 500, emploi: [6: 300], sortants: 500)
+        let region = FigureTotals(InsertionCounts(anneeTerminale: 1000, poursuite: 500, emploi: [6: 300], sortants: 500))
         #expect(Quadrant.of(real, regional: region) == .q3)
         // 10 leavers: the employment rate is hidden, so the formation is not placed.
         let small = InsertionCounts(anneeTerminale: 40, poursuite: 30, emploi: [6: 8], sortants: 10)
