@@ -123,6 +123,8 @@ func addMigrations(_ app: Application) {
     app.migrations.add(CreateClesApplication())
     // 020: the search's body text holds the French stems its words do not begin with ("chevaux" → "cheval")
     app.migrations.add(UpdateFormationSearchStems())
+    // 021: InserJeunes figures and the BCN tables they need
+    app.migrations.add(CreateInsertion())
 }
 
 func addCommands(_ app: Application) {

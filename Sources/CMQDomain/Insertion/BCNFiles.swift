@@ -28,13 +28,15 @@ public enum BCNFiles {
         case diplomes([Diploma])
     }
 
-    /// Reads either table, recognised by its header.
-    public static func read(_ text: String) throws(DataFileError) -> (table: Table, errors: [DataLineError]) {
+    /// Reads either table, recognised by its header. A renewal link that is not a CFD (the published table has a
+    /// few codes of 7 characters) cannot be followed: it is left out and reported as a warning, the line stays.
+    public static func read(_ text: String) throws(DataFileError) -> (table: Table, errors: [DataLineError], warnings: [DataLineError]) {
         let table = try InserJeunesFiles.open(text)
         let columns = table.columnIndex
         if columns["MEF_STAT_11"] != nil {
             try InserJeunesFiles.requireColumns(["MEF_STAT_11", "FORMATION_DIPLOME"], in: columns, file: "N_MEF")
-            return readMef(table, columns)
+            let (read, errors) = readMef(table, columns)
+            return (read, errors, [])
         }
         if columns["FORMATION_DIPLOME"] != nil, columns["NIVEAU_FORMATION_DIPLOME"] != nil {
             try InserJeunesFiles.requireColumns(["LIBELLE_LONG_200"] + (1...7).flatMap { ["ANCIEN_DIPLOME_\($0)", "NOUVEAU_DIPLOME_\($0)"] },
@@ -59,7 +61,7 @@ public enum BCNFiles {
             let cfd = fields[columns["FORMATION_DIPLOME"]!].trimmingCharacters(in: .whitespaces).uppercased()
             if mef.isEmpty { continue } // a MEF without statistical code: InserJeunes cannot name it
             var problems: [String] = []
-            if !(mef.count == 11 && mef.allSatisfy { $0.isASCII && $0.isNumber }) { problems.append("MEF_STAT_11 « \(mef) » invalide (11 chiffres)") }
+            if !InserJeunesFiles.isMefstat11(mef) { problems.append("MEF_STAT_11 « \(mef) » invalide (11 caractères, chiffres et lettres capitales)") }
             if !InserJeunesFiles.isCFD(cfd) { problems.append("FORMATION_DIPLOME « \(cfd) » invalide (8 caractères, chiffres et lettres)") }
             guard problems.isEmpty else {
                 errors.append(DataLineError(line: line, reason: problems.joined(separator: " ; ")))
@@ -71,7 +73,8 @@ public enum BCNFiles {
         return (.mef(links), errors)
     }
 
-    static func readDiplomes(_ table: DelimitedText, _ columns: [String: Int]) -> (table: Table, errors: [DataLineError]) {
+    static func readDiplomes(_ table: DelimitedText, _ columns: [String: Int]) -> (table: Table, errors: [DataLineError], warnings: [DataLineError]) {
+        var warnings: [DataLineError] = []
         var diplomas: [Diploma] = []
         var lineOf: [String: Int] = [:]
         var errors: [DataLineError] = []
@@ -94,7 +97,10 @@ public enum BCNFiles {
                 (1...7).compactMap { number -> String? in
                     let code = field("\(prefix)_\(number)").uppercased()
                     if code.isEmpty { return nil }
-                    if !InserJeunesFiles.isCFD(code) { problems.append("\(prefix)_\(number) « \(code) » invalide (8 caractères)"); return nil }
+                    if !InserJeunesFiles.isCFD(code) {
+                        warnings.append(DataLineError(line: line, reason: "\(prefix)_\(number) « \(code) » n'est pas un CFD (8 caractères) : ce lien de renouvellement est ignoré"))
+                        return nil
+                    }
                     return code
                 }
             }
@@ -116,7 +122,7 @@ public enum BCNFiles {
             lineOf[cfd] = line
             diplomas.append(diploma)
         }
-        return (.diplomes(diplomas), errors)
+        return (.diplomes(diplomas), errors, warnings)
     }
 
     /// The renewals of a list of diplomas, both columns read.

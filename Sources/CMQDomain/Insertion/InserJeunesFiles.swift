@@ -114,8 +114,8 @@ public enum InserJeunesFiles {
             let cfd = optionalCode(field("cfd"))
             let mef = optionalCode(field("mefstat11"))
             if let cfd, !isCFD(cfd) { problems.append("cfd « \(cfd) » invalide (8 caractères, chiffres et lettres)") }
-            if let mef, !(mef.count == 11 && mef.allSatisfy { $0.isASCII && $0.isNumber }) {
-                problems.append("mefstat11 « \(mef) » invalide (11 chiffres)")
+            if let mef, !isMefstat11(mef) {
+                problems.append("mefstat11 « \(mef) » invalide (11 caractères, chiffres et lettres capitales)")
             }
             if voie == .scolaire, mef == nil { problems.append("mefstat11 manquant pour la voie scolaire") }
             if voie == .apprentissage, cfd == nil { problems.append("cfd manquant pour l'apprentissage") }
@@ -251,6 +251,11 @@ public enum InserJeunesFiles {
     static func optionalCode(_ raw: String) -> String? {
         let value = raw.uppercased()
         return value.isEmpty || value == "ND" ? nil : value
+    }
+
+    /// A MEFSTAT11: 11 characters, digits and capital letters (the BCN has codes such as 23A10099999).
+    public static func isMefstat11(_ code: String) -> Bool {
+        code.count == 11 && code.allSatisfy { $0.isASCII && ($0.isNumber || $0.isUppercase) }
     }
 
     public static func isCFD(_ code: String) -> Bool {

@@ -68,20 +68,23 @@ struct InserJeunesFilesTests {
 
     @Test("BCN: N_MEF gives MEFSTAT11 → CFD; N_FORMATION_DIPLOME gives levels and renewals, repeated lines once")
     func bcn() throws {
-        let mef = "\u{FEFF}MEF;DISPOSITIF_FORMATION;FORMATION_DIPLOME;MEF_STAT_11\n2543340421;254;45033404;25110033404\n2543340422;254;45033404;25110033404\n1;1;40022503;\n2;2;4002;24722503002\n"
-        let (table, errors) = try BCNFiles.read(mef)
-        #expect(table == .mef([BCNFiles.MefLink(mefstat11: "25110033404", cfd: "45033404")]))
-        #expect(errors.map(\.line) == [5])
+        let mef = "\u{FEFF}MEF;DISPOSITIF_FORMATION;FORMATION_DIPLOME;MEF_STAT_11\n2543340421;254;45033404;25110033404\n2543340422;254;45033404;25110033404\n1;1;40022503;\n2;2;4002;24722503002\n3;3;40022503;2472250300\n4;4;32022310;23A10099999\n"
+        let (table, errors, _) = try BCNFiles.read(mef)
+        #expect(table == .mef([BCNFiles.MefLink(mefstat11: "25110033404", cfd: "45033404"), BCNFiles.MefLink(mefstat11: "23A10099999", cfd: "32022310")]))
+        #expect(errors.map(\.line) == [5, 6])
         let header = "FORMATION_DIPLOME;NIVEAU_FORMATION_DIPLOME;LIBELLE_LONG_200;" + (1...7).map { "ANCIEN_DIPLOME_\($0)" }.joined(separator: ";") + ";" + (1...7).map { "NOUVEAU_DIPLOME_\($0)" }.joined(separator: ";")
         let empty7 = Array(repeating: "", count: 7)
         func line(_ cfd: String, _ anciens: [String], _ nouveaux: [String]) -> String {
             ([cfd, String(cfd.prefix(3)), "LIBELLE \(cfd)"] + (anciens + empty7).prefix(7) + (nouveaux + empty7).prefix(7)).joined(separator: ";")
         }
         let diplomes = [header, line("40022503", ["40022502"], []), line("40022502", [], ["40022503"]), line("40022502", [], ["40022503"]),
-                        line("40022502", [], []), line("500X", [], [])].joined(separator: "\n")
-        let (read, bcnErrors) = try BCNFiles.read(diplomes)
+                        line("40022502", [], []), line("500X", [], []), line("50022510", ["5002251"], [])].joined(separator: "\n")
+        let (read, bcnErrors, warnings) = try BCNFiles.read(diplomes)
         guard case .diplomes(let list) = read else { Issue.record("not the diplomas table"); return }
-        #expect(list.map(\.cfd) == ["40022503", "40022502"])
+        #expect(list.map(\.cfd) == ["40022503", "40022502", "50022510"])
+        // A 7-character renewal code (as in the published table) is left out with a warning; the diploma stays.
+        #expect(warnings.map(\.line) == [7] && warnings[0].reason.contains("ANCIEN_DIPLOME_1 « 5002251 »"))
+        #expect(list[2].anciens.isEmpty)
         #expect(bcnErrors.map(\.line) == [5, 6])
         let lineage = BCNFiles.lineage(list)
         #expect(lineage.formerDiploma(of: "40022503") == "40022502")
