@@ -96,27 +96,27 @@ public struct CampusConsolidation: Sendable {
     public let total: FigureTotals
     /// The diplomas counted, each once, with their origin.
     public let counted: [InsertionTable.Key: DiplomaLineage.Origin]
-    /// For each formation given in, its figures (or why not) per voie.
-    public let outcomes: [(item: Item, voie: Voie?, result: Result<InsertionCounts, MissingReason>)]
+    /// For each formation given in (by its position in `items`), its figures per voie, or why it has none.
+    public let outcomes: [(index: Int, voie: Voie?, result: Result<InsertionCounts, MissingReason>)]
 
     public struct MissingReason: Error, Sendable, Hashable { public let reason: Missing }
 
     public init(items: [Item], table: InsertionTable) {
         var counted: [InsertionTable.Key: (InsertionCounts, DiplomaLineage.Origin, String)] = [:]
-        var outcomes: [(item: Item, voie: Voie?, result: Result<InsertionCounts, MissingReason>)] = []
-        for item in items {
-            guard let cfd = item.cfd else { outcomes.append((item, nil, .failure(MissingReason(reason: .sansCFD)))); continue }
-            guard let region = item.regionCode else { outcomes.append((item, nil, .failure(MissingReason(reason: .sansRegion)))); continue }
+        var outcomes: [(index: Int, voie: Voie?, result: Result<InsertionCounts, MissingReason>)] = []
+        for (index, item) in items.enumerated() {
+            guard let cfd = item.cfd else { outcomes.append((index, nil, .failure(MissingReason(reason: .sansCFD)))); continue }
+            guard let region = item.regionCode else { outcomes.append((index, nil, .failure(MissingReason(reason: .sansRegion)))); continue }
             let voies = item.voies.isEmpty ? Voie.allCases : item.voies
             var any = false
             for voie in voies {
                 if let found = table.figures(cfd: cfd, regionCode: region, voie: voie) {
                     any = true
                     counted[InsertionTable.Key(regionCode: region, voie: voie, code: cfd)] = (found.counts, found.origin, InsertionTable.niveau(ofCFD: cfd))
-                    outcomes.append((item, voie, .success(found.counts)))
+                    outcomes.append((index, voie, .success(found.counts)))
                 }
             }
-            if !any { outcomes.append((item, nil, .failure(MissingReason(reason: .absente)))) }
+            if !any { outcomes.append((index, nil, .failure(MissingReason(reason: .absente)))) }
         }
         var byGroup: [Group.ID: FigureTotals] = [:]
         for (key, value) in counted {

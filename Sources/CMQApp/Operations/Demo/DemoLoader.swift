@@ -18,9 +18,10 @@ struct DemoLoader {
         var labels = 0
         var plateaux = 0
         var reservations = 0
+        var insertion = 0
 
         var description: String {
-            "Jeu de démonstration chargé : \(organisations) organisations, \(campus) campus, \(membres) appartenances à un réseau, \(formations) formations, \(labels) campus avec leur histoire de labellisation, \(plateaux) plateaux techniques et \(reservations) réservations."
+            "Jeu de démonstration chargé : \(organisations) organisations, \(campus) campus, \(membres) appartenances à un réseau, \(formations) formations, \(labels) campus avec leur histoire de labellisation, \(plateaux) plateaux techniques, \(reservations) réservations et \(insertion) lignes de chiffres InserJeunes."
         }
     }
 
@@ -42,6 +43,11 @@ struct DemoLoader {
     static func clearRegistry(_ db: any Database) async throws {
         try await db.transaction { db in
             try await ReservationRecord.query(on: db).delete()
+            try await RegionFormationRecord.query(on: db).delete()
+            try await EstablishmentFigureRecord.query(on: db).delete()
+            try await MefStatRecord.query(on: db).delete()
+            try await DiplomaLinkRecord.query(on: db).delete()
+            try await DiplomaRecord.query(on: db).delete()
             try await PlateauRecord.query(on: db).delete()
             try await LabelRecord.query(on: db).delete()
             try await DossierRecord.query(on: db).delete()
@@ -174,7 +180,30 @@ struct DemoLoader {
         // 5. Shared platforms and a school half-year of their bookings.
         progress.message("Plateaux techniques et réservations…")
         (summary.plateaux, summary.reservations) = try await DemoPlateaux(db: db).load()
+        // 6. The real InserJeunes figures (by région and formation, by establishment) and the BCN links they need.
+        progress.message("Chiffres InserJeunes…")
+        summary.insertion = try await Self.loadInsertion(on: db, progress: progress)
         return summary
+    }
+
+    /// The shipped InserJeunes and BCN files (see `Data/LICENCES.md`), as `cmq import` would load them.
+    static func loadInsertion(on db: any Database, progress: any ProgressReporter = SilentProgress()) async throws -> Int {
+        let importer = InsertionImporter(db: db)
+        func applied(_ report: InsertionImporter.Report, _ file: String) throws -> Int {
+            guard report.applied else { throw DemoError.invalid("\(file) : \(report.rejected.first?.description ?? report.summary)") }
+            return report.imported
+        }
+        var lines = 0
+        for file in ["insertion/nMef-inserjeunes.csv", "insertion/nFormationDiplome-renouvellements.csv"] {
+            let text = try TextEncoding.decode(try Data(contentsOf: Resources.dataURL(file))).text
+            lines += try applied(try await importer.importBCN(text, progress: progress), file)
+        }
+        lines += try applied(try await importer.importRegions(try text("insertion/ij_region_data.csv"), progress: progress), "ij_region_data.csv")
+        for file in ["etablissements/depp-2022-etablissements-2022_2023-pro.csv", "etablissements/depp-2022-etablissements-2022_2023-apprentissage.csv"] {
+            guard let millesime = Millesime(fileName: file) else { throw DemoError.invalid("\(file) : pas de millésime dans le nom") }
+            lines += try applied(try await importer.importEstablishments(try text(file), millesime: millesime, progress: progress), file)
+        }
+        return lines
     }
 
     static func text(_ relativePath: String) throws -> String {

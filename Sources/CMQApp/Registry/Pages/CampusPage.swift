@@ -64,6 +64,7 @@ enum CampusPage {
                 on: db),
             rights: Rights(caller, .campus(id: id, regionCode: campus.regionCode)),
             offer: OfferBlock(coverage: coverage, formations: formations),
-            plateaux: try await CampusPlateauxBlock.make(campus: campus, actor: caller.actor, today: today, on: db))
+            plateaux: try await CampusPlateauxBlock.make(campus: campus, actor: caller.actor, today: today, on: db),
+            insertion: try await CampusInsertionBlock.load(campus: campus, formations: formations, on: db))
     }
 }

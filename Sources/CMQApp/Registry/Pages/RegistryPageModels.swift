@@ -191,6 +191,8 @@ struct CampusPageContext: Encodable {
     var rights: Rights
     var offer: OfferBlock
     var plateaux: CampusPlateauxBlock
+    /// « Insertion et poursuite d'études » (nil while no InserJeunes figure is loaded).
+    var insertion: CampusInsertionBlock?
 }
 
 /// A campus's training offer on its page: the coverage table levels × statuses, the gaps, the formations.
@@ -254,6 +256,8 @@ struct OrganisationPageContext: Encodable {
     var apiURL: String
     var history: [AuditRow]?
     var rights: Rights
+    /// Its lines of the DEPP InserJeunes files (nil without any).
+    var insertion: EstablishmentInsertionBlock?
 }
 
 
