@@ -14,6 +14,8 @@ func routes(_ app: Application) throws {
     // Labelling and shared platforms (pages, back-office and API)
     try app.register(collection: LabellingRoutes(doors: doors))
     try app.register(collection: PlateauxRoutes(doors: doors))
+    // Insertion: InserJeunes figures (definitions, ranking, API)
+    try app.register(collection: InsertionRoutes(doors: doors))
     // Open data: /donnees, the datasets and their schemas, the DCAT-AP catalogue, robots.txt and sitemap.xml
     try app.register(collection: OpenDataRoutes(doors: doors))
     // API v1: reference lists and the OpenAPI document
