@@ -51,7 +51,8 @@ struct InsertionService {
         guard let sql = db as? any SQLDatabase else { return [] }
         struct Sums: Decodable { var n: Int; var t: Int?; var p: Int?; var e: Int? }
         let sums = try await sql.raw("""
-            SELECT COUNT(*) AS n, SUM(nb_annee_term) AS t, SUM(nb_poursuite_etudes) AS p, SUM(nb_en_emploi_6_mois) AS e
+            SELECT COUNT(*) AS n, CAST(SUM(nb_annee_term) AS BIGINT) AS t, CAST(SUM(nb_poursuite_etudes) AS BIGINT) AS p,
+                   CAST(SUM(nb_en_emploi_6_mois) AS BIGINT) AS e
             FROM insertion_formations_region WHERE millesime = \(bind: millesime.description)
             """).first(decoding: Sums.self)
         let mef = try await MefStatRecord.query(on: db).count()
