@@ -231,4 +231,27 @@ struct InsertionTests {
             _ = try await OpenAPITests.conforms(app, validator, .GET, "/api/v1/insertion/classement?filiere=inconnue", template: "/api/v1/insertion/classement")
         }
     }
+
+    @Test("open data: each campus's consolidated figures as CSV with a Table Schema; hidden figures have no value nor denominator", arguments: TestDatabase.all)
+    func openData(database: TestDatabase) async throws {
+        try await withTestApp(database) { app in
+            let seeded = try await Self.seed(app)
+            let csv = try await app.send(.GET, "/api/v1/donnees/insertion-campus.csv", as: .anonymous)
+            #expect(csv.status == .ok)
+            let lines = csv.body.string.split(whereSeparator: \.isNewline).map(String.init)
+            #expect(lines.count == 3)
+            let header = lines[0].split(separator: ";", omittingEmptySubsequences: false).map(String.init)
+            let rows = lines.dropFirst().map { $0.split(separator: ";", omittingEmptySubsequences: false).map(String.init) }
+            #expect(header.contains("taux_devenir_favorable_statut"))
+            func value(_ row: [String], _ column: String) -> String { header.firstIndex(of: column).map { row[$0] } ?? "absent" }
+            let main = try #require(rows.first { value($0, "campus_id") == seeded.campus.id!.lower })
+            #expect(value(main, "taux_devenir_favorable") == "71" && value(main, "taux_devenir_favorable_denominateur") == "152")
+            #expect(value(main, "millesime") == "2022_2023" && value(main, "diplomes") == "4")
+            let small = try #require(rows.first { value($0, "campus_id") == seeded.small.id!.lower })
+            #expect(value(small, "taux_devenir_favorable").isEmpty && value(small, "taux_devenir_favorable_denominateur").isEmpty)
+            #expect(value(small, "taux_devenir_favorable_statut") == "effectif_insuffisant")
+            let schema = try await app.send(.GET, "/api/v1/donnees/insertion-campus.schema.json", as: .anonymous)
+            #expect(schema.status == .ok && schema.body.string.contains("taux_devenir_favorable_statut"))
+        }
+    }
 }
