@@ -15,7 +15,7 @@ extension OpenDataset {
         ]
         let statuses = ["publie", "effectif_insuffisant", "non_disponible"]
         var fields = [
-            DatasetField("campus_id", .string, "Campus (identifiant)", "Identifiant du campus dans cmq.", required: true, unique: true,
+            DatasetField("id", .string, "Campus (identifiant)", "Identifiant du campus dans cmq.", required: true, unique: true,
                          pattern: "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"),
             DatasetField("campus", .string, "Campus", "Nom du campus.", required: true),
             DatasetField("filiere", .string, "Filière (code)", "Code de la filière du campus.", required: true, values: Filiere.allCases.map(\.slug)),

@@ -244,10 +244,10 @@ struct InsertionTests {
             let rows = lines.dropFirst().map { $0.split(separator: ";", omittingEmptySubsequences: false).map(String.init) }
             #expect(header.contains("taux_devenir_favorable_statut"))
             func value(_ row: [String], _ column: String) -> String { header.firstIndex(of: column).map { row[$0] } ?? "absent" }
-            let main = try #require(rows.first { value($0, "campus_id") == seeded.campus.id!.lower })
+            let main = try #require(rows.first { value($0, "id") == seeded.campus.id!.lower })
             #expect(value(main, "taux_devenir_favorable") == "71" && value(main, "taux_devenir_favorable_denominateur") == "152")
             #expect(value(main, "millesime") == "2022_2023" && value(main, "diplomes") == "4")
-            let small = try #require(rows.first { value($0, "campus_id") == seeded.small.id!.lower })
+            let small = try #require(rows.first { value($0, "id") == seeded.small.id!.lower })
             #expect(value(small, "taux_devenir_favorable").isEmpty && value(small, "taux_devenir_favorable_denominateur").isEmpty)
             #expect(value(small, "taux_devenir_favorable_statut") == "effectif_insuffisant")
             let schema = try await app.send(.GET, "/api/v1/donnees/insertion-campus.schema.json", as: .anonymous)
