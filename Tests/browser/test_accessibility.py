@@ -56,6 +56,8 @@ def public_pages(server) -> dict:
         "recherche-aucun-resultat": "/recherche?q=zzzzzzzz",
         "formation": f"/formations/{formation['id'].lower()}",
         "plateau": f"/plateaux/{plateau['id'].lower()}",
+        "insertion-classement": "/insertion",
+        "insertion-definitions": "/insertion/definitions",
         "donnees": "/donnees",
         "api": "/api",
         "mentions-legales": "/mentions-legales",

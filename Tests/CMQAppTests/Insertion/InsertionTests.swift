@@ -204,6 +204,9 @@ struct InsertionTests {
             let bad = try await app.send(.GET, "/api/v1/insertion/classement?region=atlantide")
             #expect(bad.status == .unprocessableEntity && bad.isProblemJSON)
             #expect(try await app.send(.GET, "/insertion/definitions").body.string.contains("additionne les numérateurs et les dénominateurs"))
+            // Both pages are in the site map.
+            let plan = try await app.send(.GET, "/plan-du-site", as: .anonymous).body.string
+            #expect(plan.contains(#"href="/insertion""#) && plan.contains(#"href="/insertion/definitions""#))
         }
     }
 
