@@ -59,6 +59,8 @@ def public_pages(server) -> dict:
         "formation": f"/formations/{formation['id'].lower()}",
         "plateau": f"/plateaux/{plateau['id'].lower()}",
         "parcours": f"/campus/{campus['id'].lower()}/parcours",
+        "insertion-classement": "/insertion",
+        "insertion-definitions": "/insertion/definitions",
         "donnees": "/donnees",
         "api": "/api",
         "mentions-legales": "/mentions-legales",

@@ -130,6 +130,8 @@ func cmqMigrations() -> [any Migration] {
         CreateClesApplication(),
         // 020: the search's body text holds the French stems its words do not begin with ("chevaux" → "cheval")
         UpdateFormationSearchStems(),
+        // 021: InserJeunes figures by région × formation and by establishment, the BCN tables they need
+        CreateInsertion(),
         // 023: pseudonymised pathways (each establishment's yearly file and its steps)
         CreateParcours(),
         // 025: the campuses' actions and events, their organisations, formations, platforms and registrations

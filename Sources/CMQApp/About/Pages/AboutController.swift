@@ -50,6 +50,8 @@ struct AboutController {
                 LinkItem(label: "Tous les campus", url: RegistryURL.campusList.path),
                 LinkItem(label: "Rechercher partout (formations, campus, établissements, lieux)", url: SearchURL.everything.path),
                 LinkItem(label: "Formations", url: CatalogueURL.search.path),
+                LinkItem(label: "Campus classés par devenir favorable (insertion et poursuite d'études)", url: InsertionURL.classement.path),
+                LinkItem(label: "Insertion et poursuite d'études : définitions", url: InsertionURL.definitions.path),
             ]),
             SiteMapSection(title: "Régions académiques", links: TerritoryCatalogLinks.regions),
             SiteMapSection(title: "Espace de gestion", links: [

@@ -21,6 +21,7 @@ enum FormationPage {
         var place: Place
         var map: MapBlock?
         var apply: [ApplyStep]
+        var insertion: FormationInsertionBlock
     }
 
     struct Place: Encodable {
@@ -69,7 +70,9 @@ enum FormationPage {
                              CommuneGazetteer.shared.communes(named: commune).first { $0.departementCode == organisation.departementCode }
                          }.map { CatalogueURL.search.path(query: ["pres": $0.label, "niveau": String(formation.niveauSortie)]) }),
             map: OrganisationPage.map(of: organisation),
-            apply: steps(formation))
+            apply: steps(formation),
+            insertion: try await FormationInsertionBlock.load(cfd: formation.cfd, regionCode: organisation.regionCode,
+                                                             statuses: formation.learnerStatuses, on: db))
     }
 
     /// How to apply, from the level of entry and the statuses: the national platforms say it for the State's

@@ -8,6 +8,8 @@ struct ImportCommandGroup: AsyncCommandGroup {
         "etablissements": ImportEtablissementsCommand(),
         "formations": ImportFormationsCommand(),
         "parcours": ImportParcoursCommand(),
+        "inserjeunes": ImportInserJeunesCommand(),
+        "bcn": ImportBCNCommand(),
     ]
 
     var help: String { "Import data files into cmq." }
@@ -155,7 +157,7 @@ struct ImportParcoursCommand: AsyncCommand {
         }
         let text: String
         do { text = try TextEncoding.decode(data).text } catch { throw CommandFailure("\(signature.file) : \(error.description)") }
-        try await app.autoMigrate()
+        try await DatabaseSchema.prepareForCommand(app)
         guard let organisation = try await Organisation.query(on: app.db).filter(\.$uai == uai.value).first() else {
             throw CommandFailure("Aucun établissement n'a l'UAI \(uai.value) dans cmq.")
         }
@@ -167,5 +169,105 @@ struct ImportParcoursCommand: AsyncCommand {
             for fault in error.fieldErrors { context.console.error(fault.detail) }
             throw CommandFailure(error.fieldErrors.isEmpty ? error.detail : "Import refusé : rien n'a été enregistré.")
         }
+    }
+}
+
+/// `cmq import inserjeunes FILE --type etablissements|regions [--millesime AAAA_AAAA]`: the InserJeunes figures
+/// (DEPP files by lycée or CFA, or the file by région and formation); all or nothing, every bad line reported,
+/// a millésime imported again is replaced, the others stay.
+struct ImportInserJeunesCommand: AsyncCommand {
+    struct Signature: CommandSignature {
+        @Argument(name: "file", help: "An InserJeunes CSV file (';'-separated).")
+        var file: String
+
+        @Option(name: "type", help: "etablissements (DEPP file by lycée or CFA) or regions (ij_region_data: by région and formation).")
+        var type: String?
+
+        @Option(name: "millesime", help: "The millésime, e.g. 2022_2023: for etablissements, read from the file name when absent; for regions, only that millésime's lines are imported.")
+        var millesime: String?
+    }
+
+    var help: String {
+        "Import InserJeunes figures (--type etablissements|regions): all or nothing, every bad line reported, a millésime imported again is replaced."
+    }
+
+    func run(using context: CommandContext, signature: Signature) async throws {
+        guard let type = signature.type, ["etablissements", "regions"].contains(type) else {
+            throw CommandFailure("Indiquez le type du fichier : --type etablissements ou --type regions.")
+        }
+        var millesime: Millesime? = nil
+        if let raw = signature.millesime {
+            guard let parsed = Millesime(raw) else {
+                throw CommandFailure("Millésime « \(raw) » invalide : attendu AAAA_AAAA, deux années qui se suivent (par exemple 2022_2023).")
+            }
+            millesime = parsed
+        }
+        let text = try readText(signature.file)
+        let app = context.application
+        try await DatabaseSchema.prepareForCommand(app)
+        let importer = InsertionImporter(db: app.db)
+        let progress = ConsoleProgress(console: context.console)
+        let report: InsertionImporter.Report
+        do {
+            if type == "regions" {
+                report = try await importer.importRegions(text, only: millesime, progress: progress)
+            } else {
+                guard let chosen = millesime ?? Millesime(fileName: URL(fileURLWithPath: signature.file).lastPathComponent) else {
+                    throw CommandFailure("Le nom du fichier ne contient pas de millésime (AAAA_AAAA) : indiquez --millesime, par exemple --millesime 2022_2023.")
+                }
+                report = try await importer.importEstablishments(text, millesime: chosen, progress: progress)
+            }
+        } catch let error as DataFileError {
+            throw CommandFailure("Import impossible : \(error.description)")
+        }
+        try finish(report, context: context)
+    }
+}
+
+/// `cmq import bcn FILE`: the BCN table N_MEF (MEFSTAT11 → CFD) or N_FORMATION_DIPLOME (diplomas and their
+/// renewals), recognised by its header; UTF-8 or Windows-1252; the table is replaced as a whole.
+struct ImportBCNCommand: AsyncCommand {
+    struct Signature: CommandSignature {
+        @Argument(name: "file", help: "nMef.csv or nFormationDiplome_.csv from the BCN (';'-separated, UTF-8 or Windows-1252).")
+        var file: String
+    }
+
+    var help: String {
+        "Import a BCN table (N_MEF or N_FORMATION_DIPLOME): all or nothing, every bad line reported, the table replaced."
+    }
+
+    func run(using context: CommandContext, signature: Signature) async throws {
+        let text = try readText(signature.file)
+        let app = context.application
+        try await DatabaseSchema.prepareForCommand(app)
+        let report: InsertionImporter.Report
+        do {
+            report = try await InsertionImporter(db: app.db).importBCN(text, progress: ConsoleProgress(console: context.console))
+        } catch let error as DataFileError {
+            throw CommandFailure("Import impossible : \(error.description)")
+        }
+        try finish(report, context: context)
+    }
+}
+
+/// A file's text in UTF-8 or Windows-1252, or the reason it cannot be read.
+private func readText(_ path: String) throws -> String {
+    guard let data = FileManager.default.contents(atPath: path) else {
+        throw CommandFailure("Fichier introuvable ou illisible : \(path)")
+    }
+    do { return try TextEncoding.decode(data).text } catch { throw CommandFailure("\(path) : \(error.description)") }
+}
+
+private func finish(_ report: InsertionImporter.Report, context: CommandContext) throws {
+    for error in report.rejected {
+        context.console.error("Rejetée, \(error)")
+    }
+    for warning in report.warnings {
+        context.console.warning("Avertissement, \(warning)")
+    }
+    if report.applied {
+        context.console.success(report.summary)
+    } else {
+        throw CommandFailure(report.summary)
     }
 }

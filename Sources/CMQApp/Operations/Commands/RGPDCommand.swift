@@ -68,7 +68,7 @@ struct RGPDPurgeParcoursCommand: AsyncCommand {
         let app = context.application
         let years = signature.annees ?? app.cmqConfig.parcoursRetentionYears
         guard (1...20).contains(years) else { throw CommandFailure("--annees doit être un nombre d'années scolaires de 1 à 20.") }
-        try await app.autoMigrate()
+        try await DatabaseSchema.prepareForCommand(app)
         let caller = Caller.command("rgpd purge-parcours", clock: app.clock)
         let result = try await ParcoursService(db: app.db, caller: caller, key: app.cmqConfig.pseudonymKey).purge(keepingYears: years)
         context.console.success("\(result.etapes) étape(s) de parcours antérieure(s) à \(result.keptFrom) supprimée(s) ; \(years) année(s) scolaire(s) conservée(s).")
@@ -88,7 +88,7 @@ struct RGPDDeleteParcoursCommand: AsyncCommand {
     func run(using context: CommandContext, signature: Signature) async throws {
         guard let ine = signature.ine, !ine.isEmpty else { throw CommandFailure("Indiquez l'INE de l'apprenant : --ine 1234567890V") }
         let app = context.application
-        try await app.autoMigrate()
+        try await DatabaseSchema.prepareForCommand(app)
         let caller = Caller.command("rgpd delete-parcours", clock: app.clock)
         do {
             let count = try await ParcoursService(db: app.db, caller: caller, key: app.cmqConfig.pseudonymKey).eraseLearner(ine: ine)

@@ -21,9 +21,10 @@ struct DemoLoader {
         var rapports = 0
         var parcours = 0
         var actions = 0
+        var insertion = 0
 
         var description: String {
-            "Jeu de démonstration chargé : \(organisations) organisations, \(campus) campus, \(membres) appartenances à un réseau, \(formations) formations, \(labels) campus avec leur histoire de labellisation, \(plateaux) plateaux techniques, \(reservations) réservations, \(rapports) rapports d'activité, \(parcours) étapes de parcours générées et \(actions) actions."
+            "Jeu de démonstration chargé : \(organisations) organisations, \(campus) campus, \(membres) appartenances à un réseau, \(formations) formations, \(labels) campus avec leur histoire de labellisation, \(plateaux) plateaux techniques, \(reservations) réservations, \(insertion) lignes de chiffres InserJeunes, \(rapports) rapports d'activité, \(parcours) étapes de parcours générées et \(actions) actions."
         }
     }
 
@@ -48,6 +49,11 @@ struct DemoLoader {
             try await ParcoursEnvoi.query(on: db).delete()
             try await ReservationRecord.query(on: db).delete()
             try await ActionRecord.query(on: db).delete()
+            try await RegionFormationRecord.query(on: db).delete()
+            try await EstablishmentFigureRecord.query(on: db).delete()
+            try await MefStatRecord.query(on: db).delete()
+            try await DiplomaLinkRecord.query(on: db).delete()
+            try await DiplomaRecord.query(on: db).delete()
             try await PlateauRecord.query(on: db).delete()
             try await LabelRecord.query(on: db).delete()
             try await DossierRecord.query(on: db).delete()
@@ -180,16 +186,39 @@ struct DemoLoader {
         // 5. Shared platforms and a school half-year of their bookings.
         progress.message("Plateaux techniques et réservations…")
         (summary.plateaux, summary.reservations) = try await DemoPlateaux(db: db).load()
-        // 6. Two school years of indicators, targets and activity reports.
+        // 6. The real InserJeunes figures (by région and formation, by establishment) and the BCN links they need.
+        progress.message("Chiffres InserJeunes…")
+        summary.insertion = try await Self.loadInsertion(on: db, progress: progress)
+        // 7. Two school years of indicators, targets and activity reports.
         progress.message("Indicateurs et rapports d'activité…")
         summary.rapports = try await DemoIndicators(db: db).load(today: CalendarDay.today)
-        // 7. Generated pathways of one campus's learners (said so on its pages).
+        // 8. Generated pathways of one campus's learners (said so on its pages).
         progress.message("Parcours des apprenants (générés)…")
         summary.parcours = try await ParcoursDemo(db: db).load()
-        // 8. The campuses' actions: the seeds' open day, and a school year around today.
+        // 9. The campuses' actions: the seeds' open day, and a school year around today.
         progress.message("Actions des campus…")
         summary.actions = try await DemoActions(db: db, today: AppClock.system.today).load()
         return summary
+    }
+
+    /// The shipped InserJeunes and BCN files (see `Data/LICENCES.md`), as `cmq import` would load them.
+    static func loadInsertion(on db: any Database, progress: any ProgressReporter = SilentProgress()) async throws -> Int {
+        let importer = InsertionImporter(db: db)
+        func applied(_ report: InsertionImporter.Report, _ file: String) throws -> Int {
+            guard report.applied else { throw DemoError.invalid("\(file) : \(report.rejected.first?.description ?? report.summary)") }
+            return report.imported
+        }
+        var lines = 0
+        for file in ["insertion/nMef-inserjeunes.csv", "insertion/nFormationDiplome-renouvellements.csv"] {
+            let text = try TextEncoding.decode(try Data(contentsOf: Resources.dataURL(file))).text
+            lines += try applied(try await importer.importBCN(text, progress: progress), file)
+        }
+        lines += try applied(try await importer.importRegions(try text("insertion/ij_region_data.csv"), progress: progress), "ij_region_data.csv")
+        for file in ["etablissements/depp-2022-etablissements-2022_2023-pro.csv", "etablissements/depp-2022-etablissements-2022_2023-apprentissage.csv"] {
+            guard let millesime = Millesime(fileName: file) else { throw DemoError.invalid("\(file) : pas de millésime dans le nom") }
+            lines += try applied(try await importer.importEstablishments(try text(file), millesime: millesime, progress: progress), file)
+        }
+        return lines
     }
 
     static func text(_ relativePath: String) throws -> String {

@@ -66,6 +66,7 @@ enum CampusPage {
             rights: Rights(caller, .campus(id: id, regionCode: campus.regionCode)),
             offer: OfferBlock(coverage: coverage, formations: formations),
             plateaux: try await CampusPlateauxBlock.make(campus: campus, actor: caller.actor, today: today, on: db),
-            parcoursURL: try await ParcoursURL.link(campus: campus, caller: caller, on: db))
+            parcoursURL: try await ParcoursURL.link(campus: campus, caller: caller, on: db),
+            insertion: try await CampusInsertionBlock.load(campus: campus, formations: formations, on: db))
     }
 }

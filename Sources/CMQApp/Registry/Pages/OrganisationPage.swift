@@ -35,7 +35,8 @@ enum OrganisationPage {
                 of: id, includingMentions: false,
                 visibleIf: caller.may(.update, resource),
                 on: db),
-            rights: Rights(caller, resource))
+            rights: Rights(caller, resource),
+            insertion: try await EstablishmentInsertionBlock.load(uai: organisation.uai, on: db))
     }
 
     /// The organisation on the map of its région académique, its académie coloured (nil without coordinates).

@@ -199,6 +199,8 @@ struct CampusPageContext: Encodable {
     var plateaux: CampusPlateauxBlock
     /// The pathways page, for whoever may see something there (`ParcoursURL.link`).
     var parcoursURL: String?
+    /// « Insertion et poursuite d'études » (nil while no InserJeunes figure is loaded).
+    var insertion: CampusInsertionBlock?
 }
 
 /// A campus's training offer on its page: the coverage table levels × statuses, the gaps, the formations.
@@ -262,6 +264,8 @@ struct OrganisationPageContext: Encodable {
     var apiURL: String
     var history: [AuditRow]?
     var rights: Rights
+    /// Its lines of the DEPP InserJeunes files (nil without any).
+    var insertion: EstablishmentInsertionBlock?
 }
 
 
