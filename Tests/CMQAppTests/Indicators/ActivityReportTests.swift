@@ -60,6 +60,8 @@ struct ActivityReportTests {
             _ = try await app.send(.PUT, base + "/textes", json: #"{"offre": "Deux formations nouvelles."}"#, as: team)
             #expect(try await app.send(.GET, base, as: team).decoded(Report.self).section("perspectives")?.texte == "Un BTS en apprentissage.")
             #expect(try await app.send(.PUT, base + "/textes", json: #"{"inconnue": "x"}"#, as: team).status == .unprocessableEntity)
+            // No section at all: refused (found by the fuzzer), nothing created.
+            #expect(try await app.send(.PUT, base + "/textes", json: "{}", as: team).status == .unprocessableEntity)
             // The région cannot acknowledge a draft.
             #expect(try await app.send(.POST, base + "/prise-en-compte", json: "{}", as: region).status == .conflict)
 

@@ -37,11 +37,14 @@ struct ActivityReportAPIController {
 
 /// The fields of the report's bodies and forms.
 enum ActivityReportInputs {
-    /// One optional text per section, keyed by the section's code.
+    /// One optional text per section, keyed by the section's code; at least one section.
     static func texts(_ reader: inout InputReader) -> [ReportSection: String] {
         var texts: [ReportSection: String] = [:]
         for section in ReportSection.allCases {
             if case .set(let text) = reader.text(section.rawValue, maxLength: ReportRules.maximumSectionLength) { texts[section] = text ?? "" }
+        }
+        if texts.isEmpty, !reader.hasErrors {
+            reader.fail("sections", "Indiquez au moins une section à écrire (\(ReportSection.allCases.map(\.rawValue).joined(separator: ", "))).")
         }
         return texts
     }
