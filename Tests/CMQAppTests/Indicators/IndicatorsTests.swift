@@ -51,6 +51,12 @@ struct IndicatorsTests {
             #expect(values[.formations] == 1)
             // Level 4 lacks the student and continuing statuses (2); levels 3, 5, 6, 7 and 8 lack everything (5).
             #expect(values[.lacunesCouverture] == 7)
+            // Offered to pupils and to apprentices; not in continuing education; not higher education.
+            #expect(values[.formationsApprentissage] == 1 && values[.formationsInitiale] == 1)
+            #expect(values[.formationsContinue] == 0 && values[.formationsSuperieur] == 0)
+            // No pathway file, no InserJeunes figures loaded: no value (not a zero).
+            #expect(values[.apprenants] == nil && values[.insertionDevenirFavorable] == nil)
+            #expect(values[.actions] == 0)
             #expect(values[.plateauxHeures] == 6)
             // 4 of the 6 hours by another organisation than the owner: 66.7 %.
             #expect(values[.plateauxMutualisation] == 66.7)
