@@ -15,6 +15,7 @@ struct IndicatorsRoutes: RouteCollection {
 
         let reports = ActivityReportAPIController()
         api.get(U.apiReport(campus: nil, annee: nil), use: reports.get)
+        api.get(U.apiReportCSV(campus: nil, annee: nil), use: reports.csv)
         api.put(U.apiReportTexts(campus: nil, annee: nil), use: reports.saveTexts)
         api.post(U.apiReportTransmission(campus: nil, annee: nil), use: reports.transmit)
         api.post(U.apiReportAcknowledgment(campus: nil, annee: nil), use: reports.acknowledge)

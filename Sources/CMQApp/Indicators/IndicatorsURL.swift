@@ -18,6 +18,8 @@ enum IndicatorsURL: RouteURL, Equatable {
     case targetForm(UUID?)
     /// A campus's activity report for a school year (API: GET; page: GET).
     case apiReport(campus: UUID?, annee: String?)
+    /// The report's figures as CSV (one line per figure, under its section).
+    case apiReportCSV(campus: UUID?, annee: String?)
     case apiReportTexts(campus: UUID?, annee: String?)
     case apiReportTransmission(campus: UUID?, annee: String?)
     case apiReportAcknowledgment(campus: UUID?, annee: String?)
@@ -37,6 +39,7 @@ enum IndicatorsURL: RouteURL, Equatable {
         case .valueForm(let id): ["gestion", "campus", .id("campusID", id), "indicateurs", "valeur"]
         case .targetForm(let id): ["gestion", "campus", .id("campusID", id), "indicateurs", "cible"]
         case .apiReport(let id, let annee): ["api", "v1", "campus", .id("campusID", id), "rapports", .parameter("annee", annee)]
+        case .apiReportCSV(let id, let annee): ["api", "v1", "campus", .id("campusID", id), "rapports", .parameter("annee", annee), "chiffres.csv"]
         case .apiReportTexts(let id, let annee): ["api", "v1", "campus", .id("campusID", id), "rapports", .parameter("annee", annee), "textes"]
         case .apiReportTransmission(let id, let annee): ["api", "v1", "campus", .id("campusID", id), "rapports", .parameter("annee", annee), "transmission"]
         case .apiReportAcknowledgment(let id, let annee): ["api", "v1", "campus", .id("campusID", id), "rapports", .parameter("annee", annee), "prise-en-compte"]

@@ -88,6 +88,17 @@ struct ActivityReportTests {
             #expect(final.historique.map(\.statut) == ["brouillon", "transmis", "pris-en-compte"])
             #expect(final.figure("RES-01") == 1)
             #expect(try await app.send(.POST, base + "/prise-en-compte", json: "{}", as: region).status == .conflict)
+
+            // The figures download as CSV, frozen as the report shows them, with the same rights.
+            let csv = try await app.send(.GET, base + "/chiffres.csv", as: region)
+            #expect(csv.status == .ok && csv.headers.contentType?.subType == "csv")
+            let lines = csv.body.string.split(separator: "\r\n").map { $0.split(separator: ";", omittingEmptySubsequences: false).map(String.init) }
+            #expect(lines.first?.first == "\u{FEFF}annee_scolaire")
+            let members = try #require(lines.first { $0.count > 4 && $0[4] == "RES-01" })
+            #expect(members[0] == year.description && members[1] == "pris-en-compte" && members[2] == "oui" && members[7] == "1")
+            #expect(lines.count - 1 == final.sections.flatMap(\.chiffres).count)
+            #expect(try await app.send(.GET, base + "/chiffres.csv", as: .anonymous).status == .unauthorized)
+            #expect(try await app.send(.GET, base + "/chiffres.csv", as: otherRegion).status == .forbidden)
         }
     }
 
