@@ -127,12 +127,22 @@ struct ActivityReportTests {
             let region = try await TestAccounts.identity(app, .regionAcademique, region: campus.regionCode)
             let year = SchoolYear(containing: CalendarDay.today)
             let path = "/campus/\(campus.id!.lower)/rapports/\(year)"
+            // The team's back-office home lists the reports to write (the year before and this one), linked.
+            let otherRegion = try await TestAccounts.identity(app, .regionAcademique, region: "11")
+            let teamHome = try await app.send(.GET, "/gestion", as: team).body.string
+            #expect(teamHome.contains("Rapports d&#39;activité à écrire et transmettre") || teamHome.contains("Rapports d'activité à écrire et transmettre"))
+            #expect(teamHome.contains("href=\"\(path)\"") && teamHome.contains("\(year.previous)"))
             let teamPage = try await app.send(.GET, path, as: team)
             #expect(teamPage.status == .ok, "\(teamPage.body.string.prefix(2000))")
             #expect(teamPage.body.string.contains("Enregistrer le brouillon") && teamPage.body.string.contains("Membres du réseau"))
             #expect(!teamPage.body.string.contains("Prendre en compte le rapport"))
             _ = try await app.send(.PUT, "/api/v1/campus/\(campus.id!.lower)/rapports/\(year)/textes", json: #"{"reseau": "Texte"}"#, as: team)
             _ = try await app.send(.POST, "/api/v1/campus/\(campus.id!.lower)/rapports/\(year)/transmission", as: team)
+            // Transmitted: the région's home lists it to acknowledge; another région's does not; the team's no more.
+            let regionHome = try await app.send(.GET, "/gestion", as: region).body.string
+            #expect(regionHome.contains("href=\"\(path)\"") && regionHome.contains("transmis, à prendre en compte"))
+            #expect(!(try await app.send(.GET, "/gestion", as: otherRegion).body.string.contains("href=\"\(path)\"")))
+            #expect(!(try await app.send(.GET, "/gestion", as: team).body.string.contains("href=\"\(path)\"")))
             let regionPage = try await app.send(.GET, path, as: region)
             #expect(regionPage.body.string.contains("Prendre en compte le rapport") && !regionPage.body.string.contains("Enregistrer le brouillon"))
             #expect(regionPage.body.string.contains("figés") || regionPage.body.string.contains("ne changent plus"))
