@@ -54,6 +54,15 @@ struct IndicatorComputer {
             values[.actionsCollegiens] = Double(counts.map { $0[.collegiens] ?? 0 }.reduce(0, +))
             values[.actionsEntreprises] = Double(counts.map { $0[.entreprises] ?? 0 }.reduce(0, +))
         }
+        if !wanted.isDisjoint(with: [.mobilitesSortantes, .mobilitesEntrantes]) {
+            // No line recorded for the school year: no value (not recorded is not zero).
+            let lines = try await MobilityService.records(campusID, year, on: db).map(\.line)
+            if !lines.isEmpty {
+                let totals = MobilityRules.totals(lines)
+                values[.mobilitesSortantes] = Double(totals[.sortante] ?? 0)
+                values[.mobilitesEntrantes] = Double(totals[.entrante] ?? 0)
+            }
+        }
         let platformComputations: Set<IndicatorComputation> = [.plateauxHeures, .plateauxOccupation, .plateauxMutualisation, .plateauxHeuresEntreprises]
         if !wanted.isDisjoint(with: platformComputations) {
             let plateaux = try await PlateauService.list(campusID: campusID, on: db)

@@ -27,6 +27,12 @@ enum IndicatorsURL: RouteURL, Equatable {
     case reportTextsForm(campus: UUID?, annee: String?)
     case reportTransmissionForm(campus: UUID?, annee: String?)
     case reportAcknowledgmentForm(campus: UUID?, annee: String?)
+    /// A campus's international mobilities of a school year (API: GET, PUT; page: GET).
+    case apiMobilities(campus: UUID?, annee: String?)
+    case mobilities(campus: UUID?, annee: String?)
+    /// The forms of the mobilities' page: a line added or changed, a line removed.
+    case mobilityForm(campus: UUID?, annee: String?)
+    case mobilityRemovalForm(campus: UUID?, annee: String?)
 
     var segments: [PathSegment] {
         switch self {
@@ -47,6 +53,10 @@ enum IndicatorsURL: RouteURL, Equatable {
         case .reportTextsForm(let id, let annee): ["gestion", "campus", .id("campusID", id), "rapports", .parameter("annee", annee), "textes"]
         case .reportTransmissionForm(let id, let annee): ["gestion", "campus", .id("campusID", id), "rapports", .parameter("annee", annee), "transmission"]
         case .reportAcknowledgmentForm(let id, let annee): ["gestion", "campus", .id("campusID", id), "rapports", .parameter("annee", annee), "prise-en-compte"]
+        case .apiMobilities(let id, let annee): ["api", "v1", "campus", .id("campusID", id), "mobilites", .parameter("annee", annee)]
+        case .mobilities(let id, let annee): ["campus", .id("campusID", id), "mobilites", .parameter("annee", annee)]
+        case .mobilityForm(let id, let annee): ["gestion", "campus", .id("campusID", id), "mobilites", .parameter("annee", annee)]
+        case .mobilityRemovalForm(let id, let annee): ["gestion", "campus", .id("campusID", id), "mobilites", .parameter("annee", annee), "retrait"]
         }
     }
 }

@@ -150,13 +150,18 @@ public enum IndicatorComputation: String, Codable, Sendable, CaseIterable {
     case actionsCollegiens = "actions-collegiens"
     /// Their participants from companies.
     case actionsEntreprises = "actions-entreprises"
+    /// The school year's outgoing mobilities recorded line by line (public, country).
+    case mobilitesSortantes = "mobilites-sortantes"
+    /// The school year's incoming mobilities.
+    case mobilitesEntrantes = "mobilites-entrantes"
 
     /// The unit of what it computes (a catalogue entry must state the same).
     public var unit: IndicatorUnit {
         switch self {
         case .membres, .membresEntreprises, .membresRecherche, .formations, .lacunesCouverture,
              .formationsApprentissage, .formationsInitiale, .formationsContinue, .formationsSuperieur,
-             .apprenants, .apprenantsApprentis, .actions, .actionsParticipants, .actionsCollegiens, .actionsEntreprises: .nombre
+             .apprenants, .apprenantsApprentis, .actions, .actionsParticipants, .actionsCollegiens, .actionsEntreprises,
+             .mobilitesSortantes, .mobilitesEntrantes: .nombre
         case .plateauxHeures, .plateauxHeuresEntreprises: .heures
         case .plateauxOccupation, .plateauxMutualisation, .continuiteInterne,
              .insertionDevenirFavorable, .insertionPoursuite, .insertionEmploi6Mois: .pourcentage
