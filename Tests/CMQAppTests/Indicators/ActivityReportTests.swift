@@ -75,6 +75,8 @@ struct ActivityReportTests {
             #expect(frozen.peutPrendreEnCompte && !frozen.modifiable)
             // The live indicators did move.
             #expect(try await IndicatorService(db: app.db, caller: .command("test")).board(campusID: campus.id!, year: year).lines.first { $0.indicator.code == "RES-01" }?.value == 2)
+            // The next school year's « year before » column is what the report froze, not today's figure.
+            #expect(try await IndicatorService(db: app.db, caller: .command("test")).board(campusID: campus.id!, year: year.next).lines.first { $0.indicator.code == "RES-01" }?.previous == 1)
             // No more writing, no second transmission; the team does not acknowledge.
             #expect(try await app.send(.PUT, base + "/textes", json: #"{"reseau": "Autre"}"#, as: team).status == .conflict)
             #expect(try await app.send(.POST, base + "/transmission", as: team).status == .conflict)
