@@ -126,7 +126,7 @@ struct ActionServiceTests {
             let twice = await status { _ = try await ledger.cancel(token: a.token) }
             #expect(twice == .conflict("Cette inscription est déjà annulée."))
             let unknown = await status { _ = try await ledger.cancel(token: "ins_" + String(repeating: "a", count: 39)) }
-            #expect(unknown == .notFound("Ce lien d'annulation n'existe pas (ou plus)."))
+            #expect(unknown == .notFound("Ce lien d'annulation n'existe pas (ou plus) ; si une place s'est libérée pour vous, le bon lien est dans le dernier courriel reçu."))
             // the organisers see the list; the région and the public do not
             #expect(try await RegistrationLedger(db: app.db, caller: f.team).list(actionID: id).registrations.count == 3)
             let region = await status { _ = try await RegistrationLedger(db: app.db, caller: f.caller(.regionAcademique, region: "32")).list(actionID: id) }

@@ -121,7 +121,11 @@ struct ActionManagementController {
         let action = try await ActionService(db: req.db, caller: req.caller).load(id)
         let values = try FormValues(req)
         return try await req.submitForm(values, show: { try await formView(req, campus: action.campus, actionID: id, state: $0) }) {
-            let draft = try ActionForm.read(values, members: try await members(of: action.campus.id!, on: req.db))
+            var draft = try ActionForm.read(values, members: try await members(of: action.campus.id!, on: req.db))
+            // the form does not show the formations and platforms (the API sets them): they stay.
+            let current = try action.draft
+            draft.formations = current.formations
+            draft.plateaux = current.plateaux
             _ = try await ActionService(db: req.db, caller: req.caller).update(id, draft)
             return ActionsURL.manage.path(query: ["fait": "modifie"])
         }
