@@ -131,6 +131,30 @@ struct ActionsAPITests {
 
     struct ActionIDOnly: Decodable { var id: String }
 
+    @Test("the formations the API attaches stay when the team edits the action by the back-office form; a PATCH clears them", arguments: TestDatabase.all)
+    func formationsKeptByTheForm(database: TestDatabase) async throws {
+        try await withTestApp(database) { app in
+            app.clock = .fixed(ActionFixture.now)
+            let f = try await ActionFixture.make(app)
+            let team = try await TestAccounts.identity(app, .equipeCampus, campus: f.campus.id)
+            let formation = try await app.send(.POST, "/api/v1/formations", json: FormationsAPITests.body(f.lycee)).decoded(ActionIDOnly.self).id
+            let created = try await app.send(.POST, Self.list, json: Self.body(campus: f.campus.id, place: f.lycee.id!, extra: #", "formations": ["\#(formation)"]"#), as: team)
+            #expect(created.status == .created)
+            let id = try #require(UUID(uuidString: try created.decoded(ActionIDOnly.self).id))
+            #expect(try await ActionFormationRecord.query(on: app.db).filter(\.$action.$id == id).count() == 1)
+            // when the team changes the title by the form
+            let edited = try await app.submit(ActionsURL.edit(id).path, ActionManagementTests().form(f), as: team)
+            #expect(edited.status == .seeOther)
+            // then the title changed and the formation is still attached
+            #expect(try await ActionRecord.find(id, on: app.db)?.titre == "Mercredi découverte des métiers")
+            #expect(try await ActionFormationRecord.query(on: app.db).filter(\.$action.$id == id).count() == 1)
+            let cleared = try await app.send(.PATCH, "/api/v1/actions/\(id.lower)", json: #"{"formations": []}"#, as: team)
+            let clearedJSON = try cleared.decoded(JSONValue.self)
+            #expect(cleared.status == .ok && clearedJSON["formations"] == .array([]))
+            #expect(try await ActionFormationRecord.query(on: app.db).filter(\.$action.$id == id).count() == 0)
+        }
+    }
+
     @Test("registration without an account: places then waiting list, a confirmation e-mail with the cancellation link, cancellation by the link's secret moves the next one up and tells them", arguments: TestDatabase.all)
     func registration(database: TestDatabase) async throws {
         try await withTestApp(database) { app in
