@@ -133,7 +133,8 @@ struct RegistrationLedger {
     }
 
     /// Deletes the names and e-mail addresses of the registrants of the actions that ended more than `months`
-    /// months ago (the counts of people stay). Returns how many registrations were erased.
+    /// months ago (the counts of people stay), and the registration e-mails about these actions kept in the outbox.
+    /// Returns how many registrations were erased.
     @discardableResult
     func eraseExpired(months: Int) async throws -> Int {
         let today = LocalDateTime(date: now)
@@ -152,6 +153,9 @@ struct RegistrationLedger {
                     row.effaceLe = now
                     try await row.update(on: db)
                 }
+                // the e-mails name the person; each names its action by the address of its page.
+                try await OutboxMessage.query(on: db).filter(\.$kind == RegistrationMail.kind)
+                    .filter(\.$text ~~ (ActionsURL.page(actionID).path + "\n")).delete()
                 action.inscritsEffacesLe = now
                 try await action.update(on: db)
                 return rows.count
