@@ -41,6 +41,9 @@ def public_pages(server) -> dict:
     organisation = api(server, "/api/v1/organisations?per=1")["items"][0]
     formation = api(server, "/api/v1/formations?per=1")["items"][0]
     plateau = api(server, "/api/v1/plateaux")[0]
+    upcoming = api(server, "/api/v1/actions?per=100")["items"]
+    # an action open for registration in cmq: its page shows the registration form
+    action = next((a for a in upcoming if a["inscription"] == "cmq"), upcoming[0])
     return {
         "accueil": "/",
         "region": "/regions/pays-de-la-loire",
@@ -59,6 +62,10 @@ def public_pages(server) -> dict:
         "formation": f"/formations/{formation['id'].lower()}",
         "plateau": f"/plateaux/{plateau['id'].lower()}",
         "parcours": f"/campus/{campus['id'].lower()}/parcours",
+        "actions": "/actions",
+        "actions-carte": "/actions?vue=carte",
+        "actions-archives": "/actions/archives",
+        "action": f"/actions/{action['id'].lower()}",
         "insertion-classement": "/insertion",
         "insertion-definitions": "/insertion/definitions",
         "donnees": "/donnees",
@@ -103,8 +110,15 @@ def school_year(offset: int = 0) -> str:
 def campus_team_pages(server) -> dict:
     """The main back-office pages of a campus team."""
     campus = api(server, "/api/v1/campus?q=metallurgie")["items"][0]["id"].lower()
+    upcoming = api(server, f"/api/v1/actions?campus={campus}&per=1")["items"][0]["id"].lower()
+    past = api(server, f"/api/v1/actions?campus={campus}&archives=true&per=1")["items"][0]["id"].lower()
     return {
         "equipe-gestion": "/gestion",
+        "equipe-actions": "/gestion/actions",
+        "equipe-action-nouvelle": "/gestion/actions/nouvelle",
+        "equipe-action-modifier": f"/gestion/actions/{upcoming}/modifier",
+        "equipe-action-participation": f"/gestion/actions/{past}/participation",
+        "equipe-actions-comptes": "/gestion/actions/comptes",
         "equipe-campus": f"/campus/{campus}",
         "equipe-campus-modifier": f"/gestion/campus/{campus}/modifier",
         "equipe-reseau": f"/gestion/campus/{campus}/membres",

@@ -53,12 +53,38 @@ enum ActionForm {
     /// The draft, or every fault of the form.
     static func read(_ values: FormValues, members: [Member]) throws(AppError) -> ActionDraft {
         var reader = InputReader(form: values.fields, mode: .create)
+        let horaires = timings(values.fields["horaires"] ?? "", into: &reader)
+        func checked(_ name: String) -> Bool { FormState.checkedValues.contains((values.fields[name] ?? "").lowercased()) }
+        let lists = Lists(audiences: Set(ActionAudience.allCases.filter { checked(audienceField($0)) }),
+                          niveaux: Set(Level.allCases.filter { checked(levelField($0)) }),
+                          accessibilite: Set(Disability.allCases.filter { checked(disabilityField($0)) }),
+                          organisateurs: members.filter { checked(organiserField($0.id)) }.map(\.id),
+                          partenaires: members.filter { checked(partnerField($0.id)) }.map(\.id))
+        let draft = fields(&reader, horaires: horaires, lists: lists)
+        try reader.finish(ignoring: Set(values.fields.keys))
+        guard let draft else { throw AppError.validation([]) }
+        return draft
+    }
+
+    /// What the form gives as checkboxes and the API as arrays.
+    struct Lists {
+        var audiences: Set<ActionAudience> = []
+        var niveaux: Set<Level> = []
+        var accessibilite: Set<Disability> = []
+        var organisateurs: [UUID] = []
+        var partenaires: [UUID] = []
+        var formations: [UUID] = []
+        var plateaux: [UUID] = []
+    }
+
+    /// The fields the form and the API name alike (`titre`, `lieuType`, `capacite`…), read from `reader`; nil when a
+    /// required choice is missing (the reader holds the faults).
+    static func fields(_ reader: inout InputReader, horaires: [TimeRange], lists: Lists) -> ActionDraft? {
         let titre = reader.text("titre", maxLength: ActionRules.titleMaximum * 2).value ?? ""
         let resume = reader.text("resume", maxLength: ActionRules.summaryMaximum * 2).value ?? ""
         let description = reader.text("description", maxLength: ActionRules.descriptionMaximum).value ?? ""
         let type = reader.choice("type", ActionType.self, required: true).value
         let filiere = reader.choice("filiere", Filiere.self).value
-        let horaires = timings(values.fields["horaires"] ?? "", into: &reader)
         let lieuType = reader.choice("lieuType", ActionPlaceKind.self, required: true).value
         let organisationLieu = reader.uuid("organisationLieu").value
         let nomLieu = reader.text("nomLieu", maxLength: 300).value ?? ""
@@ -77,19 +103,12 @@ enum ActionForm {
         let imageAlt = reader.text("imageAlt", maxLength: 400).value
         let statut = reader.choice("statut", ActionStatus.self).value ?? .programme
         let motif = reader.text("motifStatut", maxLength: 1_000).value
-        func checked(_ name: String) -> Bool { FormState.checkedValues.contains((values.fields[name] ?? "").lowercased()) }
-        let audiences = Set(ActionAudience.allCases.filter { checked(audienceField($0)) })
-        let niveaux = Set(Level.allCases.filter { checked(levelField($0)) })
-        let accessibilite = Set(Disability.allCases.filter { checked(disabilityField($0)) })
-        let organisateurs = members.filter { checked(organiserField($0.id)) }.map(\.id)
-        let partenaires = members.filter { checked(partnerField($0.id)) }.map(\.id)
         if lieuType == .organisation, organisationLieu == nil { reader.fail("organisationLieu", "Choisissez l'organisation où a lieu l'action.") }
         if lieuType == .adresse, latitude == nil || longitude == nil {
             reader.fail(latitude == nil ? "latitude" : "longitude", "Indiquez la latitude et la longitude du lieu (par exemple 49.894 et 2.302).")
         }
         if inscription == .cmq, capacite == nil { reader.fail("capacite", "Indiquez la capacité (nombre de places) pour une inscription sur cmq.") }
-        try reader.finish(ignoring: Set(values.fields.keys))
-        guard let type, let lieuType, let inscription else { throw AppError.validation([]) }
+        guard let type, let lieuType, let inscription else { return nil }
         let lieu: ActionPlace = switch lieuType {
         case .organisation: .organisation(organisationLieu ?? UUID())
         case .adresse: .adresse(ActionAddress(label: nomLieu, street: adresse, postcode: codePostal, commune: commune, inseeCode: codeInsee,
@@ -102,10 +121,10 @@ enum ActionForm {
         case .courriel: .courriel(inscriptionCourriel)
         case .cmq: .cmq(capacity: capacite ?? 0)
         }
-        return ActionDraft(titre: titre, resume: resume, description: description, type: type, audiences: audiences, niveaux: niveaux,
-                           filiere: filiere?.rawValue, horaires: horaires, lieu: lieu, organisateurs: organisateurs, partenaires: partenaires,
-                           inscription: registration, accessibilite: accessibilite, imageURL: imageURL, imageAlt: imageAlt, statut: statut,
-                           motifStatut: motif)
+        return ActionDraft(titre: titre, resume: resume, description: description, type: type, audiences: lists.audiences, niveaux: lists.niveaux,
+                           filiere: filiere?.rawValue, horaires: horaires, lieu: lieu, organisateurs: lists.organisateurs, partenaires: lists.partenaires,
+                           formations: lists.formations, plateaux: lists.plateaux, inscription: registration, accessibilite: lists.accessibilite,
+                           imageURL: imageURL, imageAlt: imageAlt, statut: statut, motifStatut: motif)
     }
 
     /// The timings, one per line; a line that cannot be read is reported with its number.

@@ -34,5 +34,21 @@ struct ActionsRoutes: RouteCollection {
         gestion.get(U.registrationsCSV(nil), use: manage.registrationsCSV)
         gestion.get(U.counts, use: manage.counts)
         gestion.get(U.countsCSV, use: manage.countsCSV)
+
+        let api = doors.api(routes)
+        let json = ActionsAPIController()
+        api.get(U.api, use: json.list)
+        api.post(U.api, use: json.create)
+        api.get(U.apiAction(nil), use: json.get)
+        api.patch(U.apiAction(nil), use: json.update)
+        api.post(U.apiPublication(nil), use: json.publish)
+        api.post(U.apiWithdrawal(nil), use: json.withdraw)
+        api.post(U.apiDuplicate(nil), use: json.duplicate)
+        api.put(U.apiParticipation(nil), use: json.recordParticipation)
+        api.get(U.apiRegistrations(nil), use: json.registrations)
+        api.get(U.apiRegistration(nil), use: json.registration)
+        // A visitor registers and cancels without an account: these writes authorise nothing a cookie could carry.
+        routes.post(U.apiRegistrations(nil), use: json.register)
+        routes.delete(U.apiRegistration(nil), use: json.cancel)
     }
 }

@@ -25,6 +25,16 @@ enum ActionsURL: RouteURL, Equatable {
     case registrationsCSV(UUID?)
     case counts
     case countsCSV
+    // API
+    case api
+    case apiAction(UUID?)
+    case apiPublication(UUID?)
+    case apiWithdrawal(UUID?)
+    case apiDuplicate(UUID?)
+    case apiParticipation(UUID?)
+    case apiRegistrations(UUID?)
+    /// A registration named by the secret of its cancellation link.
+    case apiRegistration(String?)
 
     var segments: [PathSegment] {
         switch self {
@@ -46,6 +56,14 @@ enum ActionsURL: RouteURL, Equatable {
         case .registrationsCSV(let id): ["gestion", "actions", .id("actionID", id), .constant("inscriptions.csv")]
         case .counts: ["gestion", "actions", "comptes"]
         case .countsCSV: ["gestion", "actions", .constant("comptes.csv")]
+        case .api: ["api", "v1", "actions"]
+        case .apiAction(let id): ["api", "v1", "actions", .id("actionID", id)]
+        case .apiPublication(let id): ["api", "v1", "actions", .id("actionID", id), "publication"]
+        case .apiWithdrawal(let id): ["api", "v1", "actions", .id("actionID", id), "retrait"]
+        case .apiDuplicate(let id): ["api", "v1", "actions", .id("actionID", id), "duplicata"]
+        case .apiParticipation(let id): ["api", "v1", "actions", .id("actionID", id), "participation"]
+        case .apiRegistrations(let id): ["api", "v1", "actions", .id("actionID", id), "inscriptions"]
+        case .apiRegistration(let token): ["api", "v1", "inscriptions", .parameter("jeton", token)]
         }
     }
 }

@@ -23,7 +23,12 @@ struct RegistrationLedger {
         var token: String
     }
 
-    /// A visitor registers for a published action registered for in cmq, before its start.
+    /// A visitor registers for a published action registered for in cmq, before its start; the confirmation e-mail,
+    /// with the cancellation link, goes to the outbox with the registration.
+    func register(actionID: UUID, _ input: RegistrationInput) async throws -> Registration {
+        try await register(actionID: actionID, name: input.name, email: input.email, category: input.category, people: input.people)
+    }
+
     func register(actionID: UUID, name: String, email: String, category: RegistrantCategory, people: Int) async throws -> Registration {
         let action = try await ActionService(db: db, caller: caller).load(actionID)
         let record = action.record
@@ -48,6 +53,7 @@ struct RegistrationLedger {
                                                 personnes: people, etat: placed ? .inscrit : .enAttente, jetonHash: APITokens.hash(token), creeLe: now)
             try await inscription.create(on: db)
             try await caller.audit.record(.create, inscription, id: id, on: db)
+            try await RegistrationMail.queue(.registered, registration: inscription, action: record, token: token, caller: caller, on: db)
             return inscription
         }
         return Registration(record: inscription, token: token)
@@ -57,7 +63,7 @@ struct RegistrationLedger {
     func find(token: String) async throws -> InscriptionRecord {
         guard token.count == 43, token.hasPrefix("ins_"),
               let record = try await InscriptionRecord.query(on: db).filter(\.$jetonHash == APITokens.hash(token)).with(\.$action).first() else {
-            throw AppError.notFound("Ce lien d'annulation n'existe pas (ou plus).")
+            throw AppError.notFound("Ce lien d'annulation n'existe pas (ou plus) ; si une place s'est libérée pour vous, le bon lien est dans le dernier courriel reçu.")
         }
         return record
     }
@@ -68,7 +74,7 @@ struct RegistrationLedger {
         let id = found.id!, actionID = found.$action.id
         return try await retryingStaleState {
             try await db.writeTransaction { db in
-                guard let record = try await InscriptionRecord.find(id, on: db) else { throw AppError.notFound("Ce lien d'annulation n'existe pas (ou plus).") }
+                guard let record = try await InscriptionRecord.find(id, on: db) else { throw AppError.notFound("Ce lien d'annulation n'existe pas (ou plus) ; si une place s'est libérée pour vous, le bon lien est dans le dernier courriel reçu.") }
                 guard record.etat != .annule else { throw ActionError.alreadyCancelled.appError }
                 let before = record.auditSnapshot
                 guard try await db.claim("action_inscriptions", id: id, expected: [("etat", record.etat.rawValue)], changes: [("etat", RegistrationState.annule.rawValue)])
@@ -84,7 +90,8 @@ struct RegistrationLedger {
         }
     }
 
-    /// Moves waiting registrations onto the list while places are free (`RegistrationRules.promotions`).
+    /// Moves waiting registrations onto the list while places are free (`RegistrationRules.promotions`). Each person
+    /// moved gets an e-mail with a new cancellation link (the database keeps only the hash of the first one).
     func promote(actionID: UUID, on db: (any Database)? = nil) async throws {
         let db = db ?? self.db
         guard let action = try await ActionRecord.find(actionID, on: db), let capacity = action.capacite else { return }
@@ -102,7 +109,11 @@ struct RegistrationLedger {
             }
             let before = row.auditSnapshot
             row.etat = .inscrit
+            let token = Self.newToken()
+            row.jetonHash = APITokens.hash(token)
+            try await row.update(on: db)
             try await caller.audit.record(.update, row, id: id, before: before, on: db)
+            try await RegistrationMail.queue(.promoted, registration: row, action: action, token: token, caller: caller, on: db)
         }
     }
 
@@ -114,8 +125,16 @@ struct RegistrationLedger {
         return (action, rows)
     }
 
+    /// One page of the registrations of an action, in order of arrival, for those who may see them.
+    func page(actionID: UUID, _ request: PageRequest) async throws -> Page<InscriptionRecord> {
+        let action = try await ActionService(db: db, caller: caller).load(actionID)
+        try caller.authorize(.read, .actionRegistrations(action.scope))
+        return try await InscriptionRecord.query(on: db).filter(\.$action.$id == actionID).sort(\.$creeLe).sort(\.$id).paginated(request)
+    }
+
     /// Deletes the names and e-mail addresses of the registrants of the actions that ended more than `months`
-    /// months ago (the counts of people stay). Returns how many registrations were erased.
+    /// months ago (the counts of people stay), and the registration e-mails about these actions kept in the outbox.
+    /// Returns how many registrations were erased.
     @discardableResult
     func eraseExpired(months: Int) async throws -> Int {
         let today = LocalDateTime(date: now)
@@ -134,6 +153,9 @@ struct RegistrationLedger {
                     row.effaceLe = now
                     try await row.update(on: db)
                 }
+                // the e-mails name the person; each names its action by the address of its page.
+                try await OutboxMessage.query(on: db).filter(\.$kind == RegistrationMail.kind)
+                    .filter(\.$text ~~ (ActionsURL.page(actionID).path + "\n")).delete()
                 action.inscritsEffacesLe = now
                 try await action.update(on: db)
                 return rows.count

@@ -44,6 +44,41 @@ struct ActionPagesTests {
         }
     }
 
+    @Test("/actions?vue=carte: the actions as named points on the map, the areas linked to the map narrowed, the list of the points; without JavaScript", arguments: TestDatabase.all)
+    func map(database: TestDatabase) async throws {
+        try await withTestApp(database) { app in
+            app.clock = .fixed(ActionFixture.now)
+            let f = try await ActionFixture.make(app)
+            f.lycee.latitude = 49.894
+            f.lycee.longitude = 2.302
+            try await f.lycee.update(on: app.db)
+            let published = try await f.published(app)
+            var draft = try f.draft()
+            draft.titre = "Webinaire des métiers"
+            draft.lieu = .enLigne(url: "https://visio.example.fr/metiers")
+            let online = try await ActionService(db: app.db, caller: f.team).create(campusID: f.campus.id!, draft)
+            _ = try await ActionService(db: app.db, caller: f.team).moderate(online.record.id!, to: .publie)
+            // the list offers the map, keeping the filters
+            let list = try await app.send(.GET, "/actions?departement=80", as: .anonymous).body.string
+            #expect(list.contains(#"<a href="/actions?departement=80&amp;vue=carte">Carte</a>"#) || list.contains(#"<a href="/actions?departement=80&vue=carte">Carte</a>"#))
+            let response = try await app.send(.GET, "/actions?vue=carte", as: .anonymous)
+            #expect(response.status == .ok)
+            let html = response.body.string
+            let point = "Journée portes ouvertes (13 février 2027)"
+            // a point for the action at the lycée, named in the drawing and in the list beside it; none for the online one
+            #expect(html.contains("<svg class=\"map\"") && html.contains("<title>\(point)</title>"))
+            #expect(html.contains(#"<a href="\#(ActionsURL.page(published.record.id).path)">\#(point)</a>"#))
+            #expect(!html.contains("<title>Webinaire des métiers") && html.contains("1 action en ligne ou sans coordonnées n&#39;apparaît pas sur la carte."))
+            #expect(html.contains("Lieu d&#39;une action") && html.contains("Hauts-de-France : 2 actions") && !html.contains("<script"))
+            #expect(html.contains(#"aria-current="page">Carte</a>"#) && !html.contains("Page 1 sur"))
+            // a région: its académies
+            let region = try await app.send(.GET, "/actions?vue=carte&region=32", as: .anonymous).body.string
+            #expect(region.contains("Amiens : 2 actions") && region.contains("<title>\(point)</title>"))
+            let bad = try await app.send(.GET, "/actions?vue=plan", as: .anonymous)
+            #expect(bad.status == .unprocessableEntity && bad.body.string.contains("La vue est « liste » ou « carte »."))
+        }
+    }
+
     @Test("an action's page: timings, place, JSON-LD Event, safe description, calendar file; a draft is not found by the public", arguments: TestDatabase.all)
     func page(database: TestDatabase) async throws {
         try await withTestApp(database) { app in

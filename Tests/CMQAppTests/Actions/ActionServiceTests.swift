@@ -126,7 +126,7 @@ struct ActionServiceTests {
             let twice = await status { _ = try await ledger.cancel(token: a.token) }
             #expect(twice == .conflict("Cette inscription est déjà annulée."))
             let unknown = await status { _ = try await ledger.cancel(token: "ins_" + String(repeating: "a", count: 39)) }
-            #expect(unknown == .notFound("Ce lien d'annulation n'existe pas (ou plus)."))
+            #expect(unknown == .notFound("Ce lien d'annulation n'existe pas (ou plus) ; si une place s'est libérée pour vous, le bon lien est dans le dernier courriel reçu."))
             // the organisers see the list; the région and the public do not
             #expect(try await RegistrationLedger(db: app.db, caller: f.team).list(actionID: id).registrations.count == 3)
             let region = await status { _ = try await RegistrationLedger(db: app.db, caller: f.caller(.regionAcademique, region: "32")).list(actionID: id) }
@@ -194,8 +194,15 @@ struct ActionServiceTests {
             let before = RegistrationLedger(db: app.db, caller: f.caller(nil, at: .fixed(ISO8601DateFormatter().date(from: "2027-05-13T14:00:00Z")!)))
             #expect(try await before.eraseExpired(months: 3) == 0)
             let due = RegistrationLedger(db: app.db, caller: f.caller(nil, at: .fixed(ISO8601DateFormatter().date(from: "2027-05-13T16:00:00Z")!)))
+            // an e-mail about another action stays
+            let other = try await f.published(app).record.id!
+            _ = try await RegistrationLedger(db: app.db, caller: f.visitor).register(actionID: other, name: "Famille Martin", email: "martin@example.fr", category: .parent, people: 1)
+            try await ActionRecord.query(on: app.db).filter(\.$id == other).set(\.$dernierFin, to: LocalDateTime(day: CalendarDay(iso: "2027-06-01")!, time: .midnight).wallClockMinutes).update()
+            #expect(try await OutboxMessage.query(on: app.db).filter(\.$kind == RegistrationMail.kind).count() == 2)
             #expect(try await due.eraseExpired(months: 3) == 1)
-            let row = try #require(try await InscriptionRecord.query(on: app.db).first())
+            let mails = try await OutboxMessage.query(on: app.db).filter(\.$kind == RegistrationMail.kind).all()
+            #expect(mails.count == 1 && mails[0].text.contains(ActionsURL.page(other).path))
+            let row = try #require(try await InscriptionRecord.query(on: app.db).filter(\.$action.$id == id).first())
             #expect(row.nom == nil && row.courriel == nil && row.personnes == 2 && row.effaceLe != nil)
             #expect(try await due.eraseExpired(months: 3) == 0)
         }

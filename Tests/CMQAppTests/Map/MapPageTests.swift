@@ -26,6 +26,8 @@ struct MapPageTests {
         #expect(ColourScale(maximum: 3).steps.map(\.label) == ["Aucun campus", "1 campus", "2 campus", "3 campus"])
         let ten = ColourScale(maximum: 10)
         #expect(ten.steps.map(\.label) == ["Aucun campus", "De 1 à 2 campus", "De 3 à 5 campus", "De 6 à 7 campus", "De 8 à 10 campus"])
+        #expect(ColourScale(maximum: 4, noun: .action).steps.map(\.label) == ["Aucune action", "1 action", "2 actions", "3 actions", "4 actions"])
+        #expect(ColourScale(maximum: 10, noun: .action).steps.last?.label == "De 8 à 10 actions")
         #expect(ten.colour(for: 0) == ColourScale.zeroColour)
         #expect(ten.colour(for: 10) == "#000091")
         #expect(ten.colour(for: 4) == ColourScale.palette[1])

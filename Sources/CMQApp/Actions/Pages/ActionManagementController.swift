@@ -59,7 +59,7 @@ struct ActionManagementController {
             FormSection(legend: "Horaires", hint: "Heure de Paris, un horaire par ligne : « 2027-02-13 09:00 17:00 », ou « 2027-02-13T20:00 2027-02-14T02:00 ». 24 heures au plus chacun, sans chevauchement.",
                         fields: [s.field(FieldPath("horaires"), "Horaires", .textarea, required: true)]),
             FormSection(legend: "Lieu", fields: [
-                s.field(FieldPath("lieuType"), "Type de lieu", .select, required: true, choices: choices(ActionPlaceKind.allCases.map { ($0.rawValue, $0.label) })),
+                s.field(FieldPath("lieuType"), "Type de lieu", .select, required: true, blank: "Choisir", choices: choices(ActionPlaceKind.allCases.map { ($0.rawValue, $0.label) })),
                 s.field(FieldPath("organisationLieu"), "Organisation du réseau", .select, blank: "—", choices: choices(members.map { ($0.id.uuidString.lowercased(), $0.nom) })),
                 s.field(FieldPath("nomLieu"), "Nom du lieu"), s.field(FieldPath("adresse"), "Adresse"), s.field(FieldPath("codePostal"), "Code postal"),
                 s.field(FieldPath("commune"), "Commune"), s.field(FieldPath("codeInsee"), "Code INSEE de la commune"),
@@ -70,7 +70,7 @@ struct ActionManagementController {
                 members.map { s.field(FieldPath(ActionForm.organiserField($0.id)), "Organise : \($0.nom)", .checkbox) }
                 + members.map { s.field(FieldPath(ActionForm.partnerField($0.id)), "Partenaire : \($0.nom)", .checkbox) }),
             FormSection(legend: "Inscription", fields: [
-                s.field(FieldPath("inscription"), "Mode d'inscription", .select, required: true, choices: choices(RegistrationMode.allCases.map { ($0.rawValue, $0.label) })),
+                s.field(FieldPath("inscription"), "Mode d'inscription", .select, required: true, blank: "Choisir", choices: choices(RegistrationMode.allCases.map { ($0.rawValue, $0.label) })),
                 s.field(FieldPath("inscriptionLien"), "Lien d'inscription", .url), s.field(FieldPath("inscriptionCourriel"), "Adresse d'inscription", .email),
                 s.field(FieldPath("capacite"), "Capacité (inscription sur cmq)"),
             ]),
@@ -121,7 +121,11 @@ struct ActionManagementController {
         let action = try await ActionService(db: req.db, caller: req.caller).load(id)
         let values = try FormValues(req)
         return try await req.submitForm(values, show: { try await formView(req, campus: action.campus, actionID: id, state: $0) }) {
-            let draft = try ActionForm.read(values, members: try await members(of: action.campus.id!, on: req.db))
+            var draft = try ActionForm.read(values, members: try await members(of: action.campus.id!, on: req.db))
+            // the form does not show the formations and platforms (the API sets them): they stay.
+            let current = try action.draft
+            draft.formations = current.formations
+            draft.plateaux = current.plateaux
             _ = try await ActionService(db: req.db, caller: req.caller).update(id, draft)
             return ActionsURL.manage.path(query: ["fait": "modifie"])
         }

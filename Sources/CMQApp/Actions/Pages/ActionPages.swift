@@ -60,24 +60,95 @@ struct ActionListPage: Encodable {
     var from: String
     var to: String
     var online: Bool
+    /// `?vue=carte`: the actions on the map (with the list of their names) instead of the cards.
+    var showsMap: Bool
+    var listURL: String
+    var mapURL: String
+    var map: MapBlock?
+    /// What the map cannot show: actions online or without coordinates, or beyond the map's maximum.
+    var notOnMap: String?
+
+    /// The map shows at most this many actions (the first by date); the list has them all, by pages.
+    static let mapMaximum = 500
 
     static func load(_ filters: ActionFilters, query: [String: String], upcoming: Bool, now: LocalDateTime, on db: any Database) async throws -> ActionListPage {
+        let showsMap: Bool = switch query["vue"]?.trimmingCharacters(in: .whitespaces) ?? "" {
+        case "", "liste": false
+        case "carte": true
+        default: throw AppError.validation([FieldError("vue", "La vue est « liste » ou « carte ».")])
+        }
         let builder = filters.query(upcoming: upcoming, now: now, on: db)
         let total = try await builder.copy().count()
-        let records = try await builder.range(((filters.page - 1) * ActionFilters.perPage)..<(filters.page * ActionFilters.perPage)).all()
         let here = upcoming ? ActionsURL.list : ActionsURL.archive
         let heading = upcoming ? "Les actions à venir" : "Les actions passées"
+        var records: [ActionRecord] = []
+        var map: (block: MapBlock?, notOnMap: String?) = (nil, nil)
+        if showsMap {
+            let shown = try await builder.limit(mapMaximum).all()
+            map = try await Self.map(shown, total: total, filters: filters, upcoming: upcoming, on: db)
+        } else {
+            records = try await builder.range(((filters.page - 1) * ActionFilters.perPage)..<(filters.page * ActionFilters.perPage)).all()
+        }
+        let view = showsMap ? ["vue": "carte"] : [:]
         return ActionListPage(
             page: PageMeta(title: heading, description: "Journées portes ouvertes, découverte des métiers, visites d'entreprises… des campus des métiers et des qualifications.", section: "actions"),
             heading: heading, upcoming: upcoming, actions: try await ActionSummary.list(records, on: db),
             pager: Pager(page: filters.page, per: ActionFilters.perPage, total: total) { here.path(query: filters.query.merging(["page": String($0)]) { $1 }) },
-            otherURL: (upcoming ? ActionsURL.archive : ActionsURL.list).path(query: filters.query),
+            otherURL: (upcoming ? ActionsURL.archive : ActionsURL.list).path(query: filters.query.merging(view) { $1 }),
             feedURL: ActionsURL.feed.path(query: ["region": filters.region?.code, "campus": filters.campusID?.uuidString.lowercased()]),
             regions: TerritoryCatalog.shared.regions.map { OptionItem(value: $0.code, label: $0.nom, selected: $0.code == filters.region?.code) },
             types: ActionType.allCases.map { OptionItem(value: $0.rawValue, label: $0.label, selected: $0 == filters.type) },
             audiences: ActionAudience.allCases.map { OptionItem(value: $0.rawValue, label: $0.label, selected: $0 == filters.audience) },
             departement: filters.departement?.code ?? "", postcode: query["cp"] ?? "", from: filters.from?.iso ?? "", to: filters.to?.iso ?? "",
-            online: filters.online == true)
+            online: filters.online == true, showsMap: showsMap,
+            listURL: here.path(query: filters.query), mapURL: here.path(query: filters.query.merging(["vue": "carte"]) { $1 }),
+            map: map.block, notOnMap: map.notOnMap)
+    }
+
+    /// The actions as named points on the map of France (or of the région filtered), the areas coloured by their
+    /// number of actions (by the campus's région, or académie on a région's map) and linked to the same view narrowed.
+    static func map(_ records: [ActionRecord], total: Int, filters: ActionFilters, upcoming: Bool, on db: any Database) async throws -> (MapBlock?, String?) {
+        let territory = TerritoryCatalog.shared
+        let regionView = filters.region.flatMap { MapCatalog.shared.regions[$0.code] }
+        guard let view = regionView ?? Optional(MapCatalog.shared.national) else { return (nil, nil) }
+        let placeIDs = Array(Set(records.compactMap { $0.$organisationLieu.id }))
+        let places = placeIDs.isEmpty ? [:] : Dictionary(uniqueKeysWithValues: try await Organisation.query(on: db).filter(\.$id ~~ placeIDs).all().map { ($0.id!, $0) })
+        var counts: [String: Int] = [:]
+        var markers: [MapMarker] = []
+        for record in records {
+            counts[regionView == nil ? record.campus.regionCode : record.campus.academieCode, default: 0] += 1
+            let place = record.$organisationLieu.id.flatMap { places[$0] }
+            let atPlace = record.lieuType == .organisation
+            guard let latitude = atPlace ? place?.latitude : record.latitude, let longitude = atPlace ? place?.longitude : record.longitude else { continue }
+            let day = ((try? record.timings) ?? []).first.map { " (\($0.start.day.frenchLong))" } ?? ""
+            markers.append(MapMarker(label: record.titre + day, url: ActionsURL.page(record.id).path,
+                                     geo: GeoPoint(longitude: longitude, latitude: latitude), regionCode: record.campus.regionCode))
+        }
+        let here = upcoming ? ActionsURL.list : ActionsURL.archive
+        let kind = upcoming ? "à venir" : "passées"
+        let renderer = MapRenderer(
+            view: view, counts: counts,
+            areaURL: { shape in
+                var query = filters.query.merging(["vue": "carte"]) { $1 }
+                if regionView == nil {
+                    query["region"] = shape.code
+                } else {
+                    query["academie"] = shape.code
+                }
+                return here.path(query: query)
+            },
+            areaName: { shape in (regionView == nil ? territory.region(code: shape.code)?.nom : territory.academie(code: shape.code)?.nom) ?? shape.name },
+            markers: markers,
+            title: "Carte des actions \(kind)",
+            description: "Les points situent le lieu de chaque action \(kind) qui répond aux filtres ; \(regionView == nil ? "les régions académiques" : "les académies") sont colorées selon le nombre d'actions de leurs campus. La liste qui suit la carte nomme chaque action.",
+            noun: .action)
+        let missing = records.count - markers.count
+        var notes: [String] = []
+        if missing > 0 { notes.append("\(missing) action\(missing > 1 ? "s" : "") en ligne ou sans coordonnées n'\(missing > 1 ? "apparaissent" : "apparaît") pas sur la carte.") }
+        if total > records.count { notes.append("La carte montre les \(records.count) premières actions sur \(total) ; affinez les filtres ou voyez la liste.") }
+        let block = MapBlock(renderer, caption: "Nombre d'actions \(kind) par \(regionView == nil ? "région académique" : "académie")",
+                             areasLabel: regionView == nil ? "Régions académiques" : "Académies", placesLabel: "Actions", markerLegend: "Lieu d'une action")
+        return (block, notes.isEmpty ? nil : notes.joined(separator: " "))
     }
 }
 

@@ -35,15 +35,11 @@ struct ActionPagesController {
         let id = try Self.actionID(req)
         let values = try FormValues(req)
         var reader = InputReader(form: values.fields, mode: .create)
-        let name = reader.text("nom", required: true, maxLength: RegistrationRules.nameMaximum).value
-        let email = reader.text("courriel", required: true, maxLength: 254).value
-        let category = reader.choice("categorie", RegistrantCategory.self, required: true).value
-        let people = reader.integer("personnes", required: true, range: 1...RegistrationRules.maximumPeople).value
+        let input = RegistrationInput.read(&reader)
         do {
             try reader.finish()
-            guard let name, let email, let category, let people else { throw AppError.validation([]) }
-            let registration = try await RegistrationLedger(db: req.db, caller: req.caller)
-                .register(actionID: id, name: name, email: email, category: category, people: people)
+            guard let input else { throw AppError.validation([]) }
+            let registration = try await RegistrationLedger(db: req.db, caller: req.caller).register(actionID: id, input)
             let done = registration.record.etat == .inscrit ? "inscrit" : "attente"
             return req.redirect(to: ActionsURL.registration(registration.token).path(query: ["fait": done]), redirectType: .normal)
         } catch AppError.validation(let errors) {

@@ -28,8 +28,11 @@ struct MapBlock: Encodable {
     var foldPlaces: Bool
     /// A small map beside a page's facts (campus, establishment): its list goes under it.
     var compact: Bool
+    /// What the points of the map are, in the legend.
+    var markerLegend: String
 
-    init(_ renderer: MapRenderer, caption: String, legend: Bool = true, areasLabel: String, placesLabel: String) {
+    init(_ renderer: MapRenderer, caption: String, legend: Bool = true, areasLabel: String, placesLabel: String,
+         markerLegend: String = "Établissement support d'un campus") {
         svg = renderer.svg()
         self.legend = legend ? renderer.legend() : []
         self.caption = caption
@@ -41,6 +44,7 @@ struct MapBlock: Encodable {
         places = renderer.placeLinks()
         foldPlaces = places.count > 12
         compact = renderer.compact
+        self.markerLegend = markerLegend
     }
 }
 
