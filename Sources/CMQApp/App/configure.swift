@@ -140,6 +140,8 @@ func cmqMigrations() -> [any Migration] {
         CreateIndicateurs(),
         // 028: the annual activity reports and the history of their states
         CreateRapportsActivite(),
+        // 032: "Ma réussite pro": testimonies, their media in chunks, their consents
+        CreateTemoignages(),
     ]
 }
 

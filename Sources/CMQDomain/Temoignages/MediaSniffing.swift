@@ -22,9 +22,10 @@ public struct MemoryByteSource: ByteSource {
     }
 }
 
-/// A file on disk, read by `pread`-like seeks (the handle is closed when the source is released).
-public final class FileByteSource: ByteSource {
+/// A file on disk, read by seeks (the handle is closed when the source is released); one read at a time.
+public final class FileByteSource: ByteSource, @unchecked Sendable {
     private let handle: FileHandle
+    private let lock = NSLock()
     public let size: UInt64
 
     public init(path: String) throws {
@@ -36,6 +37,8 @@ public final class FileByteSource: ByteSource {
 
     public func read(at offset: UInt64, count: Int) throws -> [UInt8] {
         guard offset < size, count > 0 else { return [] }
+        lock.lock()
+        defer { lock.unlock() }
         try handle.seek(toOffset: offset)
         return [UInt8](try handle.read(upToCount: count) ?? Data())
     }
