@@ -34,7 +34,7 @@ struct TemoignageInput: Sendable {
     var dateNaissance: CalendarDay?
     var titulairesAutorite: Int
 
-    static func read(_ reader: inout InputReader) throws(AppError) -> TemoignageInput {
+    static func read(_ reader: inout InputReader, today: CalendarDay) throws(AppError) -> TemoignageInput {
         let campus = reader.uuid("campusId", required: true).value
         let titre = reader.text("titre", required: true, maxLength: 140).value ?? ""
         let prenom = reader.text("prenom", required: true, maxLength: 40).value ?? ""
@@ -49,8 +49,8 @@ struct TemoignageInput: Sendable {
         if !age.isEmpty, !["majeur", "mineur"].contains(age) { reader.fail("age", "Indiquez « majeur » ou « mineur ».") }
         let naissance = reader.day("dateNaissance").value
         let titulaires = reader.integer("titulairesAutorite", range: 0...2).value ?? 0
-        if let naissance, naissance > CalendarDay.today { reader.fail("dateNaissance", "La date de naissance est dans le futur.") }
-        if let naissance, !age.isEmpty, AgeDeclaration.birthDate(naissance).isMinor(on: .today) != (age == "mineur") {
+        if let naissance, naissance > today { reader.fail("dateNaissance", "La date de naissance est dans le futur.") }
+        if let naissance, !age.isEmpty, AgeDeclaration.birthDate(naissance).isMinor(on: today) != (age == "mineur") {
             reader.fail("age", "L'âge déclaré ne correspond pas à la date de naissance.")
         }
         try reader.finish()

@@ -11,6 +11,9 @@ struct TemoignagesRoutes: RouteCollection {
         web.get(U.video(nil), use: media.video)
         web.get(U.captions(nil), use: media.captions)
         web.get(U.poster(nil), use: media.poster)
+        let pages = TemoignagePagesController()
+        web.get(U.withdrawal(nil), use: pages.withdrawalForm)
+        web.post(U.withdrawal(nil), use: pages.withdraw)
 
         let api = doors.api(routes)
         let controller = TemoignagesAPIController()
@@ -20,6 +23,10 @@ struct TemoignagesRoutes: RouteCollection {
         api.on(.PUT, U.apiVideo(nil).pathComponents, body: .stream, use: controller.uploadVideo)
         api.on(.PUT, U.apiCaptions(nil).pathComponents, body: .stream, use: controller.uploadCaptions)
         api.on(.PUT, U.apiPoster(nil).pathComponents, body: .stream, use: controller.uploadPoster)
+        // A consent's metadata in the query, its proof (signed form) as the body, streamed.
+        api.on(.POST, U.apiConsents(nil).pathComponents, body: .stream, use: controller.recordConsent)
+        api.post(U.apiConsentWithdrawal(nil, nil), use: controller.withdrawConsent)
+        api.post(U.apiModeration(nil), use: controller.moderate)
     }
 }
 

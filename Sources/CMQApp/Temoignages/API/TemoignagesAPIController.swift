@@ -50,7 +50,7 @@ struct TemoignageDTO: Content {
 struct TemoignagesAPIController {
     func submit(_ request: Request) async throws -> Response {
         var reader = InputReader(object: try request.jsonObject(), mode: .create)
-        let input = try TemoignageInput.read(&reader)
+        let input = try TemoignageInput.read(&reader, today: request.today)
         let caller = request.caller
         let (loaded, token) = try await TemoignageService(db: request.db, caller: caller).submit(input)
         return try await TemoignageDTO(loaded, today: caller.today, manages: true, token: token)
@@ -82,6 +82,57 @@ struct TemoignagesAPIController {
         return try await upload(request, limit: limit, tooLarge: MediaError.tooLarge(bytes: limit + 1, limit: limit).message) { service, id, file in
             try await service.attachPoster(id, file, pool: request.application.threadPool)
         }
+    }
+
+    /// `POST …/consentements?role=…&donneLe=…&portees=…[&expireLe=…][&courriel=…]`, the signed form as the body (or
+    /// none, with the e-mail confirmation's address).
+    func recordConsent(_ request: Request) async throws -> Response {
+        let caller = request.caller
+        let service = TemoignageService(db: request.db, caller: caller)
+        let id = try id(request)
+        let current = try await service.load(id)
+        try caller.authorize(.update, .temoignage(current.scope(on: caller.today)))
+        var reader = InputReader(form: request.queryParameters, mode: .create)
+        let input = try ConsentInput.read(&reader, today: caller.today)
+        let limit = UInt64(ProofSniffer.maximumSize)
+        let tooLarge = MediaError.tooLarge(bytes: limit + 1, limit: limit).message
+        if let length = request.headers.first(name: .contentLength).flatMap(UInt64.init), length > limit { throw AppError.payloadTooLarge(tooLarge) }
+        let file = try await UploadSpool.receive(request, limit: limit, tooLarge: tooLarge)
+        defer { file.remove() }
+        let loaded = try await service.recordConsent(id, input, proof: file.size > 0 ? file : nil, pool: request.application.threadPool)
+        return try await TemoignageDTO(loaded, today: caller.today, manages: true).encodeResponse(status: .created, for: request)
+    }
+
+    func withdrawConsent(_ request: Request) async throws -> TemoignageDTO {
+        var reader = InputReader(object: try request.jsonObject(), mode: .create)
+        let motif = reader.text("motif", required: true, maxLength: 500).value ?? ""
+        try reader.finish()
+        let consent = try request.uuidParameter("consentementID", notFound: "Aucun consentement")
+        let caller = request.caller
+        let loaded = try await TemoignageService(db: request.db, caller: caller).withdrawConsent(try id(request), consentID: consent, motif: motif)
+        return TemoignageDTO(loaded, today: caller.today, manages: true)
+    }
+
+    /// `{"decision": "publier" | "refuser" | "retirer" | "resoumettre", "motif": …, "note": …}`.
+    func moderate(_ request: Request) async throws -> TemoignageDTO {
+        var reader = InputReader(object: try request.jsonObject(), mode: .create)
+        let decision = reader.text("decision", required: true, maxLength: 20).value ?? ""
+        let motif = reader.text("motif", maxLength: 1000).value
+        let note = reader.text("note", maxLength: 2000).value
+        let choice: TemoignageService.Decision?
+        switch decision {
+        case "publier": choice = .publish(note: note)
+        case "refuser": choice = .refuse(motif: motif ?? "", note: note)
+        case "retirer": choice = .withdraw(motif: motif ?? "", note: note)
+        case "resoumettre": choice = .resubmit
+        default:
+            choice = nil
+            if !decision.isEmpty { reader.fail("decision", "Indiquez publier, refuser, retirer ou resoumettre.") }
+        }
+        try reader.finish()
+        let caller = request.caller
+        let loaded = try await TemoignageService(db: request.db, caller: caller).moderate(try id(request), choice!)
+        return TemoignageDTO(loaded, today: caller.today, manages: true)
     }
 
     /// Checks the rights before reading the body, spools the body, hands it to the service, removes the file.
