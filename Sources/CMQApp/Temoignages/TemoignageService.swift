@@ -98,6 +98,9 @@ struct TemoignageService {
     var now: Date { caller.clock.now() }
     var today: CalendarDay { caller.today }
 
+    /// The submitter's name of the demo's testimonies: their pages say that they are demo content.
+    static let demoAuthor = "Contenu de démonstration (cmq)"
+
     static func notFound(_ id: UUID) -> AppError { .notFound("Aucun témoignage n'a l'identifiant \(id.uuidString.lowercased()).") }
 
     // MARK: - Reading

@@ -12,6 +12,8 @@ struct TemoignagesRoutes: RouteCollection {
         web.get(U.captions(nil), use: media.captions)
         web.get(U.poster(nil), use: media.poster)
         let pages = TemoignagePagesController()
+        web.get(U.gallery, use: pages.gallery)
+        web.get(U.page(nil), use: pages.page)
         web.get(U.withdrawal(nil), use: pages.withdrawalForm)
         web.post(U.withdrawal(nil), use: pages.withdraw)
 

@@ -2,6 +2,9 @@ import Foundation
 
 /// The testimonies' addresses ("Ma réussite pro"): the media served to the player, the API. `nil`: the route's keys.
 enum TemoignagesURL: RouteURL, Equatable {
+    /// The public gallery (filters: filière, région, campus, niveau, diplôme) and a testimony's page.
+    case gallery
+    case page(UUID?)
     /// The video, captions and poster of a testimony (range requests).
     case video(UUID?)
     case captions(UUID?)
@@ -20,6 +23,8 @@ enum TemoignagesURL: RouteURL, Equatable {
 
     var segments: [PathSegment] {
         switch self {
+        case .gallery: ["temoignages"]
+        case .page(let id): ["temoignages", .id("temoignageID", id)]
         case .video(let id): ["temoignages", .id("temoignageID", id), "video"]
         case .captions(let id): ["temoignages", .id("temoignageID", id), .constant("sous-titres.vtt")]
         case .poster(let id): ["temoignages", .id("temoignageID", id), "affiche"]

@@ -123,7 +123,7 @@ public enum MediaError: Error, Equatable, Sendable, CustomStringConvertible {
     public var description: String { message }
 
     /// "2 min 05 s", "45 s".
-    static func minutes(_ seconds: Double) -> String {
+    public static func minutes(_ seconds: Double) -> String {
         let total = Int(seconds.rounded(.up))
         let (m, s) = (total / 60, total % 60)
         if m == 0 { return "\(s) s" }

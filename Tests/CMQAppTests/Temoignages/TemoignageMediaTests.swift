@@ -219,4 +219,31 @@ struct TemoignageMediaTests {
             #expect(try await F.get(app, "/temoignages/\(temoignage.id.lower)/video", as: colleague).status == .notFound)
         }
     }
+
+    @Test("over a real connection the body arrives in pieces: a 2.5 MB video is streamed to disk, stored and read back by ranges",
+          arguments: TestDatabase.all)
+    func overASocket(database: TestDatabase) async throws {
+        try await withTestApp(database) { app in
+            let (campus, _) = try await F.campus(app)
+            let temoignage = try await F.submit(app, campus: campus)
+            let video = try F.largeMP4()
+            var headers = HTTPHeaders()
+            headers.replaceOrAdd(name: .contentType, value: "video/mp4")
+            headers.bearerAuthorization = BearerAuthorization(token: app.testAdminToken)
+            let live = try app.testing(method: .running(hostname: "127.0.0.1", port: 0))
+            let sent = try await live.sendRequest(.PUT, "/api/v1/temoignages/\(temoignage.id.lower)/video", headers: headers, body: ByteBuffer(bytes: video))
+            #expect(sent.status == .ok, "\(sent.body.string)")
+            var rangeHeaders = HTTPHeaders()
+            rangeHeaders.bearerAuthorization = BearerAuthorization(token: app.testAdminToken)
+            rangeHeaders.replaceOrAdd(name: .range, value: "bytes=2000000-2099999")
+            let read = try await live.sendRequest(.GET, "/temoignages/\(temoignage.id.lower)/video", headers: rangeHeaders)
+            #expect(read.status == .partialContent)
+            #expect([UInt8](read.body.readableBytesView) == Array(video[2_000_000...2_099_999]))
+            // (the testing client reads at most 1 MiB of an answer: the end of the file by a suffix range)
+            rangeHeaders.replaceOrAdd(name: .range, value: "bytes=-1000")
+            let end = try await live.sendRequest(.GET, "/temoignages/\(temoignage.id.lower)/video", headers: rangeHeaders)
+            #expect([UInt8](end.body.readableBytesView) == Array(video.suffix(1000)))
+            #expect(try await TemoignageMediaRecord.query(on: app.db).first()?.taille == Int64(video.count))
+        }
+    }
 }

@@ -12,6 +12,14 @@ struct WithdrawalPageContext: Encodable {
 
 /// The testimonies' public pages.
 struct TemoignagePagesController {
+    @Sendable func gallery(req: Request) async throws -> View {
+        try await req.view.render("temoignages/galerie", try await TemoignageGallery.context(req))
+    }
+
+    @Sendable func page(req: Request) async throws -> View {
+        try await req.view.render("temoignages/temoignage", try await TemoignageGallery.page(req))
+    }
+
     /// The private withdrawal link: what withdrawing does, and the button.
     @Sendable func withdrawalForm(req: Request) async throws -> View {
         let token = try req.parameters.require("jeton")
