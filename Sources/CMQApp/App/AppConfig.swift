@@ -62,6 +62,11 @@ public struct AppConfig: Sendable {
     /// How many months after an action the names and e-mail addresses of its registrants are deleted
     /// (`CMQ_ACTIONS_EFFACEMENT_MOIS`, 1 to 24; 3 by default).
     public var registrantRetentionMonths: Int = 3
+    /// The largest testimony video accepted, in megabytes (`CMQ_TEMOIGNAGE_VIDEO_MAX`, 1 to 2000; 200 by default).
+    public var temoignageVideoMaxMegabytes: Int = 200
+    /// How many days after a testimony is withdrawn (or its consent withdrawn or expired) its media are deleted
+    /// (`CMQ_TEMOIGNAGE_EFFACEMENT_JOURS`, 0 to 365; 30 by default).
+    public var temoignageDeletionDays: Int = MediaRetention.defaultDelayDays
 
     public init(database: DatabaseChoice, host: String = "127.0.0.1", port: Int = 8080, demoOnFirstStart: Bool = true, searchCache: Bool = true) {
         self.database = database
@@ -75,7 +80,7 @@ public struct AppConfig: Sendable {
         public let description: String
     }
 
-    /// Reads `DATABASE_URL`, `HOST`, `PORT`, `CMQ_DEMO`, `CMQ_SEARCH_CACHE`, `CMQ_TRUSTED_PROXIES`, `CMQ_PUBLIC_URL`, `CMQ_SMTP_URL`, `CMQ_MAIL_FROM`, `CMQ_SMTP_CA`, `CMQ_EDITEUR`, `CMQ_CONTACT`, `CMQ_HEBERGEUR`, `CMQ_METRICS_TOKEN`, `CMQ_METRICS_TEXTFILE`, `CMQ_SHUTDOWN_TIMEOUT`, `CMQ_PSEUDONYM_KEY`, `CMQ_PARCOURS_RETENTION` and `CMQ_ACTIONS_EFFACEMENT_MOIS`.
+    /// Reads `DATABASE_URL`, `HOST`, `PORT`, `CMQ_DEMO`, `CMQ_SEARCH_CACHE`, `CMQ_TRUSTED_PROXIES`, `CMQ_PUBLIC_URL`, `CMQ_SMTP_URL`, `CMQ_MAIL_FROM`, `CMQ_SMTP_CA`, `CMQ_EDITEUR`, `CMQ_CONTACT`, `CMQ_HEBERGEUR`, `CMQ_METRICS_TOKEN`, `CMQ_METRICS_TEXTFILE`, `CMQ_SHUTDOWN_TIMEOUT`, `CMQ_PSEUDONYM_KEY`, `CMQ_PARCOURS_RETENTION`, `CMQ_ACTIONS_EFFACEMENT_MOIS`, `CMQ_TEMOIGNAGE_VIDEO_MAX` and `CMQ_TEMOIGNAGE_EFFACEMENT_JOURS`.
     public static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) throws -> AppConfig {
         let database = try databaseChoice(from: environment["DATABASE_URL"])
         let host = environment["HOST"].flatMap { $0.isEmpty ? nil : $0 } ?? "127.0.0.1"
@@ -136,6 +141,18 @@ public struct AppConfig: Sendable {
                 throw Invalid(description: "CMQ_ACTIONS_EFFACEMENT_MOIS=\(raw) must be a number of months from 1 to 24.")
             }
             config.registrantRetentionMonths = months
+        }
+        if let raw = environment["CMQ_TEMOIGNAGE_VIDEO_MAX"], !raw.isEmpty {
+            guard let megabytes = Int(raw), (1...2000).contains(megabytes) else {
+                throw Invalid(description: "CMQ_TEMOIGNAGE_VIDEO_MAX=\(raw) must be a number of megabytes from 1 to 2000.")
+            }
+            config.temoignageVideoMaxMegabytes = megabytes
+        }
+        if let raw = environment["CMQ_TEMOIGNAGE_EFFACEMENT_JOURS"], !raw.isEmpty {
+            guard let days = Int(raw), MediaRetention.delayRange.contains(days) else {
+                throw Invalid(description: "CMQ_TEMOIGNAGE_EFFACEMENT_JOURS=\(raw) must be a number of days from 0 to 365.")
+            }
+            config.temoignageDeletionDays = days
         }
         if let path = environment["CMQ_METRICS_TEXTFILE"], !path.isEmpty {
             guard path.hasSuffix(".prom") else {

@@ -142,6 +142,8 @@ func cmqMigrations() -> [any Migration] {
         CreateRapportsActivite(),
         // 029: the international mobilities of a campus's school year, by direction, public and country
         CreateMobilites(),
+        // 032: "Ma réussite pro": testimonies, their media in chunks, their consents
+        CreateTemoignages(),
     ]
 }
 

@@ -20,6 +20,8 @@ func routes(_ app: Application) throws {
     try app.register(collection: ParcoursRoutes(doors: doors))
     // Actions and events of the campuses (public list and pages, registration, feeds)
     try app.register(collection: ActionsRoutes(doors: doors))
+    // "Ma réussite pro": testimonies, their media (range requests) and their API
+    try app.register(collection: TemoignagesRoutes(doors: doors))
     // Insertion: InserJeunes figures (definitions, ranking, API)
     try app.register(collection: InsertionRoutes(doors: doors))
     // Open data: /donnees, the datasets and their schemas, the DCAT-AP catalogue, robots.txt and sitemap.xml

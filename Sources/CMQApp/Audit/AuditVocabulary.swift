@@ -13,6 +13,7 @@ enum AuditVocabulary {
         ("parcours", "Parcours d'un établissement (envoi annuel)"), ("parcours-effacement", "Effacement de parcours"),
         ("action", "Action d'un campus"), ("inscription", "Inscription à une action"),
         ("indicateur-valeur", "Valeur d'un indicateur"), ("indicateur-cible", "Cible d'un indicateur"),
+        ("temoignage", "Témoignage (Ma réussite pro)"), ("consentement", "Consentement à un témoignage"),
     ]
 
     static func entity(_ key: String) -> String {
@@ -41,6 +42,8 @@ enum AuditVocabulary {
         "action": "Action", "personnes": "Personnes", "categorie": "Catégorie", "etat": "État",
         "code": "Code de l'indicateur", "annee": "Année scolaire", "valeur": "Valeur", "initiale": "Valeur initiale",
         "cible": "Cible", "echeance": "Échéance",
+        "prenom": "Prénom", "noteInterne": "Note interne", "video": "Vidéo", "sousTitres": "Sous-titres", "donneLe": "Donné le",
+        "portees": "Portée", "expireLe": "Expire le", "retireLe": "Retiré le", "temoignage": "Témoignage",
     ]
 
     static func field(_ key: String) -> String { fields[key] ?? key }

@@ -13,22 +13,27 @@ struct DailyNotices {
     static let thresholdsInMonths = [3, 6, 12]
     /// Months after an action when its registrants' personal data is deleted (`CMQ_ACTIONS_EFFACEMENT_MOIS`).
     var registrantRetentionMonths = 3
+    /// Days after a testimony's withdrawal when its media are deleted (`CMQ_TEMOIGNAGE_EFFACEMENT_JOURS`).
+    var temoignageDeletionDays = MediaRetention.defaultDelayDays
 
     struct Summary: Equatable, CustomStringConvertible {
         var labelNotices = 0
         var digests = 0
         var purged = 0
         var registrantsErased = 0
+        var temoignages = TemoignageService.SweepResult()
         var description: String {
             "\(labelNotices) avis d'échéance de label, \(digests) résumé(s) quotidien(s) écrits ; \(purged) demande(s) ancienne(s) effacée(s) ; "
-                + "\(registrantsErased) inscription(s) à des actions passées effacée(s)."
+                + "\(registrantsErased) inscription(s) à des actions passées effacée(s) ; \(temoignages.retires) témoignage(s) retiré(s) "
+                + "(consentement retiré ou expiré), \(temoignages.effaces) vidéo(s) de témoignage effacée(s)."
         }
     }
 
     func run() async throws -> Summary {
         Summary(labelNotices: try await labelDeadlines(), digests: try await DailyDigest(db: db, caller: caller).run(),
                 purged: try await AccessRequests.purge(on: db, now: caller.clock.now()),
-                registrantsErased: try await RegistrationLedger(db: db, caller: caller).eraseExpired(months: registrantRetentionMonths))
+                registrantsErased: try await RegistrationLedger(db: db, caller: caller).eraseExpired(months: registrantRetentionMonths),
+                temoignages: try await TemoignageService(db: db, caller: caller).sweep(delayDays: temoignageDeletionDays))
     }
 
     /// Tells the campus team and the région académique of each label in force that expires within a threshold, at the
@@ -130,7 +135,8 @@ final class DailyNoticesLifecycle: LifecycleHandler, @unchecked Sendable {
                 try? await Task.sleep(for: .seconds(Self.secondsUntilNextRun(from: Date())))
                 if Task.isCancelled { return }
                 do {
-                    let summary = try await DailyNotices(db: app.db, caller: caller, registrantRetentionMonths: app.cmqConfig.registrantRetentionMonths).run()
+                    let summary = try await DailyNotices(db: app.db, caller: caller, registrantRetentionMonths: app.cmqConfig.registrantRetentionMonths,
+                                                        temoignageDeletionDays: app.cmqConfig.temoignageDeletionDays).run()
                     logger.notice("Notifications quotidiennes : \(summary)")
                 } catch {
                     logger.error("Notifications quotidiennes : \(error)")

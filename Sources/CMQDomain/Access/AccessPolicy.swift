@@ -34,6 +34,12 @@ public enum Resource: Sendable, Equatable {
     case campusAction(ActionScope)
     /// The registrants of an action (personal data): read and export them.
     case actionRegistrations(ActionScope)
+    /// A testimony of "Ma réussite pro" (its content, media and consents). Create: submit it (the campus team, a
+    /// member organisation of the campus's network); update: change its media and consents (the submitter, the
+    /// campus team); read: see it before publication.
+    case temoignage(TemoignageScope)
+    /// The moderation of a testimony (publish, refuse, withdraw): the campus team and the national administrator.
+    case temoignageModeration(TemoignageScope)
     /// The audit trail.
     case auditTrail
     /// Accounts of other people.
@@ -64,6 +70,24 @@ public enum Resource: Sendable, Equatable {
             self.campusID = campusID
             self.regionCode = regionCode
             self.organiserIDs = organiserIDs
+            self.isPublished = isPublished
+        }
+    }
+
+    /// Where a testimony stands: its campus (and région), the member organisations of the campus's network, who
+    /// submitted it, whether it is published.
+    public struct TemoignageScope: Sendable, Equatable {
+        public var campusID: UUID
+        public var regionCode: String
+        public var memberOrganisationIDs: [UUID]
+        public var submitterID: UUID?
+        public var isPublished: Bool
+
+        public init(campusID: UUID, regionCode: String, memberOrganisationIDs: [UUID], submitterID: UUID?, isPublished: Bool) {
+            self.campusID = campusID
+            self.regionCode = regionCode
+            self.memberOrganisationIDs = memberOrganisationIDs
+            self.submitterID = submitterID
             self.isPublished = isPublished
         }
     }
@@ -114,6 +138,10 @@ public enum AccessDecision: Sendable, Equatable {
 /// | équipe campus (actions) | the actions of its campus and their registrants |
 /// | membre (actions) | the actions it organises (named among the organisers) and their registrants |
 /// | public | reads of public pages and of the public API (platforms and their availability, not who booked; published actions) |
+/// | région académique (testimonies) | reads the testimonies of its campuses before publication |
+/// | équipe campus (testimonies) | submits, completes and moderates its campus's testimonies |
+/// | membre (testimonies) | submits testimonies for the campuses its organisation belongs to; completes and reads its own submissions |
+/// | public | published testimonies only |
 public enum AccessPolicy {
     public static func decide(_ actor: Actor?, _ action: Action, _ resource: Resource) -> AccessDecision {
         guard let actor else {
@@ -157,6 +185,8 @@ public enum AccessPolicy {
             return .denied("Les plateaux techniques et leurs réservations sont gérés par les organisations membres et l'équipe du campus.")
         case .campusAction, .actionRegistrations:
             return .denied("Les actions d'un campus sont gérées par son équipe et ses membres organisateurs.")
+        case .temoignage, .temoignageModeration:
+            return .denied(Self.temoignagesOfCampuses)
         default:
             return .denied("Les instances (CAEN, CREFOP, groupe d'experts, CNEE) donnent leurs avis sur les dossiers qui leur sont confiés ; elles ne modifient pas le registre.")
         }
@@ -208,10 +238,18 @@ public enum AccessPolicy {
                 : .denied("Les actions d'un campus sont créées et modifiées par son équipe et ses membres organisateurs ; la région académique les consulte.")
         case .actionRegistrations:
             return .denied("La liste des inscrits est réservée à l'équipe du campus et aux organisateurs de l'action.")
+        case .temoignage(let scope):
+            guard scope.regionCode == actor.regionCode else { return .denied("Ce témoignage est celui d'un campus d'une autre région académique.") }
+            return action == .read ? .allowed : .denied(Self.temoignagesOfCampuses)
+        case .temoignageModeration:
+            return .denied(Self.temoignagesModeratedBy)
         case .auditTrail, .accounts:
             return .denied("Réservé à l'administrateur national.")
         }
     }
+
+    static let temoignagesOfCampuses = "Les témoignages d'un campus sont soumis par son équipe et les organisations de son réseau."
+    static let temoignagesModeratedBy = "La modération des témoignages revient à l'équipe du campus et à l'administrateur national."
 
     static func equipeCampus(_ actor: Actor, _ action: Action, _ resource: Resource) -> AccessDecision {
         switch resource {
@@ -252,6 +290,8 @@ public enum AccessPolicy {
                 : .denied("Cet établissement ne fait pas partie du réseau de votre campus.")
         case .campusAction(let scope), .actionRegistrations(let scope):
             return scope.campusID == actor.campusID ? .allowed : .denied("Vous ne gérez que les actions de votre campus.")
+        case .temoignage(let scope), .temoignageModeration(let scope):
+            return scope.campusID == actor.campusID ? .allowed : .denied("Vous ne gérez que les témoignages de votre campus.")
         case .auditTrail, .accounts:
             return .denied("Réservé à l'administrateur national.")
         }
@@ -293,6 +333,17 @@ public enum AccessPolicy {
                 return .denied("Vous ne gérez que les actions dont votre organisation est organisatrice.")
             }
             return .allowed
+        case .temoignage(let scope):
+            guard let organisation = actor.organisationID, scope.memberOrganisationIDs.contains(organisation) else {
+                return .denied("Votre organisation n'est pas membre du réseau de ce campus.")
+            }
+            switch action {
+            case .create: return .allowed
+            case .read, .update: return scope.submitterID == actor.userID ? .allowed : .denied("Vous ne gérez que les témoignages que vous avez soumis.")
+            case .delete: return .denied(Self.temoignagesModeratedBy)
+            }
+        case .temoignageModeration:
+            return .denied(Self.temoignagesModeratedBy)
         case .auditTrail, .accounts:
             return .denied("Réservé à l'administrateur national.")
         }
@@ -305,6 +356,8 @@ extension Resource {
         switch self {
         case .campus, .network, .organisation, .formation, .plateau: true
         case .campusAction(let scope): scope.isPublished
+        case .temoignage(let scope): scope.isPublished
+        case .temoignageModeration: false
         case .dossier, .labelDecision, .booking, .parcours, .parcoursEtablissement, .auditTrail, .accounts, .activityReport, .activityReportReview, .actionRegistrations: false
         }
     }

@@ -68,6 +68,11 @@ struct DemoTests {
             let now = LocalDateTime(date: Date()).wallClockMinutes
             #expect(try await ActionRecord.query(on: app.db).filter(\.$premierDebut > now).filter(\.$inscription == .cmq).count() == 22)
             #expect(try await ActionRecord.query(on: app.db).filter(\.$dernierFin < now).filter(\.$participationLe != nil).count() == 11 * 3 + 1)
+            // "Ma réussite pro": two published, one waiting for a parent's consent (not publishable), one refused
+            #expect(summary.temoignages == 4)
+            let temoignages = try await TemoignageRecord.query(on: app.db).all()
+            #expect(temoignages.map(\.etat.rawValue).sorted() == ["en-attente", "publie", "publie", "refuse"])
+            #expect(try await TemoignageGallery.published(on: app.db, today: app.clock.today).count == 2)
         }
     }
 

@@ -57,7 +57,8 @@ struct MailDailyCommand: AsyncCommand {
         let app = context.application
         try await DatabaseSchema.prepareForCommand(app)
         let summary = try await DailyNotices(db: app.db, caller: Caller.command("mail quotidien").withSiteBase(app.siteBase),
-                                         registrantRetentionMonths: app.cmqConfig.registrantRetentionMonths).run()
+                                         registrantRetentionMonths: app.cmqConfig.registrantRetentionMonths,
+                                         temoignageDeletionDays: app.cmqConfig.temoignageDeletionDays).run()
         context.console.success(summary.description)
     }
 }

@@ -1,3 +1,4 @@
+import CMQDomain
 import Vapor
 
 /// `cmq rgpd …`: a person's rights of access and erasure.
@@ -5,6 +6,7 @@ struct RGPDCommandGroup: AsyncCommandGroup {
     var commands: [String: any AnyAsyncCommand] = [
         "export": RGPDExportCommand(), "delete": RGPDDeleteCommand(),
         "purge-parcours": RGPDPurgeParcoursCommand(), "delete-parcours": RGPDDeleteParcoursCommand(),
+        "purge-temoignages": RGPDPurgeTemoignagesCommand(),
     ]
     var help: String { "Personal data: export everything cmq holds about a person, or delete it; the retention and erasure of pathways." }
 }
@@ -56,6 +58,25 @@ struct RGPDDeleteCommand: AsyncCommand {
 
 /// `cmq rgpd purge-parcours [--annees N]`: deletes the pathway steps older than the retention (N school years,
 /// today's counted; `CMQ_PARCOURS_RETENTION`, 5 by default).
+/// `cmq rgpd purge-temoignages`: what the daily job does for the testimonies, now.
+struct RGPDPurgeTemoignagesCommand: AsyncCommand {
+    struct Signature: CommandSignature {
+        @Option(name: "jours", help: "Days after a withdrawal before the media are deleted (0–365; default CMQ_TEMOIGNAGE_EFFACEMENT_JOURS, else 30).")
+        var jours: Int?
+    }
+
+    var help: String { "Withdraw the testimonies whose consent was withdrawn or has expired; delete the videos withdrawn for longer than the delay." }
+
+    func run(using context: CommandContext, signature: Signature) async throws {
+        let app = context.application
+        let days = signature.jours ?? app.cmqConfig.temoignageDeletionDays
+        guard MediaRetention.delayRange.contains(days) else { throw CommandFailure("--jours doit être un nombre de jours de 0 à 365.") }
+        try await DatabaseSchema.prepareForCommand(app)
+        let result = try await TemoignageService(db: app.db, caller: .command("rgpd purge-temoignages", clock: app.clock)).sweep(delayDays: days)
+        context.console.success("\(result.retires) témoignage(s) retiré(s) (consentement retiré ou expiré) ; \(result.effaces) vidéo(s) effacée(s) (retirées depuis \(days) jour(s) ou plus).")
+    }
+}
+
 struct RGPDPurgeParcoursCommand: AsyncCommand {
     struct Signature: CommandSignature {
         @Option(name: "annees", help: "How many school years to keep, today's counted (1–20; default CMQ_PARCOURS_RETENTION, else 5).")

@@ -22,9 +22,10 @@ struct DemoLoader {
         var parcours = 0
         var actions = 0
         var insertion = 0
+        var temoignages = 0
 
         var description: String {
-            "Jeu de démonstration chargé : \(organisations) organisations, \(campus) campus, \(membres) appartenances à un réseau, \(formations) formations, \(labels) campus avec leur histoire de labellisation, \(plateaux) plateaux techniques, \(reservations) réservations, \(insertion) lignes de chiffres InserJeunes, \(rapports) rapports d'activité, \(parcours) étapes de parcours générées et \(actions) actions."
+            "Jeu de démonstration chargé : \(organisations) organisations, \(campus) campus, \(membres) appartenances à un réseau, \(formations) formations, \(labels) campus avec leur histoire de labellisation, \(plateaux) plateaux techniques, \(reservations) réservations, \(insertion) lignes de chiffres InserJeunes, \(rapports) rapports d'activité, \(parcours) étapes de parcours générées, \(actions) actions et \(temoignages) témoignages « Ma réussite pro » (vidéos de démonstration)."
         }
     }
 
@@ -198,6 +199,9 @@ struct DemoLoader {
         // 9. The campuses' actions: the seeds' open day, and a school year around today.
         progress.message("Actions des campus…")
         summary.actions = try await DemoActions(db: db, today: AppClock.system.today).load()
+        // 10. "Ma réussite pro": the generated clips, consents complete for some, missing for one, one refused.
+        progress.message("Témoignages « Ma réussite pro »…")
+        summary.temoignages = try await DemoTemoignages(db: db, clock: .system).load()
         return summary
     }
 

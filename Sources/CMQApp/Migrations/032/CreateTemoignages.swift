@@ -1,0 +1,80 @@
+import Fluent
+
+/// "Ma réussite pro": the testimonies, their media (stored in the database in chunks of 1 MiB, so that every
+/// instance on one PostgreSQL serves the same files) and the consents recorded for each.
+struct CreateTemoignages: AsyncMigration {
+    func prepare(on database: any Database) async throws {
+        try await database.schema("temoignages")
+            .id()
+            .field("campus_id", .uuid, .required, .references("campus", "id", onDelete: .cascade))
+            .field("etablissement_id", .uuid, .references("organisations", "id", onDelete: .setNull))
+            .field("formation_id", .uuid, .references("formations", "id", onDelete: .setNull))
+            .field("categorie", .string)
+            .field("titre", .string, .required)
+            .field("prenom", .string, .required)
+            .field("texte", .string, .required)
+            // "majeur" or "mineur" as declared, and the birth date (ISO) when known
+            .field("age", .string, .required)
+            .field("date_naissance", .string)
+            .field("titulaires_autorite", .int, .required)
+            .field("etat", .string, .required)
+            .field("motif_refus", .string)
+            .field("note_interne", .string)
+            .field("motif_retrait", .string)
+            .field("soumis_par_id", .uuid, .references("utilisateurs", "id", onDelete: .setNull))
+            .field("soumis_par_nom", .string, .required)
+            .field("video_id", .uuid)
+            .field("video_type", .string)
+            .field("duree", .double)
+            .field("sous_titres_id", .uuid)
+            .field("transcription", .string)
+            .field("affiche_id", .uuid)
+            // SHA-256 of the private withdrawal link's token given to the family
+            .field("jeton_retrait", .string)
+            .field("publie_le", .datetime)
+            .field("retire_le", .datetime)
+            .field("medias_effaces_le", .datetime)
+            .field("cree_le", .datetime)
+            .field("modifie_le", .datetime)
+            .unique(on: "jeton_retrait")
+            .create()
+        try await database.schema("temoignages_medias")
+            .id()
+            .field("temoignage_id", .uuid, .required, .references("temoignages", "id", onDelete: .cascade))
+            // video, sous-titres, affiche, justificatif
+            .field("nature", .string, .required)
+            .field("type_mime", .string, .required)
+            .field("taille", .int64, .required)
+            .field("sha256", .string, .required)
+            .field("cree_le", .datetime)
+            .create()
+        try await database.schema("temoignages_medias_morceaux")
+            .field("media_id", .uuid, .required, .references("temoignages_medias", "id", onDelete: .cascade))
+            .field("seq", .int, .required)
+            .field("octets", .data, .required)
+            .compositeIdentifier(over: "media_id", "seq")
+            .create()
+        try await database.schema("temoignages_consentements")
+            .id()
+            .field("temoignage_id", .uuid, .required, .references("temoignages", "id", onDelete: .cascade))
+            .field("role", .string, .required)
+            .field("donne_le", .string, .required)
+            // comma-separated: publication,concours
+            .field("portees", .string, .required)
+            .field("expire_le", .string, .required)
+            .field("retire_le", .string)
+            .field("motif_retrait", .string)
+            .field("justificatif_id", .uuid, .references("temoignages_medias", "id", onDelete: .setNull))
+            .field("courriel_confirmation", .string)
+            .field("enregistre_par", .string, .required)
+            .field("cree_le", .datetime)
+            .create()
+    }
+
+    func revert(on database: any Database) async throws {
+        try await database.schema("temoignages_consentements").delete()
+        try await database.schema("temoignages_medias_morceaux").delete()
+        try await database.schema("temoignages_medias").delete()
+        try await database.schema("temoignages").delete()
+    }
+}

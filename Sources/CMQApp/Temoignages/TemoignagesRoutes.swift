@@ -1,0 +1,46 @@
+import Vapor
+
+/// "Ma réussite pro": the media of the testimonies (with range requests), the API's submission and uploads.
+struct TemoignagesRoutes: RouteCollection {
+    let doors: RouteDoors
+
+    func boot(routes: any RoutesBuilder) throws {
+        typealias U = TemoignagesURL
+        let media = TemoignageMediaController()
+        let web = doors.web(routes)
+        web.get(U.video(nil), use: media.video)
+        web.get(U.captions(nil), use: media.captions)
+        web.get(U.poster(nil), use: media.poster)
+        let pages = TemoignagePagesController()
+        web.get(U.gallery, use: pages.gallery)
+        web.get(U.page(nil), use: pages.page)
+        web.get(U.withdrawal(nil), use: pages.withdrawalForm)
+        web.post(U.withdrawal(nil), use: pages.withdraw)
+
+        let api = doors.api(routes)
+        let controller = TemoignagesAPIController()
+        api.post(U.apiList, use: controller.submit)
+        api.get(U.apiItem(nil), use: controller.show)
+        // The files are streamed to a temporary file (never held in memory), checked, then copied into the database.
+        api.on(.PUT, U.apiVideo(nil).pathComponents, body: .stream, use: controller.uploadVideo)
+        api.on(.PUT, U.apiCaptions(nil).pathComponents, body: .stream, use: controller.uploadCaptions)
+        api.on(.PUT, U.apiPoster(nil).pathComponents, body: .stream, use: controller.uploadPoster)
+        // A consent's metadata in the query, its proof (signed form) as the body, streamed.
+        api.on(.POST, U.apiConsents(nil).pathComponents, body: .stream, use: controller.recordConsent)
+        api.post(U.apiConsentWithdrawal(nil, nil), use: controller.withdrawConsent)
+        api.post(U.apiModeration(nil), use: controller.moderate)
+    }
+}
+
+/// Serves a testimony's video, captions and poster from the database, with range requests (seeking in the player).
+struct TemoignageMediaController {
+    func video(_ request: Request) async throws -> Response { try await serve(request, .video) }
+    func captions(_ request: Request) async throws -> Response { try await serve(request, .sousTitres, contentType: "text/vtt; charset=utf-8") }
+    func poster(_ request: Request) async throws -> Response { try await serve(request, .affiche) }
+
+    private func serve(_ request: Request, _ nature: TemoignageMediaRecord.Nature, contentType: String? = nil) async throws -> Response {
+        let id = try request.uuidParameter("temoignageID", notFound: "Aucun témoignage")
+        let (media, isPublic) = try await TemoignageService(db: request.db, caller: request.caller).media(id, nature)
+        return MediaStore(db: request.db).response(for: media, request: request, isPublic: isPublic, contentType: contentType)
+    }
+}
