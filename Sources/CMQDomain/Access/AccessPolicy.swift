@@ -34,6 +34,10 @@ public enum Resource: Sendable, Equatable {
     case campusAction(ActionScope)
     /// The registrants of an action (personal data): read and export them.
     case actionRegistrations(ActionScope)
+    /// The dashboards' figures that are not public (indicators not marked public, activity reports received and
+    /// missing, dossiers in progress) of the campuses of a région académique, or of every campus (nil). Read: that
+    /// région's staff (their own région only) and the national level.
+    case dashboard(regionCode: String?)
     /// The audit trail.
     case auditTrail
     /// Accounts of other people.
@@ -114,6 +118,7 @@ public enum AccessDecision: Sendable, Equatable {
 /// | équipe campus (actions) | the actions of its campus and their registrants |
 /// | membre (actions) | the actions it organises (named among the organisers) and their registrants |
 /// | public | reads of public pages and of the public API (platforms and their availability, not who booked; published actions) |
+/// | région académique (dashboards) | reads the whole dashboard of its région (indicators not public, reports, dossiers); the national one is the national level's |
 public enum AccessPolicy {
     public static func decide(_ actor: Actor?, _ action: Action, _ resource: Resource) -> AccessDecision {
         guard let actor else {
@@ -208,10 +213,17 @@ public enum AccessPolicy {
                 : .denied("Les actions d'un campus sont créées et modifiées par son équipe et ses membres organisateurs ; la région académique les consulte.")
         case .actionRegistrations:
             return .denied("La liste des inscrits est réservée à l'équipe du campus et aux organisateurs de l'action.")
+        case .dashboard(let region):
+            guard action == .read else { return .denied(Self.dashboardReadOnly) }
+            return region != nil && region == actor.regionCode ? .allowed
+                : .denied("Le tableau de bord complet d'une autre région académique, ou de toute la France, est réservé au niveau national.")
         case .auditTrail, .accounts:
             return .denied("Réservé à l'administrateur national.")
         }
     }
+
+    static let dashboardReadOnly = "Un tableau de bord se consulte ; ses chiffres viennent des données de cmq."
+    static let dashboardStaffOnly = "Le tableau de bord complet est réservé à la région académique et au niveau national."
 
     static func equipeCampus(_ actor: Actor, _ action: Action, _ resource: Resource) -> AccessDecision {
         switch resource {
@@ -252,6 +264,8 @@ public enum AccessPolicy {
                 : .denied("Cet établissement ne fait pas partie du réseau de votre campus.")
         case .campusAction(let scope), .actionRegistrations(let scope):
             return scope.campusID == actor.campusID ? .allowed : .denied("Vous ne gérez que les actions de votre campus.")
+        case .dashboard:
+            return .denied(Self.dashboardStaffOnly)
         case .auditTrail, .accounts:
             return .denied("Réservé à l'administrateur national.")
         }
@@ -293,6 +307,8 @@ public enum AccessPolicy {
                 return .denied("Vous ne gérez que les actions dont votre organisation est organisatrice.")
             }
             return .allowed
+        case .dashboard:
+            return .denied(Self.dashboardStaffOnly)
         case .auditTrail, .accounts:
             return .denied("Réservé à l'administrateur national.")
         }
@@ -305,7 +321,7 @@ extension Resource {
         switch self {
         case .campus, .network, .organisation, .formation, .plateau: true
         case .campusAction(let scope): scope.isPublished
-        case .dossier, .labelDecision, .booking, .parcours, .parcoursEtablissement, .auditTrail, .accounts, .activityReport, .activityReportReview, .actionRegistrations: false
+        case .dossier, .labelDecision, .booking, .parcours, .parcoursEtablissement, .auditTrail, .accounts, .activityReport, .activityReportReview, .actionRegistrations, .dashboard: false
         }
     }
 }
