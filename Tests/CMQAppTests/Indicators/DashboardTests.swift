@@ -202,3 +202,34 @@ struct DashboardTests {
         }
     }
 }
+
+@Suite("The dashboards' API: the same tables as JSON, documented")
+struct DashboardAPITests {
+    @Test("the API twins give the pages' tables under the same filters and rights, and match the OpenAPI document", arguments: TestDatabase.all)
+    func api(database: TestDatabase) async throws {
+        try await withTestApp(database) { app in
+            let f = try await DashboardTests.Fixture.make(app)
+            let v = try OpenAPIValidator()
+            let hdf = try await TestAccounts.identity(app, .regionAcademique, region: "32")
+            let national = "/api/v1/tableaux-de-bord/national", region = "/api/v1/tableaux-de-bord/regions/{region}", campus = "/api/v1/tableaux-de-bord/campus/{campusId}"
+            let answer = try await OpenAPITests.conforms(app, v, .GET, national + "?indicateur=INT-01&region=32", template: national, as: .anonymous)
+            let json = try #require(try JSONSerialization.jsonObject(with: Data(buffer: answer.body)) as? [String: Any])
+            let tables = try #require(json["tables"] as? [[String: Any]])
+            #expect(tables.compactMap { $0["nom"] as? String } == ["campus-filiere-region", "indicateur-region", "indicateur-campus", "labels-annee", "lacunes", "mutualisation", "labels-expirant"])
+            let byRegion = try #require(tables.first { $0["nom"] as? String == "indicateur-region" }?["lignes"] as? [[String: Any]])
+            #expect(byRegion.first { $0["id"] as? String == "32" }?["valeur"] as? Double == 15)
+            _ = try await OpenAPITests.conforms(app, v, .GET, national + "?indicateur=GOU-01", template: national, as: .anonymous)
+            _ = try await OpenAPITests.conforms(app, v, .GET, national + "?indicateur=GOU-01", template: national, as: hdf)
+            _ = try await OpenAPITests.conforms(app, v, .GET, national + "?indicateur=GOU-01&statut=excellence", template: national)
+            _ = try await OpenAPITests.conforms(app, v, .GET, national + "?annee=2025", template: national)
+            let staff = try await OpenAPITests.conforms(app, v, .GET, "/api/v1/tableaux-de-bord/regions/32?indicateur=GOU-01", template: region, as: hdf)
+            #expect(staff.status == .ok && staff.body.string.contains("\"nom\":\"rapports\"") && staff.body.string.contains("\"nom\":\"dossiers\""))
+            let visitor = try await OpenAPITests.conforms(app, v, .GET, "/api/v1/tableaux-de-bord/regions/hauts-de-france", template: region, as: .anonymous)
+            #expect(visitor.status == .ok && !visitor.body.string.contains("\"nom\":\"rapports\""))
+            _ = try await OpenAPITests.conforms(app, v, .GET, "/api/v1/tableaux-de-bord/regions/atlantide", template: region)
+            _ = try await OpenAPITests.conforms(app, v, .GET, "/api/v1/tableaux-de-bord/campus/\(f.alpha.id!.lower)", template: campus, as: .anonymous)
+            _ = try await OpenAPITests.conforms(app, v, .GET, "/api/v1/tableaux-de-bord/campus/\(f.alpha.id!.lower)?annee=demain", template: campus)
+            _ = try await OpenAPITests.conforms(app, v, .GET, "/api/v1/tableaux-de-bord/campus/\(UUID().lower)", template: campus)
+        }
+    }
+}

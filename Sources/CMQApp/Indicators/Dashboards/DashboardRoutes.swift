@@ -15,5 +15,11 @@ struct DashboardRoutes: RouteCollection {
         web.get(U.regionFile(region: nil, file: nil), use: pages.regionFile)
         web.get(U.campus(nil), use: pages.campus)
         web.get(U.campusFile(campus: nil, file: nil), use: pages.campusFile)
+
+        let api = doors.api(routes)
+        let json = DashboardAPIController()
+        api.get(U.apiNational, use: json.national)
+        api.get(U.apiRegion(nil), use: json.region)
+        api.get(U.apiCampus(nil), use: json.campus)
     }
 }

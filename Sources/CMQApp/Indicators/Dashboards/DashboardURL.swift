@@ -10,6 +10,10 @@ enum DashboardURL: RouteURL, Equatable {
     case regionFile(region: String?, file: String?)
     case campus(UUID?)
     case campusFile(campus: UUID?, file: String?)
+    // API: the same tables as JSON
+    case apiNational
+    case apiRegion(String?)
+    case apiCampus(UUID?)
 
     var segments: [PathSegment] {
         switch self {
@@ -19,6 +23,9 @@ enum DashboardURL: RouteURL, Equatable {
         case .regionFile(let slug, let file): ["regions", .parameter("region", slug), "tableau-de-bord", "donnees", .parameter("fichier", file)]
         case .campus(let id): ["campus", .id("campusID", id), "tableau-de-bord"]
         case .campusFile(let id, let file): ["campus", .id("campusID", id), "tableau-de-bord", "donnees", .parameter("fichier", file)]
+        case .apiNational: ["api", "v1", "tableaux-de-bord", "national"]
+        case .apiRegion(let region): ["api", "v1", "tableaux-de-bord", "regions", .parameter("region", region)]
+        case .apiCampus(let id): ["api", "v1", "tableaux-de-bord", "campus", .id("campusID", id)]
         }
     }
 }
