@@ -119,8 +119,8 @@ public enum Charts {
     }
 
     /// Things side by side: one horizontal bar each, in the order given, its value written at its end ("—" without
-    /// a value).
-    public static func bars(id: String, title: String, valueHeader: String, bars: [Bar], extraHeaders: [String] = [], percent: Bool,
+    /// a value). `labelHeader` names the things in the table twin ("Campus", "Année").
+    public static func bars(id: String, title: String, labelHeader: String, valueHeader: String, bars: [Bar], extraHeaders: [String] = [], percent: Bool,
                             format: (Double) -> String, updated: String) -> Chart {
         let width = 640.0, labelWidth = 230.0, row = 26.0, top = 8.0, valueRoom = 80.0
         let height = top * 2 + row * Double(max(bars.count, 1))
@@ -145,7 +145,7 @@ public enum Charts {
         }
         svg += "<line x1=\"\(ChartText.n(labelWidth))\" x2=\"\(ChartText.n(labelWidth))\" y1=\"\(ChartText.n(top))\" y2=\"\(ChartText.n(height - top))\" stroke=\"\(ChartColours.reference)\" stroke-width=\"1\"/>"
         svg += "</svg>"
-        let table = ChartTable(caption: title, headers: [""] + [valueHeader] + extraHeaders,
+        let table = ChartTable(caption: title, headers: [labelHeader, valueHeader] + extraHeaders,
                                rows: bars.map { [$0.label + ($0.highlighted ? " (sélection)" : ""), $0.value.map(format) ?? "—"] + $0.extra })
         return Chart(id: id, title: title, description: description, svg: svg, table: table, updated: updated)
     }

@@ -47,12 +47,13 @@ struct ChartsTests {
 
     @Test("a bar chart draws the bars to one scale, marks the selected one by a pattern and in words, and its table twin agrees")
     func bars() {
-        let chart = Charts.bars(id: "campus", title: "Membres par campus", valueHeader: "Membres",
+        let chart = Charts.bars(id: "campus", title: "Membres par campus", labelHeader: "Campus", valueHeader: "Membres",
                                 bars: [.init(label: "Alpha", value: 10), .init(label: "Bêta", value: 5, highlighted: true), .init(label: "Gamma", value: nil)],
                                 percent: false, format: IndicatorUnit.nombre.format, updated: Self.updated)
         // Largest 10 → axis 11 over 330 units from x = 230.
         #expect(chart.svg.contains("x=\"230.0\" y=\"13.0\" width=\"300.0\" height=\"16\" fill=\"#000091\""))
         #expect(chart.svg.contains("x=\"230.0\" y=\"39.0\" width=\"150.0\" height=\"16\" fill=\"url(#campus-motif)\""))
+        #expect(chart.table.headers == ["Campus", "Membres"])
         #expect(chart.table.rows == [["Alpha", "10"], ["Bêta (sélection)", "5"], ["Gamma", "—"]])
         let texts = Self.texts(chart.svg)
         // Every figure of the table is written in the drawing.
@@ -79,7 +80,7 @@ struct ChartsTests {
 
     @Test("text is escaped in the drawing and in the table")
     func escaping() {
-        let chart = Charts.bars(id: "x", title: "A < B & \"C\"", valueHeader: "V", bars: [.init(label: "<script>", value: 1)], percent: false,
+        let chart = Charts.bars(id: "x", title: "A < B & \"C\"", labelHeader: "Nom", valueHeader: "V", bars: [.init(label: "<script>", value: 1)], percent: false,
                                 format: IndicatorUnit.nombre.format, updated: Self.updated)
         #expect(!chart.html.contains("<script>"))
         #expect(chart.html.contains("&lt;script&gt;") && chart.svg.contains("<title id=\"x-titre\">A &lt; B &amp; &quot;C&quot;</title>"))

@@ -174,7 +174,7 @@ struct NationalDashboardPage: Encodable {
                 Charts.Bar(label: DashboardFormat.display(row[0]), value: Double(cellInteger(row[2])),
                            extra: [DashboardFormat.display(row[3]), DashboardFormat.display(row[4]) + "\u{00A0}%"])
             }
-            add("labels-annee", Charts.bars(id: "labels-annee", title: table.title, valueHeader: "Labels", bars: bars,
+            add("labels-annee", Charts.bars(id: "labels-annee", title: table.title, labelHeader: "Année", valueHeader: "Labels", bars: bars,
                                              extraHeaders: ["Dont Excellence", "Part Excellence"], percent: false,
                                              format: IndicatorUnit.nombre.format, updated: updated).html)
         }
@@ -188,7 +188,7 @@ struct NationalDashboardPage: Encodable {
                 Charts.Bar(label: "\(DashboardFormat.display(row[1])) — \(DashboardFormat.display(row[2]))", value: Double(cellInteger(row[3])),
                            extra: [DashboardFormat.display(row[4]) + " j", DashboardFormat.display(row[5]) + " j"])
             }
-            add("dossiers-etapes", Charts.bars(id: "dossiers-etapes", title: table.title, valueHeader: "Dossiers", bars: bars,
+            add("dossiers-etapes", Charts.bars(id: "dossiers-etapes", title: table.title, labelHeader: "Statut et étape", valueHeader: "Dossiers", bars: bars,
                                                 extraHeaders: ["Attente moyenne", "Attente la plus longue"], percent: false,
                                                 format: IndicatorUnit.nombre.format, updated: updated).html)
         }
@@ -239,7 +239,7 @@ struct NationalDashboardPage: Encodable {
         let bars = table.rows.map { row in
             Charts.Bar(label: cellText(row[1]), value: cellNumber(row[4]), highlighted: cellText(row[0]) == highlight?.uuidString.lowercased())
         }
-        return Charts.bars(id: id, title: table.title, valueHeader: indicator.libelle, bars: bars, percent: indicator.unit == .pourcentage,
+        return Charts.bars(id: id, title: table.title, labelHeader: "Campus", valueHeader: indicator.libelle, bars: bars, percent: indicator.unit == .pourcentage,
                            format: indicator.unit.format, updated: updated)
     }
 
@@ -310,7 +310,7 @@ struct RegionDashboardPage: Encodable {
             missing = table.rows.count - received
             let bars = ReportStatus.allCases.map { Charts.Bar(label: $0.label, value: Double(byStatus[$0.rawValue] ?? 0)) }
                 + [Charts.Bar(label: "Aucun rapport", value: Double(byStatus["absent"] ?? 0))]
-            let chart = Charts.bars(id: "rapports", title: table.title, valueHeader: "Campus", bars: bars, percent: false,
+            let chart = Charts.bars(id: "rapports", title: table.title, labelHeader: "État du rapport", valueHeader: "Campus", bars: bars, percent: false,
                                     format: IndicatorUnit.nombre.format, updated: updated)
             add("rapports", chart.html + DashboardFormat.table(table, id: "rapports-campus", columns: ["campus", "filiere", "statut", "recu"]))
         }
