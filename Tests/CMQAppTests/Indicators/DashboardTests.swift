@@ -8,8 +8,8 @@ import VaporTesting
 @Suite("The dashboards: national, région académique, campus; public and staff versions; CSV with Table Schema")
 struct DashboardTests {
     /// Three campuses, two in Hauts-de-France (32), one in Pays de la Loire (52), with values of the public
-    /// indicator INT-01 (12, 3, 7) and of the private GOU-01 (Alpha: 4), a target on Alpha's INT-01 (10 → 20), last
-    /// year's INT-01 of Alpha (8), a label of Alpha ending in four months (started 44 months ago), a label
+    /// indicator GOU-02 (12, 3, 7) and of the private GOU-01 (Alpha: 4), a target on Alpha's GOU-02 (10 → 20), last
+    /// year's GOU-02 of Alpha (8), a label of Alpha ending in four months (started 44 months ago), a label
     /// Excellence of Gamma (started a year ago, five years), and a draft dossier for each.
     struct Fixture {
         var alpha: Campus
@@ -22,12 +22,12 @@ struct DashboardTests {
             let beta = try await Factory.campus(app.db, nom: "Bêta", filiere: "batiment-eco-construction", academie: "09", region: "32")
             let gamma = try await Factory.campus(app.db, nom: "Gamma", filiere: "mobilite-aeronautique-transports", academie: "17", region: "52")
             let year = SchoolYear(containing: CalendarDay.today)
-            for (campus, code, value, annee) in [(alpha, "INT-01", 12, year), (beta, "INT-01", 3, year), (gamma, "INT-01", 7, year),
-                                                 (alpha, "GOU-01", 4, year), (alpha, "INT-01", 8, year.previous)] {
+            for (campus, code, value, annee) in [(alpha, "GOU-02", 12, year), (beta, "GOU-02", 3, year), (gamma, "GOU-02", 7, year),
+                                                 (alpha, "GOU-01", 4, year), (alpha, "GOU-02", 8, year.previous)] {
                 let saved = try await app.send(.PUT, "/api/v1/campus/\(campus.id!.lower)/indicateurs/\(code)/valeurs/\(annee)", json: #"{"valeur": \#(value)}"#)
                 #expect(saved.status == .ok, "\(saved.body.string)")
             }
-            #expect(try await app.send(.PUT, "/api/v1/campus/\(alpha.id!.lower)/indicateurs/INT-01/cible", json: #"{"initiale": 10, "cible": 20, "echeance": "2029-08-31"}"#).status == .ok)
+            #expect(try await app.send(.PUT, "/api/v1/campus/\(alpha.id!.lower)/indicateurs/GOU-02/cible", json: #"{"initiale": 10, "cible": 20, "echeance": "2029-08-31"}"#).status == .ok)
             for (campus, start, years, excellence) in [(alpha, -44, 4, false), (gamma, -12, 5, true)] {
                 let created = try await app.send(.POST, "/api/v1/dossiers", json: #"{"campusId": "\#(campus.id!.lower)", "referentiel": "2019", "nature": "creation"}"#)
                 #expect(created.status == .created, "\(created.body.string)")
@@ -56,7 +56,7 @@ struct DashboardTests {
     func national(database: TestDatabase) async throws {
         try await withTestApp(database) { app in
             let f = try await Fixture.make(app)
-            let page = try await app.send(.GET, "/tableau-de-bord?indicateur=INT-01", as: .anonymous)
+            let page = try await app.send(.GET, "/tableau-de-bord?indicateur=GOU-02", as: .anonymous)
             #expect(page.status == .ok, "\(page.body.string.prefix(2000))")
             let html = page.body.string
             #expect(html.contains("3 campus retenus"))
@@ -72,17 +72,17 @@ struct DashboardTests {
             #expect(expiring.count == 2 && expiring[1].contains(";Alpha;Hauts-de-France;") && expiring[1].hasSuffix(";false"))
             #expect(html.contains("(Excellence)") == false && html.contains("Labels arrivant à échéance"))
             // The indicator by région and by campus, as CSV.
-            let byRegion = try await Self.csv(app, "/tableau-de-bord/donnees/indicateur-region.csv?indicateur=INT-01")
+            let byRegion = try await Self.csv(app, "/tableau-de-bord/donnees/indicateur-region.csv?indicateur=GOU-02")
             #expect(byRegion[0] == "id;region;campus_avec_valeur;valeur")
             #expect(byRegion.contains("32;Hauts-de-France;2;15") && byRegion.contains("52;Pays de la Loire;1;7") && byRegion.contains("11;Île-de-France;0;"), "\(byRegion)")
-            let byCampus = try await Self.csv(app, "/tableau-de-bord/donnees/indicateur-campus.csv?indicateur=INT-01&region=32")
+            let byCampus = try await Self.csv(app, "/tableau-de-bord/donnees/indicateur-campus.csv?indicateur=GOU-02&region=32")
             #expect(byCampus.count == 3 && byCampus[1] == "\(f.alpha.id!.lower);Alpha;Hauts-de-France;Matériaux, matériaux innovants;12", "\(byCampus)")
             // Campuses by région × filière.
             let cross = try await Self.csv(app, "/tableau-de-bord/donnees/campus-filiere-region.csv")
             #expect(cross.count == 4 && cross.contains("32-materiaux-innovants;32;Hauts-de-France;materiaux-innovants;Matériaux, matériaux innovants;1"), "\(cross)")
             // The filters: the label status Excellence keeps Gamma only; a filière keeps Bêta only.
             #expect(try await app.send(.GET, "/tableau-de-bord?statut=excellence", as: .anonymous).body.string.contains("1 campus retenus"))
-            let building = try await Self.csv(app, "/tableau-de-bord/donnees/indicateur-campus.csv?indicateur=INT-01&filiere=batiment-eco-construction")
+            let building = try await Self.csv(app, "/tableau-de-bord/donnees/indicateur-campus.csv?indicateur=GOU-02&filiere=batiment-eco-construction")
             #expect(building.count == 2 && building[1].hasSuffix(";Bêta;Hauts-de-France;Infrastructures, bâtiment, éco-construction;3"))
         }
     }
@@ -121,7 +121,7 @@ struct DashboardTests {
             // The campus's dashboard: the public indicators for the public, every one for the team.
             let campusPath = "/campus/\(f.alpha.id!.lower)/tableau-de-bord"
             let publicCampus = try await app.send(.GET, campusPath, as: .anonymous).body.string
-            #expect(publicCampus.contains("Mobilités internationales sortantes (INT-01)") && !publicCampus.contains("GOU-01"))
+            #expect(publicCampus.contains("Conventions signées (GOU-02)") && !publicCampus.contains("GOU-01"))
             #expect(!publicCampus.contains("Rapport d'activité \(f.year)"))
             let teamCampus = try await app.send(.GET, campusPath, as: team).body.string
             #expect(teamCampus.contains("(GOU-01)") && teamCampus.contains("Rapport d'activité \(f.year) : <strong>Pas encore commencé</strong>"))
@@ -134,19 +134,19 @@ struct DashboardTests {
             let f = try await Fixture.make(app)
             let hdf = try await TestAccounts.identity(app, .regionAcademique, region: "32")
             let path = "/regions/32/tableau-de-bord"
-            let bars = try await Self.csv(app, path + "/donnees/indicateur-campus.csv?indicateur=INT-01")
+            let bars = try await Self.csv(app, path + "/donnees/indicateur-campus.csv?indicateur=GOU-02")
             #expect(bars.count == 3 && bars[1].hasSuffix(";Alpha;Hauts-de-France;Matériaux, matériaux innovants;12") && bars[2].hasSuffix(";3"))
-            let page = try await app.send(.GET, path + "?indicateur=INT-01", as: .anonymous).body.string
+            let page = try await app.send(.GET, path + "?indicateur=GOU-02", as: .anonymous).body.string
             // The bars and their table twin: the same figures.
             #expect(page.contains("<th scope=\"row\">Alpha</th><td class=\"num\">12</td>") && page.contains("<th scope=\"row\">Bêta</th><td class=\"num\">3</td>"))
             #expect(page.contains(">12</text>") && page.contains(">3</text>") && !page.contains("Gamma"))
 
-            // Alpha transmits its report; then its INT-01 changes: the dashboard keeps the frozen 12.
+            // Alpha transmits its report; then its GOU-02 changes: the dashboard keeps the frozen 12.
             let base = "/api/v1/campus/\(f.alpha.id!.lower)/rapports/\(f.year)"
             #expect(try await app.send(.PUT, base + "/textes", json: #"{"reseau": "Le réseau grandit."}"#).status == .ok)
             #expect(try await app.send(.POST, base + "/transmission").status == .ok)
-            #expect(try await app.send(.PUT, "/api/v1/campus/\(f.alpha.id!.lower)/indicateurs/INT-01/valeurs/\(f.year)", json: #"{"valeur": 50}"#).status == .ok)
-            let frozen = try await Self.csv(app, path + "/donnees/indicateur-campus.csv?indicateur=INT-01")
+            #expect(try await app.send(.PUT, "/api/v1/campus/\(f.alpha.id!.lower)/indicateurs/GOU-02/valeurs/\(f.year)", json: #"{"valeur": 50}"#).status == .ok)
+            let frozen = try await Self.csv(app, path + "/donnees/indicateur-campus.csv?indicateur=GOU-02")
             #expect(frozen[1].hasSuffix(";12"))
             let reports = try await Self.csv(app, path + "/donnees/rapports.csv", as: hdf)
             #expect(reports.count == 3 && reports[1].hasSuffix(";Alpha;Hauts-de-France;Matériaux, matériaux innovants;transmis;true") && reports[2].hasSuffix(";absent;false"), "\(reports)")
@@ -169,9 +169,9 @@ struct DashboardTests {
             #expect(html.contains("<th scope=\"row\">Valeur initiale</th><td class=\"num\">10</td>"))
             #expect(html.contains("<th scope=\"row\">\(f.year.previous)</th><td class=\"num\">8</td>") && html.contains("<th scope=\"row\">\(f.year)</th><td class=\"num\">12</td>"))
             let current = try await Self.csv(app, path + "/donnees/indicateurs.csv")
-            #expect(current.contains("INT-01;Mobilités internationales sortantes;nombre;12;10;20;2029-08-31"))
+            #expect(current.contains("GOU-02;Conventions signées;nombre;12;10;20;2029-08-31"))
             let trend = try await Self.csv(app, path + "/donnees/evolution.csv")
-            #expect(trend.contains("INT-01-\(f.year.previous);INT-01;\(f.year.previous);8") && trend.contains("INT-01-\(f.year);INT-01;\(f.year);12"))
+            #expect(trend.contains("GOU-02-\(f.year.previous);GOU-02;\(f.year.previous);8") && trend.contains("GOU-02-\(f.year);GOU-02;\(f.year);12"))
             #expect(!trend.contains { $0.hasPrefix("GOU-01") })
         }
     }
@@ -212,7 +212,7 @@ struct DashboardAPITests {
             let v = try OpenAPIValidator()
             let hdf = try await TestAccounts.identity(app, .regionAcademique, region: "32")
             let national = "/api/v1/tableaux-de-bord/national", region = "/api/v1/tableaux-de-bord/regions/{region}", campus = "/api/v1/tableaux-de-bord/campus/{campusId}"
-            let answer = try await OpenAPITests.conforms(app, v, .GET, national + "?indicateur=INT-01&region=32", template: national, as: .anonymous)
+            let answer = try await OpenAPITests.conforms(app, v, .GET, national + "?indicateur=GOU-02&region=32", template: national, as: .anonymous)
             let json = try #require(try JSONSerialization.jsonObject(with: Data(buffer: answer.body)) as? [String: Any])
             let tables = try #require(json["tables"] as? [[String: Any]])
             #expect(tables.compactMap { $0["nom"] as? String } == ["campus-filiere-region", "indicateur-region", "indicateur-campus", "labels-annee", "lacunes", "mutualisation", "labels-expirant"])
