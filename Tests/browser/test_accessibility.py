@@ -118,6 +118,7 @@ def campus_team_pages(server) -> dict:
         "equipe-indicateurs": f"/campus/{campus}/indicateurs",
         "equipe-rapport": f"/campus/{campus}/rapports/{school_year()}",
         "equipe-rapport-precedent": f"/campus/{campus}/rapports/{school_year(-1)}",
+        "equipe-mobilites": f"/campus/{campus}/mobilites/{school_year(-1)}",
         "equipe-parcours": f"/campus/{campus}/parcours",
         "equipe-parcours-envoi": "/gestion/parcours",
         "equipe-compte": "/compte",

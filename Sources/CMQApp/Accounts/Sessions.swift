@@ -18,6 +18,7 @@ enum SessionSetup {
                               path: "/", isSecure: false, isHTTPOnly: true, sameSite: .lax)
         }
         app.leaf.tags["csrfField"] = CSRFFieldTag()
+        app.leaf.tags["csrfToken"] = CSRFTokenTag()
         app.leaf.tags["accountNav"] = AccountNavTag()
     }
 
@@ -69,12 +70,22 @@ struct CSRFMiddleware: AsyncMiddleware {
         let byToken = request.isSignedInByToken
         if request.method != .GET, request.method != .HEAD, !request.url.path.hasPrefix("/api/"), !byToken {
             let expected = request.hasSession ? request.session.data[Self.sessionKey] : nil
-            let sent = try? request.content.get(String.self, at: Self.field)
+            let sent = Self.sentToken(request)
             guard let expected, let sent, !expected.isEmpty, Self.constantTimeEquals(expected, sent) else {
                 throw AppError.forbidden("Le formulaire a expiré ou ne vient pas de cmq. Rechargez la page et envoyez-le de nouveau.")
             }
         }
         return try await next.respond(to: request)
+    }
+
+    /// The token the request carries. A file upload (`multipart/form-data`) carries it in the form's address
+    /// (`?_csrf=`, written by `#csrfToken()`): such a body arrives in pieces and may be larger than what a
+    /// middleware can hold, so it is read by its route, after this check. Other forms carry it in their body.
+    static func sentToken(_ request: Request) -> String? {
+        if request.headers.contentType?.type == "multipart", let inAddress = request.query[String.self, at: field] {
+            return inAddress
+        }
+        return try? request.content.get(String.self, at: field)
     }
 
     /// The session's token, created on first use.
@@ -97,6 +108,15 @@ struct CSRFFieldTag: UnsafeUnescapedLeafTag {
     func render(_ ctx: LeafContext) throws -> LeafData {
         guard let request = ctx.request else { throw LeafError(.unknownError("#csrfField needs a request")) }
         return .string("<input type=\"hidden\" name=\"\(CSRFMiddleware.field)\" value=\"\(CSRFMiddleware.token(for: request))\">")
+    }
+}
+
+/// `#csrfToken()`: the token alone, percent-encoded, for the address of a file-upload form
+/// (`action="…?_csrf=#csrfToken()"`).
+struct CSRFTokenTag: UnsafeUnescapedLeafTag {
+    func render(_ ctx: LeafContext) throws -> LeafData {
+        guard let request = ctx.request else { throw LeafError(.unknownError("#csrfToken needs a request")) }
+        return .string(CSRFMiddleware.token(for: request).addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")
     }
 }
 

@@ -140,6 +140,8 @@ func cmqMigrations() -> [any Migration] {
         CreateIndicateurs(),
         // 028: the annual activity reports and the history of their states
         CreateRapportsActivite(),
+        // 029: the international mobilities of a campus's school year, by direction, public and country
+        CreateMobilites(),
     ]
 }
 

@@ -72,7 +72,15 @@ struct IndicatorService {
         })
         let computer = IndicatorComputer(db: db)
         let current = try await computer.compute(computations, campus: campus, year: year, today: caller.today)
-        let before = try await computer.compute(computations, campus: campus, year: year.previous, today: caller.today)
+        // The year before: as its transmitted activity report froze it (what the campus reported), the rest computed.
+        let frozen = try await Self.frozenFigures(campusID: campusID, year: year.previous, on: db)
+        let codes = Dictionary(indicators.compactMap { indicator -> (IndicatorComputation, String)? in
+            if case .computed(let computation) = indicator.source { (computation, indicator.code) } else { nil }
+        }, uniquingKeysWith: { a, _ in a })
+        var before = try await computer.compute(computations.filter { frozen[codes[$0] ?? ""] == nil }, campus: campus, year: year.previous, today: caller.today)
+        for computation in computations {
+            if let code = codes[computation], let figure = frozen[code] { before[computation] = figure.valeur }
+        }
         let entered = try await IndicatorValueRecord.query(on: db).filter(\.$campus.$id == campusID)
             .filter(\.$annee ~~ [year.startYear, year.previous.startYear]).all()
         let targets = Dictionary(try await IndicatorTargetRecord.query(on: db).filter(\.$campus.$id == campusID).all().map { ($0.code, $0) },
@@ -93,6 +101,14 @@ struct IndicatorService {
             return line
         }
         return Board(campus: campus, year: year, lines: lines, canEdit: canEdit)
+    }
+
+    /// The figures a transmitted activity report froze, by indicator code (none for a draft or no report).
+    static func frozenFigures(campusID: UUID, year: SchoolYear, on db: any Database) async throws -> [String: ActivityReportService.Figure] {
+        guard let report = try await ActivityReportRecord.query(on: db).filter(\.$campus.$id == campusID).filter(\.$annee == year.startYear).first(),
+              report.statut != .brouillon, let stored = report.valeurs,
+              let figures = try? JSONDecoder().decode([ActivityReportService.Figure].self, from: Data(stored.utf8)) else { return [:] }
+        return Dictionary(figures.map { ($0.code, $0) }, uniquingKeysWith: { a, _ in a })
     }
 
     // MARK: writing

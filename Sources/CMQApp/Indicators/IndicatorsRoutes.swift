@@ -15,9 +15,14 @@ struct IndicatorsRoutes: RouteCollection {
 
         let reports = ActivityReportAPIController()
         api.get(U.apiReport(campus: nil, annee: nil), use: reports.get)
+        api.get(U.apiReportCSV(campus: nil, annee: nil), use: reports.csv)
         api.put(U.apiReportTexts(campus: nil, annee: nil), use: reports.saveTexts)
         api.post(U.apiReportTransmission(campus: nil, annee: nil), use: reports.transmit)
         api.post(U.apiReportAcknowledgment(campus: nil, annee: nil), use: reports.acknowledge)
+
+        let mobilities = MobilitiesAPIController()
+        api.get(U.apiMobilities(campus: nil, annee: nil), use: mobilities.get)
+        api.put(U.apiMobilities(campus: nil, annee: nil), use: mobilities.replace)
 
         let pages = IndicatorsPageController()
         doors.web(routes).get(U.page(nil), use: pages.page)
@@ -29,5 +34,9 @@ struct IndicatorsRoutes: RouteCollection {
         signedIn.post(U.reportTextsForm(campus: nil, annee: nil), use: reportPages.saveTexts)
         signedIn.post(U.reportTransmissionForm(campus: nil, annee: nil), use: reportPages.transmit)
         signedIn.post(U.reportAcknowledgmentForm(campus: nil, annee: nil), use: reportPages.acknowledge)
+        let mobilityPages = MobilitiesPageController()
+        signedIn.get(U.mobilities(campus: nil, annee: nil), use: mobilityPages.page)
+        signedIn.post(U.mobilityForm(campus: nil, annee: nil), use: mobilityPages.set)
+        signedIn.post(U.mobilityRemovalForm(campus: nil, annee: nil), use: mobilityPages.remove)
     }
 }

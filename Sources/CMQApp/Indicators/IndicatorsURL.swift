@@ -18,6 +18,8 @@ enum IndicatorsURL: RouteURL, Equatable {
     case targetForm(UUID?)
     /// A campus's activity report for a school year (API: GET; page: GET).
     case apiReport(campus: UUID?, annee: String?)
+    /// The report's figures as CSV (one line per figure, under its section).
+    case apiReportCSV(campus: UUID?, annee: String?)
     case apiReportTexts(campus: UUID?, annee: String?)
     case apiReportTransmission(campus: UUID?, annee: String?)
     case apiReportAcknowledgment(campus: UUID?, annee: String?)
@@ -25,6 +27,12 @@ enum IndicatorsURL: RouteURL, Equatable {
     case reportTextsForm(campus: UUID?, annee: String?)
     case reportTransmissionForm(campus: UUID?, annee: String?)
     case reportAcknowledgmentForm(campus: UUID?, annee: String?)
+    /// A campus's international mobilities of a school year (API: GET, PUT; page: GET).
+    case apiMobilities(campus: UUID?, annee: String?)
+    case mobilities(campus: UUID?, annee: String?)
+    /// The forms of the mobilities' page: a line added or changed, a line removed.
+    case mobilityForm(campus: UUID?, annee: String?)
+    case mobilityRemovalForm(campus: UUID?, annee: String?)
 
     var segments: [PathSegment] {
         switch self {
@@ -37,6 +45,7 @@ enum IndicatorsURL: RouteURL, Equatable {
         case .valueForm(let id): ["gestion", "campus", .id("campusID", id), "indicateurs", "valeur"]
         case .targetForm(let id): ["gestion", "campus", .id("campusID", id), "indicateurs", "cible"]
         case .apiReport(let id, let annee): ["api", "v1", "campus", .id("campusID", id), "rapports", .parameter("annee", annee)]
+        case .apiReportCSV(let id, let annee): ["api", "v1", "campus", .id("campusID", id), "rapports", .parameter("annee", annee), "chiffres.csv"]
         case .apiReportTexts(let id, let annee): ["api", "v1", "campus", .id("campusID", id), "rapports", .parameter("annee", annee), "textes"]
         case .apiReportTransmission(let id, let annee): ["api", "v1", "campus", .id("campusID", id), "rapports", .parameter("annee", annee), "transmission"]
         case .apiReportAcknowledgment(let id, let annee): ["api", "v1", "campus", .id("campusID", id), "rapports", .parameter("annee", annee), "prise-en-compte"]
@@ -44,6 +53,10 @@ enum IndicatorsURL: RouteURL, Equatable {
         case .reportTextsForm(let id, let annee): ["gestion", "campus", .id("campusID", id), "rapports", .parameter("annee", annee), "textes"]
         case .reportTransmissionForm(let id, let annee): ["gestion", "campus", .id("campusID", id), "rapports", .parameter("annee", annee), "transmission"]
         case .reportAcknowledgmentForm(let id, let annee): ["gestion", "campus", .id("campusID", id), "rapports", .parameter("annee", annee), "prise-en-compte"]
+        case .apiMobilities(let id, let annee): ["api", "v1", "campus", .id("campusID", id), "mobilites", .parameter("annee", annee)]
+        case .mobilities(let id, let annee): ["campus", .id("campusID", id), "mobilites", .parameter("annee", annee)]
+        case .mobilityForm(let id, let annee): ["gestion", "campus", .id("campusID", id), "mobilites", .parameter("annee", annee)]
+        case .mobilityRemovalForm(let id, let annee): ["gestion", "campus", .id("campusID", id), "mobilites", .parameter("annee", annee), "retrait"]
         }
     }
 }

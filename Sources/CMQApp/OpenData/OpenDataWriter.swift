@@ -79,8 +79,11 @@ struct OpenDataWriter {
         return members.joined(separator: ",")
     }
 
-    /// The Table Schema (frictionless) of the CSV.
+    /// The Table Schema (frictionless) of the CSV. Its primary key is the dataset's one required and unique field
+    /// (`id`), when it has one; a table of counts (`parcours-flux`) has none.
     func schema() -> Data {
+        let keys = dataset.fields.filter { $0.required && $0.unique }
+        let primaryKey = keys.count == 1 ? keys[0].name : nil
         var fields: [String] = []
         for field in dataset.fields {
             var members = ["\"name\":\(Self.string(field.name))", "\"type\":\(Self.string(field.kind.rawValue))",
@@ -99,7 +102,8 @@ struct OpenDataWriter {
             fields.append("{" + members.joined(separator: ",") + "}")
         }
         let text = "{\"name\":\(Self.string(dataset.slug)),\"title\":\(Self.string(dataset.title)),\"description\":\(Self.string(dataset.description)),"
-            + "\"fields\":[\(fields.joined(separator: ","))],\"primaryKey\":[\"id\"],\"missingValues\":[\"\"],"
+            + "\"fields\":[\(fields.joined(separator: ","))],"
+            + (primaryKey.map { "\"primaryKey\":[\(Self.string($0))]," } ?? "") + "\"missingValues\":[\"\"],"
             + "\"licenses\":[{\"name\":\(Self.string(OpenDataLicence.identifier)),\"title\":\(Self.string(OpenDataLicence.name)),\"path\":\(Self.string(OpenDataLicence.url))}]}"
         return Data(text.utf8)
     }

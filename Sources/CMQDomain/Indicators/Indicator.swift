@@ -122,13 +122,49 @@ public enum IndicatorComputation: String, Codable, Sendable, CaseIterable {
     case plateauxMutualisation = "plateaux-mutualisation"
     /// Hours booked by companies.
     case plateauxHeuresEntreprises = "plateaux-heures-entreprises"
+    /// Formations offered in apprenticeship (a formation offered under several statuses counts under each).
+    case formationsApprentissage = "formations-apprentissage"
+    /// Formations offered to pupils and students in initial training (scolaire or étudiant).
+    case formationsInitiale = "formations-initiale"
+    /// Formations offered in continuing education.
+    case formationsContinue = "formations-continue"
+    /// Formations of exit level 5 to 8 (higher education).
+    case formationsSuperieur = "formations-superieur"
+    /// Learners of the members' pathway files in the school year (each learner once).
+    case apprenants
+    /// Of them, apprentices.
+    case apprenantsApprentis = "apprenants-apprentis"
+    /// Of last year's learners who went on studying, the share found in the network this year, in %.
+    case continuiteInterne = "continuite-interne"
+    /// InserJeunes, consolidated over the campus's diplomas: taux de devenir favorable, in %.
+    case insertionDevenirFavorable = "insertion-devenir-favorable"
+    /// InserJeunes: taux de poursuite d'études, in %.
+    case insertionPoursuite = "insertion-poursuite"
+    /// InserJeunes: taux d'emploi à 6 mois, in %.
+    case insertionEmploi6Mois = "insertion-emploi-6-mois"
+    /// Actions whose participation was recorded, in the school year.
+    case actions
+    /// Their participants, every audience.
+    case actionsParticipants = "actions-participants"
+    /// Their participants who are collégiens.
+    case actionsCollegiens = "actions-collegiens"
+    /// Their participants from companies.
+    case actionsEntreprises = "actions-entreprises"
+    /// The school year's outgoing mobilities recorded line by line (public, country).
+    case mobilitesSortantes = "mobilites-sortantes"
+    /// The school year's incoming mobilities.
+    case mobilitesEntrantes = "mobilites-entrantes"
 
     /// The unit of what it computes (a catalogue entry must state the same).
     public var unit: IndicatorUnit {
         switch self {
-        case .membres, .membresEntreprises, .membresRecherche, .formations, .lacunesCouverture: .nombre
+        case .membres, .membresEntreprises, .membresRecherche, .formations, .lacunesCouverture,
+             .formationsApprentissage, .formationsInitiale, .formationsContinue, .formationsSuperieur,
+             .apprenants, .apprenantsApprentis, .actions, .actionsParticipants, .actionsCollegiens, .actionsEntreprises,
+             .mobilitesSortantes, .mobilitesEntrantes: .nombre
         case .plateauxHeures, .plateauxHeuresEntreprises: .heures
-        case .plateauxOccupation, .plateauxMutualisation: .pourcentage
+        case .plateauxOccupation, .plateauxMutualisation, .continuiteInterne,
+             .insertionDevenirFavorable, .insertionPoursuite, .insertionEmploi6Mois: .pourcentage
         }
     }
 }

@@ -75,6 +75,8 @@ struct ActivityReportTests {
             #expect(frozen.peutPrendreEnCompte && !frozen.modifiable)
             // The live indicators did move.
             #expect(try await IndicatorService(db: app.db, caller: .command("test")).board(campusID: campus.id!, year: year).lines.first { $0.indicator.code == "RES-01" }?.value == 2)
+            // The next school year's « year before » column is what the report froze, not today's figure.
+            #expect(try await IndicatorService(db: app.db, caller: .command("test")).board(campusID: campus.id!, year: year.next).lines.first { $0.indicator.code == "RES-01" }?.previous == 1)
             // No more writing, no second transmission; the team does not acknowledge.
             #expect(try await app.send(.PUT, base + "/textes", json: #"{"reseau": "Autre"}"#, as: team).status == .conflict)
             #expect(try await app.send(.POST, base + "/transmission", as: team).status == .conflict)
@@ -88,6 +90,17 @@ struct ActivityReportTests {
             #expect(final.historique.map(\.statut) == ["brouillon", "transmis", "pris-en-compte"])
             #expect(final.figure("RES-01") == 1)
             #expect(try await app.send(.POST, base + "/prise-en-compte", json: "{}", as: region).status == .conflict)
+
+            // The figures download as CSV, frozen as the report shows them, with the same rights.
+            let csv = try await app.send(.GET, base + "/chiffres.csv", as: region)
+            #expect(csv.status == .ok && csv.headers.contentType?.subType == "csv")
+            let lines = csv.body.string.split(separator: "\r\n").map { $0.split(separator: ";", omittingEmptySubsequences: false).map(String.init) }
+            #expect(lines.first?.first == "\u{FEFF}annee_scolaire")
+            let members = try #require(lines.first { $0.count > 4 && $0[4] == "RES-01" })
+            #expect(members[0] == year.description && members[1] == "pris-en-compte" && members[2] == "oui" && members[7] == "1")
+            #expect(lines.count - 1 == final.sections.flatMap(\.chiffres).count)
+            #expect(try await app.send(.GET, base + "/chiffres.csv", as: .anonymous).status == .unauthorized)
+            #expect(try await app.send(.GET, base + "/chiffres.csv", as: otherRegion).status == .forbidden)
         }
     }
 
@@ -116,12 +129,22 @@ struct ActivityReportTests {
             let region = try await TestAccounts.identity(app, .regionAcademique, region: campus.regionCode)
             let year = SchoolYear(containing: CalendarDay.today)
             let path = "/campus/\(campus.id!.lower)/rapports/\(year)"
+            // The team's back-office home lists the reports to write (the year before and this one), linked.
+            let otherRegion = try await TestAccounts.identity(app, .regionAcademique, region: "11")
+            let teamHome = try await app.send(.GET, "/gestion", as: team).body.string
+            #expect(teamHome.contains("Rapports d&#39;activité à écrire et transmettre") || teamHome.contains("Rapports d'activité à écrire et transmettre"))
+            #expect(teamHome.contains("href=\"\(path)\"") && teamHome.contains("\(year.previous)"))
             let teamPage = try await app.send(.GET, path, as: team)
             #expect(teamPage.status == .ok, "\(teamPage.body.string.prefix(2000))")
             #expect(teamPage.body.string.contains("Enregistrer le brouillon") && teamPage.body.string.contains("Membres du réseau"))
             #expect(!teamPage.body.string.contains("Prendre en compte le rapport"))
             _ = try await app.send(.PUT, "/api/v1/campus/\(campus.id!.lower)/rapports/\(year)/textes", json: #"{"reseau": "Texte"}"#, as: team)
             _ = try await app.send(.POST, "/api/v1/campus/\(campus.id!.lower)/rapports/\(year)/transmission", as: team)
+            // Transmitted: the région's home lists it to acknowledge; another région's does not; the team's no more.
+            let regionHome = try await app.send(.GET, "/gestion", as: region).body.string
+            #expect(regionHome.contains("href=\"\(path)\"") && regionHome.contains("transmis, à prendre en compte"))
+            #expect(!(try await app.send(.GET, "/gestion", as: otherRegion).body.string.contains("href=\"\(path)\"")))
+            #expect(!(try await app.send(.GET, "/gestion", as: team).body.string.contains("href=\"\(path)\"")))
             let regionPage = try await app.send(.GET, path, as: region)
             #expect(regionPage.body.string.contains("Prendre en compte le rapport") && !regionPage.body.string.contains("Enregistrer le brouillon"))
             #expect(regionPage.body.string.contains("figés") || regionPage.body.string.contains("ne changent plus"))

@@ -51,6 +51,12 @@ struct IndicatorsTests {
             #expect(values[.formations] == 1)
             // Level 4 lacks the student and continuing statuses (2); levels 3, 5, 6, 7 and 8 lack everything (5).
             #expect(values[.lacunesCouverture] == 7)
+            // Offered to pupils and to apprentices; not in continuing education; not higher education.
+            #expect(values[.formationsApprentissage] == 1 && values[.formationsInitiale] == 1)
+            #expect(values[.formationsContinue] == 0 && values[.formationsSuperieur] == 0)
+            // No pathway file, no InserJeunes figures loaded: no value (not a zero).
+            #expect(values[.apprenants] == nil && values[.insertionDevenirFavorable] == nil)
+            #expect(values[.actions] == 0)
             #expect(values[.plateauxHeures] == 6)
             // 4 of the 6 hours by another organisation than the owner: 66.7 %.
             #expect(values[.plateauxMutualisation] == 66.7)
@@ -79,7 +85,7 @@ struct IndicatorsTests {
             #expect(anonymous.line("GOU-01") == nil)
 
             // Writing: 401 anonymous, 403 another campus's team, 200 the team.
-            let path = "/api/v1/campus/\(id)/indicateurs/INT-01/valeurs/\(year)"
+            let path = "/api/v1/campus/\(id)/indicateurs/GOU-02/valeurs/\(year)"
             #expect(try await app.send(.PUT, path, json: #"{"valeur": 12}"#, as: .anonymous).status == .unauthorized)
             #expect(try await app.send(.PUT, path, json: #"{"valeur": 12}"#, as: otherTeam).status == .forbidden)
             let saved = try await app.send(.PUT, path, json: #"{"valeur": 12}"#, as: team)
@@ -91,14 +97,14 @@ struct IndicatorsTests {
             let computed = try await app.send(.PUT, "/api/v1/campus/\(id)/indicateurs/RES-01/valeurs/\(year)", json: #"{"valeur": 3}"#, as: team)
             #expect(computed.status == .unprocessableEntity && computed.messages.contains("calculé par cmq"))
             #expect(try await app.send(.PUT, "/api/v1/campus/\(id)/indicateurs/GOU-04/valeurs/\(year)", json: #"{"valeur": 120}"#, as: team).status == .unprocessableEntity)
-            #expect(try await app.send(.PUT, "/api/v1/campus/\(id)/indicateurs/INT-01/valeurs/\(year.next)", json: #"{"valeur": 1}"#, as: team).status == .unprocessableEntity)
+            #expect(try await app.send(.PUT, "/api/v1/campus/\(id)/indicateurs/GOU-02/valeurs/\(year.next)", json: #"{"valeur": 1}"#, as: team).status == .unprocessableEntity)
             #expect(try await app.send(.PUT, "/api/v1/campus/\(id)/indicateurs/NOPE-1/valeurs/\(year)", json: #"{"valeur": 1}"#, as: team).status == .notFound)
             #expect(try await app.send(.PUT, path, json: #"{}"#, as: team).status == .unprocessableEntity)
-            #expect(try await app.send(.PUT, "/api/v1/campus/\(id)/indicateurs/INT-01/valeurs/2025", json: #"{"valeur": 1}"#, as: team).status == .unprocessableEntity)
+            #expect(try await app.send(.PUT, "/api/v1/campus/\(id)/indicateurs/GOU-02/valeurs/2025", json: #"{"valeur": 1}"#, as: team).status == .unprocessableEntity)
             #expect(try await IndicatorValueRecord.query(on: app.db).first()?.valeur == 14)
 
             // A target: in the good direction only; progress from the initial value.
-            let target = "/api/v1/campus/\(id)/indicateurs/INT-01/cible"
+            let target = "/api/v1/campus/\(id)/indicateurs/GOU-02/cible"
             let wrongWay = try await app.send(.PUT, target, json: #"{"initiale": 10, "cible": 5, "echeance": "2029-08-31"}"#, as: team)
             #expect(wrongWay.status == .unprocessableEntity && wrongWay.messages.contains("plus haut est mieux"))
             #expect(try await app.send(.PUT, target, json: #"{"initiale": 10, "cible": 20, "echeance": "2029-08-31"}"#, as: otherTeam).status == .forbidden)
@@ -107,7 +113,7 @@ struct IndicatorsTests {
             let board = try await app.send(.GET, "/api/v1/campus/\(id)/indicateurs", as: team).decoded(Board.self)
             #expect(board.modifiable)
             #expect(board.line("GOU-01") != nil)
-            let line = try #require(board.line("INT-01"))
+            let line = try #require(board.line("GOU-02"))
             #expect(line.valeur == 14 && line.valeurTexte == "14")
             #expect(line.cible?.cible == 20 && line.cible?.echeance == "2029-08-31")
             #expect(line.progression == 0.4)
@@ -145,13 +151,13 @@ struct IndicatorsTests {
             let value = "/api/v1/campus/{campusId}/indicateurs/{code}/valeurs/{annee}"
             let target = "/api/v1/campus/{campusId}/indicateurs/{code}/cible"
             _ = try await OpenAPITests.conforms(app, v, .GET, "/api/v1/indicateurs", template: "/api/v1/indicateurs")
-            _ = try await OpenAPITests.conforms(app, v, .PUT, "/api/v1/campus/\(id)/indicateurs/INT-01/valeurs/\(year)", template: value, json: #"{"valeur": 3}"#)
-            _ = try await OpenAPITests.conforms(app, v, .PUT, "/api/v1/campus/\(id)/indicateurs/INT-01/cible", template: target, json: #"{"initiale": 1, "cible": 4, "echeance": "2029-08-31"}"#)
+            _ = try await OpenAPITests.conforms(app, v, .PUT, "/api/v1/campus/\(id)/indicateurs/GOU-02/valeurs/\(year)", template: value, json: #"{"valeur": 3}"#)
+            _ = try await OpenAPITests.conforms(app, v, .PUT, "/api/v1/campus/\(id)/indicateurs/GOU-02/cible", template: target, json: #"{"initiale": 1, "cible": 4, "echeance": "2029-08-31"}"#)
             _ = try await OpenAPITests.conforms(app, v, .GET, "/api/v1/campus/\(id)/indicateurs", template: board)
             _ = try await OpenAPITests.conforms(app, v, .GET, "/api/v1/campus/\(id)/indicateurs?annee=\(year.previous)", template: board, as: .anonymous)
             _ = try await OpenAPITests.conforms(app, v, .GET, "/api/v1/campus/\(id)/indicateurs?annee=demain", template: board)
             _ = try await OpenAPITests.conforms(app, v, .PUT, "/api/v1/campus/\(id)/indicateurs/RES-01/valeurs/\(year)", template: value, json: #"{"valeur": 3}"#)
-            _ = try await OpenAPITests.conforms(app, v, .PUT, "/api/v1/campus/\(id)/indicateurs/INT-01/cible", template: target, json: #"{"initiale": 1}"#)
+            _ = try await OpenAPITests.conforms(app, v, .PUT, "/api/v1/campus/\(id)/indicateurs/GOU-02/cible", template: target, json: #"{"initiale": 1}"#)
             _ = try await OpenAPITests.conforms(app, v, .GET, "/api/v1/campus/\(UUID().lower)/indicateurs", template: board)
             // The activity report.
             let report = "/api/v1/campus/{campusId}/rapports/{annee}", base = "/api/v1/campus/\(id)/rapports/\(year)"

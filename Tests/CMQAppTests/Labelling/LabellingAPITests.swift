@@ -246,6 +246,22 @@ struct LabellingAPITests {
             #expect(try await app.send(.GET, "/api/v1/labels?expirant_avant=2027-06-01", as: .anonymous).decoded([LabelDTO].self).map(\.id) == [label.id])
             #expect(try await app.send(.GET, "/api/v1/labels?expirant_avant=2027-01-01", as: .anonymous).decoded([LabelDTO].self).isEmpty)
             #expect(try await app.send(.GET, "/api/v1/labels?expirant_avant=2027-13-01", as: .anonymous).faultyFields == ["expirant_avant"])
+            // Two transmitted reports (figures frozen), a draft (not quoted) and a target on the members' indicator.
+            for (year, status, members) in [(2024, ReportStatus.prisEnCompte, 9.0), (2025, .transmis, 12.0), (2026, .brouillon, 40.0)] {
+                let report = ActivityReportRecord()
+                report.$campus.id = try cast.campus.requireID()
+                report.annee = year
+                report.statut = status
+                report.textes = "{}"
+                report.modifieLe = Date()
+                let figures = [ActivityReportService.Figure(code: "RES-01", libelle: "Membres du réseau", famille: "reseau", unite: "nombre", valeur: members),
+                               ActivityReportService.Figure(code: "PLA-02", libelle: "Taux d'occupation des plateaux", famille: "plateaux", unite: "pourcentage", valeur: 42.5)]
+                report.valeurs = status == .brouillon ? nil : String(decoding: try JSONEncoder().encode(figures), as: UTF8.self)
+                try await report.create(on: app.db)
+            }
+            let target = try await app.send(.PUT, "/api/v1/campus/\(cast.campus.id!.lower)/indicateurs/RES-01/cible",
+                                            json: #"{"initiale": 8, "cible": 15, "echeance": "2027-02-28"}"#)
+            #expect(target.status == .ok, "\(target.body.string)")
             // The renewal is linked to the label and prefilled from the campus's data.
             let renewal = try await app.send(.POST, "/api/v1/dossiers", json: #"{"campusId": "\#(cast.campus.id!.lower)", "nature": "renouvellement"}"#, as: cast.region)
             #expect(renewal.status == .created, "\(renewal.body.string)")
@@ -253,6 +269,12 @@ struct LabellingAPITests {
             #expect(dossier.labelRenouvele == label.id)
             #expect(dossier.sections.first { $0.section == "gouvernance" }?.texte.contains("Établissement support : Lycée professionnel Condorcet") == true)
             #expect(dossier.sections.first { $0.section == "partenariat" }?.texte.contains("1 organisation(s)") == true)
+            // …and from the frozen figures of the transmitted reports, with the targets.
+            let indicators = try #require(dossier.sections.first { $0.section == "indicateurs-et-evaluation" }?.texte)
+            #expect(indicators.contains("rapports d'activité transmis à la région (2024-2025, 2025-2026)"))
+            #expect(indicators.contains("– RES-01 Membres du réseau : 2024-2025 : 9 ; 2025-2026 : 12 ; valeur initiale 8, cible 15 au 28 février 2027."))
+            #expect(indicators.contains("PLA-02") && indicators.contains("42,5"))
+            #expect(!indicators.contains("2026-2027") && !indicators.contains(": 40"))
             // Withdrawal: national administrator only, with a reason.
             let byRegion = try await app.send(.POST, "/api/v1/labels/\(label.id.lower)/retrait", json: #"{"motif": "Réseau dissous", "date": "2024-05-01"}"#, as: cast.region)
             #expect(byRegion.status == .forbidden)

@@ -32,7 +32,8 @@ struct IndicatorTests {
         let offered = Set(catalog.indicators.compactMap { if case .computed(let c) = $0.source { c } else { nil } })
         #expect(offered == Set(IndicatorComputation.allCases))
         #expect(catalog.indicator(code: "GOU-04")?.isPublic == false)
-        #expect(catalog.indicator(code: "INT-01")?.isEntered == true)
+        #expect(catalog.indicator(code: "GOU-02")?.isEntered == true)
+        #expect(catalog.indicator(code: "INT-01")?.source == .computed(.mobilitesSortantes))
     }
 
     @Test("a catalogue file is refused with every problem, each with its indicator; nothing of it is kept")

@@ -8,6 +8,27 @@ struct ActivityReportAPIController {
         return try ActivityReportDTO(try await ActivityReportService(db: req.db, caller: req.caller).report(campusID: id, year: year))
     }
 
+    /// The report's figures as CSV (`;`, UTF-8 with a byte-order mark for spreadsheets): one line per figure, under
+    /// its section, with the state of the report (frozen figures once transmitted).
+    @Sendable func csv(req: Request) async throws -> Response {
+        let (id, year) = try Self.target(req)
+        let dto = try ActivityReportDTO(try await ActivityReportService(db: req.db, caller: req.caller).report(campusID: id, year: year))
+        let header = ["annee_scolaire", "statut_rapport", "chiffres_figes", "section", "code", "indicateur", "unite", "valeur", "annee_precedente", "cible", "echeance"]
+        var text = "\u{FEFF}" + header.joined(separator: ";") + "\r\n"
+        func number(_ value: Double?) -> String { value.map { $0.rounded() == $0 ? String(Int($0)) : String($0) } ?? "" }
+        for section in dto.sections {
+            for figure in section.chiffres {
+                text += [dto.annee, dto.statut ?? "", dto.chiffresFiges ? "oui" : "non", section.titre, figure.code, figure.libelle, figure.unite,
+                         number(figure.valeur), number(figure.precedente), number(figure.cible), figure.echeance ?? ""]
+                    .map(FormationCSV.field).joined(separator: ";") + "\r\n"
+            }
+        }
+        var headers = HTTPHeaders()
+        headers.replaceOrAdd(name: .contentType, value: "text/csv; charset=utf-8")
+        headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"rapport-activite-\(dto.annee)-\(id.uuidString.lowercased()).csv\"")
+        return Response(status: .ok, headers: headers, body: .init(string: text))
+    }
+
     @Sendable func saveTexts(req: Request) async throws -> ActivityReportDTO {
         let (id, year) = try Self.target(req)
         var reader = InputReader(object: try req.jsonObject(), mode: .update)

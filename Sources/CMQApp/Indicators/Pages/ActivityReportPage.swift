@@ -31,6 +31,8 @@ struct ActivityReportPage: Encodable {
     var campusNom: String
     var campusURL: String
     var indicatorsURL: String
+    var csvURL: String
+    var jsonURL: String
     var annee: String
     var status: String
     var frozen: Bool
@@ -58,7 +60,9 @@ struct ActivityReportPage: Encodable {
         return ActivityReportPage(
             page: PageMeta(title: "Rapport d'activité \(year) — \(report.campus.nom)", section: "gestion"),
             campusNom: report.campus.nom, campusURL: RegistryURL.campus(id).path,
-            indicatorsURL: IndicatorsURL.page(id).path(query: ["annee": year]), annee: year,
+            indicatorsURL: IndicatorsURL.page(id).path(query: ["annee": year]),
+            csvURL: IndicatorsURL.apiReportCSV(campus: id, annee: year).path, jsonURL: IndicatorsURL.apiReport(campus: id, annee: year).path,
+            annee: year,
             status: report.status?.label ?? "Pas encore commencé", frozen: report.frozen, comment: report.comment,
             sections: sections,
             history: report.history.map { Event(label: $0.statut.label, date: CalendarDay(date: $0.le).frenchLong, author: $0.auteur, comment: $0.commentaire) },

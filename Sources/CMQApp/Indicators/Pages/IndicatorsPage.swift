@@ -44,6 +44,7 @@ struct IndicatorsPage: Encodable {
     var reportURL: String?
     /// The campus's dashboard (charts) for the same school year.
     var dashboardURL: String
+    var mobilitiesURL: String?
     var families: [Family]
     var errors: [String]
 
@@ -65,6 +66,7 @@ struct IndicatorsPage: Encodable {
             canEdit: board.canEdit,
             reportURL: board.canEdit ? IndicatorsURL.report(campus: id, annee: board.year.description).path : nil,
             dashboardURL: DashboardURL.campus(id).path(query: ["annee": board.year.description]),
+            mobilitiesURL: board.canEdit ? IndicatorsURL.mobilities(campus: id, annee: board.year.description).path : nil,
             families: families,
             errors: errors.map { $0.detail })
     }

@@ -31,12 +31,7 @@ struct ImportEtablissementsCommand: AsyncCommand {
 
     func run(using context: CommandContext, signature: Signature) async throws {
         let app = context.application
-        let url = URL(fileURLWithPath: signature.file)
-        guard let data = FileManager.default.contents(atPath: url.path) else {
-            throw CommandFailure("Fichier introuvable ou illisible : \(signature.file)")
-        }
-        let text: String
-        do { text = try TextEncoding.decode(data).text } catch { throw CommandFailure("\(signature.file) : \(error.description)") }
+        let text = try CommandFile.text(signature.file)
         try await DatabaseSchema.prepareForCommand(app)
         let importer = AnnuaireImporter(db: app.db)
         let report: AnnuaireImporter.Report
@@ -86,9 +81,7 @@ struct ImportFormationsCommand: AsyncCommand {
         guard let format = signature.format, ["csv", "onisep", "lheo"].contains(format) else {
             throw CommandFailure("Indiquez le format du fichier : --format csv, --format onisep ou --format lheo.")
         }
-        guard let data = FileManager.default.contents(atPath: signature.file) else {
-            throw CommandFailure("Fichier introuvable ou illisible : \(signature.file)")
-        }
+        let data = try CommandFile.data(signature.file)
         try await DatabaseSchema.prepareForCommand(app)
         let trimmed = signature.organisation?.trimmingCharacters(in: .whitespaces)
         let organisation = trimmed?.isEmpty == false ? trimmed : nil
@@ -152,11 +145,7 @@ struct ImportParcoursCommand: AsyncCommand {
         guard let raw = signature.uai, let uai = try? UAI(raw) else {
             throw CommandFailure("Indiquez l'UAI de l'établissement : --uai 0020079A")
         }
-        guard let data = FileManager.default.contents(atPath: signature.file) else {
-            throw CommandFailure("Fichier introuvable ou illisible : \(signature.file)")
-        }
-        let text: String
-        do { text = try TextEncoding.decode(data).text } catch { throw CommandFailure("\(signature.file) : \(error.description)") }
+        let text = try CommandFile.text(signature.file)
         try await DatabaseSchema.prepareForCommand(app)
         guard let organisation = try await Organisation.query(on: app.db).filter(\.$uai == uai.value).first() else {
             throw CommandFailure("Aucun établissement n'a l'UAI \(uai.value) dans cmq.")
@@ -202,7 +191,7 @@ struct ImportInserJeunesCommand: AsyncCommand {
             }
             millesime = parsed
         }
-        let text = try readText(signature.file)
+        let text = try CommandFile.text(signature.file)
         let app = context.application
         try await DatabaseSchema.prepareForCommand(app)
         let importer = InsertionImporter(db: app.db)
@@ -237,7 +226,7 @@ struct ImportBCNCommand: AsyncCommand {
     }
 
     func run(using context: CommandContext, signature: Signature) async throws {
-        let text = try readText(signature.file)
+        let text = try CommandFile.text(signature.file)
         let app = context.application
         try await DatabaseSchema.prepareForCommand(app)
         let report: InsertionImporter.Report
@@ -248,14 +237,6 @@ struct ImportBCNCommand: AsyncCommand {
         }
         try finish(report, context: context)
     }
-}
-
-/// A file's text in UTF-8 or Windows-1252, or the reason it cannot be read.
-private func readText(_ path: String) throws -> String {
-    guard let data = FileManager.default.contents(atPath: path) else {
-        throw CommandFailure("Fichier introuvable ou illisible : \(path)")
-    }
-    do { return try TextEncoding.decode(data).text } catch { throw CommandFailure("\(path) : \(error.description)") }
 }
 
 private func finish(_ report: InsertionImporter.Report, context: CommandContext) throws {

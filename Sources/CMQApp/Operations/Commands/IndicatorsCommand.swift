@@ -21,9 +21,7 @@ struct LoadIndicatorsCommand: AsyncCommand {
     var help: String { "Check and add the indicators of a JSON file to the catalogue (every problem is listed; nothing is kept of a file with one)." }
 
     func run(using context: CommandContext, signature: Signature) async throws {
-        guard let data = FileManager.default.contents(atPath: signature.file) else {
-            throw CommandFailure("Fichier introuvable ou illisible : \(signature.file)")
-        }
+        let data = try CommandFile.data(signature.file)
         let app = context.application
         try await DatabaseSchema.prepareForCommand(app)
         do {

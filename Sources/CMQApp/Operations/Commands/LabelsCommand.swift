@@ -68,9 +68,7 @@ struct LoadReferentielCommand: AsyncCommand {
     var help: String { "Check and add a labelling référentiel from a JSON file." }
 
     func run(using context: CommandContext, signature: Signature) async throws {
-        guard let data = FileManager.default.contents(atPath: signature.file) else {
-            throw CommandFailure("Fichier introuvable ou illisible : \(signature.file)")
-        }
+        let data = try CommandFile.data(signature.file)
         let app = context.application
         try await DatabaseSchema.prepareForCommand(app)
         do {

@@ -19,9 +19,16 @@ struct DemoIndicators {
             // The year before: values in June, the report in July, acknowledged in September.
             let june = Self.caller(previous.lastDay.adding(days: -61))
             let indicators = IndicatorService(db: db, caller: june)
-            for (code, value) in [("INT-01", 4 + seed), ("INT-02", 1 + seed % 3), ("GOU-01", 3), ("GOU-02", 2 + seed % 4), ("GOU-03", 10 + 2 * seed), ("GOU-04", 100)] {
+            for (code, value) in [("GOU-01", 3), ("GOU-02", 2 + seed % 4), ("GOU-03", 10 + 2 * seed), ("GOU-04", 100)] {
                 _ = try await indicators.setValue(campusID: id, code: code, year: previous, value: Double(value))
             }
+            // The mobilities, by public and country (INT-01 and INT-02 are their sums).
+            _ = try await MobilityService(db: db, caller: june).replace(campusID: id, year: previous, lines: [
+                MobilityLine(direction: .sortante, audience: .scolaire, country: ["DE", "ES", "IT", "IE"][seed % 4], count: 2 + seed % 3),
+                MobilityLine(direction: .sortante, audience: .apprenti, country: ["ES", "DE", "PT", "BE"][seed % 4], count: 2 + seed % 2),
+                MobilityLine(direction: .sortante, audience: .personnel, country: "FI", count: 1),
+                MobilityLine(direction: .entrante, audience: .apprenti, country: ["DE", "IT", "PL", "ES"][seed % 4], count: 1 + seed % 3),
+            ])
             let board = try await indicators.board(campusID: id, year: previous, everything: true)
             let value = { (code: String) in board.lines.first { $0.indicator.code == code }?.value ?? 0 }
             let deadline = CalendarDay(year: current.startYear + 3, month: 8, day: 31)!
@@ -36,7 +43,9 @@ struct DemoIndicators {
                 .acknowledge(campusID: id, year: previous, comment: "Rapport complet ; poursuivre l'ouverture du réseau aux entreprises et la mutualisation des plateaux.")
             // The current year: the mobilities already known, a draft begun.
             let now = Self.caller(min(today, current.firstDay.adding(days: 60)))
-            _ = try await IndicatorService(db: db, caller: now).setValue(campusID: id, code: "INT-01", year: current, value: Double(2 + seed % 3))
+            _ = try await MobilityService(db: db, caller: now).replace(campusID: id, year: current, lines: [
+                MobilityLine(direction: .sortante, audience: .apprenti, country: ["DE", "ES", "IT", "IE"][seed % 4], count: 2 + seed % 3),
+            ])
             _ = try await ActivityReportService(db: db, caller: now).saveTexts(campusID: id, year: current, texts: [
                 .reseau: "Rentrée \(current) : le comité de pilotage a accueilli deux nouvelles entreprises candidates au réseau.",
             ])

@@ -37,6 +37,7 @@ enum BackOfficeHome {
             blocks.append(try await dossiers(caller: caller, on: db))
         }
         if let labels = try await expiringLabels(actor: actor, caller: caller, on: db) { blocks.append(labels) }
+        if let reports = try await activityReports(actor: actor, caller: caller, on: db) { blocks.append(reports) }
         if actor.role == .administrateurNational || actor.role == .equipeCampus {
             blocks.append(try await accessRequests(caller: caller, on: db))
         }
@@ -153,6 +154,43 @@ enum BackOfficeHome {
     }
 
     /// " · depuis 3 jours" (nothing for today).
+    /// Activity reports: for a campus team, its campus's reports of the school year and the one before until they
+    /// are transmitted; for a région (or the national level), the transmitted reports that wait for its
+    /// acknowledgment, the oldest first.
+    static func activityReports(actor: Actor, caller: Caller, on db: any Database) async throws -> Waiting? {
+        switch actor.role {
+        case .equipeCampus:
+            guard let campusID = actor.campusID, let campus = try await Campus.find(campusID, on: db) else { return nil }
+            let current = SchoolYear(containing: caller.today)
+            var items: [WaitingItem] = []
+            for year in [current.previous, current] {
+                let record = try await ActivityReportRecord.query(on: db).filter(\.$campus.$id == campusID).filter(\.$annee == year.startYear).first()
+                guard record == nil || record?.statut == .brouillon else { continue }
+                items.append(WaitingItem(label: "Rapport d'activité \(year) — \(campus.nom)",
+                                         url: IndicatorsURL.report(campus: campusID, annee: year.description).path,
+                                         detail: record == nil ? "pas encore commencé" : "brouillon, à transmettre à la région académique\(since(record?.modifieLe, caller: caller))"))
+            }
+            return Waiting(title: "Rapports d'activité à écrire et transmettre", count: items.count, items: items, moreURL: nil, moreLabel: nil,
+                           empty: "Les rapports d'activité de votre campus sont transmis.")
+        case .regionAcademique, .administrateurNational:
+            let query = ActivityReportRecord.query(on: db).filter(\.$statut == .transmis).join(Campus.self, on: \ActivityReportRecord.$campus.$id == \Campus.$id)
+            if actor.role == .regionAcademique { query.filter(Campus.self, \.$regionCode == (actor.regionCode ?? "")) }
+            let count = try await query.count()
+            let records = try await query.sort(\.$modifieLe).sort(\.$id).limit(shown).all()
+            let items = try records.map { record in
+                let campus = try record.joined(Campus.self)
+                let year = SchoolYear(startYear: record.annee)
+                return WaitingItem(label: "Rapport d'activité \(year) — \(campus.nom)",
+                                   url: IndicatorsURL.report(campus: try campus.requireID(), annee: year.description).path,
+                                   detail: "transmis, à prendre en compte\(since(record.modifieLe, caller: caller))")
+            }
+            return Waiting(title: "Rapports d'activité à prendre en compte", count: count, items: items, moreURL: nil, moreLabel: nil,
+                           empty: "Aucun rapport d'activité transmis n'attend votre prise en compte.")
+        default:
+            return nil
+        }
+    }
+
     static func since(_ date: Date?, caller: Caller) -> String {
         guard let date else { return "" }
         let days = Int(caller.clock.now().timeIntervalSince(date) / 86_400)
