@@ -50,6 +50,9 @@ def public_pages(server) -> dict:
         "campus-liste": "/campus",
         "campus": f"/campus/{campus['id'].lower()}",
         "campus-indicateurs": f"/campus/{campus['id'].lower()}/indicateurs",
+        "campus-tableau-de-bord": f"/campus/{campus['id'].lower()}/tableau-de-bord",
+        "tableau-de-bord-national": "/tableau-de-bord",
+        "tableau-de-bord-region": "/regions/pays-de-la-loire/tableau-de-bord",
         "etablissement": f"/organisations/{organisation['id'].lower()}",
         "formations": "/formations",
         "formations-resultats": "/formations?q=bts",
@@ -96,6 +99,8 @@ def admin_pages(driver, server) -> dict:
         "admin-plateau-nouveau": "/gestion/plateaux/nouveau",
         "admin-reservations": "/gestion/reservations",
         "admin-journal": "/gestion/journal",
+        "admin-tableau-de-bord": "/tableau-de-bord?indicateur=GOU-01",
+        "admin-tableau-de-bord-region": "/regions/pays-de-la-loire/tableau-de-bord",
         "admin-compte": "/compte",
     }
 

@@ -67,6 +67,26 @@ PY
 done
 
 # --- LHEO: the demo catalogue once its formations' organisations have a SIRET (test values).
+# The dashboards' tables (issue 21): each CSV against the Table Schema served beside it, as the public sees them.
+CAMPUS=$(curl -fsS "$BASE/api/v1/campus?q=metallurgie" | python3 -c 'import json,sys; print(json.load(sys.stdin)["items"][0]["id"].lower())')
+for page in "/tableau-de-bord?indicateur=RES-01" "/tableau-de-bord?indicateur=PLA-03&filiere=materiaux-innovants" \
+            "/regions/pays-de-la-loire/tableau-de-bord?indicateur=OFF-01" "/campus/$CAMPUS/tableau-de-bord"; do
+    path="${page%%\?*}"; query="${page#"$path"}"
+    tables=$(curl -fsS "$BASE$page" | grep -o "$path/donnees/[a-z-]*\.csv" | sed 's|.*/||; s|\.csv$||' | sort -u)
+    [ -n "$tables" ] || fail "$page offers no CSV"
+    for table in $tables; do
+        name="tdb-$(echo "$path" | tr '/' '-')-$table"
+        curl -fsS -o "$WORK/$name.csv" "$BASE$path/donnees/$table.csv$query" || fail "$page: $table.csv"
+        curl -fsS -o "$WORK/$name.schema.json" "$BASE$path/donnees/$table.schema.json$query" || fail "$page: $table.schema.json"
+        if (cd "$WORK" && frictionless validate "$name.csv" --schema "$name.schema.json" --dialect '{"delimiter": ";"}' >"$WORK/$name.frictionless.txt" 2>&1); then
+            echo "opendata: $path $table.csv valid against its schema ($(($(wc -l <"$WORK/$name.csv") - 1)) rows)"
+        else
+            head -40 "$WORK/$name.frictionless.txt" >&2
+            fail "$path: $table.csv is not valid against its schema"
+        fi
+    done
+done
+
 make_admin_token
 status=$(curl -sS -o "$WORK/refused.json" -w '%{http_code}' "$BASE/api/v1/formations.lheo.xml")
 [ "$status" = "409" ] || fail "the LHEO export of organisations without SIRET should be refused (409), got $status"

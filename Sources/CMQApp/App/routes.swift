@@ -16,6 +16,8 @@ func routes(_ app: Application) throws {
     try app.register(collection: PlateauxRoutes(doors: doors))
     // A campus's indicators: computed, entered, targets
     try app.register(collection: IndicatorsRoutes(doors: doors))
+    // Dashboards: national, région académique, campus (charts, table twins, CSV with Table Schema)
+    try app.register(collection: DashboardRoutes(doors: doors))
     // Pseudonymised pathways: a campus's flows, the yearly upload of its members (pages and API)
     try app.register(collection: ParcoursRoutes(doors: doors))
     // Actions and events of the campuses (public list and pages, registration, feeds)

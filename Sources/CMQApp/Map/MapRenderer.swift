@@ -24,7 +24,22 @@ struct MapNoun: Sendable, Equatable {
     }
 }
 
-/// Colour classes for a count of campuses (or of what `noun` names): 0, then up to four ranges of equal width up to the maximum.
+/// What the numbers of a map count: campuses, unless a dashboard colours the areas by an indicator.
+struct MapQuantity: Sendable {
+    /// The class of zero ("Aucun campus").
+    var none: String
+    /// A number as the map writes it: "3 campus", "42 %".
+    var describe: @Sendable (Int) -> String
+
+    static let campus = MapQuantity.counting(.campus)
+
+    /// The numbers of what `noun` names (the actions' map).
+    static func counting(_ noun: MapNoun) -> MapQuantity {
+        MapQuantity(none: noun.none.prefix(1).uppercased() + noun.none.dropFirst(), describe: { noun.count($0) })
+    }
+}
+
+/// Colour classes for a count of campuses (or of what a `MapQuantity` describes): 0, then up to four ranges of equal width up to the maximum.
 /// Two consecutive classes differ by a contrast of 3:1 at least (WCAG 1.4.11) or by a pattern: a class whose colour
 /// is too close to the plain class before it is hatched, so neighbouring areas of close counts stay distinguishable.
 struct ColourScale: Sendable, Equatable {
@@ -45,13 +60,13 @@ struct ColourScale: Sendable, Equatable {
 
     let steps: [Step]
 
-    init(maximum: Int, noun: MapNoun = .campus) {
-        var steps = [Step(low: 0, high: 0, colour: Self.zeroColour, label: noun.none.prefix(1).uppercased() + noun.none.dropFirst())]
+    init(maximum: Int, quantity: MapQuantity = .campus) {
+        var steps = [Step(low: 0, high: 0, colour: Self.zeroColour, label: quantity.none)]
         let classes = min(4, max(0, maximum))
         for index in 0..<classes {
             let low = 1 + index * maximum / classes
             let high = (index + 1) * maximum / classes
-            let label = low == high ? noun.count(low) : "De \(low) à \(high) \(noun.plural)"
+            let label = low == high ? quantity.describe(low) : "De \(low) à \(quantity.describe(high))"
             let shade = index + (4 - classes)
             let previous = steps[steps.count - 1]
             let close = (Contrast.ratio(previous.colour, Self.palette[shade]) ?? 1) < Contrast.graphicMinimum
@@ -92,15 +107,14 @@ struct MapRenderer {
     var title: String
     var description: String
     var compact = false
-    /// What the areas' numbers count.
-    var noun: MapNoun = .campus
+    var quantity: MapQuantity = .campus
 
     /// Font sizes in SVG units: a compact map is drawn at about a third of a large one's width.
     private var areaFontSize: Double { compact ? 48 : 22 }
     private var placeFontSize: Double { compact ? 40 : 15 }
 
     func svg() -> String {
-        let scale = ColourScale(maximum: counts.values.max() ?? 0, noun: noun)
+        let scale = ColourScale(maximum: counts.values.max() ?? 0, quantity: quantity)
         let id = "carte-" + TextFolding.slug(title).prefix(48)
         var out = "<svg class=\"map\(compact ? " map-compact" : "")\" viewBox=\"0 0 \(Int(view.width)) \(Int(view.height))\" aria-hidden=\"true\" focusable=\"false\" xmlns=\"http://www.w3.org/2000/svg\">"
         out += "<defs>"
@@ -118,7 +132,7 @@ struct MapRenderer {
             let step = scale.steps[index]
             let fill = step.hatched ? "url(#\(id)-motif-\(index))" : step.colour
             let path = "<path class=\"area\" d=\"\(shape.path)\" fill=\"\(fill)\"/>"
-            let name = "\(areaName(shape)) : \(noun.count(count))"
+            let name = "\(areaName(shape)) : \(quantity.describe(count))"
             if let url = areaURL(shape) {
                 out += "<a class=\"area-link\" href=\"\(escape(url))\" tabindex=\"-1\"><title>\(escape(name))</title>\(path)</a>"
             } else {
@@ -154,13 +168,13 @@ struct MapRenderer {
     }
 
     func legend() -> [ColourScale.Step] {
-        ColourScale(maximum: counts.values.max() ?? 0, noun: noun).steps
+        ColourScale(maximum: counts.values.max() ?? 0, quantity: quantity).steps
     }
 
     /// The map's areas in alphabetical order, with their link and (on a large map) their number of campuses (or of `noun`).
     func areaLinks() -> [MapLink] {
         view.shapes
-            .map { MapLink(name: areaName($0), detail: compact ? nil : noun.count(counts[$0.code] ?? 0), url: areaURL($0)) }
+            .map { MapLink(name: areaName($0), detail: compact ? nil : quantity.describe(counts[$0.code] ?? 0), url: areaURL($0)) }
             .sorted { $0.name.compare($1.name, locale: Locale(identifier: "fr_FR")) == .orderedAscending }
     }
 

@@ -40,6 +40,10 @@ public enum Resource: Sendable, Equatable {
     case temoignage(TemoignageScope)
     /// The moderation of a testimony (publish, refuse, withdraw): the campus team and the national administrator.
     case temoignageModeration(TemoignageScope)
+    /// The dashboards' figures that are not public (indicators not marked public, activity reports received and
+    /// missing, dossiers in progress) of the campuses of a région académique, or of every campus (nil). Read: that
+    /// région's staff (their own région only) and the national level.
+    case dashboard(regionCode: String?)
     /// The audit trail.
     case auditTrail
     /// Accounts of other people.
@@ -142,6 +146,7 @@ public enum AccessDecision: Sendable, Equatable {
 /// | équipe campus (testimonies) | submits, completes and moderates its campus's testimonies |
 /// | membre (testimonies) | submits testimonies for the campuses its organisation belongs to; completes and reads its own submissions |
 /// | public | published testimonies only |
+/// | région académique (dashboards) | reads the whole dashboard of its région (indicators not public, reports, dossiers); the national one is the national level's |
 public enum AccessPolicy {
     public static func decide(_ actor: Actor?, _ action: Action, _ resource: Resource) -> AccessDecision {
         guard let actor else {
@@ -243,6 +248,10 @@ public enum AccessPolicy {
             return action == .read ? .allowed : .denied(Self.temoignagesOfCampuses)
         case .temoignageModeration:
             return .denied(Self.temoignagesModeratedBy)
+        case .dashboard(let region):
+            guard action == .read else { return .denied(Self.dashboardReadOnly) }
+            return region != nil && region == actor.regionCode ? .allowed
+                : .denied("Le tableau de bord complet d'une autre région académique, ou de toute la France, est réservé au niveau national.")
         case .auditTrail, .accounts:
             return .denied("Réservé à l'administrateur national.")
         }
@@ -250,6 +259,8 @@ public enum AccessPolicy {
 
     static let temoignagesOfCampuses = "Les témoignages d'un campus sont soumis par son équipe et les organisations de son réseau."
     static let temoignagesModeratedBy = "La modération des témoignages revient à l'équipe du campus et à l'administrateur national."
+    static let dashboardReadOnly = "Un tableau de bord se consulte ; ses chiffres viennent des données de cmq."
+    static let dashboardStaffOnly = "Le tableau de bord complet est réservé à la région académique et au niveau national."
 
     static func equipeCampus(_ actor: Actor, _ action: Action, _ resource: Resource) -> AccessDecision {
         switch resource {
@@ -292,6 +303,8 @@ public enum AccessPolicy {
             return scope.campusID == actor.campusID ? .allowed : .denied("Vous ne gérez que les actions de votre campus.")
         case .temoignage(let scope), .temoignageModeration(let scope):
             return scope.campusID == actor.campusID ? .allowed : .denied("Vous ne gérez que les témoignages de votre campus.")
+        case .dashboard:
+            return .denied(Self.dashboardStaffOnly)
         case .auditTrail, .accounts:
             return .denied("Réservé à l'administrateur national.")
         }
@@ -344,6 +357,8 @@ public enum AccessPolicy {
             }
         case .temoignageModeration:
             return .denied(Self.temoignagesModeratedBy)
+        case .dashboard:
+            return .denied(Self.dashboardStaffOnly)
         case .auditTrail, .accounts:
             return .denied("Réservé à l'administrateur national.")
         }
@@ -358,7 +373,7 @@ extension Resource {
         case .campusAction(let scope): scope.isPublished
         case .temoignage(let scope): scope.isPublished
         case .temoignageModeration: false
-        case .dossier, .labelDecision, .booking, .parcours, .parcoursEtablissement, .auditTrail, .accounts, .activityReport, .activityReportReview, .actionRegistrations: false
+        case .dossier, .labelDecision, .booking, .parcours, .parcoursEtablissement, .auditTrail, .accounts, .activityReport, .activityReportReview, .actionRegistrations, .dashboard: false
         }
     }
 }

@@ -89,6 +89,21 @@ struct AccessPolicyTests {
         #expect(AccessPolicy.decide(actor(.administrateurNational), .update, review).isAllowed)
     }
 
+    @Test("dashboards: the whole of a région's is for its staff and the national level, the national one for the national level; nobody writes")
+    func dashboards() {
+        let hdf = actor(.regionAcademique, region: "32"), paca = actor(.regionAcademique, region: "93")
+        let admin = actor(.administrateurNational)
+        #expect(AccessPolicy.decide(hdf, .read, .dashboard(regionCode: "32")).isAllowed)
+        #expect(!AccessPolicy.decide(paca, .read, .dashboard(regionCode: "32")).isAllowed)
+        #expect(!AccessPolicy.decide(hdf, .read, .dashboard(regionCode: nil)).isAllowed)
+        #expect(!AccessPolicy.decide(hdf, .update, .dashboard(regionCode: "32")).isAllowed)
+        #expect(AccessPolicy.decide(admin, .read, .dashboard(regionCode: nil)).isAllowed && AccessPolicy.decide(admin, .read, .dashboard(regionCode: "32")).isAllowed)
+        for other in [nil, actor(.equipeCampus, campus: campusID), actor(.membre, organisation: organisationID), actor(.instance, region: "32", instance: .crefop)] {
+            #expect(!AccessPolicy.decide(other, .read, .dashboard(regionCode: "32")).isAllowed)
+            #expect(!AccessPolicy.decide(other, .read, .dashboard(regionCode: nil)).isAllowed)
+        }
+    }
+
     @Test("platforms: the owner's members, the campus team and the région manage them; the public reads them")
     func platforms() {
         let campus = UUID(), owner = UUID(), other = UUID()

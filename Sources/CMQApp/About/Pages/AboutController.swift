@@ -52,6 +52,7 @@ struct AboutController {
                 LinkItem(label: "Formations", url: CatalogueURL.search.path),
                 LinkItem(label: "Campus classés par devenir favorable (insertion et poursuite d'études)", url: InsertionURL.classement.path),
                 LinkItem(label: "Insertion et poursuite d'études : définitions", url: InsertionURL.definitions.path),
+                LinkItem(label: "Tableau de bord national (indicateurs, labels, couverture)", url: DashboardURL.national.path),
             ]),
             SiteMapSection(title: "Régions académiques", links: TerritoryCatalogLinks.regions),
             SiteMapSection(title: "Espace de gestion", links: [

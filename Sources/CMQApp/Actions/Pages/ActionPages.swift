@@ -141,7 +141,7 @@ struct ActionListPage: Encodable {
             markers: markers,
             title: "Carte des actions \(kind)",
             description: "Les points situent le lieu de chaque action \(kind) qui répond aux filtres ; \(regionView == nil ? "les régions académiques" : "les académies") sont colorées selon le nombre d'actions de leurs campus. La liste qui suit la carte nomme chaque action.",
-            noun: .action)
+            quantity: .counting(.action))
         let missing = records.count - markers.count
         var notes: [String] = []
         if missing > 0 { notes.append("\(missing) action\(missing > 1 ? "s" : "") en ligne ou sans coordonnées n'\(missing > 1 ? "apparaissent" : "apparaît") pas sur la carte.") }

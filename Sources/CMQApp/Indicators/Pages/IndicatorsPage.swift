@@ -42,6 +42,8 @@ struct IndicatorsPage: Encodable {
     var canEdit: Bool
     /// The school year's activity report (for those who may read it).
     var reportURL: String?
+    /// The campus's dashboard (charts) for the same school year.
+    var dashboardURL: String
     var mobilitiesURL: String?
     var families: [Family]
     var errors: [String]
@@ -63,6 +65,7 @@ struct IndicatorsPage: Encodable {
             years: years.map { OptionItem(value: $0.description, label: $0.description, selected: $0 == board.year) },
             canEdit: board.canEdit,
             reportURL: board.canEdit ? IndicatorsURL.report(campus: id, annee: board.year.description).path : nil,
+            dashboardURL: DashboardURL.campus(id).path(query: ["annee": board.year.description]),
             mobilitiesURL: board.canEdit ? IndicatorsURL.mobilities(campus: id, annee: board.year.description).path : nil,
             families: families,
             errors: errors.map { $0.detail })
