@@ -78,6 +78,7 @@ extension TemoignageService {
             if let note = internalNote?.trimmingCharacters(in: .whitespacesAndNewlines), !note.isEmpty { record.noteInterne = note }
             try await record.update(on: db)
             try await caller.audit.record(.update, record, id: id, before: before, on: db)
+            if case .refuse = decision, let reason { try await RefusalMail.queue(record, motif: reason, caller: caller, on: db) }
         }
         return try await load(id)
     }
@@ -87,13 +88,13 @@ extension TemoignageService {
         var effaces = 0
     }
 
-    /// Once a day (and `cmq rgpd purge-temoignages`): testimonies whose consent was withdrawn or has expired leave
-    /// the site; the video, captions and poster of those withdrawn `delayDays` ago or more are deleted (the proofs
+    /// Once a day (and `cmq rgpd purge-temoignages`): testimonies (published, waiting or refused) whose consent was
+    /// withdrawn or has expired leave the site; the video, captions and poster of those withdrawn `delayDays` ago or more are deleted (the proofs
     /// of consent stay, as the record of what was agreed and withdrawn).
     func sweep(delayDays: Int) async throws -> SweepResult {
         var result = SweepResult()
         let day = today
-        let live = try await TemoignageRecord.query(on: db).filter(\.$etat ~~ [.publie, .enAttente]).all()
+        let live = try await TemoignageRecord.query(on: db).filter(\.$etat ~~ [.publie, .enAttente, .refuse]).all()
         for record in live {
             guard let id = record.id, let loaded = try await Self.load(id, on: db) else { continue }
             let status = loaded.consentStatus(on: day)

@@ -17,6 +17,16 @@ struct TemoignagesRoutes: RouteCollection {
         web.get(U.withdrawal(nil), use: pages.withdrawalForm)
         web.post(U.withdrawal(nil), use: pages.withdraw)
 
+        // The back-office: the forms with files are read as they arrive (CSRF token in the form's address).
+        let gestion = doors.signedIn(routes)
+        let backOffice = TemoignageBackOfficeController()
+        gestion.get(U.manageList, use: backOffice.list)
+        gestion.post(U.manageList, body: .stream, use: backOffice.submit)
+        gestion.get(U.manage(nil), use: backOffice.item)
+        gestion.post(U.manageConsents(nil), body: .stream, use: backOffice.recordConsent)
+        gestion.post(U.manageConsentWithdrawal(nil, nil), use: backOffice.withdrawConsent)
+        gestion.post(U.manageModeration(nil), use: backOffice.moderate)
+
         let api = doors.api(routes)
         let controller = TemoignagesAPIController()
         api.post(U.apiList, use: controller.submit)

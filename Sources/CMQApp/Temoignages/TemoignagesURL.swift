@@ -11,6 +11,12 @@ enum TemoignagesURL: RouteURL, Equatable {
     case poster(UUID?)
     /// The private withdrawal link given to the family (its token).
     case withdrawal(String?)
+    /// The back-office: the testimonies one manages (and the submission form), one testimony (consents, moderation).
+    case manageList
+    case manage(UUID?)
+    case manageConsents(UUID?)
+    case manageConsentWithdrawal(UUID?, UUID?)
+    case manageModeration(UUID?)
     // API
     case apiList
     case apiItem(UUID?)
@@ -29,6 +35,12 @@ enum TemoignagesURL: RouteURL, Equatable {
         case .captions(let id): ["temoignages", .id("temoignageID", id), .constant("sous-titres.vtt")]
         case .poster(let id): ["temoignages", .id("temoignageID", id), "affiche"]
         case .withdrawal(let token): ["temoignages", "retrait", .parameter("jeton", token)]
+        case .manageList: ["gestion", "temoignages"]
+        case .manage(let id): ["gestion", "temoignages", .id("temoignageID", id)]
+        case .manageConsents(let id): ["gestion", "temoignages", .id("temoignageID", id), "consentements"]
+        case .manageConsentWithdrawal(let id, let consent):
+            ["gestion", "temoignages", .id("temoignageID", id), "consentements", .id("consentementID", consent), "retrait"]
+        case .manageModeration(let id): ["gestion", "temoignages", .id("temoignageID", id), "moderation"]
         case .apiList: ["api", "v1", "temoignages"]
         case .apiItem(let id): ["api", "v1", "temoignages", .id("temoignageID", id)]
         case .apiVideo(let id): ["api", "v1", "temoignages", .id("temoignageID", id), "video"]

@@ -22,10 +22,13 @@ public enum TemoignageEtat: String, Sendable, Codable, CaseIterable {
     }
 
     /// The moves moderation allows: a waiting testimony is published or refused; a refused one, corrected, waits
-    /// again; a published one is withdrawn. A withdrawn testimony stays withdrawn (a new submission starts over).
+    /// again; a published one is withdrawn, and so is a waiting or refused one whose consent is withdrawn (its media
+    /// are then deleted after the delay). A withdrawn testimony stays withdrawn (a new submission starts over).
     public func mayBecome(_ next: TemoignageEtat) -> Bool {
         switch (self, next) {
-        case (.enAttente, .publie), (.enAttente, .refuse), (.refuse, .enAttente), (.publie, .retire), (.enAttente, .retire): true
+        case (.enAttente, .publie), (.enAttente, .refuse), (.refuse, .enAttente), (.publie, .retire), (.enAttente, .retire),
+             // a consent withdrawn (or expired) on a refused testimony: its media must be deleted all the same
+             (.refuse, .retire): true
         default: false
         }
     }

@@ -186,6 +186,48 @@ struct TemoignageModerationTests {
         }
     }
 
+    @Test("a consent withdrawn on a testimony refused in moderation withdraws it: its media are deleted after the delay",
+          arguments: TestDatabase.all)
+    func withdrawalAfterRefusal(database: TestDatabase) async throws {
+        try await withTestApp(database) { app in
+            let start = ISO8601DateFormatter().date(from: "2026-11-20T10:00:00Z")!
+            app.clock = .fixed(start)
+            // given: a refused testimony with its video, captions and a consent
+            let (campus, _) = try await F.campus(app)
+            let temoignage = try await F.withMedia(app, campus: campus)
+            #expect(try await F.consent(app, temoignage.id, role: "personne").status == .created)
+            #expect(try await F.moderate(app, temoignage.id, #"{"decision": "refuser", "motif": "Le son est inaudible."}"#).status == .ok)
+            // when: the consent is withdrawn
+            let consent = try #require(try await ConsentementRecord.query(on: app.db).first()?.id)
+            let path = "/api/v1/temoignages/\(temoignage.id.lower)/consentements/\(consent.lower)/retrait"
+            let withdrawn = try await app.send(.POST, path, json: #"{"motif": "La famille ne souhaite plus participer."}"#)
+            // then: withdrawn at once, cannot be sent back, and the sweep deletes its media after the delay
+            #expect(withdrawn.status == .ok)
+            #expect(try withdrawn.decoded(TemoignageDTO.self).etat == "retire")
+            #expect(try await F.moderate(app, temoignage.id, #"{"decision": "resoumettre"}"#).status == .conflict)
+            let record = try #require(try await TemoignageRecord.find(temoignage.id, on: app.db))
+            #expect(record.retireLe != nil)
+            let later = TemoignageService(db: app.db, caller: .command("test", clock: .fixed(start.addingTimeInterval(30 * 86_400))))
+            #expect(try await later.sweep(delayDays: 30) == .init(retires: 0, effaces: 1))
+            #expect(try await TemoignageMediaRecord.query(on: app.db).all().map(\.nature) == [.justificatif])
+        }
+    }
+
+    @Test("an expired consent on a refused testimony withdraws it in the sweep", arguments: TestDatabase.all)
+    func expiryAfterRefusal(database: TestDatabase) async throws {
+        try await withTestApp(database) { app in
+            let start = ISO8601DateFormatter().date(from: "2026-11-20T10:00:00Z")!
+            app.clock = .fixed(start)
+            let (campus, _) = try await F.campus(app)
+            let temoignage = try await F.withMedia(app, campus: campus)
+            #expect(try await F.consent(app, temoignage.id, role: "personne", expires: "2026-12-31").status == .created)
+            #expect(try await F.moderate(app, temoignage.id, #"{"decision": "refuser", "motif": "Le son est inaudible."}"#).status == .ok)
+            let sweeper = TemoignageService(db: app.db, caller: .command("test", clock: .fixed(start.addingTimeInterval(60 * 86_400))))
+            #expect(try await sweeper.sweep(delayDays: 30).retires == 1)
+            #expect(try await TemoignageRecord.find(temoignage.id, on: app.db)?.etat == .retire)
+        }
+    }
+
     @Test("a consent withdrawn by the campus team unpublishes at once, with its reason", arguments: TestDatabase.all)
     func teamWithdrawal(database: TestDatabase) async throws {
         try await withTestApp(database) { app in

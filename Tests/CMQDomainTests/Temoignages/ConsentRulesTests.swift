@@ -89,9 +89,9 @@ struct ConsentRulesTests {
         #expect(ConsentRules.status(adult, records: records, scope: .publication, on: T.day("2027-03-09")).isComplete)
     }
 
-    @Test("moderation: waiting → published or refused, refused → waiting, published → withdrawn; nothing else")
+    @Test("moderation: waiting → published or refused, refused → waiting, published, waiting or refused → withdrawn; nothing else")
     func moderation() {
-        let allowed: Set<String> = ["en-attente>publie", "en-attente>refuse", "refuse>en-attente", "publie>retire", "en-attente>retire"]
+        let allowed: Set<String> = ["en-attente>publie", "en-attente>refuse", "refuse>en-attente", "publie>retire", "en-attente>retire", "refuse>retire"]
         for from in TemoignageEtat.allCases {
             for to in TemoignageEtat.allCases {
                 #expect(from.mayBecome(to) == allowed.contains("\(from.rawValue)>\(to.rawValue)"), "\(from) → \(to)")

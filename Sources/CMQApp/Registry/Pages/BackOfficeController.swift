@@ -38,6 +38,9 @@ struct BackOfficeController {
         if actor.role == .regionAcademique, let region = actor.regionCode.flatMap({ TerritoryCatalog.shared.region(code: $0) }) {
             links.append(LinkItem(label: "Ma région académique : \(region.nom)", url: RegistryURL.region(region.slug).path))
         }
+        if actor.role != .instance {
+            links.append(LinkItem(label: "Témoignages « Ma réussite pro »", url: TemoignagesURL.manageList.path))
+        }
         if caller.may(.read, .auditTrail) {
             links.append(LinkItem(label: "Journal des modifications", url: AuditURL.journal.path))
         }

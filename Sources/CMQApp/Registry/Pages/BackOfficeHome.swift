@@ -40,6 +40,7 @@ enum BackOfficeHome {
         if let reports = try await activityReports(actor: actor, caller: caller, on: db) { blocks.append(reports) }
         if actor.role == .administrateurNational || actor.role == .equipeCampus {
             blocks.append(try await accessRequests(caller: caller, on: db))
+            blocks.append(try await temoignages(actor: actor, caller: caller, on: db))
         }
         return blocks
     }
@@ -114,6 +115,25 @@ enum BackOfficeHome {
                        },
                        moreURL: AccountsURL.accessRequests.path, moreLabel: "Toutes les demandes d'accès",
                        empty: "Aucune demande d'accès n'attend votre examen.")
+    }
+
+    /// The testimonies waiting for the moderation of the national administrator (all) or a campus team (its
+    /// campus's), the oldest first.
+    static func temoignages(actor: Actor, caller: Caller, on db: any Database) async throws -> Waiting {
+        let query = TemoignageRecord.query(on: db).filter(\.$etat == .enAttente)
+        if actor.role != .administrateurNational { query.filter(\.$campus.$id == (actor.campusID ?? UUID())) }
+        let count = try await query.count()
+        let records = try await query.sort(\.$createdAt).sort(\.$id).limit(shown).with(\.$campus).all()
+        let list = TemoignagesURL.manageList.path(query: ["etat": TemoignageEtat.enAttente.rawValue])
+        return Waiting(title: "Témoignages à modérer", count: count,
+                       items: records.compactMap { record in
+                           record.id.map { id in
+                               WaitingItem(label: "\(record.titre) · \(record.prenom)", url: TemoignagesURL.manage(id).path,
+                                           detail: "\(record.campus.nom)\(since(record.createdAt, caller: caller))")
+                           }
+                       },
+                       moreURL: list, moreLabel: "Tous les témoignages",
+                       empty: "Aucun témoignage n'attend votre modération.")
     }
 
     /// What the account does on a dossier, in a few words (nil for what it may always do: write, abandon).

@@ -116,22 +116,9 @@ struct TemoignagesAPIController {
     /// `{"decision": "publier" | "refuser" | "retirer" | "resoumettre", "motif": …, "note": …}`.
     func moderate(_ request: Request) async throws -> TemoignageDTO {
         var reader = InputReader(object: try request.jsonObject(), mode: .create)
-        let decision = reader.text("decision", required: true, maxLength: 20).value ?? ""
-        let motif = reader.text("motif", maxLength: 1000).value
-        let note = reader.text("note", maxLength: 2000).value
-        let choice: TemoignageService.Decision?
-        switch decision {
-        case "publier": choice = .publish(note: note)
-        case "refuser": choice = .refuse(motif: motif ?? "", note: note)
-        case "retirer": choice = .withdraw(motif: motif ?? "", note: note)
-        case "resoumettre": choice = .resubmit
-        default:
-            choice = nil
-            if !decision.isEmpty { reader.fail("decision", "Indiquez publier, refuser, retirer ou resoumettre.") }
-        }
-        try reader.finish()
+        let choice = try TemoignageService.Decision.read(&reader)
         let caller = request.caller
-        let loaded = try await TemoignageService(db: request.db, caller: caller).moderate(try id(request), choice!)
+        let loaded = try await TemoignageService(db: request.db, caller: caller).moderate(try id(request), choice)
         return TemoignageDTO(loaded, today: caller.today, manages: true)
     }
 
