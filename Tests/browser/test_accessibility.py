@@ -8,6 +8,7 @@ those files in one run. Expected: no serious or critical axe violation, no valid
 import datetime
 import importlib.util
 import json
+import re
 import shutil
 import subprocess
 import tempfile
@@ -44,6 +45,10 @@ def public_pages(server) -> dict:
     upcoming = api(server, "/api/v1/actions?per=100")["items"]
     # an action open for registration in cmq: its page shows the registration form
     action = next((a for a in upcoming if a["inscription"] == "cmq"), upcoming[0])
+    # a published testimony of the demo, from the gallery
+    with urllib.request.urlopen(server + "/temoignages") as response:
+        temoignage = re.search(r'href="(/temoignages/[0-9a-f-]{36})"', response.read().decode())
+    assert temoignage, "the demo has published testimonies"
     return {
         "accueil": "/",
         "region": "/regions/pays-de-la-loire",
@@ -68,6 +73,8 @@ def public_pages(server) -> dict:
         "actions": "/actions",
         "actions-carte": "/actions?vue=carte",
         "actions-archives": "/actions/archives",
+        "temoignages": "/temoignages",
+        "temoignage": temoignage.group(1),
         "action": f"/actions/{action['id'].lower()}",
         "insertion-classement": "/insertion",
         "insertion-definitions": "/insertion/definitions",
@@ -88,6 +95,8 @@ def admin_pages(driver, server) -> dict:
     organisation = api(server, "/api/v1/organisations?per=1")["items"][0]["id"].lower()
     driver.get(server + "/gestion/dossiers")
     dossier = driver.find_element(By.CSS_SELECTOR, "table a[href*='/gestion/dossiers/']").get_attribute("href")
+    driver.get(server + "/gestion/temoignages")
+    temoignage = driver.find_element(By.CSS_SELECTOR, "table a[href*='/gestion/temoignages/']").get_attribute("href")
     return {
         "admin-gestion": "/gestion",
         "admin-dossiers": "/gestion/dossiers",
@@ -99,6 +108,8 @@ def admin_pages(driver, server) -> dict:
         "admin-plateau-nouveau": "/gestion/plateaux/nouveau",
         "admin-reservations": "/gestion/reservations",
         "admin-journal": "/gestion/journal",
+        "admin-temoignages": "/gestion/temoignages",
+        "admin-temoignage": temoignage.replace(server, ""),
         "admin-tableau-de-bord": "/tableau-de-bord?indicateur=GOU-01",
         "admin-tableau-de-bord-region": "/regions/pays-de-la-loire/tableau-de-bord",
         "admin-compte": "/compte",
@@ -135,6 +146,7 @@ def campus_team_pages(server) -> dict:
         "equipe-mobilites": f"/campus/{campus}/mobilites/{school_year(-1)}",
         "equipe-parcours": f"/campus/{campus}/parcours",
         "equipe-parcours-envoi": "/gestion/parcours",
+        "equipe-temoignages": "/gestion/temoignages",
         "equipe-compte": "/compte",
     }
 
@@ -148,7 +160,8 @@ def member_pages(driver, server) -> dict:
             bookable = f"/plateaux/{plateau['id'].lower()}"
             break
     assert bookable, "the demo data has a platform this member may book"
-    return {"membre-plateau-reserver": bookable, "membre-reservations": "/gestion/reservations", "membre-compte": "/compte"}
+    return {"membre-plateau-reserver": bookable, "membre-reservations": "/gestion/reservations", "membre-temoignages": "/gestion/temoignages",
+            "membre-compte": "/compte"}
 
 
 def sign_in(driver, server, email):

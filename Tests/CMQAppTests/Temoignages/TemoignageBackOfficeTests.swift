@@ -91,7 +91,7 @@ struct TemoignageBackOfficeTests {
             #expect(page.status == .ok && page.body.string.contains("Publier"))
             let early = try await team.post("/gestion/temoignages/\(id.lower)/moderation", [("decision", "publier")])
             #expect(early.status == .conflict)
-            #expect(early.body.string.contains("consentement"))
+            #expect(early.body.string.contains("Consentement manquant"))
             #expect(try await TemoignageRecord.find(id, on: app.db)?.etat == .enAttente)
 
             // the consent, with the signed form as its proof
