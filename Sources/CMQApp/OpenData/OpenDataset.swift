@@ -77,7 +77,7 @@ struct OpenDataset: Sendable {
     var formats: [OpenDataFormat] { hasPlace ? [.csv, .json, .geojson] : [.csv, .json] }
 
     /// The datasets, in the order of the page /donnees.
-    static let all: [OpenDataset] = [.campus, .organisations, .reseaux, .plateaux, .equipements, .labels, .insertionCampus, .parcoursFlux, .actions]
+    static let all: [OpenDataset] = [.campus, .organisations, .reseaux, .plateaux, .equipements, .labels, .insertionCampus, .parcoursFlux, .actions, .temoignages]
 
     static func named(_ slug: String) -> OpenDataset? { all.first { $0.slug == slug } }
 }

@@ -122,6 +122,8 @@ struct CatalogueController {
 
     @Sendable func formation(req: Request) async throws -> View {
         let id = try req.uuidParameter("formationID", notFound: "Aucune formation")
-        return try await req.view.render("formation", try await FormationPage.load(id: id, caller: req.caller, base: OpenDataAPIController.base(req), on: req.db))
+        var context = try await FormationPage.load(id: id, caller: req.caller, base: OpenDataAPIController.base(req), on: req.db)
+        context.temoignages = try await TemoignageGallery.cards(on: req.db, today: req.today, formationID: id)
+        return try await req.view.render("formation", context)
     }
 }

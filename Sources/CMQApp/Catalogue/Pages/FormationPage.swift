@@ -22,6 +22,8 @@ enum FormationPage {
         var map: MapBlock?
         var apply: [ApplyStep]
         var insertion: FormationInsertionBlock
+        /// The published testimonies of "Ma réussite pro" that tell about this formation (set by the controller).
+        var temoignages: [TemoignageGallery.Card] = []
     }
 
     struct Place: Encodable {

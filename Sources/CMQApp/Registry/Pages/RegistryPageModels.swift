@@ -170,6 +170,8 @@ struct TeamRow: Encodable {
 
 struct CampusPageContext: Encodable {
     var page: PageMeta
+    /// The campus's published testimonies of "Ma réussite pro" (set by the controller).
+    var temoignages: [TemoignageGallery.Card] = []
     /// The campus's next published actions (set by the controller; see `ActionSummary.next`).
     var nextActions: [ActionSummary] = []
     var labelStatus: String

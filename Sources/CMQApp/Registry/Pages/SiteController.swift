@@ -46,6 +46,7 @@ struct SiteController {
         let id = try req.uuidParameter("campusID", notFound: "Aucun campus")
         var context = try await CampusPage.load(id: id, caller: req.caller, base: OpenDataAPIController.base(req), on: req.db)
         context.nextActions = try await ActionSummary.next(campusID: id, now: LocalDateTime(date: req.clock.now()), on: req.db)
+        context.temoignages = try await TemoignageGallery.cards(on: req.db, today: req.today, campusID: id)
         return try await req.view.render("campus", context)
     }
 

@@ -50,6 +50,12 @@ struct TemoignageGallery {
         }.filter { $0.loaded.isPublic(on: today) }
     }
 
+    /// The cards shown on a campus's or a formation's page: its published testimonies, the newest first, at most
+    /// `limit`.
+    static func cards(on db: any Database, today: CalendarDay, campusID: UUID? = nil, formationID: UUID? = nil, limit: Int = 6) async throws -> [Card] {
+        try await published(on: db, today: today, campusID: campusID, formationID: formationID).prefix(limit).map(card)
+    }
+
     static func card(_ item: Published) -> Card {
         let record = item.loaded.record
         return Card(url: TemoignagesURL.page(item.loaded.id).path, titre: record.titre, prenom: record.prenom, campus: item.loaded.campus.nom,
