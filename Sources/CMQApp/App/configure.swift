@@ -144,6 +144,10 @@ func cmqMigrations() -> [any Migration] {
         CreateMobilites(),
         // 032: "Ma réussite pro": testimonies, their media in chunks, their consents
         CreateTemoignages(),
+        // 033: the contest of "Ma réussite pro": editions, categories, entries, jurors, their marks
+        CreateConcours(),
+        // 034: its public prize: one vote per account and category (unique index)
+        CreateConcoursVotes(),
     ]
 }
 
