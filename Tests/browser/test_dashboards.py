@@ -5,7 +5,7 @@ import json
 import urllib.request
 
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support.ui import Select
+from selenium.webdriver.support.ui import Select, WebDriverWait
 
 
 def fetch(url):
@@ -19,13 +19,13 @@ def test_national_dashboard_chart_table_and_csv(server, browser, phone, shoot):
     the same; the CSV behind the link has the table's rows and a Table Schema naming its columns."""
     browser.get(server + "/")
     browser.find_element(By.LINK_TEXT, "Le tableau de bord national").click()
-    assert browser.current_url.endswith("/tableau-de-bord")
+    WebDriverWait(browser, 20).until(lambda d: d.current_url.endswith("/tableau-de-bord"))
     assert browser.find_element(By.TAG_NAME, "h1").text == "Tableau de bord national"
 
     # Change the indicator: « Membres du réseau » (RES-01), computed for every demo campus.
     Select(browser.find_element(By.ID, "tdb-indicateur")).select_by_value("RES-01")
     browser.find_element(By.CSS_SELECTOR, "form.dashboard-filter button[type=submit]").click()
-    assert "indicateur=RES-01" in browser.current_url
+    WebDriverWait(browser, 20).until(lambda d: "indicateur=RES-01" in d.current_url)
     section = browser.find_element(By.ID, "graphique-indicateur-campus")
     svg = section.find_element(By.CSS_SELECTOR, "svg")
     assert svg.get_attribute("role") == "img"

@@ -3,6 +3,7 @@ import json
 import urllib.request
 
 from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import WebDriverWait
 
 
 def api(server, path):
@@ -41,7 +42,7 @@ def test_public_sees_a_campus_insertion_figures(server, browser, phone, shoot):
                 assert "numerateur" not in figure and "denominateur" not in figure
     # Every figure links to its definition.
     section.find_element(By.LINK_TEXT, "Taux de devenir favorable").click()
-    assert "/insertion/definitions" in browser.current_url
+    WebDriverWait(browser, 20).until(lambda d: "/insertion/definitions" in d.current_url)
     assert "additionne les numérateurs et les dénominateurs" in browser.page_source
     # On a phone, the section scrolls inside its tables, not the page.
     phone.get(f"{server}/campus/{campus_id}")
