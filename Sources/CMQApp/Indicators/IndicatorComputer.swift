@@ -28,7 +28,8 @@ struct IndicatorComputer {
             values[.membresRecherche] = Double(kinds.filter(Self.researchKinds.contains).count)
         }
         let offerComputations: Set<IndicatorComputation> = [.formations, .lacunesCouverture, .formationsApprentissage, .formationsInitiale,
-                                                            .formationsContinue, .formationsSuperieur]
+                                                            .formationsContinue, .formationsSuperieur, .formationsNiveau3, .formationsNiveau4,
+                                                            .formationsNiveau5, .formationsNiveau6, .formationsNiveau7]
         if !wanted.isDisjoint(with: offerComputations) {
             let formations = try await CampusOffer(db: db).formations(of: campus, on: day)
             values[.formations] = Double(formations.count)
@@ -38,8 +39,14 @@ struct IndicatorComputer {
             values[.formationsInitiale] = offered([.scolaire, .etudiant])
             values[.formationsContinue] = offered([.formationContinue])
             values[.formationsSuperieur] = Double(formations.filter { ($0.levels.exit ?? .niveau3) >= .niveau5 }.count)
+            func atLevels(_ levels: Set<Level>) -> Double { Double(formations.filter { $0.levels.exit.map(levels.contains) ?? false }.count) }
+            values[.formationsNiveau3] = atLevels([.niveau3])
+            values[.formationsNiveau4] = atLevels([.niveau4])
+            values[.formationsNiveau5] = atLevels([.niveau5])
+            values[.formationsNiveau6] = atLevels([.niveau6])
+            values[.formationsNiveau7] = atLevels([.niveau7, .niveau8])
         }
-        if !wanted.isDisjoint(with: [.apprenants, .apprenantsApprentis, .continuiteInterne]) {
+        if !wanted.isDisjoint(with: [.apprenants, .apprenantsApprentis, .apprenantsScolaires, .apprenantsEtudiants, .apprenantsStagiaires, .continuiteInterne]) {
             values.merge(try await pathways(campusID: campusID, year: year, day: day), uniquingKeysWith: { $1 })
         }
         if !wanted.isDisjoint(with: [.insertionDevenirFavorable, .insertionPoursuite, .insertionEmploi6Mois]) {
@@ -109,7 +116,11 @@ struct IndicatorComputer {
         var values: [IndicatorComputation: Double] = [:]
         if let nodes = flows.nodes[year] {
             values[.apprenants] = shown(nodes.values.reduce(0, +))
-            values[.apprenantsApprentis] = shown(nodes.filter { $0.key.statut == .apprenti }.values.reduce(0, +))
+            func learners(_ statut: ParcoursStatut) -> Double? { shown(nodes.filter { $0.key.statut == statut }.values.reduce(0, +)) }
+            values[.apprenantsApprentis] = learners(.apprenti)
+            values[.apprenantsScolaires] = learners(.scolaire)
+            values[.apprenantsEtudiants] = learners(.etudiant)
+            values[.apprenantsStagiaires] = learners(.stagiaire)
         }
         if let transition = flows.transitions.first(where: { $0.year == year.previous }) {
             let studying = transition.continuingInNetwork + transition.continuingOutside

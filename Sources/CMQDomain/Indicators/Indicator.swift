@@ -134,6 +134,18 @@ public enum IndicatorComputation: String, Codable, Sendable, CaseIterable {
     case apprenants
     /// Of them, apprentices.
     case apprenantsApprentis = "apprenants-apprentis"
+    /// Of them, pupils (statut scolaire).
+    case apprenantsScolaires = "apprenants-scolaires"
+    /// Of them, students.
+    case apprenantsEtudiants = "apprenants-etudiants"
+    /// Of them, trainees of continuing education.
+    case apprenantsStagiaires = "apprenants-stagiaires"
+    /// Formations of exit level 3 (CAP), 4 (bac), 5 (bac + 2), 6 (bac + 3) and 7–8 (bac + 5 and doctorate).
+    case formationsNiveau3 = "formations-niveau-3"
+    case formationsNiveau4 = "formations-niveau-4"
+    case formationsNiveau5 = "formations-niveau-5"
+    case formationsNiveau6 = "formations-niveau-6"
+    case formationsNiveau7 = "formations-niveau-7"
     /// Of last year's learners who went on studying, the share found in the network this year, in %.
     case continuiteInterne = "continuite-interne"
     /// InserJeunes, consolidated over the campus's diplomas: taux de devenir favorable, in %.
@@ -160,7 +172,8 @@ public enum IndicatorComputation: String, Codable, Sendable, CaseIterable {
         switch self {
         case .membres, .membresEntreprises, .membresRecherche, .formations, .lacunesCouverture,
              .formationsApprentissage, .formationsInitiale, .formationsContinue, .formationsSuperieur,
-             .apprenants, .apprenantsApprentis, .actions, .actionsParticipants, .actionsCollegiens, .actionsEntreprises,
+             .apprenants, .apprenantsApprentis, .apprenantsScolaires, .apprenantsEtudiants, .apprenantsStagiaires,
+             .formationsNiveau3, .formationsNiveau4, .formationsNiveau5, .formationsNiveau6, .formationsNiveau7, .actions, .actionsParticipants, .actionsCollegiens, .actionsEntreprises,
              .mobilitesSortantes, .mobilitesEntrantes: .nombre
         case .plateauxHeures, .plateauxHeuresEntreprises: .heures
         case .plateauxOccupation, .plateauxMutualisation, .continuiteInterne,

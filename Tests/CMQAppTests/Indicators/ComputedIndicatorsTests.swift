@@ -15,16 +15,19 @@ struct ComputedIndicatorsTests {
             // 60 at lycée A in 2023-2024; in 2024-2025 25 apprentices at the CFA, 3 at lycée B, 22 studying elsewhere, 10 graduated.
             try await ParcoursOpenDataTests.network(app, f)
             let computer = IndicatorComputer(db: app.db)
-            let wanted: Set<IndicatorComputation> = [.apprenants, .apprenantsApprentis, .continuiteInterne]
+            let wanted: Set<IndicatorComputation> = [.apprenants, .apprenantsApprentis, .apprenantsScolaires, .apprenantsEtudiants,
+                                                     .apprenantsStagiaires, .continuiteInterne]
             let second = SchoolYear(startYear: 2024)
             let values = try await computer.compute(wanted, campus: f.campus, year: second, today: second.lastDay)
             #expect(values[.apprenants] == 28)
             #expect(values[.apprenantsApprentis] == 25)
+            // The 3 at lycée B are pupils: under 5, not given; no student, no trainee: 0.
+            #expect(values[.apprenantsScolaires] == nil && values[.apprenantsEtudiants] == 0 && values[.apprenantsStagiaires] == 0)
             // 28 of the 50 who went on studying stayed in the network: 56 %.
             #expect(values[.continuiteInterne] == 56)
             let first = SchoolYear(startYear: 2023)
             let before = try await computer.compute(wanted, campus: f.campus, year: first, today: second.lastDay)
-            #expect(before[.apprenants] == 60 && before[.apprenantsApprentis] == 0)
+            #expect(before[.apprenants] == 60 && before[.apprenantsApprentis] == 0 && before[.apprenantsScolaires] == 60)
             #expect(before[.continuiteInterne] == nil)
             // Only the 3 of lycée B as apprentices: not given (internal secret, 1 to 4).
             let few = ParcoursFixture.file(uai: "0020050U", year: "2025-2026", learners: 26...28, formation: "32025415", statut: "apprenti", issue: "")

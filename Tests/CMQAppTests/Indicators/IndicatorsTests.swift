@@ -54,6 +54,9 @@ struct IndicatorsTests {
             // Offered to pupils and to apprentices; not in continuing education; not higher education.
             #expect(values[.formationsApprentissage] == 1 && values[.formationsInitiale] == 1)
             #expect(values[.formationsContinue] == 0 && values[.formationsSuperieur] == 0)
+            // By exit level: the bac pro is level 4.
+            #expect(values[.formationsNiveau4] == 1 && values[.formationsNiveau3] == 0 && values[.formationsNiveau5] == 0)
+            #expect(values[.formationsNiveau6] == 0 && values[.formationsNiveau7] == 0)
             // No pathway file, no InserJeunes figures loaded: no value (not a zero).
             #expect(values[.apprenants] == nil && values[.insertionDevenirFavorable] == nil)
             #expect(values[.actions] == 0)
