@@ -67,6 +67,9 @@ public struct AppConfig: Sendable {
     /// How many days after a testimony is withdrawn (or its consent withdrawn or expired) its media are deleted
     /// (`CMQ_TEMOIGNAGE_EFFACEMENT_JOURS`, 0 to 365; 30 by default).
     public var temoignageDeletionDays: Int = MediaRetention.defaultDelayDays
+    /// How many seconds this instance keeps a computed indicator for the dashboards (`CMQ_INDICATEURS_CACHE`, 0 to
+    /// 3600; 60 by default; 0: none): a write through this instance is seen at once, one made elsewhere within this time.
+    public var indicatorCacheSeconds: Int = 60
 
     public init(database: DatabaseChoice, host: String = "127.0.0.1", port: Int = 8080, demoOnFirstStart: Bool = true, searchCache: Bool = true) {
         self.database = database
@@ -80,7 +83,7 @@ public struct AppConfig: Sendable {
         public let description: String
     }
 
-    /// Reads `DATABASE_URL`, `HOST`, `PORT`, `CMQ_DEMO`, `CMQ_SEARCH_CACHE`, `CMQ_TRUSTED_PROXIES`, `CMQ_PUBLIC_URL`, `CMQ_SMTP_URL`, `CMQ_MAIL_FROM`, `CMQ_SMTP_CA`, `CMQ_EDITEUR`, `CMQ_CONTACT`, `CMQ_HEBERGEUR`, `CMQ_METRICS_TOKEN`, `CMQ_METRICS_TEXTFILE`, `CMQ_SHUTDOWN_TIMEOUT`, `CMQ_PSEUDONYM_KEY`, `CMQ_PARCOURS_RETENTION`, `CMQ_ACTIONS_EFFACEMENT_MOIS`, `CMQ_TEMOIGNAGE_VIDEO_MAX` and `CMQ_TEMOIGNAGE_EFFACEMENT_JOURS`.
+    /// Reads `DATABASE_URL`, `HOST`, `PORT`, `CMQ_DEMO`, `CMQ_SEARCH_CACHE`, `CMQ_TRUSTED_PROXIES`, `CMQ_PUBLIC_URL`, `CMQ_SMTP_URL`, `CMQ_MAIL_FROM`, `CMQ_SMTP_CA`, `CMQ_EDITEUR`, `CMQ_CONTACT`, `CMQ_HEBERGEUR`, `CMQ_METRICS_TOKEN`, `CMQ_METRICS_TEXTFILE`, `CMQ_SHUTDOWN_TIMEOUT`, `CMQ_PSEUDONYM_KEY`, `CMQ_PARCOURS_RETENTION`, `CMQ_ACTIONS_EFFACEMENT_MOIS`, `CMQ_TEMOIGNAGE_VIDEO_MAX`, `CMQ_TEMOIGNAGE_EFFACEMENT_JOURS` and `CMQ_INDICATEURS_CACHE`.
     public static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) throws -> AppConfig {
         let database = try databaseChoice(from: environment["DATABASE_URL"])
         let host = environment["HOST"].flatMap { $0.isEmpty ? nil : $0 } ?? "127.0.0.1"
@@ -153,6 +156,12 @@ public struct AppConfig: Sendable {
                 throw Invalid(description: "CMQ_TEMOIGNAGE_EFFACEMENT_JOURS=\(raw) must be a number of days from 0 to 365.")
             }
             config.temoignageDeletionDays = days
+        }
+        if let raw = environment["CMQ_INDICATEURS_CACHE"], !raw.isEmpty {
+            guard let seconds = Int(raw), (0...3600).contains(seconds) else {
+                throw Invalid(description: "CMQ_INDICATEURS_CACHE=\(raw) must be a number of seconds from 0 to 3600.")
+            }
+            config.indicatorCacheSeconds = seconds
         }
         if let path = environment["CMQ_METRICS_TEXTFILE"], !path.isEmpty {
             guard path.hasSuffix(".prom") else {

@@ -32,6 +32,7 @@ public func configure(_ app: Application, config: AppConfig) async throws {
     app.requestsInFlight = InFlightRequests()
     app.searchCache = config.searchCache ? SearchCache() : nil
     app.catalogueIndex = CatalogueIndex()
+    app.indicatorFiguresCache = config.indicatorCacheSeconds > 0 ? IndicatorFiguresCache(lifetime: TimeInterval(config.indicatorCacheSeconds)) : nil
     // The communes base (35,000 communes) is read once, in the background, before the first search by place.
     Task.detached(priority: .utility) { _ = CommuneGazetteer.shared }
     // The synonyms of the catalogue search (Data/recherche/synonymes.txt), read once at start.
@@ -48,6 +49,7 @@ public func configure(_ app: Application, config: AppConfig) async throws {
     app.middleware.use(CMQErrorMiddleware())
     app.middleware.use(InputSafetyMiddleware())
     app.middleware.use(CatalogueCacheMiddleware())
+    app.middleware.use(IndicatorFiguresCacheMiddleware())
     app.middleware.use(FileMiddleware(publicDirectory: Resources.publicDirectory, defaultFile: nil, directoryAction: .none, advancedETagComparison: true))
 
     // Views: Leaf templates shipped as package resources.

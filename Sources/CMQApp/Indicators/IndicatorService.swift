@@ -9,6 +9,8 @@ import SQLKit
 struct IndicatorService {
     let db: any Database
     let caller: Caller
+    /// Where the dashboards keep the computed values (this instance's cache; none: computed on each read).
+    var figuresCache: IndicatorFiguresCache? = nil
 
     // MARK: the catalogue
 

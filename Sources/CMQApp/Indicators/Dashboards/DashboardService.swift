@@ -1,6 +1,7 @@
 import CMQDomain
 import Fluent
 import Foundation
+import Vapor
 
 /// The figures of the dashboards (national, région académique, campus), each as a table that the pages draw
 /// and that downloads as CSV. Everyone reads the public indicators and the labels; the indicators that are not
@@ -8,6 +9,24 @@ import Foundation
 struct DashboardService {
     let db: any Database
     let caller: Caller
+    /// This instance's computed indicators (none: computed on each read).
+    var figuresCache: IndicatorFiguresCache? = nil
+
+    /// The dashboards of a request, with its instance's cache of computed indicators.
+    init(_ req: Request) {
+        self.init(db: req.db, caller: req.caller, figuresCache: req.application.indicatorFiguresCache)
+    }
+
+    init(db: any Database, caller: Caller, figuresCache: IndicatorFiguresCache? = nil) {
+        self.db = db
+        self.caller = caller
+        self.figuresCache = figuresCache
+    }
+
+    /// The indicators read with the same cache.
+    var indicatorService: IndicatorService {
+        IndicatorService(db: db, caller: caller, figuresCache: figuresCache)
+    }
 
     /// What a dashboard shows: the campuses kept by the filters, one indicator, one school year.
     struct Scope: Sendable {
@@ -93,7 +112,7 @@ struct DashboardService {
 
     /// One indicator for each campus.
     func indicatorByCampus(_ campuses: [Campus], scope: Scope, slug: String = "indicateur-campus") async throws -> (table: DashboardTable, values: [UUID: Double]) {
-        let values = try await IndicatorService(db: db, caller: caller).values(of: scope.indicator, campuses: campuses, year: scope.year)
+        let values = try await indicatorService.values(of: scope.indicator, campuses: campuses, year: scope.year)
         let territory = TerritoryCatalog.shared
         let rows: [[DatasetCell]] = campuses.map { campus in
             [.text(campus.id!.uuidString.lowercased()), .text(campus.nom), .text(territory.region(code: campus.regionCode)?.nom ?? campus.regionCode),

@@ -13,9 +13,8 @@ extension IndicatorService {
         var result: [UUID: Double] = [:]
         switch indicator.source {
         case .computed(let computation):
-            let computer = IndicatorComputer(db: db)
             for campus in campuses {
-                if let value = try await computer.compute([computation], campus: campus, year: year, today: caller.today)[computation] {
+                if let value = try await computed([computation], campus: campus, year: year)[computation] {
                     result[try campus.requireID()] = value
                 }
             }
@@ -40,12 +39,11 @@ extension IndicatorService {
         let computations = Set(indicators.compactMap { indicator -> IndicatorComputation? in
             if case .computed(let computation) = indicator.source { computation } else { nil }
         })
-        let computer = IndicatorComputer(db: db)
         let entered = try await IndicatorValueRecord.query(on: db).filter(\.$campus.$id == campusID)
             .filter(\.$annee ~~ years.map(\.startYear)).all()
         let frozen = try await frozenFigures(campusIDs: [campusID], years: years)[campusID] ?? [:]
         for year in years {
-            let computed = try await computer.compute(computations, campus: campus, year: year, today: caller.today)
+            let computed = try await computed(computations, campus: campus, year: year)
             for indicator in indicators {
                 var value: Double?
                 switch indicator.source {
@@ -59,6 +57,16 @@ extension IndicatorService {
             }
         }
         return result
+    }
+
+    /// The computed values of a campus for a school year, from this instance's cache when it has them.
+    private func computed(_ wanted: Set<IndicatorComputation>, campus: Campus, year: SchoolYear) async throws -> [IndicatorComputation: Double] {
+        let computer = IndicatorComputer(db: db)
+        let today = caller.today
+        guard let figuresCache else { return try await computer.compute(wanted, campus: campus, year: year, today: today) }
+        return try await figuresCache.values(wanted, campus: try campus.requireID(), year: year, day: today) { missing in
+            try await computer.compute(missing, campus: campus, year: year, today: today)
+        }
     }
 
     /// The figures frozen by the transmitted reports of these campuses and school years.

@@ -6,7 +6,7 @@ import Vapor
 struct DashboardAPIController {
     @Sendable func national(req: Request) async throws -> DashboardDTO {
         let query = try DashboardQuery.read(req, regionFixed: false)
-        let service = DashboardService(db: req.db, caller: req.caller)
+        let service = DashboardService(req)
         let (tables, context) = try await NationalDashboardPage.tables(query, service: service)
         return DashboardDTO(tables, order: DashboardDTO.nationalOrder, year: query.year, indicator: context.indicator, today: req.caller.today)
     }
@@ -14,7 +14,7 @@ struct DashboardAPIController {
     @Sendable func region(req: Request) async throws -> DashboardDTO {
         let region = try DashboardPagesController.region(req)
         let query = try DashboardQuery.read(req, regionFixed: true)
-        let service = DashboardService(db: req.db, caller: req.caller)
+        let service = DashboardService(req)
         let result = try await RegionDashboardPage.tables(query, region: region, service: service)
         return DashboardDTO(result.tables, order: DashboardDTO.regionOrder, year: query.year, indicator: result.indicator, today: req.caller.today)
     }
@@ -22,7 +22,7 @@ struct DashboardAPIController {
     @Sendable func campus(req: Request) async throws -> DashboardDTO {
         let id = try req.uuidParameter("campusID", notFound: "Aucun campus")
         let year = try DashboardPagesController.year(req)
-        let service = DashboardService(db: req.db, caller: req.caller)
+        let service = DashboardService(req)
         let result = try await CampusDashboardPage.tables(campusID: id, year: year, service: service)
         return DashboardDTO(result.tables, order: ["indicateurs", "evolution"], year: year, indicator: nil, today: req.caller.today)
     }

@@ -359,7 +359,7 @@ struct CampusDashboardPage: Encodable {
     var downloads: [DashboardSection]
 
     static func tables(campusID: UUID, year: SchoolYear, service: DashboardService) async throws -> (board: IndicatorService.Board, history: [String: [Int: Double]], years: [SchoolYear], tables: [String: DashboardTable]) {
-        let indicators = IndicatorService(db: service.db, caller: service.caller)
+        let indicators = service.indicatorService
         let board = try await indicators.board(campusID: campusID, year: year, everything: service.seesEverything(regionCode: try await CampusService(db: service.db, caller: service.caller).find(campusID).regionCode))
         let years = (0..<DashboardService.trendYears).reversed().map { SchoolYear(startYear: year.startYear - $0) }
         let history = try await indicators.history(campus: board.campus, indicators: board.lines.map(\.indicator), years: years)
@@ -439,14 +439,14 @@ struct CampusDashboardPage: Encodable {
 struct DashboardPagesController {
     @Sendable func national(req: Request) async throws -> View {
         let query = try DashboardQuery.read(req, regionFixed: false)
-        let service = DashboardService(db: req.db, caller: req.caller)
+        let service = DashboardService(req)
         return try await req.view.render("dashboards/national", NationalDashboardPage.load(query, service: service))
     }
 
     @Sendable func nationalFile(req: Request) async throws -> Response {
         let file = try Self.file(req)
         let query = try DashboardQuery.read(req, regionFixed: false)
-        let service = DashboardService(db: req.db, caller: req.caller)
+        let service = DashboardService(req)
         let table = try await NationalDashboardPage.tables(query, only: file.table, service: service).tables[file.table]
         return try Self.respond(req, file, table)
     }
@@ -454,7 +454,7 @@ struct DashboardPagesController {
     @Sendable func region(req: Request) async throws -> View {
         let region = try Self.region(req)
         let query = try DashboardQuery.read(req, regionFixed: true)
-        let service = DashboardService(db: req.db, caller: req.caller)
+        let service = DashboardService(req)
         return try await req.view.render("dashboards/region", RegionDashboardPage.load(query, region: region, service: service))
     }
 
@@ -462,7 +462,7 @@ struct DashboardPagesController {
         let region = try Self.region(req)
         let file = try Self.file(req)
         let query = try DashboardQuery.read(req, regionFixed: true)
-        let service = DashboardService(db: req.db, caller: req.caller)
+        let service = DashboardService(req)
         let table = try await RegionDashboardPage.tables(query, region: region, only: file.table, service: service).tables[file.table]
         return try Self.respond(req, file, table)
     }
@@ -470,7 +470,7 @@ struct DashboardPagesController {
     @Sendable func campus(req: Request) async throws -> View {
         let id = try req.uuidParameter("campusID", notFound: "Aucun campus")
         let year = try Self.year(req)
-        let service = DashboardService(db: req.db, caller: req.caller)
+        let service = DashboardService(req)
         return try await req.view.render("dashboards/campus", CampusDashboardPage.load(campusID: id, year: year, service: service))
     }
 
@@ -478,7 +478,7 @@ struct DashboardPagesController {
         let id = try req.uuidParameter("campusID", notFound: "Aucun campus")
         let file = try Self.file(req)
         let year = try Self.year(req)
-        let service = DashboardService(db: req.db, caller: req.caller)
+        let service = DashboardService(req)
         let table = try await CampusDashboardPage.tables(campusID: id, year: year, service: service).tables[file.table]
         return try Self.respond(req, file, table)
     }
