@@ -42,8 +42,7 @@ struct ActivityReportService {
         let record = try await find(campusID, year)
         var figures: [Figure] = []
         var frozen = false
-        if let record, record.statut != .brouillon, let stored = record.valeurs,
-           let decoded = try? JSONDecoder().decode([Figure].self, from: Data(stored.utf8)) {
+        if let decoded = record?.frozenFigures {
             figures = decoded
             frozen = true
         } else {

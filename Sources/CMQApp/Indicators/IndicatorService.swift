@@ -107,9 +107,8 @@ struct IndicatorService {
 
     /// The figures a transmitted activity report froze, by indicator code (none for a draft or no report).
     static func frozenFigures(campusID: UUID, year: SchoolYear, on db: any Database) async throws -> [String: ActivityReportService.Figure] {
-        guard let report = try await ActivityReportRecord.query(on: db).filter(\.$campus.$id == campusID).filter(\.$annee == year.startYear).first(),
-              report.statut != .brouillon, let stored = report.valeurs,
-              let figures = try? JSONDecoder().decode([ActivityReportService.Figure].self, from: Data(stored.utf8)) else { return [:] }
+        guard let figures = try await ActivityReportRecord.query(on: db).filter(\.$campus.$id == campusID)
+            .filter(\.$annee == year.startYear).first()?.frozenFigures else { return [:] }
         return Dictionary(figures.map { ($0.code, $0) }, uniquingKeysWith: { a, _ in a })
     }
 

@@ -62,8 +62,7 @@ struct RenewalPrefill {
         var order: [String] = []
         for report in reports {
             let year = SchoolYear(startYear: report.annee).description
-            guard let stored = report.valeurs,
-                  let figures = try? JSONDecoder().decode([ActivityReportService.Figure].self, from: Data(stored.utf8)) else { continue }
+            guard let figures = report.frozenFigures else { continue }
             for figure in figures {
                 if lines[figure.code] == nil {
                     lines[figure.code] = Line(libelle: figure.libelle, unit: IndicatorUnit(rawValue: figure.unite) ?? .nombre, values: [:])

@@ -75,7 +75,7 @@ extension IndicatorService {
         let reports = try await ActivityReportRecord.query(on: db).filter(\.$campus.$id ~~ campusIDs)
             .filter(\.$annee ~~ years.map(\.startYear)).filter(\.$statut != .brouillon).all()
         for report in reports {
-            guard let stored = report.valeurs, let figures = try? JSONDecoder().decode([ActivityReportService.Figure].self, from: Data(stored.utf8)) else { continue }
+            guard let figures = report.frozenFigures else { continue }
             result[report.$campus.id, default: [:]][report.annee] = figures
         }
         return result

@@ -17,6 +17,12 @@ final class ActivityReportRecord: Model, @unchecked Sendable {
 
     init() {}
 
+    /// The figures frozen when the report was transmitted (nil for a draft, or a report without figures).
+    var frozenFigures: [ActivityReportService.Figure]? {
+        guard statut != .brouillon, let valeurs else { return nil }
+        return try? JSONDecoder().decode([ActivityReportService.Figure].self, from: Data(valeurs.utf8))
+    }
+
     /// The texts by section.
     var texts: [ReportSection: String] {
         let raw = (try? JSONDecoder().decode([String: String].self, from: Data(textes.utf8))) ?? [:]
