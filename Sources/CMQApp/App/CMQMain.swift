@@ -22,6 +22,11 @@ public enum CMQMain {
         let app = try await Application.make(env)
         do {
             try await configure(app, config: config)
+            if let message = unknownSubcommand(env.arguments, app.asyncCommands.commands) {
+                FileHandle.standardError.write(Data((message + "\n").utf8))
+                try? await app.asyncShutdown()
+                exit(1)
+            }
             if isServe(env.arguments) {
                 try await prepareForServe(app)
             }
@@ -40,6 +45,17 @@ public enum CMQMain {
         if rest.contains("--help") || rest.contains("-h") { return false }
         guard let command = rest.first else { return true }
         return command == "serve" || command.hasPrefix("-")
+    }
+
+    /// `cmq import annuaire`: a group's subcommand that does not exist, told in French with the ones that do
+    /// (ConsoleKit would print its Swift error value).
+    static func unknownSubcommand(_ arguments: [String], _ commands: [String: any AnyAsyncCommand]) -> String? {
+        let rest = Array(arguments.dropFirst())
+        guard rest.count >= 2, let group = commands[rest[0]] as? any AsyncCommandGroup else { return nil }
+        let name = rest[1]
+        guard !name.hasPrefix("-"), group.commands[name] == nil else { return nil }
+        let known = group.commands.keys.sorted().joined(separator: ", ")
+        return "cmq \(rest[0]) : « \(name) » n'est pas une commande ; les commandes sont : \(known) (aide : cmq \(rest[0]) --help)."
     }
 
     /// Before serving: on an embedded SQLite file bring the schema up to date (on PostgreSQL only `cmq migrate` does:

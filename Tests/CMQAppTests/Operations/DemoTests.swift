@@ -128,4 +128,17 @@ struct ConfigurationTests {
         #expect(!CMQMain.isServe(["cmq", "demo"]))
         #expect(!CMQMain.isServe(["cmq", "import", "etablissements", "x.csv"]))
     }
+
+    @Test("a group's unknown subcommand is told in French with the ones that exist; known ones, flags and other commands pass")
+    func unknownSubcommand() async throws {
+        try await withTestApp(.sqlite) { app in
+            let commands = app.asyncCommands.commands
+            #expect(CMQMain.unknownSubcommand(["cmq", "import", "annuaire", "x.csv"], commands)
+                == "cmq import : « annuaire » n'est pas une commande ; les commandes sont : bcn, etablissements, formations, inserjeunes, parcours (aide : cmq import --help).")
+            #expect(CMQMain.unknownSubcommand(["cmq", "import", "etablissements", "x.csv"], commands) == nil)
+            #expect(CMQMain.unknownSubcommand(["cmq", "import", "--help"], commands) == nil)
+            #expect(CMQMain.unknownSubcommand(["cmq", "import"], commands) == nil)
+            #expect(CMQMain.unknownSubcommand(["cmq", "demo", "x"], commands) == nil)
+        }
+    }
 }
