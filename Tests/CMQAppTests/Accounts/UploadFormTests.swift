@@ -11,13 +11,7 @@ struct UploadFormTests {
     @Test("a 2 MB PDF sent through the dossier's form is joined; the same upload with a wrong token is refused and joins nothing", arguments: TestDatabase.all)
     func largeUpload(database: TestDatabase) async throws {
         try await withTestApp(database) { app in
-            let campus = try await Factory.campus(app.db)
-            _ = try await TestAccounts.user(app, role: .regionAcademique, email: "region@cmq.test", region: "32", password: "mot de passe région")
-            var region = BrowserSession(app)
-            _ = try await region.signIn("region@cmq.test", "mot de passe région")
-            _ = try await region.get("/gestion/dossiers")
-            let opened = try await region.post("/gestion/dossiers", [("campusId", campus.id!.lower), ("referentiel", "2019")])
-            let path = String(try #require(opened.headers.first(name: .location)).split(separator: "?")[0])
+            var (region, path) = try await DossierPagesTests.openDossier(app)
             let page = try await region.get(path).body.string
             // The page's form carries the token in its address.
             let action = try #require(page.firstMatch(of: #/action="([^"]+/pieces\?_csrf=[^"]+)"/#)).1

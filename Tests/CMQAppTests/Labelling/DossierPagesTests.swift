@@ -8,6 +8,18 @@ import VaporTesting
 /// The labelling procedure through the back-office pages, signed in, with the forms of each step.
 @Suite("Labelling pages")
 struct DossierPagesTests {
+    /// A région's staff member signed in through the forms opens a dossier for a new campus: their session and the
+    /// dossier page's address.
+    static func openDossier(_ app: Application) async throws -> (BrowserSession, String) {
+        let campus = try await Factory.campus(app.db)
+        _ = try await TestAccounts.user(app, role: .regionAcademique, email: "region@cmq.test", region: "32", password: "mot de passe région")
+        var region = BrowserSession(app)
+        _ = try await region.signIn("region@cmq.test", "mot de passe région")
+        _ = try await region.get("/gestion/dossiers")
+        let opened = try await region.post("/gestion/dossiers", [("campusId", campus.id!.lower), ("referentiel", "2019")])
+        return (region, String(try #require(opened.headers.first(name: .location)).split(separator: "?")[0]))
+    }
+
     @Test("the région opens, writes and deposits a dossier; the CAEN gives its opinion; each sees only its forms", arguments: TestDatabase.all)
     func procedureInPages(database: TestDatabase) async throws {
         try await withTestApp(database) { app in
@@ -55,13 +67,7 @@ struct DossierPagesTests {
     @Test("the région joins a PDF through the page's form (multipart); a file that is not a PDF is refused beside the form", arguments: TestDatabase.all)
     func uploadThroughPage(database: TestDatabase) async throws {
         try await withTestApp(database) { app in
-            let campus = try await Factory.campus(app.db)
-            _ = try await TestAccounts.user(app, role: .regionAcademique, email: "region@cmq.test", region: "32", password: "mot de passe région")
-            var region = BrowserSession(app)
-            _ = try await region.signIn("region@cmq.test", "mot de passe région")
-            _ = try await region.get("/gestion/dossiers")
-            let opened = try await region.post("/gestion/dossiers", [("campusId", campus.id!.lower), ("referentiel", "2019")])
-            let path = String(try #require(opened.headers.first(name: .location)).split(separator: "?")[0])
+            var (region, path) = try await Self.openDossier(app)
             _ = try await region.get(path)
             func upload(_ name: String, _ contents: String) async throws -> TestingHTTPResponse {
                 let boundary = "cmq-test-boundary"
