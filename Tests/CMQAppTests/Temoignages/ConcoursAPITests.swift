@@ -20,6 +20,8 @@ struct ConcoursAPITests {
     """
 
     static func token(_ app: Application, _ email: String, role: Role = .membre, campus: UUID? = nil, organisation: UUID? = nil) async throws -> (User, TestIdentity) {
+        var organisation = organisation
+        if role == .membre, organisation == nil { organisation = try await Factory.organisation(app.db, nom: "Lycée de \(email)").requireID() }
         let user = try await TestAccounts.user(app, role: role, email: email, campus: campus, organisation: organisation)
         return (user, .token(try await TestAccounts.token(for: user, app)))
     }

@@ -409,10 +409,10 @@ struct ConcoursBackOfficeController {
             let text = (form[key] ?? "").trimmingCharacters(in: .whitespaces)
             if text.isEmpty {
                 faults.append(FieldError(key, "Notez le critère « \(criterion.label) »."))
-            } else if text.count > 4 {
-                faults.append(FieldError(key, "La note du critère « \(criterion.label) » va de 0 à \(criterion.maximum)."))
-            } else if let mark = Int(text), (0...criterion.maximum).contains(mark) {
+            } else if text.count <= 4, let mark = Int(text), (0...criterion.maximum).contains(mark) {
                 marks[criterion.code] = mark
+            } else if text.count <= 4, Int(text) != nil {
+                faults.append(FieldError(key, "La note du critère « \(criterion.label) » va de 0 à \(criterion.maximum)."))
             } else {
                 faults.append(FieldError(key, "La note du critère « \(criterion.label) » est un nombre entier de 0 à \(criterion.maximum)."))
             }

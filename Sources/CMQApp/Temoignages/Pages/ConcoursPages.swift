@@ -93,13 +93,13 @@ struct ConcoursPagesController {
     }
 
     @Sendable func edition(req: Request) async throws -> View {
-        try await req.view.render("concours/edition", try await Self.editionContext(req))
+        try await req.view.render("concours/edition", try await Self.editionContext(req, try ConcoursAPIController.editionID(req)))
     }
 
-    static func editionContext(_ req: Request) async throws -> EditionContext {
+    static func editionContext(_ req: Request, _ id: UUID) async throws -> EditionContext {
         let caller = req.caller
         let service = ConcoursService(db: req.db, caller: caller)
-        let edition = try await service.edition(try ConcoursAPIController.editionID(req))
+        let edition = try await service.edition(id)
         let editionID = try edition.requireID()
         let calendar = try edition.calendar
         let now = caller.clock.now()
@@ -145,7 +145,7 @@ struct ConcoursPagesController {
         do {
             try await service.vote(id)
         } catch AppError.conflict(let detail) {
-            var context = try await Self.editionContext(req)
+            var context = try await Self.editionContext(req, editionID)
             context.notice = detail
             return try await req.view.render("concours/edition", context).encodeResponse(status: .conflict, for: req)
         }
