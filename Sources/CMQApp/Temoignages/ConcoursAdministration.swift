@@ -139,7 +139,7 @@ extension ConcoursService {
     func createEdition(_ input: ConcoursEditionInput) async throws -> ConcoursEditionRecord {
         try caller.authorize(.create, .concours)
         let record = try ConcoursEditionRecord(nom: input.nom, calendar: input.calendar, grid: input.grid, placesNationales: input.placesNationales)
-        do { try await record.create(on: db) } catch where error.isConstraintFailure {
+        do { try await createAudited(record) } catch where error.isConstraintFailure {
             throw AppError.conflict("Une édition s'appelle déjà « \(input.nom) ».")
         }
         return record
@@ -151,7 +151,19 @@ extension ConcoursService {
         try caller.authorize(.update, .concours)
         let current = try await edition(id)
         let grid = String(decoding: try JSONEncoder().encode(input.grid.criteria), as: UTF8.self)
-        return try await conditionalEditionUpdate(id, input: input, grid: grid, gridChanged: grid != current.grilleJSON)
+        let before = current.auditSnapshot
+        let updated = try await conditionalEditionUpdate(id, input: input, grid: grid, gridChanged: grid != current.grilleJSON)
+        try await caller.audit.record(.update, updated, id: id, before: before, on: db)
+        return updated
+    }
+
+    /// Creates a record and its entry in the audit trail, together.
+    private func createAudited<Record: Model & Audited>(_ record: Record) async throws where Record.IDValue == UUID {
+        let caller = caller
+        try await db.writeTransaction { db in
+            try await record.create(on: db)
+            try await caller.audit.record(.create, record, id: try record.requireID(), on: db)
+        }
     }
 
     private func conditionalEditionUpdate(_ id: UUID, input: ConcoursEditionInput, grid: String, gridChanged: Bool) async throws -> ConcoursEditionRecord {
@@ -182,7 +194,7 @@ extension ConcoursService {
         try caller.authorize(.create, .concours)
         _ = try await edition(editionID)
         let record = ConcoursCategorieRecord(editionID: editionID, code: code, nom: nom)
-        do { try await record.create(on: db) } catch where error.isConstraintFailure {
+        do { try await createAudited(record) } catch where error.isConstraintFailure {
             throw AppError.conflict("L'édition a déjà une catégorie de code « \(code) ».")
         }
         return record
@@ -197,7 +209,8 @@ extension ConcoursService {
             throw AppError.validation([FieldError("courriel", "Aucun compte n'a l'adresse « \(email) ».")])
         }
         let record = ConcoursJureRecord(editionID: editionID, userID: userID, niveau: niveau, academieCode: niveau == .academique ? academieCode : nil)
-        do { try await record.create(on: db) } catch where error.isConstraintFailure {
+        record.$utilisateur.value = user
+        do { try await createAudited(record) } catch where error.isConstraintFailure {
             throw AppError.conflict("« \(email) » est déjà juré de cette édition.")
         }
         record.$utilisateur.value = user
@@ -210,7 +223,11 @@ extension ConcoursService {
         guard let record = try await ConcoursJureRecord.query(on: db).filter(\.$id == jurorID).filter(\.$edition.$id == editionID).first() else {
             throw AppError.notFound("Aucun juré n'a l'identifiant \(jurorID.uuidString.lowercased()) dans cette édition.")
         }
-        try await record.delete(on: db)
+        let caller = caller
+        try await db.writeTransaction { db in
+            try await record.delete(on: db)
+            try await caller.audit.record(.delete, record, id: jurorID, on: db)
+        }
     }
 
     // MARK: - Entries (the campus team, while submissions are open)
@@ -234,7 +251,8 @@ extension ConcoursService {
             throw AppError.conflict("Les consentements de ce témoignage ne couvrent pas le concours.")
         }
         let record = ConcoursCandidatureRecord(categorieID: categorieID, temoignageID: temoignageID, academieCode: loaded.campus.academieCode)
-        do { try await record.create(on: db) } catch where error.isConstraintFailure {
+        record.$temoignage.value = loaded.record
+        do { try await createAudited(record) } catch where error.isConstraintFailure {
             throw AppError.conflict("Ce témoignage est déjà inscrit dans la catégorie « \(categorie.nom) ».")
         }
         return Entry(candidature: record, categorie: categorie, edition: categorie.edition, temoignage: loaded)

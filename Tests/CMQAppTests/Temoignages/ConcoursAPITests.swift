@@ -93,6 +93,11 @@ struct ConcoursAPITests {
             #expect(try await OpenAPITests.conforms(app, v, .DELETE, path + "/jures/\(seat.id.lower)", template: one, as: member).status == .forbidden)
             #expect(try await OpenAPITests.conforms(app, v, .DELETE, path + "/jures/\(seat.id.lower)", template: one).status == .noContent)
             #expect(try await ConcoursJureRecord.query(on: app.db).count() == 0)
+
+            // every change is in the audit trail, the refused ones are not
+            let trail = try await AuditEntry.query(on: app.db).filter(\.$entity ~~ ["concours-edition", "concours-categorie", "concours-jure"]).all()
+            #expect(trail.map { "\($0.entity) \($0.action)" }.sorted() == ["concours-categorie creation", "concours-edition creation", "concours-edition modification",
+                                                                          "concours-jure creation", "concours-jure suppression"])
         }
     }
 
@@ -124,6 +129,7 @@ struct ConcoursAPITests {
             #expect(try await OpenAPITests.conforms(app, v, .POST, path, template: entries, json: body, as: team).status == .created)
             #expect(try await OpenAPITests.conforms(app, v, .POST, path, template: entries, json: body, as: team).status == .conflict)
             #expect(try await ConcoursCandidatureRecord.query(on: app.db).count() == 3)
+            #expect(try await AuditEntry.query(on: app.db).filter(\.$entity == "concours-candidature").count() == 1)
             // the public sees the entries in the contest only (not the waiting testimony's)
             let publicList = try await OpenAPITests.conforms(app, v, .GET, path, template: entries, as: .anonymous).decoded([ConcoursCandidatureDTO].self)
             #expect(Set(publicList.map(\.id)).contains(contest.entry) && !publicList.map(\.id).contains(contest.waitingEntry) && publicList.count == 2)
