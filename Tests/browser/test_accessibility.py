@@ -49,6 +49,7 @@ def public_pages(server) -> dict:
     with urllib.request.urlopen(server + "/temoignages") as response:
         temoignage = re.search(r'href="(/temoignages/[0-9a-f-]{36})"', response.read().decode())
     assert temoignage, "the demo has published testimonies"
+    current, past = contest_editions(server)
     return {
         "accueil": "/",
         "region": "/regions/pays-de-la-loire",
@@ -75,6 +76,9 @@ def public_pages(server) -> dict:
         "actions-archives": "/actions/archives",
         "temoignages": "/temoignages",
         "temoignage": temoignage.group(1),
+        "concours": "/concours",
+        "concours-edition": f"/concours/{current}",
+        "concours-resultats": f"/concours/{past}/resultats",
         "action": f"/actions/{action['id'].lower()}",
         "insertion-classement": "/insertion",
         "insertion-definitions": "/insertion/definitions",
@@ -87,6 +91,21 @@ def public_pages(server) -> dict:
         "contact": "/contact",
         "connexion": "/connexion",
     }
+
+
+def contest_editions(server) -> tuple:
+    """The demo's contest editions: the current one (juries sitting, vote open) and last year's (results published)."""
+    editions = api(server, "/api/v1/concours")
+    current = next(e for e in editions if e["phase"] != "resultats")["id"].lower()
+    past = next(e for e in editions if e["phase"] == "resultats")["id"].lower()
+    return current, past
+
+
+def juror_pages(server) -> dict:
+    """The académie juror's pages: the edition with the entries to mark, and the marking form."""
+    current, _ = contest_editions(server)
+    entry = api(server, f"/api/v1/concours/{current}/candidatures")[0]["id"].lower()
+    return {"jure-concours-edition": f"/gestion/concours/{current}", "jure-concours-notes": f"/gestion/concours/candidatures/{entry}/notes"}
 
 
 def admin_pages(driver, server) -> dict:
@@ -110,6 +129,8 @@ def admin_pages(driver, server) -> dict:
         "admin-journal": "/gestion/journal",
         "admin-temoignages": "/gestion/temoignages",
         "admin-temoignage": temoignage.replace(server, ""),
+        "admin-concours": "/gestion/concours",
+        "admin-concours-edition": f"/gestion/concours/{contest_editions(server)[0]}",
         "admin-tableau-de-bord": "/tableau-de-bord?indicateur=GOU-01",
         "admin-tableau-de-bord-region": "/regions/pays-de-la-loire/tableau-de-bord",
         "admin-compte": "/compte",
@@ -232,6 +253,9 @@ def audit(server):
             visit(name, path)
         sign_in(driver, server, "membre.condorcet@cmq.test")
         for name, path in member_pages(driver, server).items():
+            visit(name, path)
+        sign_in(driver, server, "jure.academique@cmq.test")
+        for name, path in juror_pages(server).items():
             visit(name, path)
         console = csp_violations(driver)
     finally:

@@ -14,6 +14,8 @@ enum AuditVocabulary {
         ("action", "Action d'un campus"), ("inscription", "Inscription à une action"),
         ("indicateur-valeur", "Valeur d'un indicateur"), ("indicateur-cible", "Cible d'un indicateur"),
         ("temoignage", "Témoignage (Ma réussite pro)"), ("consentement", "Consentement à un témoignage"),
+        ("concours-edition", "Édition du concours « Ma réussite pro »"), ("concours-categorie", "Catégorie du concours"),
+        ("concours-jure", "Juré du concours"), ("concours-candidature", "Candidature au concours"),
     ]
 
     static func entity(_ key: String) -> String {
@@ -44,6 +46,10 @@ enum AuditVocabulary {
         "cible": "Cible", "echeance": "Échéance",
         "prenom": "Prénom", "noteInterne": "Note interne", "video": "Vidéo", "sousTitres": "Sous-titres", "donneLe": "Donné le",
         "portees": "Portée", "expireLe": "Expire le", "retireLe": "Retiré le", "temoignage": "Témoignage",
+        "depotsOuverture": "Ouverture des dépôts", "depotsCloture": "Clôture des dépôts", "juryAcademiqueCloture": "Fin des jurys académiques",
+        "juryNationalCloture": "Fin du jury national", "voteOuverture": "Ouverture du vote", "voteCloture": "Clôture du vote",
+        "resultats": "Résultats", "grille": "Grille de notation", "placesNationales": "Places au jury national", "edition": "Édition",
+        "niveau": "Niveau du jury", "utilisateur": "Compte",
     ]
 
     static func field(_ key: String) -> String { fields[key] ?? key }

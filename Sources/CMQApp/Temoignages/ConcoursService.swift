@@ -37,6 +37,7 @@ struct ConcoursService {
     /// insert is conditional on the unique index (category, account): of two votes sent at once, one is kept.
     func vote(_ candidatureID: UUID) async throws {
         guard let userID = caller.actor?.userID else { throw AppError.unauthorized("Connectez-vous pour voter : un vote par compte et par catégorie.") }
+        try caller.authorize(.create, .concoursVote)
         let entry = try await entry(candidatureID)
         let now = caller.clock.now()
         let calendar = try entry.edition.calendar
@@ -69,8 +70,9 @@ struct ConcoursService {
         guard let userID = caller.actor?.userID else { throw AppError.unauthorized("Connectez-vous pour noter.") }
         let entry = try await entry(candidatureID)
         let editionID = try entry.edition.requireID()
-        guard let jure = try await ConcoursJureRecord.query(on: db).filter(\.$edition.$id == editionID).filter(\.$utilisateur.$id == userID).first(),
-              let jureID = jure.id else {
+        let seat = try await ConcoursJureRecord.query(on: db).filter(\.$edition.$id == editionID).filter(\.$utilisateur.$id == userID).first()
+        try caller.authorize(.update, .concoursNotes(isJuror: seat != nil))
+        guard let jure = seat, let jureID = jure.id else {
             throw AppError.forbidden("Vous n'êtes pas juré de l'édition « \(entry.edition.nom) ».")
         }
         let calendar = try entry.edition.calendar
@@ -136,15 +138,18 @@ struct ConcoursService {
         var ranking: [ContestRanking.Ranked]
         var publicPrize: [UUID]
         var votes: [UUID: Int]
+        /// The entries the académie juries sent to the national round.
+        var qualified: Set<UUID>
     }
 
     /// A category's results: the national jury's ranking (Or, Argent, Bronze) and the public prize; nothing before
-    /// the results' date.
+    /// the results' date (but to the national administrator, who checks them).
     func results(_ categorieID: UUID) async throws -> Results {
         guard let categorie = try await ConcoursCategorieRecord.query(on: db).filter(\.$id == categorieID).with(\.$edition).first() else {
             throw AppError.notFound("Aucune catégorie n'a l'identifiant \(categorieID.uuidString.lowercased()).")
         }
-        guard try categorie.edition.calendar.phase(at: caller.clock.now()) == .resultats else {
+        let published = try categorie.edition.calendar.phase(at: caller.clock.now()) == .resultats
+        guard published || caller.may(.read, .concoursResultats(isPublished: false)) else {
             throw AppError.conflict("Les résultats de « \(categorie.edition.nom) » ne sont pas encore publiés.")
         }
         let ranking = ContestRanking.rank(try await scores(categorie, niveau: .national))
@@ -152,6 +157,6 @@ struct ConcoursService {
         for vote in try await ConcoursVoteRecord.query(on: db).filter(\.$categorie.$id == categorieID).all() {
             votes[vote.$candidature.id, default: 0] += 1
         }
-        return Results(ranking: ranking, publicPrize: ContestRanking.publicPrize(votes), votes: votes)
+        return Results(ranking: ranking, publicPrize: ContestRanking.publicPrize(votes), votes: votes, qualified: try await qualified(categorie))
     }
 }

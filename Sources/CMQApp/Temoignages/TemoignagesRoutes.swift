@@ -27,6 +27,25 @@ struct TemoignagesRoutes: RouteCollection {
         gestion.post(U.manageConsentWithdrawal(nil, nil), use: backOffice.withdrawConsent)
         gestion.post(U.manageModeration(nil), use: backOffice.moderate)
 
+        // The contest « Ma réussite pro »: public pages, the vote form (signed in, CSRF), the back-office.
+        typealias C = ConcoursURL
+        let concours = ConcoursPagesController()
+        web.get(C.list, use: concours.list)
+        web.get(C.edition(nil), use: concours.edition)
+        web.get(C.results(nil), use: concours.results)
+        gestion.post(C.vote(nil), use: concours.vote)
+        let concoursOffice = ConcoursBackOfficeController()
+        gestion.get(C.manageList, use: concoursOffice.list)
+        gestion.post(C.manageList, use: concoursOffice.create)
+        gestion.get(C.manage(nil), use: concoursOffice.item)
+        gestion.post(C.manage(nil), use: concoursOffice.update)
+        gestion.post(C.manageCategories(nil), use: concoursOffice.addCategorie)
+        gestion.post(C.manageJurors(nil), use: concoursOffice.addJuror)
+        gestion.post(C.manageJurorRemoval(nil, nil), use: concoursOffice.removeJuror)
+        gestion.post(C.manageEntries(nil), use: concoursOffice.enter)
+        gestion.get(C.marking(nil), use: concoursOffice.markingForm)
+        gestion.post(C.marking(nil), use: concoursOffice.mark)
+
         let api = doors.api(routes)
         let controller = TemoignagesAPIController()
         api.post(U.apiList, use: controller.submit)
@@ -39,6 +58,21 @@ struct TemoignagesRoutes: RouteCollection {
         api.on(.POST, U.apiConsents(nil).pathComponents, body: .stream, use: controller.recordConsent)
         api.post(U.apiConsentWithdrawal(nil, nil), use: controller.withdrawConsent)
         api.post(U.apiModeration(nil), use: controller.moderate)
+
+        let contest = ConcoursAPIController()
+        api.get(C.apiList, use: contest.list)
+        api.post(C.apiList, use: contest.create)
+        api.get(C.apiItem(nil), use: contest.show)
+        api.put(C.apiItem(nil), use: contest.update)
+        api.post(C.apiCategories(nil), use: contest.addCategorie)
+        api.get(C.apiJurors(nil), use: contest.jurors)
+        api.post(C.apiJurors(nil), use: contest.addJuror)
+        api.delete(C.apiJuror(nil, nil), use: contest.removeJuror)
+        api.get(C.apiEntries(nil), use: contest.entries)
+        api.post(C.apiEntries(nil), use: contest.enter)
+        api.get(C.apiResults(nil), use: contest.results)
+        api.put(C.apiMarks(nil), use: contest.mark)
+        api.post(C.apiVote(nil), use: contest.vote)
     }
 }
 

@@ -40,6 +40,20 @@ public enum Resource: Sendable, Equatable {
     case temoignage(TemoignageScope)
     /// The moderation of a testimony (publish, refuse, withdraw): the campus team and the national administrator.
     case temoignageModeration(TemoignageScope)
+    /// The contest « Ma réussite pro »: its editions, their calendar and grid, their categories and juries. Read: the
+    /// public; create, update, delete: the national administrator.
+    case concours
+    /// The entry of a testimony in a category of the contest. Create, delete: the campus team of the testimony's
+    /// campus and the national administrator; read: the public once the testimony is published.
+    case concoursCandidature(TemoignageScope)
+    /// A juror's marks: update (give or replace one's own) by an account with a jury role for the edition
+    /// (`isJuror`); the service then checks the level, académie and dates.
+    case concoursNotes(isJuror: Bool)
+    /// The public prize: create (vote) by any signed-in account; the service checks the dates and uniqueness.
+    case concoursVote
+    /// An edition's results: read by everyone once their date has come (`isPublished`), by the national
+    /// administrator before.
+    case concoursResultats(isPublished: Bool)
     /// The dashboards' figures that are not public (indicators not marked public, activity reports received and
     /// missing, dossiers in progress) of the campuses of a région académique, or of every campus (nil). Read: that
     /// région's staff (their own région only) and the national level.
@@ -146,6 +160,11 @@ public enum AccessDecision: Sendable, Equatable {
 /// | équipe campus (testimonies) | submits, completes and moderates its campus's testimonies |
 /// | membre (testimonies) | submits testimonies for the campuses its organisation belongs to; completes and reads its own submissions |
 /// | public | published testimonies only |
+/// | administrateur national (contest) | editions, calendar, grid, categories, juries; enters any testimony; reads results before their date |
+/// | équipe campus (contest) | enters its campus's published testimonies in a category (while submissions are open: the service) |
+/// | juror (any role, data of the edition) | marks the entries the service allows (level, académie, dates), in their own name |
+/// | any account (contest) | votes for the public prize, once per category (the service) |
+/// | public (contest) | editions, categories, published entries; results once their date has come |
 /// | région académique (dashboards) | reads the whole dashboard of its région (indicators not public, reports, dossiers); the national one is the national level's |
 public enum AccessPolicy {
     public static func decide(_ actor: Actor?, _ action: Action, _ resource: Resource) -> AccessDecision {
@@ -154,6 +173,7 @@ public enum AccessPolicy {
         }
         if action == .read, resource.isPublic { return .allowed }
         if let problem = actor.scopeProblem { return .denied("Ce compte est incomplet : \(problem).") }
+        if let decision = concours(actor, action, resource) { return decision }
         switch actor.role {
         case .administrateurNational:
             return .allowed
@@ -165,6 +185,40 @@ public enum AccessPolicy {
             return membre(actor, action, resource)
         case .instance:
             return instance(actor, action, resource)
+        }
+    }
+
+    static let concoursManagedBy = "Le concours « Ma réussite pro » (éditions, catégories, jurys) est géré par l'administrateur national."
+
+    /// The contest's rights, the same for every role but the national administrator (who may everything): nil for
+    /// the resources that are not the contest's.
+    static func concours(_ actor: Actor, _ action: Action, _ resource: Resource) -> AccessDecision? {
+        if actor.role == .administrateurNational {
+            switch resource {
+            case .concoursNotes(let isJuror):
+                return isJuror ? .allowed : .denied("Seuls les jurés de l'édition notent ses candidatures.")
+            case .concours, .concoursCandidature, .concoursVote, .concoursResultats: return .allowed
+            default: return nil
+            }
+        }
+        switch resource {
+        case .concours:
+            return action == .read ? .allowed : .denied(Self.concoursManagedBy)
+        case .concoursCandidature(let scope):
+            if action == .read { return scope.isPublished ? .allowed : .denied("Cette candidature n'est pas publique.") }
+            guard actor.role == .equipeCampus else {
+                return .denied("Une candidature au concours est déposée par l'équipe du campus du témoignage.")
+            }
+            return scope.campusID == actor.campusID ? .allowed : .denied("Vous n'inscrivez au concours que les témoignages de votre campus.")
+        case .concoursNotes(let isJuror):
+            guard action == .update || action == .read else { return .denied("Une note se donne ou se remplace ; elle ne se supprime pas.") }
+            return isJuror ? .allowed : .denied("Seuls les jurés de l'édition notent ses candidatures.")
+        case .concoursVote:
+            return action == .create ? .allowed : .denied("Un vote ne se modifie ni ne se retire.")
+        case .concoursResultats(let isPublished):
+            return action == .read && isPublished ? .allowed : .denied("Les résultats de cette édition ne sont pas encore publiés.")
+        default:
+            return nil
         }
     }
 
@@ -252,6 +306,8 @@ public enum AccessPolicy {
             guard action == .read else { return .denied(Self.dashboardReadOnly) }
             return region != nil && region == actor.regionCode ? .allowed
                 : .denied("Le tableau de bord complet d'une autre région académique, ou de toute la France, est réservé au niveau national.")
+        case .concours, .concoursCandidature, .concoursNotes, .concoursVote, .concoursResultats:
+            return concours(actor, action, resource) ?? .denied(Self.concoursManagedBy)
         case .auditTrail, .accounts:
             return .denied("Réservé à l'administrateur national.")
         }
@@ -305,6 +361,8 @@ public enum AccessPolicy {
             return scope.campusID == actor.campusID ? .allowed : .denied("Vous ne gérez que les témoignages de votre campus.")
         case .dashboard:
             return .denied(Self.dashboardStaffOnly)
+        case .concours, .concoursCandidature, .concoursNotes, .concoursVote, .concoursResultats:
+            return concours(actor, action, resource) ?? .denied(Self.concoursManagedBy)
         case .auditTrail, .accounts:
             return .denied("Réservé à l'administrateur national.")
         }
@@ -359,6 +417,8 @@ public enum AccessPolicy {
             return .denied(Self.temoignagesModeratedBy)
         case .dashboard:
             return .denied(Self.dashboardStaffOnly)
+        case .concours, .concoursCandidature, .concoursNotes, .concoursVote, .concoursResultats:
+            return concours(actor, action, resource) ?? .denied(Self.concoursManagedBy)
         case .auditTrail, .accounts:
             return .denied("Réservé à l'administrateur national.")
         }
@@ -373,6 +433,10 @@ extension Resource {
         case .campusAction(let scope): scope.isPublished
         case .temoignage(let scope): scope.isPublished
         case .temoignageModeration: false
+        case .concours: true
+        case .concoursCandidature(let scope): scope.isPublished
+        case .concoursResultats(let isPublished): isPublished
+        case .concoursNotes, .concoursVote: false
         case .dossier, .labelDecision, .booking, .parcours, .parcoursEtablissement, .auditTrail, .accounts, .activityReport, .activityReportReview, .actionRegistrations, .dashboard: false
         }
     }

@@ -46,8 +46,9 @@ struct ConcoursTests {
     }
 
     static func account(_ app: Application, _ name: String) async throws -> Caller {
-        let user = try await TestAccounts.user(app, role: .membre, email: "\(name)@cmq.test")
-        return Caller(actor: Actor(userID: try user.requireID(), role: .membre), author: .command(name), isOperator: false, clock: app.clock)
+        let lycee = try await Factory.organisation(app.db, nom: "Lycée de \(name)")
+        let user = try await TestAccounts.user(app, role: .membre, email: "\(name)@cmq.test", organisation: try lycee.requireID())
+        return Caller(actor: user.actor, author: .command(name), isOperator: false, clock: app.clock)
     }
 
     @Test("one vote per account and category, while the vote is open, for an entry in the contest; two votes at once keep one",

@@ -152,4 +152,46 @@ struct AccessPolicyTests {
         #expect(AccessPolicy.decide(actor(.administrateurNational), .update, booking).isAllowed)
     }
 
+    @Test("the contest: the national administrator manages it; a campus team enters its own testimonies; jurors mark; any account votes; results public on their date")
+    func concours() {
+        let admin = actor(.administrateurNational), team = actor(.equipeCampus, campus: campusID), otherTeam = actor(.equipeCampus, campus: otherCampusID)
+        let member = actor(.membre, organisation: organisationID), region = actor(.regionAcademique, region: "32")
+        let caen = Actor(userID: UUID(), role: .instance, regionCode: "32", instance: .caen, academieCode: "20")
+        // editions, categories, juries
+        for action in [Action.create, .update, .delete] {
+            #expect(AccessPolicy.decide(admin, action, .concours).isAllowed)
+            for other in [team, member, region, caen] {
+                #expect(AccessPolicy.decide(other, action, .concours) == .denied("Le concours « Ma réussite pro » (éditions, catégories, jurys) est géré par l'administrateur national."))
+            }
+            #expect(!AccessPolicy.decide(nil, action, .concours).isAllowed)
+        }
+        #expect(AccessPolicy.decide(nil, .read, .concours).isAllowed)
+        // entries: the campus team of the testimony's campus
+        let published = Resource.TemoignageScope(campusID: campusID, regionCode: "32", memberOrganisationIDs: [organisationID], submitterID: nil, isPublished: true)
+        var unpublished = published
+        unpublished.isPublished = false
+        #expect(AccessPolicy.decide(team, .create, .concoursCandidature(published)).isAllowed)
+        #expect(AccessPolicy.decide(admin, .create, .concoursCandidature(published)).isAllowed)
+        #expect(AccessPolicy.decide(otherTeam, .create, .concoursCandidature(published)) == .denied("Vous n'inscrivez au concours que les témoignages de votre campus."))
+        #expect(!AccessPolicy.decide(member, .create, .concoursCandidature(published)).isAllowed)
+        #expect(!AccessPolicy.decide(region, .create, .concoursCandidature(published)).isAllowed)
+        #expect(AccessPolicy.decide(nil, .read, .concoursCandidature(published)).isAllowed)
+        #expect(!AccessPolicy.decide(nil, .read, .concoursCandidature(unpublished)).isAllowed)
+        // marks: a juror of the edition, whatever their role; nobody else, not even the administrator
+        for juror in [member, team, caen, admin] {
+            #expect(AccessPolicy.decide(juror, .update, .concoursNotes(isJuror: true)).isAllowed)
+            #expect(!AccessPolicy.decide(juror, .update, .concoursNotes(isJuror: false)).isAllowed)
+        }
+        #expect(!AccessPolicy.decide(member, .delete, .concoursNotes(isJuror: true)).isAllowed)
+        #expect(!AccessPolicy.decide(nil, .update, .concoursNotes(isJuror: true)).isAllowed)
+        // the vote: any signed-in account, never anonymous; a vote is not changed
+        for voter in [member, team, region, caen, admin] { #expect(AccessPolicy.decide(voter, .create, .concoursVote).isAllowed) }
+        #expect(AccessPolicy.decide(nil, .create, .concoursVote) == .denied("Vous devez vous connecter pour faire cela."))
+        #expect(!AccessPolicy.decide(member, .delete, .concoursVote).isAllowed)
+        // results: public once published; before, the administrator only
+        #expect(AccessPolicy.decide(nil, .read, .concoursResultats(isPublished: true)).isAllowed)
+        #expect(!AccessPolicy.decide(nil, .read, .concoursResultats(isPublished: false)).isAllowed)
+        #expect(!AccessPolicy.decide(member, .read, .concoursResultats(isPublished: false)).isAllowed)
+        #expect(AccessPolicy.decide(admin, .read, .concoursResultats(isPublished: false)).isAllowed)
+    }
 }

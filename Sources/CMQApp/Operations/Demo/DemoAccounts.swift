@@ -22,6 +22,9 @@ enum DemoAccounts {
             ("equipe.metallurgie@cmq.test", "Équipe du campus Métallurgie et plasturgie (démo)", .equipeCampus, nil, campus?.id, nil, nil),
             ("membre.condorcet@cmq.test", "Lycée Condorcet de Saint-Quentin (démo)", .membre, nil, nil, condorcet?.id, nil),
             ("caen.amiens@cmq.test", "CAEN de l'académie d'Amiens (démo)", .instance, nil, nil, nil, .caen),
+            // The contest's jurors (teachers of a member lycée): their seats are data of each edition (DemoConcours).
+            (DemoConcours.academieJuror, "Juré académique du concours (démo)", .membre, nil, nil, condorcet?.id, nil),
+            (DemoConcours.nationalJuror, "Juré national du concours (démo)", .membre, nil, nil, condorcet?.id, nil),
         ]
         var created: [Created] = []
         for (email, name, role, region, campusID, organisationID, instance) in plan {

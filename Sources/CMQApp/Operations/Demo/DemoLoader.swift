@@ -29,10 +29,13 @@ struct DemoLoader {
         }
     }
 
-    /// Creates the demo accounts and prints them (with their passwords, once) on the console.
+    /// Creates the demo accounts and prints them (with their passwords, once) on the console; then the contest « Ma
+    /// réussite pro », whose jurors and voters are those accounts.
     static func printAccounts(_ app: Application) async throws {
         let fixed = ProcessInfo.processInfo.environment["CMQ_DEMO_PASSWORD"].flatMap { $0.isEmpty ? nil : $0 }
         let accounts = try await DemoAccounts.create(on: app.db, passwords: app.password.async, fixedPassword: fixed)
+        let entries = try await DemoConcours(db: app.db, clock: app.clock).load()
+        if entries > 0 { app.console.print("Concours « Ma réussite pro » : deux éditions, \(entries) candidatures (démonstration).") }
         let text = DemoAccounts.describe(accounts, passwordsFromEnvironment: fixed != nil)
         if !text.isEmpty { app.console.print(text) }
     }

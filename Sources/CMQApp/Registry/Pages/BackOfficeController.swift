@@ -41,6 +41,7 @@ struct BackOfficeController {
         if actor.role != .instance {
             links.append(LinkItem(label: "Témoignages « Ma réussite pro »", url: TemoignagesURL.manageList.path))
         }
+        links.append(LinkItem(label: "Concours « Ma réussite pro »", url: ConcoursURL.manageList.path))
         if caller.may(.read, .auditTrail) {
             links.append(LinkItem(label: "Journal des modifications", url: AuditURL.journal.path))
         }

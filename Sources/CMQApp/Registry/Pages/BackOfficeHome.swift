@@ -42,6 +42,7 @@ enum BackOfficeHome {
             blocks.append(try await accessRequests(caller: caller, on: db))
             blocks.append(try await temoignages(actor: actor, caller: caller, on: db))
         }
+        if let concours = try await ConcoursBackOfficeController.waiting(caller: caller, on: db) { blocks.append(concours) }
         return blocks
     }
 

@@ -165,3 +165,39 @@ final class ConcoursVoteRecord: Model, @unchecked Sendable {
 
     init() {}
 }
+
+extension ConcoursEditionRecord: Audited {
+    static var auditEntity: String { "concours-edition" }
+    var auditLabel: String { nom }
+    var auditSnapshot: [String: String] {
+        let day = { (date: Date) in CalendarDay(date: date).iso }
+        return ["nom": nom, "depotsOuverture": day(depotsOuverture), "depotsCloture": day(depotsCloture),
+                "juryAcademiqueCloture": day(juryAcademiqueCloture), "juryNationalCloture": day(juryNationalCloture),
+                "voteOuverture": day(voteOuverture), "voteCloture": day(voteCloture), "resultats": day(resultats),
+                "grille": grilleJSON, "placesNationales": String(placesNationales)]
+    }
+}
+
+extension ConcoursCategorieRecord: Audited {
+    static var auditEntity: String { "concours-categorie" }
+    var auditLabel: String { nom }
+    var auditSnapshot: [String: String] { ["code": code, "nom": nom, "edition": $edition.id.uuidString.lowercased()] }
+}
+
+extension ConcoursJureRecord: Audited {
+    static var auditEntity: String { "concours-jure" }
+    var auditLabel: String { $utilisateur.value?.email ?? $utilisateur.id.uuidString.lowercased() }
+    var auditSnapshot: [String: String] {
+        var snapshot = ["niveau": niveau.rawValue, "edition": $edition.id.uuidString.lowercased(), "utilisateur": $utilisateur.id.uuidString.lowercased()]
+        snapshot["academie"] = academieCode
+        return snapshot
+    }
+}
+
+extension ConcoursCandidatureRecord: Audited {
+    static var auditEntity: String { "concours-candidature" }
+    var auditLabel: String { $temoignage.value?.titre ?? $temoignage.id.uuidString.lowercased() }
+    var auditSnapshot: [String: String] {
+        ["categorie": $categorie.id.uuidString.lowercased(), "temoignage": $temoignage.id.uuidString.lowercased(), "academie": academieCode]
+    }
+}

@@ -106,6 +106,8 @@ struct TemoignageGallery {
         var affiche: String?
         var transcription: String?
         var demo: Bool
+        /// Its entries in the contest and, once the results are published, its medals and public prize.
+        var concours: [String]
     }
 
     static func page(_ request: Request) async throws -> PageContext {
@@ -122,6 +124,7 @@ struct TemoignageGallery {
             video: TemoignagesURL.video(id).path, videoType: record.videoType ?? "video/mp4",
             sousTitres: record.sousTitresID.map { _ in TemoignagesURL.captions(id).path },
             affiche: record.afficheID.map { _ in TemoignagesURL.poster(id).path }, transcription: record.transcription,
-            demo: record.soumisParNom == TemoignageService.demoAuthor)
+            demo: record.soumisParNom == TemoignageService.demoAuthor,
+            concours: try await ConcoursPagesController.medals(id, caller: request.caller, on: request.db))
     }
 }
