@@ -17,7 +17,11 @@ struct CatalogueExportTests {
         return try ids.map { try #require(byID[$0]) }
     }
 
-    @Test("the JSON export of the demo catalogue is, byte for byte, the array of the objects its models give", arguments: TestDatabase.all)
+    /// The JSON export writes the API's formation objects (`GET /api/v1/formations/{id}`), which name the organisation's
+    /// town since the search by place (commit 3567edd); the models' `toDTO` (the export's bytes before it read the
+    /// tables) leaves the town out: the only difference, added here to the models' objects.
+    @Test("the JSON export of the demo catalogue is, byte for byte, the array of the objects its models give (with the organisation's town, as the API)",
+          arguments: TestDatabase.all)
     func jsonDemoCatalogue(database: TestDatabase) async throws {
         try await withTestApp(database) { app in
             // given
@@ -31,7 +35,9 @@ struct CatalogueExportTests {
             var expected = Data("[".utf8)
             for (index, formation) in formations.enumerated() {
                 if index > 0 { expected.append(UInt8(ascii: ",")) }
-                expected += try encoder.encode(try formation.toDTO())
+                var dto = try formation.toDTO()
+                dto.organisation.commune = formation.organisation.commune
+                expected += try encoder.encode(dto)
             }
             expected += Data("]".utf8)
             // when
@@ -39,6 +45,12 @@ struct CatalogueExportTests {
             // then
             #expect(response.status == .ok)
             #expect(Data(buffer: response.body) == expected)
+            // and each object is the one the API gives for that formation
+            let exported = try response.decoded([FormationDTO].self)
+            for dto in exported.prefix(5) {
+                let one = try await app.send(.GET, "/api/v1/formations/\(dto.id.lower)", as: .anonymous)
+                #expect(try encoder.encode(one.decoded(FormationDTO.self)) == encoder.encode(dto))
+            }
         }
     }
 
