@@ -6,9 +6,9 @@ import Vapor
 /// Exports of any catalogue search: cmq's CSV (which `cmq import formations --format csv` reads back), JSON
 /// (the API's formation objects) and LHEO 2.3 XML.
 ///
-/// A file is written piece by piece, 500 formations at a time, to whatever `write` sends them to (an HTTP
-/// response, a file): memory does not grow with the size of the catalogue (only the list of the identifiers
-/// the search finds is held).
+/// A file is written piece by piece, 500 formations at a time, read straight from the tables (no model built),
+/// to whatever `write` sends them to (an HTTP response, a file): memory does not grow with the size of the
+/// catalogue (only the list of the identifiers the search finds is held, 16 bytes a formation).
 struct FormationExport {
     let db: any Database
     /// The instance's in-memory index, where the query's words are looked up (the database's own words otherwise).
@@ -55,11 +55,10 @@ struct FormationExport {
         var plan = Plan(format: format, ids: [])
         plan.ids.reserveCapacity(ids.count)
         for chunk in ids.chunked(Self.batch) {
-            let loaded = try await Formation.query(on: db).filter(\.$id ~~ chunk).with(\.$organisation).with(\.$responsable).all()
-            let owners = Dictionary(loaded.map { ($0.id!, $0.responsable ?? $0.organisation) }, uniquingKeysWith: { a, _ in a })
+            let owners = try await FormationTableRows(db: db).owners(chunk)
             for id in chunk {
                 guard let owner = owners[id] else { continue }
-                if LHEO.canBeResponsible(owner) {
+                if LHEO.canBeResponsible(siret: owner.siret) {
                     plan.ids.append(id)
                 } else {
                     plan.omitted += 1
@@ -122,11 +121,9 @@ struct FormationExport {
                     written += 1
                 }
             } else {
-                let loaded = try await Formation.query(on: db).filter(\.$id ~~ chunk)
-                    .with(\.$organisation).with(\.$responsable).with(\.$statuts).with(\.$romes).all()
-                let byID = Dictionary(loaded.map { ($0.id!, $0) }, uniquingKeysWith: { a, _ in a })
-                for formation in chunk.compactMap({ byID[$0] }) {
-                    piece += try LHEO.element(LHEO.formation(formation, responsable: formation.responsable))
+                // Read straight from the tables, as the CSV (the same elements as from models).
+                for source in try await FormationTableRows(db: db).lheoSources(chunk) {
+                    piece += try LHEO.element(LHEO.formation(source))
                     written += 1
                 }
             }

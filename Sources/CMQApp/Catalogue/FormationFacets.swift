@@ -1,6 +1,7 @@
 import CMQDomain
 import Fluent
 import Foundation
+import NIOConcurrencyHelpers
 import SQLKit
 
 /// The search of the catalogue: full text, filters and facet counts, on SQLite and PostgreSQL alike.
@@ -97,10 +98,22 @@ struct CatalogueSearch {
         return Result(ids: ids, total: total, facets: facets, suggestion: query?.suggestion)
     }
 
-    /// Every formation the search finds, in order (for exports).
+    /// Every formation the search finds, in order (for exports). The rows are read one by one as the database
+    /// sends them and only their ids kept (16 bytes a formation): the rows themselves are never all held.
     func allIDs(_ criteria: Criteria, today: CalendarDay = .today) async throws -> [UUID] {
         let query = try await resolve(criteria, inDatabase: false, today: today)
-        return try await orderedIDs(try await scope(criteria, query: query, today: today), limit: nil, offset: 0)
+        let select = orderedSelect(try await scope(criteria, query: query, today: today))
+        let ids = NIOLockedValueBox<(ids: [UUID], failure: (any Error)?)>(([], nil))
+        try await select.run { row in
+            ids.withLockedValue { state in
+                guard state.failure == nil else { return }
+                do { state.ids.append(try row.decode(column: "id", as: UUID.self)) } catch { state.failure = error }
+            }
+        }
+        return try ids.withLockedValue { state in
+            if let failure = state.failure { throw failure }
+            return state.ids
+        }
     }
 
     /// The filters as SQL; the organisations within the distance of a `near` search are found first.
@@ -141,6 +154,13 @@ struct CatalogueSearch {
     /// The matching ids in order, done by the database: for a text search, formations whose title holds every
     /// word first, then by title; otherwise by level, then title.
     private func orderedIDs(_ scope: Scope, limit: Int?, offset: Int) async throws -> [UUID] {
+        var select = orderedSelect(scope)
+        if let limit { select = select.limit(limit).offset(offset) }
+        return try await select.all(decoding: Row.self).map(\.id)
+    }
+
+    /// The query of the matching ids, in the search's order.
+    private func orderedSelect(_ scope: Scope) -> SQLSelectBuilder {
         var select = scope.apply(to: base(joiningOrganisations: scope.needsOrganisations(except: nil)).column(SQLColumn("id", table: "f"), as: "id"), except: nil)
         if let distance = scope.distanceRank { select = select.orderBy(distance) }
         if let titleFirst = scope.titleMatch {
@@ -148,9 +168,7 @@ struct CatalogueSearch {
         } else {
             select = select.orderBy(SQLColumn("niveau_sortie", table: "f"))
         }
-        select = select.orderBy(SQLColumn("intitule_cle", table: "f")).orderBy(SQLColumn("id", table: "f"))
-        if let limit { select = select.limit(limit).offset(offset) }
-        return try await select.all(decoding: Row.self).map(\.id)
+        return select.orderBy(SQLColumn("intitule_cle", table: "f")).orderBy(SQLColumn("id", table: "f"))
     }
 
     /// The filters as SQL, any of which can be left out (for the facet of that dimension).

@@ -25,6 +25,11 @@ struct DemoTests {
             #expect(summary.organisations > 5_000)
             #expect(try await Organisation.query(on: app.db).count() == summary.organisations)
             #expect(try await !DemoLoader.databaseIsEmpty(app.db))
+            // every organisation has an invented SIRET (LHEO requires one): valid as a real one, marked as the demo's, each its own
+            let sirets = try await Organisation.query(on: app.db).all().map(\.siret)
+            #expect(sirets.allSatisfy { $0.map { DemoSIRET.isDemo($0) && (try? SIRET($0)) != nil } ?? false })
+            #expect(Set(sirets).count == sirets.count)
+            #expect(summary.description.contains("SIRET fictifs"))
 
             let berard = try #require(try await Organisation.query(on: app.db).filter(\.$uai == "0010001W").first())
             #expect(berard.nom.hasPrefix("Lycée professionnel Alexandre Bérard"))
@@ -74,6 +79,29 @@ struct DemoTests {
             #expect(temoignages.map(\.etat.rawValue).sorted() == ["en-attente", "publie", "publie", "refuse"])
             #expect(try await TemoignageGallery.published(on: app.db, today: app.clock.today).count == 2)
         }
+    }
+
+    @Test("the demo's invented SIRETs: 000 and the rank from 1, the SIREN and the SIRET pass Luhn, all different, none past the capacity")
+    func demoSIRETs() throws {
+        func luhn(_ digits: String) -> Bool {
+            digits.reversed().enumerated().reduce(0) { sum, item in
+                let digit = Int(String(item.element))!
+                return sum + (item.offset % 2 == 1 ? (digit * 2 > 9 ? digit * 2 - 9 : digit * 2) : digit)
+            } % 10 == 0
+        }
+        let ranks = [0, 1, 2, 9, 10, 5_530, 12_345, DemoSIRET.capacity - 1]
+        let made = try ranks.map { try DemoSIRET.make(rank: $0) }
+        for siret in made {
+            #expect(siret.count == 14 && siret.hasPrefix("000") && DemoSIRET.isDemo(siret))
+            #expect(luhn(String(siret.prefix(9))) && luhn(siret))
+            #expect((try? SIRET(siret)) != nil)
+        }
+        // computed apart (Python): SIREN 00000001 + key 8, NIC 0001 + key 0; rank 5,530: SIREN 00005531 + key 9, NIC 0001 + key 6
+        #expect(made[0] == "00000001800010")
+        #expect(made[5] == "00005531900016")
+        #expect(Set(made).count == made.count)
+        #expect(throws: DemoError.self) { try DemoSIRET.make(rank: DemoSIRET.capacity) }
+        #expect(throws: DemoError.self) { try DemoSIRET.make(rank: -1) }
     }
 
     @Test("cmq demo refuses a database that already has data, unless --force", arguments: TestDatabase.all)

@@ -67,6 +67,126 @@ struct FormationTableRows {
         return (ordered.joined(), ordered.count)
     }
 
+    private struct PartyColumns: Decodable {
+        let id: UUID?
+        let nom: String?
+        let uai: String?
+        let siret: String?
+        let adresse: String?
+        let code_postal: String?
+        let commune: String?
+        let departement_code: String?
+        let site_web: String?
+
+        var party: LHEO.Party? {
+            guard let id, let nom else { return nil }
+            return LHEO.Party(id: id, nom: nom, uai: uai, siret: siret, adresse: adresse, codePostal: code_postal, commune: commune,
+                              departementCode: departement_code, siteWeb: site_web)
+        }
+    }
+
+    private struct LHEORow: Decodable {
+        let id: UUID
+        let intitule: String
+        let filiere: String?
+        let type_diplome: String?
+        let niveau_entree: Int?
+        let niveau_sortie: Int
+        let cfd: String?
+        let rncp: String?
+        let duree: String?
+        let capacite: Int?
+        let modalite: String
+        let dates_debut: String?
+        let description: String?
+        let lien: String?
+        let cree_le: Date?
+        let modifie_le: Date?
+        let statuts_masque: Int
+    }
+
+    private struct ROMERow: Decodable {
+        let formation_id: UUID
+        let code: String
+    }
+
+    private static let partyColumns = ["id", "nom", "uai", "siret", "adresse", "code_postal", "commune", "departement_code", "site_web"]
+
+    /// What the LHEO file writes of these formations, in the order of `ids` (those that no longer exist are left
+    /// out): one query for the formations and both their organisations, one for their ROME codes, no model built.
+    func lheoSources(_ ids: [UUID]) async throws -> [LHEO.Source] {
+        guard !ids.isEmpty else { return [] }
+        let formationColumns = ["id", "intitule", "filiere", "type_diplome", "niveau_entree", "niveau_sortie", "cfd", "rncp", "duree", "capacite",
+                                "modalite", "dates_debut", "description", "lien", "cree_le", "modifie_le", "statuts_masque"]
+        var select = sql.select().columns(formationColumns.map { SQLColumn($0, table: "f") })
+        for column in Self.partyColumns {
+            select = select.column(SQLColumn(column, table: "o"), as: "o_\(column)").column(SQLColumn(column, table: "r"), as: "r_\(column)")
+        }
+        let rows = try await select
+            .from(SQLAlias(SQLIdentifier("formations"), as: SQLIdentifier("f")))
+            .join(SQLAlias(SQLIdentifier("organisations"), as: SQLIdentifier("o")), method: SQLJoinMethod.inner,
+                  on: SQLColumn("organisation_id", table: "f"), .equal, SQLColumn("id", table: "o"))
+            .join(SQLAlias(SQLIdentifier("organisations"), as: SQLIdentifier("r")), method: SQLJoinMethod.left,
+                  on: SQLColumn("responsable_id", table: "f"), .equal, SQLColumn("id", table: "r"))
+            .where(SQLColumn("id", table: "f"), .in, SQLBind.group(ids))
+            .all()
+        guard !rows.isEmpty else { return [] }
+        var romes: [UUID: [String]] = [:]
+        for rome in try await sql.select().column("formation_id").column("code").from("formation_romes")
+            .where(SQLIdentifier("formation_id"), .in, SQLBind.group(ids)).all(decoding: ROMERow.self) {
+            romes[rome.formation_id, default: []].append(rome.code)
+        }
+        var sources: [UUID: LHEO.Source] = [:]
+        sources.reserveCapacity(rows.count)
+        for row in rows {
+            let f = try row.decode(model: LHEORow.self)
+            guard let organisation = try row.decode(model: PartyColumns.self, prefix: "o_").party else { continue }
+            let responsable = try row.decode(model: PartyColumns.self, prefix: "r_").party
+            sources[f.id] = LHEO.Source(
+                id: f.id, intitule: f.intitule, filiere: f.filiere, typeDiplome: f.type_diplome, niveauEntree: f.niveau_entree,
+                niveauSortie: f.niveau_sortie, cfd: f.cfd, rncp: f.rncp, duree: f.duree, capacite: f.capacite, modalite: f.modalite,
+                datesDebut: f.dates_debut, description: f.description, lien: f.lien, createdAt: f.cree_le, updatedAt: f.modifie_le,
+                statuses: Self.statuses(mask: f.statuts_masque), romes: (romes[f.id] ?? []).sorted(),
+                organisation: organisation, responsable: responsable)
+        }
+        return ids.compactMap { sources[$0] }
+    }
+
+    private struct OwnerRow: Decodable {
+        let id: UUID
+        let responsable_id: UUID?
+        let o_nom: String
+        let o_siret: String?
+        let r_nom: String?
+        let r_siret: String?
+    }
+
+    /// The organisation responsible for each of these formations (the responsible one, or the one that gives the
+    /// formation), by formation: its name and SIRET, as LHEO needs them.
+    func owners(_ ids: [UUID]) async throws -> [UUID: (nom: String, siret: String?)] {
+        guard !ids.isEmpty else { return [:] }
+        let rows = try await sql.select()
+            .column(SQLColumn("id", table: "f")).column(SQLColumn("responsable_id", table: "f"))
+            .column(SQLColumn("nom", table: "o"), as: "o_nom").column(SQLColumn("siret", table: "o"), as: "o_siret")
+            .column(SQLColumn("nom", table: "r"), as: "r_nom").column(SQLColumn("siret", table: "r"), as: "r_siret")
+            .from(SQLAlias(SQLIdentifier("formations"), as: SQLIdentifier("f")))
+            .join(SQLAlias(SQLIdentifier("organisations"), as: SQLIdentifier("o")), method: SQLJoinMethod.inner,
+                  on: SQLColumn("organisation_id", table: "f"), .equal, SQLColumn("id", table: "o"))
+            .join(SQLAlias(SQLIdentifier("organisations"), as: SQLIdentifier("r")), method: SQLJoinMethod.left,
+                  on: SQLColumn("responsable_id", table: "f"), .equal, SQLColumn("id", table: "r"))
+            .where(SQLColumn("id", table: "f"), .in, SQLBind.group(ids))
+            .all(decoding: OwnerRow.self)
+        var owners: [UUID: (nom: String, siret: String?)] = [:]
+        for row in rows {
+            if row.responsable_id != nil, let nom = row.r_nom {
+                owners[row.id] = (nom, row.r_siret)
+            } else {
+                owners[row.id] = (row.o_nom, row.o_siret)
+            }
+        }
+        return owners
+    }
+
     /// The columns joined in `fields`, in order (the ROME codes come last).
     private enum Column: Int, CaseIterable {
         case intitule, filiere, typeDiplome, niveauEntree, niveauSortie, cfd, rncp, duree, capacite, modalite, datesDebut, description, lien,

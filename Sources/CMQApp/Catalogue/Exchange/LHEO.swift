@@ -286,7 +286,7 @@ enum LHEO {
 
     /// An organisation's address: its street in lines of 50 characters, its full name as `denomination`
     /// when the lines had to shorten it.
-    private static func address(of organisation: Organisation) -> Adresse {
+    private static func address(of organisation: Party) -> Adresse {
         let street = organisation.adresse.map { LHEOText.lines($0, limit: shortField, count: 4) } ?? []
         let lines = street.isEmpty ? [LHEOText.shortened(organisation.nom, limit: shortField)] : street
         let denomination = organisation.nom.count > shortField ? String(organisation.nom.prefix(titleField)) : nil
@@ -296,7 +296,7 @@ enum LHEO {
                        ville: LHEOText.shortened(organisation.commune ?? "Non renseignée", limit: shortField), departement: departement)
     }
 
-    private static func coordinates(of organisation: Organisation) -> Coordonnees {
+    private static func coordinates(of organisation: Party) -> Coordonnees {
         Coordonnees(nom: LHEOText.shortened(organisation.nom, limit: shortField), ligne: nil, adresse: address(of: organisation),
                     web: organisation.siteWeb.flatMap { (3...400).contains($0.count) ? Web(urlweb: [$0]) : nil })
     }
@@ -308,17 +308,69 @@ enum LHEO {
 
     /// Whether LHEO can carry this organisation as the one responsible for a formation: it requires a SIRET.
     static func canBeResponsible(_ organisation: Organisation) -> Bool {
-        organisation.siret.map { $0.count == 14 && $0.allSatisfy(\.isNumber) } ?? false
+        canBeResponsible(siret: organisation.siret)
+    }
+
+    /// Whether LHEO can carry an organisation with this SIRET as the one responsible for a formation.
+    static func canBeResponsible(siret: String?) -> Bool {
+        siret.map { $0.count == 14 && $0.allSatisfy(\.isNumber) } ?? false
+    }
+
+    /// An organisation as LHEO writes it.
+    struct Party: Sendable, Equatable {
+        var id: UUID?
+        var nom: String
+        var uai: String?
+        var siret: String?
+        var adresse: String?
+        var codePostal: String?
+        var commune: String?
+        var departementCode: String?
+        var siteWeb: String?
+    }
+
+    /// What a LHEO formation is written from: the formation's own columns, its statuses and ROME codes, the
+    /// organisation that gives it and the responsible one (when another). Built from models, or read straight
+    /// from the tables for exports (`FormationTableRows.lheoSources`): both write the same bytes.
+    struct Source: Sendable, Equatable {
+        var id: UUID?
+        var intitule: String
+        var filiere: String?
+        var typeDiplome: String?
+        var niveauEntree: Int?
+        var niveauSortie: Int
+        var cfd: String?
+        var rncp: String?
+        var duree: String?
+        var capacite: Int?
+        var modalite: String
+        var datesDebut: String?
+        var description: String?
+        var lien: String?
+        var createdAt: Date?
+        var updatedAt: Date?
+        /// Sorted by their codes.
+        var statuses: [LearnerStatus]
+        /// Sorted.
+        var romes: [String]
+        var organisation: Party
+        var responsable: Party?
     }
 
     /// The LHEO form of a formation (with its organisation, statuses and ROME codes loaded). The responsible
     /// organisation (`responsable`, or the one that gives the formation) must have a SIRET: `canBeResponsible`.
     static func formation(_ formation: CMQApp.Formation, responsable: Organisation?) -> Formation {
+        self.formation(Source(formation, responsable: responsable))
+    }
+
+    /// The LHEO form of a formation. Its responsible organisation (`responsable`, or the one that gives the
+    /// formation) must have a SIRET: `canBeResponsible`.
+    static func formation(_ formation: Source) -> Formation {
         let organisation = formation.organisation
-        let owner = responsable ?? organisation
+        let owner = formation.responsable ?? organisation
         let id = formation.id?.uuidString.lowercased()
-        let statuses = formation.learnerStatuses
-        let romes = (formation.$romes.value ?? []).map(\.code).sorted()
+        let statuses = formation.statuses
+        let romes = formation.romes
         let level = Level(number: formation.niveauSortie)
         let type = formation.typeDiplome.flatMap(DiplomaType.init(rawValue:))
         let days = formation.datesDebut?.split(separator: ",").map(String.init) ?? []
@@ -528,5 +580,25 @@ enum LHEO {
             return [(level.map { $0.number <= 4 } ?? true) ? LearnerStatus.scolaire.rawValue : LearnerStatus.etudiant.rawValue]
         }
         return [LearnerStatus.formationContinue.rawValue]
+    }
+}
+
+extension LHEO.Party {
+    init(_ organisation: Organisation) {
+        self.init(id: organisation.id, nom: organisation.nom, uai: organisation.uai, siret: organisation.siret, adresse: organisation.adresse,
+                  codePostal: organisation.codePostal, commune: organisation.commune, departementCode: organisation.departementCode,
+                  siteWeb: organisation.siteWeb)
+    }
+}
+
+extension LHEO.Source {
+    /// A formation model with its organisation, statuses and ROME codes loaded.
+    init(_ formation: CMQApp.Formation, responsable: Organisation?) {
+        self.init(id: formation.id, intitule: formation.intitule, filiere: formation.filiere, typeDiplome: formation.typeDiplome,
+                  niveauEntree: formation.niveauEntree, niveauSortie: formation.niveauSortie, cfd: formation.cfd, rncp: formation.rncp,
+                  duree: formation.duree, capacite: formation.capacite, modalite: formation.modalite, datesDebut: formation.datesDebut,
+                  description: formation.description, lien: formation.lien, createdAt: formation.createdAt, updatedAt: formation.updatedAt,
+                  statuses: formation.learnerStatuses, romes: (formation.$romes.value ?? []).map(\.code).sorted(),
+                  organisation: LHEO.Party(formation.organisation), responsable: responsable.map(LHEO.Party.init))
     }
 }

@@ -25,7 +25,7 @@ struct DemoLoader {
         var temoignages = 0
 
         var description: String {
-            "Jeu de démonstration chargé : \(organisations) organisations, \(campus) campus, \(membres) appartenances à un réseau, \(formations) formations, \(labels) campus avec leur histoire de labellisation, \(plateaux) plateaux techniques, \(reservations) réservations, \(insertion) lignes de chiffres InserJeunes, \(rapports) rapports d'activité, \(parcours) étapes de parcours générées, \(actions) actions et \(temoignages) témoignages « Ma réussite pro » (vidéos de démonstration)."
+            "Jeu de démonstration chargé : \(organisations) organisations (SIRET fictifs commençant par \(DemoSIRET.prefix)), \(campus) campus, \(membres) appartenances à un réseau, \(formations) formations, \(labels) campus avec leur histoire de labellisation, \(plateaux) plateaux techniques, \(reservations) réservations, \(insertion) lignes de chiffres InserJeunes, \(rapports) rapports d'activité, \(parcours) étapes de parcours générées, \(actions) actions et \(temoignages) témoignages « Ma réussite pro » (vidéos de démonstration)."
         }
     }
 
@@ -87,6 +87,7 @@ struct DemoLoader {
             for (index, row) in rows.enumerated() {
                 let organisation = Organisation(nom: row.nom, kind: row.kind, isPublic: row.isPublic, lyceeDesMetiers: row.lyceeDesMetiers)
                 organisation.uai = row.uai.value
+                organisation.siret = try DemoSIRET.make(rank: index)
                 organisation.departementCode = row.uai.departementCode
                 organisation.refreshDerivedFields()
                 byUAI[row.uai.value] = organisation
@@ -133,6 +134,7 @@ struct DemoLoader {
                         } else {
                             guard let kind = OrganisationKind(rawValue: inline.type) else { throw DemoError.invalid("type inconnu « \(inline.type) »") }
                             organisation = Organisation(nom: inline.nom, kind: kind, isPublic: inline.public ?? false)
+                            organisation.siret = try DemoSIRET.make(rank: rows.count + partners.count)
                             organisation.commune = inline.commune
                             organisation.departementCode = inline.departement.map(TerritoryCatalog.normaliseDepartementCode)
                             organisation.refreshDerivedFields()
