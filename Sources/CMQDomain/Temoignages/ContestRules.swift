@@ -88,10 +88,12 @@ public struct ScoringCriterion: Sendable, Equatable, Codable {
 /// A scoring grid, as data: its criteria and their weights. A juror's total is the weighted mean of their marks,
 /// each brought to 20, so that grids with different maxima compare.
 public struct ScoringGrid: Sendable, Equatable {
+    /// The most criteria a grid has.
+    public static let maxCriteria = 20
     public let criteria: [ScoringCriterion]
 
     public init(_ criteria: [ScoringCriterion]) throws(ContestError) {
-        guard !criteria.isEmpty, criteria.count <= 20 else { throw .invalidGrid("Une grille compte de 1 à 20 critères.") }
+        guard !criteria.isEmpty, criteria.count <= Self.maxCriteria else { throw .invalidGrid("Une grille compte de 1 à \(Self.maxCriteria) critères.") }
         guard Set(criteria.map(\.code)).count == criteria.count else { throw .invalidGrid("Deux critères de la grille ont le même code.") }
         for criterion in criteria {
             guard !criterion.code.isEmpty, !criterion.label.isEmpty else { throw .invalidGrid("Chaque critère a un code et un libellé.") }

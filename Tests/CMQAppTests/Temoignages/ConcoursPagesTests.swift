@@ -148,6 +148,16 @@ struct ConcoursPagesTests {
             let edition = try #require(try await ConcoursEditionRecord.query(on: app.db).filter(\.$nom == "Ma réussite pro 2028").first())
             let base = "/gestion/concours/\(try edition.requireID().lower)"
             #expect(try await admin.get(base).status == .ok)
+            // A grid of eight criteria: the edition's form shows all eight (and two empty rows), and saving it keeps them.
+            let eight = fields + (1..<8).flatMap { i in [("critere\(i)Code", "c\(i)"), ("critere\(i)Libelle", "Critère \(i)"), ("critere\(i)Poids", "1"), ("critere\(i)Maximum", "10")] }
+            #expect(try await admin.post(base, eight).status == .seeOther)
+            let shown = try await admin.get(base).body.string
+            #expect(shown.contains(#"value="c7""#) && shown.contains(#"name="critere9Code""#) && !shown.contains(#"name="critere10Code""#))
+            var again = fields.filter { !$0.0.hasPrefix("critere") }
+            for match in shown.matches(of: #/name="(critere\d+(?:Code|Libelle|Poids|Maximum))"[^>]*value="([^"]*)"/#) { again.append((String(match.1), String(match.2))) }
+            #expect(again.count == fields.count - 4 + 40)
+            #expect(try await admin.post(base, again).status == .seeOther)
+            #expect(try await ConcoursEditionRecord.find(edition.id, on: app.db)?.grid.criteria.map(\.code) == ["message"] + (1..<8).map { "c\($0)" })
             #expect(try await admin.post(base + "/categories", [("code", "Pas bon"), ("nom", "Production")]).status == .unprocessableEntity)
             #expect(try await admin.post(base + "/categories", [("code", "production"), ("nom", "Production")]).status == .seeOther)
             let unknown = try await admin.post(base + "/jures", [("courriel", "personne@cmq.test"), ("academie", "")])

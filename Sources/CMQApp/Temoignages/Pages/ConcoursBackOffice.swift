@@ -8,8 +8,16 @@ import Vapor
 /// mark), and the juror's marking form. Every form goes through `ConcoursService`, as the API; a refusal shows the
 /// form again with its errors beside the fields, and nothing written.
 struct ConcoursBackOfficeController {
-    /// The rows of the grid's form.
+    /// The rows of the grid's form: at least six, and always two empty ones after the last filled (a grid has at
+    /// most `ScoringGrid.maxCriteria` criteria, and an edition's form shows all of its own).
     static let gridRows = 6
+
+    static func gridRowCount(_ values: [String: String]) -> Int {
+        let filled = (0..<ScoringGrid.maxCriteria).filter { index in
+            ["Code", "Libelle", "Poids", "Maximum"].contains { !(values["critere\(index)\($0)"] ?? "").trimmingCharacters(in: .whitespaces).isEmpty }
+        }
+        return min(ScoringGrid.maxCriteria, max(gridRows, (filled.last.map { $0 + 1 } ?? 0) + 2))
+    }
 
     struct GridRow: Encodable {
         var index: Int
@@ -90,7 +98,7 @@ struct ConcoursBackOfficeController {
             action: action, nom: values["nom"] ?? "",
             dates: ConcoursEditionInput.dateFields.map { DateField(key: $0.key, label: $0.label, value: values[$0.key] ?? "", error: errs[$0.key]) },
             places: values["placesNationales"] ?? "1",
-            rows: (0..<gridRows).map { index in
+            rows: (0..<gridRowCount(values)).map { index in
                 GridRow(index: index, number: index + 1, code: values["critere\(index)Code"] ?? "", libelle: values["critere\(index)Libelle"] ?? "",
                         poids: values["critere\(index)Poids"] ?? "", maximum: values["critere\(index)Maximum"] ?? "")
             },
@@ -104,7 +112,7 @@ struct ConcoursBackOfficeController {
             if let value = form[key], !value.trimmingCharacters(in: .whitespaces).isEmpty { object[key] = .string(value) }
         }
         var criteria: [JSONValue] = []
-        for index in 0..<gridRows {
+        for index in 0..<ScoringGrid.maxCriteria {
             let fields = ["code": form["critere\(index)Code"], "libelle": form["critere\(index)Libelle"],
                           "poids": form["critere\(index)Poids"], "maximum": form["critere\(index)Maximum"]]
             let filled = fields.compactMapValues { $0?.trimmingCharacters(in: .whitespaces) }.filter { !$0.value.isEmpty }
@@ -204,7 +212,7 @@ struct ConcoursBackOfficeController {
             let moments = [calendar.submissionsOpen, calendar.submissionsClose, calendar.academieJuryClose, calendar.nationalJuryClose,
                            calendar.voteOpen, calendar.voteClose, calendar.results]
             for (field, moment) in zip(ConcoursEditionInput.dateFields, moments) { formValues[field.key] = day(moment).iso }
-            for (index, criterion) in try edition.grid.criteria.enumerated() where index < Self.gridRows {
+            for (index, criterion) in try edition.grid.criteria.enumerated() {
                 formValues["critere\(index)Code"] = criterion.code
                 formValues["critere\(index)Libelle"] = criterion.label
                 formValues["critere\(index)Poids"] = String(criterion.weight)
