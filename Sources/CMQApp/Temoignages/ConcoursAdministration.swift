@@ -200,6 +200,54 @@ extension ConcoursService {
         return record
     }
 
+    /// Deletes an edition that has no entry yet (a mistake, a cancelled edition), with its categories and jury seats
+    /// (the national administrator). Once a testimony is entered, the edition stays: it has entries, marks, votes.
+    func deleteEdition(_ editionID: UUID) async throws {
+        try caller.authorize(.delete, .concours)
+        let record = try await edition(editionID)
+        let caller = caller
+        try await db.writeTransaction { db in
+            try await Self.lockForDeletion(editionID: editionID, on: db)
+            guard try await Self.entryCount(editionID: editionID, categorieID: nil, on: db) == 0 else {
+                throw AppError.conflict("« \(record.nom) » a déjà des candidatures : l'édition ne peut plus être supprimée.")
+            }
+            try await record.delete(on: db)
+            try await caller.audit.record(.delete, record, id: editionID, on: db)
+        }
+    }
+
+    /// Deletes a category of an edition while no testimony is entered in it (the national administrator).
+    func deleteCategorie(_ editionID: UUID, categorieID: UUID) async throws {
+        try caller.authorize(.delete, .concours)
+        guard let record = try await ConcoursCategorieRecord.query(on: db).filter(\.$id == categorieID).filter(\.$edition.$id == editionID).first() else {
+            throw AppError.notFound("Aucune catégorie n'a l'identifiant \(categorieID.uuidString.lowercased()) dans cette édition.")
+        }
+        let caller = caller
+        try await db.writeTransaction { db in
+            try await Self.lockForDeletion(editionID: editionID, on: db)
+            guard try await Self.entryCount(editionID: editionID, categorieID: categorieID, on: db) == 0 else {
+                throw AppError.conflict("La catégorie « \(record.nom) » a déjà des candidatures : elle ne peut plus être supprimée.")
+            }
+            try await record.delete(on: db)
+            try await caller.audit.record(.delete, record, id: categorieID, on: db)
+        }
+    }
+
+    /// On PostgreSQL, the edition's categories are locked before their entries are counted: an entry sent meanwhile
+    /// waits for the deletion and is then refused (its category is gone); on SQLite the write transaction is alone.
+    private static func lockForDeletion(editionID: UUID, on db: any Database) async throws {
+        guard let sql = db as? any SQLDatabase, sql.dialect.name == "postgresql" else { return }
+        try await sql.raw("SELECT id FROM concours_editions WHERE id = \(bind: editionID) FOR UPDATE").run()
+        try await sql.raw("SELECT id FROM concours_categories WHERE edition_id = \(bind: editionID) FOR UPDATE").run()
+    }
+
+    private static func entryCount(editionID: UUID, categorieID: UUID?, on db: any Database) async throws -> Int {
+        let categories = try await ConcoursCategorieRecord.query(on: db).filter(\.$edition.$id == editionID).all().compactMap(\.id)
+            .filter { categorieID == nil || $0 == categorieID }
+        guard !categories.isEmpty else { return 0 }
+        return try await ConcoursCandidatureRecord.query(on: db).filter(\.$categorie.$id ~~ categories).count()
+    }
+
     /// Gives an account (found by its e-mail) a jury seat in the edition: académie level with its académie, or
     /// national. One seat per account and edition (unique index).
     func addJuror(_ editionID: UUID, email: String, niveau: ConcoursJureRecord.Niveau, academieCode: String?) async throws -> ConcoursJureRecord {

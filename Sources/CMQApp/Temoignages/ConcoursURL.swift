@@ -12,7 +12,9 @@ enum ConcoursURL: RouteURL, Equatable {
     /// the juror's marking form of an entry.
     case manageList
     case manage(UUID?)
+    case manageDeletion(UUID?)
     case manageCategories(UUID?)
+    case manageCategoryDeletion(UUID?, UUID?)
     case manageJurors(UUID?)
     case manageJurorRemoval(UUID?, UUID?)
     case manageEntries(UUID?)
@@ -21,6 +23,7 @@ enum ConcoursURL: RouteURL, Equatable {
     case apiList
     case apiItem(UUID?)
     case apiCategories(UUID?)
+    case apiCategory(UUID?, UUID?)
     case apiJurors(UUID?)
     case apiJuror(UUID?, UUID?)
     case apiEntries(UUID?)
@@ -36,7 +39,9 @@ enum ConcoursURL: RouteURL, Equatable {
         case .vote(let id): ["concours", "candidatures", .id("candidatureID", id), "vote"]
         case .manageList: ["gestion", "concours"]
         case .manage(let id): ["gestion", "concours", .id("editionID", id)]
+        case .manageDeletion(let id): ["gestion", "concours", .id("editionID", id), "suppression"]
         case .manageCategories(let id): ["gestion", "concours", .id("editionID", id), "categories"]
+        case .manageCategoryDeletion(let id, let categorie): ["gestion", "concours", .id("editionID", id), "categories", .id("categorieID", categorie), "suppression"]
         case .manageJurors(let id): ["gestion", "concours", .id("editionID", id), "jures"]
         case .manageJurorRemoval(let id, let jure): ["gestion", "concours", .id("editionID", id), "jures", .id("jureID", jure), "retrait"]
         case .manageEntries(let id): ["gestion", "concours", .id("editionID", id), "candidatures"]
@@ -44,6 +49,7 @@ enum ConcoursURL: RouteURL, Equatable {
         case .apiList: ["api", "v1", "concours"]
         case .apiItem(let id): ["api", "v1", "concours", .id("editionID", id)]
         case .apiCategories(let id): ["api", "v1", "concours", .id("editionID", id), "categories"]
+        case .apiCategory(let id, let categorie): ["api", "v1", "concours", .id("editionID", id), "categories", .id("categorieID", categorie)]
         case .apiJurors(let id): ["api", "v1", "concours", .id("editionID", id), "jures"]
         case .apiJuror(let id, let jure): ["api", "v1", "concours", .id("editionID", id), "jures", .id("jureID", jure)]
         case .apiEntries(let id): ["api", "v1", "concours", .id("editionID", id), "candidatures"]

@@ -26,6 +26,45 @@ struct ConcoursAPITests {
         return (user, .token(try await TestAccounts.token(for: user, app)))
     }
 
+    @Test("an edition or a category is deleted by the national administrator while no testimony is entered in it; then refused with a 409", arguments: TestDatabase.all)
+    func deletion(database: TestDatabase) async throws {
+        try await withTestApp(database) { app in
+            let v = try OpenAPIValidator()
+            let contest = try await ConcoursTests.contest(app)
+            let campus = try #require(try await Campus.query(on: app.db).first())
+            let (_, team) = try await Self.token(app, "equipe@cmq.test", role: .equipeCampus, campus: try campus.requireID())
+            let editionID = try contest.edition.requireID(), entered = try contest.categorie.requireID()
+            let template = "/api/v1/concours/{editionId}", categoryTemplate = "/api/v1/concours/{editionId}/categories/{categorieId}"
+            // An empty category of the edition with entries: deleted; the entered one and the edition: 409, nothing deleted.
+            let empty = ConcoursCategorieRecord(editionID: editionID, code: "production", nom: "Production")
+            try await empty.create(on: app.db)
+            let emptyPath = "/api/v1/concours/\(editionID.lower)/categories/\(try empty.requireID().lower)"
+            #expect(try await OpenAPITests.conforms(app, v, .DELETE, emptyPath, template: categoryTemplate, as: team).status == .forbidden)
+            #expect(try await OpenAPITests.conforms(app, v, .DELETE, emptyPath, template: categoryTemplate, as: .anonymous).status == .unauthorized)
+            #expect(try await OpenAPITests.conforms(app, v, .DELETE, emptyPath, template: categoryTemplate).status == .noContent)
+            #expect(try await OpenAPITests.conforms(app, v, .DELETE, emptyPath, template: categoryTemplate).status == .notFound)
+            let kept = try await OpenAPITests.conforms(app, v, .DELETE, "/api/v1/concours/\(editionID.lower)/categories/\(entered.lower)", template: categoryTemplate)
+            #expect(kept.status == .conflict && kept.body.string.contains("La catégorie « Services » a déjà des candidatures"))
+            let edition = try await OpenAPITests.conforms(app, v, .DELETE, "/api/v1/concours/\(editionID.lower)", template: template)
+            #expect(edition.status == .conflict && edition.body.string.contains("a déjà des candidatures"))
+            #expect(try await ConcoursCategorieRecord.query(on: app.db).count() == 1)
+            #expect(try await ConcoursCandidatureRecord.query(on: app.db).count() == 2)
+
+            // A new edition with a category and a juror, nothing entered: deleted with them, and the trail says so.
+            let created = try await app.send(.POST, "/api/v1/concours", json: Self.editionBody)
+            let fresh = try created.decoded(ConcoursEditionDTO.self).id.lower
+            #expect(try await app.send(.POST, "/api/v1/concours/\(fresh)/categories", json: #"{"code": "services", "nom": "Services"}"#).status == .created)
+            _ = try await Self.token(app, "jure@cmq.test")
+            #expect(try await app.send(.POST, "/api/v1/concours/\(fresh)/jures", json: #"{"courriel": "jure@cmq.test", "niveau": "national"}"#).status == .created)
+            #expect(try await OpenAPITests.conforms(app, v, .DELETE, "/api/v1/concours/\(fresh)", template: template, as: team).status == .forbidden)
+            #expect(try await OpenAPITests.conforms(app, v, .DELETE, "/api/v1/concours/\(fresh)", template: template).status == .noContent)
+            #expect(try await ConcoursEditionRecord.query(on: app.db).count() == 1)
+            #expect(try await ConcoursCategorieRecord.query(on: app.db).count() == 1)
+            #expect(try await ConcoursJureRecord.query(on: app.db).count() == 0)
+            #expect(try await AuditEntry.query(on: app.db).filter(\.$action == "suppression").count() == 2)
+        }
+    }
+
     @Test("editions, categories and juries: the national administrator only; bad input in French and nothing written", arguments: TestDatabase.all)
     func editions(database: TestDatabase) async throws {
         try await withTestApp(database) { app in

@@ -181,6 +181,24 @@ struct ConcoursPagesTests {
             let entered = try await team.post(contestBase + "/candidatures", [("temoignageId", fresh.id.lower), ("categorieId", try contest.categorie.requireID().lower)])
             #expect(entered.status == .seeOther)
             #expect(try await ConcoursCandidatureRecord.query(on: app.db).filter(\.$temoignage.$id == fresh.id).count() == 1)
+
+            // Deletion, by the administrator only, while nothing is entered: the 2028 edition's category, then the
+            // edition; the contest with entries shows no button, and a forged form is refused with its reason.
+            let page2028 = try await admin.get(base).body.string
+            let production = try #require(try await ConcoursCategorieRecord.query(on: app.db).filter(\.$code == "production").first())
+            #expect(page2028.contains("Supprimer la catégorie Production") && page2028.contains("Supprimer « Ma réussite pro 2028 »"))
+            #expect(try await team.post(base + "/suppression", []).status == .forbidden)
+            #expect(try await admin.post(base + "/categories/\(try production.requireID().lower)/suppression", []).status == .seeOther)
+            #expect(try await admin.get(base + "?fait=suppression-categorie").body.string.contains("La catégorie est supprimée."))
+            let deleted = try await admin.post(base + "/suppression", [])
+            #expect(deleted.status == .seeOther && deleted.headers.first(name: .location) == "/gestion/concours?fait=suppression")
+            #expect(try await admin.get("/gestion/concours?fait=suppression").body.string.contains(Self.html("L'édition est supprimée.")))
+            #expect(try await ConcoursEditionRecord.query(on: app.db).filter(\.$nom == "Ma réussite pro 2028").count() == 0)
+            let contestPage = try await admin.get(contestBase).body.string
+            #expect(contestPage.contains("elle ne peut plus être supprimée") && !contestPage.contains("Supprimer « Ma réussite pro 2027 »"))
+            let forged = try await admin.post(contestBase + "/suppression", [])
+            #expect(forged.status == .conflict && forged.body.string.contains(Self.html("« Ma réussite pro 2027 » a déjà des candidatures")))
+            #expect(try await ConcoursEditionRecord.query(on: app.db).count() == 1)
         }
     }
 }

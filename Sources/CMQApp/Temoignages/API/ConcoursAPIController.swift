@@ -214,6 +214,17 @@ struct ConcoursAPIController {
         return (email ?? "", niveau ?? .national, academie)
     }
 
+    func delete(_ request: Request) async throws -> HTTPStatus {
+        try await ConcoursService(db: request.db, caller: request.caller).deleteEdition(try Self.editionID(request))
+        return .noContent
+    }
+
+    func deleteCategorie(_ request: Request) async throws -> HTTPStatus {
+        let categorie = try request.uuidParameter("categorieID", notFound: "Aucune catégorie")
+        try await ConcoursService(db: request.db, caller: request.caller).deleteCategorie(try Self.editionID(request), categorieID: categorie)
+        return .noContent
+    }
+
     func removeJuror(_ request: Request) async throws -> HTTPStatus {
         let jure = try request.uuidParameter("jureID", notFound: "Aucun juré")
         try await ConcoursService(db: request.db, caller: request.caller).removeJuror(try Self.editionID(request), jurorID: jure)

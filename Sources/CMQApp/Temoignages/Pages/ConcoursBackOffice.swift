@@ -53,6 +53,7 @@ struct ConcoursBackOfficeController {
 
     struct ListPage: Encodable {
         var page: PageMeta
+        var notice: String?
         var rows: [ListRow]
         var form: EditionForm?
         var errors: [TemoignageBackOfficeController.ErrorLine]
@@ -83,7 +84,8 @@ struct ConcoursBackOfficeController {
         }
         let form = caller.may(.create, .concours)
             ? Self.editionForm(action: ConcoursURL.manageList.path, values: values, errors: errors, submit: "Créer l'édition") : nil
-        let context = ListPage(page: PageMeta(title: "Concours « Ma réussite pro »", section: "gestion"), rows: rows, form: form,
+        let notice = req.query[String.self, at: "fait"] == "suppression" ? "L'édition est supprimée." : nil
+        let context = ListPage(page: PageMeta(title: "Concours « Ma réussite pro »", section: "gestion"), notice: notice, rows: rows, form: form,
                                errors: errors.map(Self.errorLine), errs: Self.fieldErrors(errors))
         return try await req.view.render("gestion/concours", context).encodeResponse(status: status, for: req)
     }
@@ -149,6 +151,13 @@ struct ConcoursBackOfficeController {
         var removeAction: String
     }
 
+    struct CategoryRow: Encodable {
+        var nom: String
+        var code: String
+        var entries: Int
+        var deleteAction: String?
+    }
+
     struct EntryRow: Encodable {
         var titre: String
         var prenom: String
@@ -170,6 +179,10 @@ struct ConcoursBackOfficeController {
         var manages: Bool
         var form: EditionForm?
         var categories: [OptionItem]
+        /// The categories with their deletion form (nil once a testimony is entered in one).
+        var categoryRows: [CategoryRow]
+        /// The edition's deletion form (nil once it has an entry).
+        var deleteAction: String?
         var categoriesAction: String
         var jurors: [JurorRow]
         var jurorsAction: String
@@ -189,6 +202,7 @@ struct ConcoursBackOfficeController {
         case "categorie"?: "La catégorie est ajoutée."
         case "jure"?: "Le juré est ajouté."
         case "retrait-jure"?: "Le juré est retiré, avec ses notes."
+        case "suppression-categorie"?: "La catégorie est supprimée."
         case "candidature"?: "Le témoignage est inscrit au concours."
         case "notes"?: "Vos notes sont enregistrées."
         default: nil
@@ -244,6 +258,12 @@ struct ConcoursBackOfficeController {
             notice: notice, errors: errors.map(Self.errorLine), errs: Self.fieldErrors(errors), manages: manages,
             form: manages ? Self.editionForm(action: ConcoursURL.manage(id).path, values: formValues, errors: errors, submit: "Enregistrer l'édition") : nil,
             categories: categories.map { OptionItem(value: $0.id!.uuidString.lowercased(), label: $0.nom, selected: values["categorieId"] == $0.id!.uuidString.lowercased()) },
+            categoryRows: try categories.map { categorie in
+                let count = all.filter { $0.categorie.id == categorie.id }.count
+                return CategoryRow(nom: categorie.nom, code: categorie.code, entries: count,
+                                   deleteAction: count == 0 ? ConcoursURL.manageCategoryDeletion(id, try categorie.requireID()).path : nil)
+            },
+            deleteAction: manages && all.isEmpty ? ConcoursURL.manageDeletion(id).path : nil,
             categoriesAction: ConcoursURL.manageCategories(id).path,
             jurors: try jurors.map { jure in
                 JurorRow(nom: jure.utilisateur.nom, courriel: jure.utilisateur.email,
@@ -311,6 +331,24 @@ struct ConcoursBackOfficeController {
             var reader = InputReader(form: form, mode: .create)
             let (email, niveau, academie) = try ConcoursAPIController.readJuror(&reader)
             _ = try await ConcoursService(db: req.db, caller: req.caller).addJuror(id, email: email, niveau: niveau, academieCode: academie)
+        }
+    }
+
+    @Sendable func deleteEdition(req: Request) async throws -> Response {
+        let id = try ConcoursAPIController.editionID(req)
+        do {
+            try await ConcoursService(db: req.db, caller: req.caller).deleteEdition(id)
+        } catch AppError.conflict(let detail) {
+            return try await renderItem(req, id, values: [:], errors: [FieldError("suppression", detail)], notice: nil, status: .conflict)
+        }
+        return req.redirect(to: ConcoursURL.manageList.path(query: ["fait": "suppression"]), redirectType: .normal)
+    }
+
+    @Sendable func deleteCategorie(req: Request) async throws -> Response {
+        let id = try ConcoursAPIController.editionID(req)
+        let categorie = try req.uuidParameter("categorieID", notFound: "Aucune catégorie")
+        return try await act(req, id, form: [:], field: "suppression", done: "suppression-categorie") {
+            try await ConcoursService(db: req.db, caller: req.caller).deleteCategorie(id, categorieID: categorie)
         }
     }
 
