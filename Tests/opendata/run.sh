@@ -3,9 +3,9 @@
 # - every open dataset's CSV with `frictionless validate` against the Table Schema the server publishes beside it;
 # - every GeoJSON file with the `geojson` package (RFC 7946 objects, valid coordinates, longitude first);
 # - the LHEO 2.3 export of the demo catalogue with `xmllint --schema` and the official XSD
-#   (Tests/CMQAppTests/Fixtures/lheo/lheo-2.3.xsd). LHEO requires the SIRET of each formation's responsible
-#   organisation, which the demo's establishments do not have: the script gives them test SIRETs (valid Luhn keys)
-#   through the API, as an administrator, before exporting.
+#   (Tests/CMQAppTests/Fixtures/lheo/lheo-2.3.xsd), as shipped (the demo's organisations carry invented SIRETs,
+#   `DemoSIRET`); then, one responsible organisation's SIRET removed through the API, its formations are left out
+#   (header CMQ-Formations-Omises, the file still valid) and an export of its formations alone is refused (409).
 #
 #   Tests/opendata/run.sh [PATH/TO/cmq]        (or CMQ_BIN=…; default: the debug build of this package; OPENDATA_PORT=…)
 set -euo pipefail
@@ -87,29 +87,6 @@ for page in "/tableau-de-bord?indicateur=RES-01" "/tableau-de-bord?indicateur=PL
     done
 done
 
-make_admin_token
-status=$(curl -sS -o "$WORK/refused.json" -w '%{http_code}' "$BASE/api/v1/formations.lheo.xml")
-[ "$status" = "409" ] || fail "the LHEO export of organisations without SIRET should be refused (409), got $status"
-curl -fsS -o "$WORK/formations.json" "$BASE/api/v1/formations.json"
-python3 - "$WORK/formations.json" "$BASE" "$TOKEN" <<'PY'
-import json, sys, urllib.request
-formations = json.load(open(sys.argv[1], encoding="utf-8"))
-base, token = sys.argv[2], sys.argv[3]
-owners = sorted({f["organisation"]["id"] for f in formations} | {f["organisationResponsableId"] for f in formations if f.get("organisationResponsableId")})
-def luhn_siret(n):
-    stem = "%013d" % (1000000000 + n)
-    for key in range(10):
-        digits = [int(c) for c in stem + str(key)]
-        total = sum(d if i % 2 == 0 else (d * 2 - 9 if d * 2 > 9 else d * 2) for i, d in enumerate(reversed(digits)))
-        if total % 10 == 0:
-            return stem + str(key)
-for index, owner in enumerate(owners):
-    request = urllib.request.Request(f"{base}/api/v1/organisations/{owner}", method="PATCH",
-                                     data=json.dumps({"siret": luhn_siret(index)}).encode(),
-                                     headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"})
-    urllib.request.urlopen(request).read()
-print(f"opendata: {len(owners)} organisations given a test SIRET")
-PY
 for query in "" "?q=bts"; do
     curl -fsS -o "$WORK/formations.lheo.xml" "$BASE/api/v1/formations.lheo.xml$query" || fail "formations.lheo.xml$query"
     count=$(grep -c "<formation " "$WORK/formations.lheo.xml" || true)
@@ -120,6 +97,30 @@ for query in "" "?q=bts"; do
         fail "formations.lheo.xml$query is not valid LHEO 2.3"
     fi
 done
+
+# An organisation responsible for a formation loses its SIRET: LHEO, which requires it, leaves its formations out
+# (and says so); an export of its formations alone is refused with a reason.
+make_admin_token
+curl -fsS -o "$WORK/formations.json" "$BASE/api/v1/formations.json"
+OWNER=$(python3 - "$WORK/formations.json" "$BASE" "$TOKEN" <<'PY'
+import json, sys, urllib.request
+formations = json.load(open(sys.argv[1], encoding="utf-8"))
+base, token = sys.argv[2], sys.argv[3]
+formation = next(f for f in formations if not f.get("organisationResponsableId"))
+owner = formation["organisation"]["id"].lower()
+request = urllib.request.Request(f"{base}/api/v1/organisations/{owner}", method="PATCH", data=json.dumps({"siret": None}).encode(),
+                                 headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"})
+urllib.request.urlopen(request).read()
+print(owner)
+PY
+)
+omitted=$(curl -fsS -D - -o "$WORK/partial.lheo.xml" "$BASE/api/v1/formations.lheo.xml" | tr -d '\r' | awk -F': ' 'tolower($1)=="cmq-formations-omises" {print $2}')
+[ -n "$omitted" ] && [ "$omitted" -ge 1 ] || fail "the LHEO export should leave out the formations of an organisation without SIRET (CMQ-Formations-Omises: '$omitted')"
+xmllint --noout --schema "$XSD" "$WORK/partial.lheo.xml" 2>"$WORK/xmllint.txt" || fail "the LHEO export without one organisation's formations is not valid LHEO 2.3"
+echo "opendata: one organisation without SIRET: $omitted formation(s) left out, the file still valid"
+status=$(curl -sS -o "$WORK/refused.json" -w '%{http_code}' "$BASE/api/v1/formations.lheo.xml?organisation=$OWNER")
+[ "$status" = "409" ] || fail "the LHEO export of an organisation's formations without its SIRET should be refused (409), got $status"
+grep -q "SIRET" "$WORK/refused.json" || fail "the LHEO refusal does not name the missing SIRET"
 
 if [ "$FAILED" -ne 0 ]; then KEEP_WORK=1; echo "opendata: FAILED (total ${SECONDS}s)"; exit 1; fi
 echo "opendata: passed (total ${SECONDS}s)"
