@@ -6,7 +6,9 @@ import Foundation
 public enum FrenchStemmer {
     /// The stem of one lower-case word (upper case is lowered first).
     public static func stem(_ word: String) -> String {
-        var w = Word(word.lowercased().precomposedStringWithCanonicalMapping)
+        // Below U+0300 no character composes with another: such a text is already in canonical composed form.
+        let lower = word.lowercased()
+        var w = Word(lower.unicodeScalars.allSatisfy { $0.value < 0x300 } ? lower : lower.precomposedStringWithCanonicalMapping)
         w.elisions()
         w.prelude()
         w.markRegions()
@@ -30,14 +32,24 @@ private struct Word {
 
     var n: Int { s.count }
 
-    static let vowels = Set("aeiouyâàëéêèïîôûù".unicodeScalars)
-    func isVowel(_ i: Int) -> Bool { i >= 0 && i < n && Self.vowels.contains(s[i]) }
-    func isNonVowel(_ i: Int) -> Bool { i >= 0 && i < n && !Self.vowels.contains(s[i]) }
+    /// a e i o u y â à ë é ê è ï î ô û ù
+    static func isVowel(_ c: Unicode.Scalar) -> Bool {
+        switch c {
+        case "a", "e", "i", "o", "u", "y", "â", "à", "ë", "é", "ê", "è", "ï", "î", "ô", "û", "ù": return true
+        default: return false
+        }
+    }
+    func isVowel(_ i: Int) -> Bool { i >= 0 && i < n && Self.isVowel(s[i]) }
+    func isNonVowel(_ i: Int) -> Bool { i >= 0 && i < n && !Self.isVowel(s[i]) }
     func char(_ i: Int) -> Unicode.Scalar? { i >= 0 && i < n ? s[i] : nil }
 
     func endsWith(_ suffix: String) -> Bool {
-        let tail = Array(suffix.unicodeScalars)
-        return tail.count <= n && Array(s[(n - tail.count)...]) == tail
+        var i = n
+        for scalar in suffix.unicodeScalars.reversed() {
+            i -= 1
+            if i < 0 || s[i] != scalar { return false }
+        }
+        return true
     }
 
     /// The longest of `suffixes` that ends the word and starts at or after `limit`.
@@ -124,14 +136,16 @@ private struct Word {
 
     // MARK: the backward steps
 
-    /// Step 1. False when no suffix was removed, or when the step asks for the verb steps (-ment after a vowel).
-    mutating func standardSuffix() -> Bool {
-        let suffixes = ["ance", "iqUe", "isme", "able", "iste", "eux", "ances", "iqUes", "ismes", "ables", "istes",
+    // The suffixes of each step (built once, not at each word).
+    static let standardSuffixes = ["ance", "iqUe", "isme", "able", "iste", "eux", "ances", "iqUes", "ismes", "ables", "istes",
                         "atrice", "ateur", "ation", "atrices", "ateurs", "ations", "logie", "logies",
                         "usion", "ution", "usions", "utions", "ence", "ences", "ement", "ements", "ité", "ités",
                         "if", "ive", "ifs", "ives", "eaux", "aux", "oux", "euse", "euses", "issement", "issements",
                         "amment", "emment", "ment", "ments"]
-        guard let suffix = longestSuffix(suffixes) else { return false }
+
+    /// Step 1. False when no suffix was removed, or when the step asks for the verb steps (-ment after a vowel).
+    mutating func standardSuffix() -> Bool {
+        guard let suffix = longestSuffix(Self.standardSuffixes) else { return false }
         let start = n - suffix.unicodeScalars.count
         switch suffix {
         case "ance", "iqUe", "isme", "able", "iste", "eux", "ances", "iqUes", "ismes", "ables", "istes":
@@ -217,34 +231,37 @@ private struct Word {
         return true
     }
 
-    /// Step 2a: the endings of -ir verbs, in RV, after a letter of RV that is not a vowel.
-    mutating func iVerbSuffix() -> Bool {
-        let suffixes = ["îmes", "ît", "îtes", "i", "ie", "ies", "ir", "ira", "irai", "iraIent", "irais", "irait", "iras",
+    static let iVerbSuffixes = ["îmes", "ît", "îtes", "i", "ie", "ies", "ir", "ira", "irai", "iraIent", "irais", "irait", "iras",
                         "irent", "irez", "iriez", "irions", "irons", "iront", "is", "issaIent", "issais", "issait",
                         "issant", "issante", "issantes", "issants", "isse", "issent", "isses", "issez", "issiez",
                         "issions", "issons", "it"]
-        guard let suffix = longestSuffix(suffixes, limit: pV) else { return false }
+
+    /// Step 2a: the endings of -ir verbs, in RV, after a letter of RV that is not a vowel.
+    mutating func iVerbSuffix() -> Bool {
+        guard let suffix = longestSuffix(Self.iVerbSuffixes, limit: pV) else { return false }
         let start = n - suffix.unicodeScalars.count
         guard start - 1 >= pV, s[start - 1] != "H", isNonVowel(start - 1) else { return false }
         delete(from: start)
         return true
     }
 
+    static let verbDeleted = ["é", "ée", "ées", "és", "èrent", "er", "era", "erai", "eraIent", "erais", "erait", "eras", "erez",
+                       "eriez", "erions", "erons", "eront", "ez", "iez", "eais"]
+    static let verbWithE = ["âmes", "ât", "âtes", "a", "ai", "aIent", "ait", "ant", "ante", "antes", "ants", "as", "asse",
+                     "assent", "asses", "assiez", "assions"]
+    static let verbAis = ["ais", "aise", "aises"]
+    static let verbSuffixes = ["ions"] + verbDeleted + verbWithE + verbAis
+
     /// Step 2b: the other verb endings, in RV.
     mutating func verbSuffix() -> Bool {
-        let deleted = ["é", "ée", "ées", "és", "èrent", "er", "era", "erai", "eraIent", "erais", "erait", "eras", "erez",
-                       "eriez", "erions", "erons", "eront", "ez", "iez", "eais"]
-        let withE = ["âmes", "ât", "âtes", "a", "ai", "aIent", "ait", "ant", "ante", "antes", "ants", "as", "asse",
-                     "assent", "asses", "assiez", "assions"]
-        let ais = ["ais", "aise", "aises"]
-        guard let suffix = longestSuffix(["ions"] + deleted + withE + ais, limit: pV) else { return false }
+        guard let suffix = longestSuffix(Self.verbSuffixes, limit: pV) else { return false }
         let start = n - suffix.unicodeScalars.count
         if suffix == "ions" {
             guard start >= p2 else { return false }
             delete(from: start)
-        } else if deleted.contains(suffix) {
+        } else if Self.verbDeleted.contains(suffix) {
             delete(from: start)
-        } else if ais.contains(suffix) {
+        } else if Self.verbAis.contains(suffix) {
             // Not in "balais", "palais" (one letter, then -al-), "mauvais", "déplais".
             let before = Array(s[..<start])
             let oneLetterAl = before.count == 3 && before[1] == "a" && before[2] == "l"

@@ -311,8 +311,7 @@ enum TableLines {
         /// A cell by column name, trimmed; nil when absent or empty.
         func value(_ column: String) -> String? {
             guard let position = index[column], position < fields.count else { return nil }
-            let value = FormationCSV.unneutralised(fields[position].trimmingCharacters(in: .whitespaces))
-                .trimmingCharacters(in: .whitespaces)
+            let value = FormationCSV.unneutralised(fields[position].trimmingSpace(newlines: false)).trimmingSpace(newlines: false)
             return value.isEmpty ? nil : value
         }
 

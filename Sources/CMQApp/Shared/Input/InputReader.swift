@@ -95,7 +95,7 @@ public struct InputReader: Sendable {
         switch value {
         case .null: return .set(nil)
         case .string(let text):
-            let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+            let trimmed = text.trimmingSpace()
             guard trimmed.count <= maxLength else {
                 fail(key, "Le champ « \(key) » ne doit pas dépasser \(maxLength) caractères (il en compte \(trimmed.count)).")
                 return .unchanged
