@@ -1,5 +1,7 @@
 import Fluent
 import Logging
+import NIOCore
+import NIOPosix
 import Vapor
 
 /// The program: read the configuration, set up the application, run the command asked for.
@@ -20,6 +22,11 @@ public enum CMQMain {
             exit(2)
         }
         let app = try await Application.make(env)
+        // Swift's tasks run on the server's event loops (as Vapor's template does): a request's handler, its database
+        // calls and its answer no longer hop between the event loops and a second pool of threads.
+        if !NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor() {
+            app.logger.debug("Les tâches Swift restent sur l'exécuteur par défaut.")
+        }
         do {
             try await configure(app, config: config)
             if let message = unknownSubcommand(env.arguments, app.asyncCommands.commands) {

@@ -75,27 +75,28 @@ struct FormationReader {
         LearnerStatus.allCases.filter { mask & FormationStatusMask.bit($0) != 0 }.sorted { $0.rawValue < $1.rawValue }
     }
 
+    /// The columns read, as SQL text written once: serialising a query builder's expressions cost more than the
+    /// database's own work on one formation.
+    private static let selectList: String = {
+        let formation = ["id", "intitule", "organisation_id", "responsable_id", "filiere", "type_diplome", "niveau_entree", "niveau_sortie",
+                         "cfd", "rncp", "duree", "capacite", "modalite", "dates_debut", "description", "lien", "cree_le", "modifie_le",
+                         "statuts_masque"].map { "f.\($0)" }
+        let organisation = ["nom", "type", "\"public\"", "uai", "siret", "commune", "departement_code", "latitude", "longitude"]
+            .map { "o.\($0) AS o_\($0.replacingOccurrences(of: "\"", with: ""))" }
+        return (formation + organisation).joined(separator: ", ")
+    }()
+
     /// The formations of `ids` that exist, by id.
     func read(_ ids: [UUID]) async throws -> [UUID: Item] {
         guard !ids.isEmpty else { return [:] }
-        let rows = try await sql.select()
-            .columns(["id", "intitule", "organisation_id", "responsable_id", "filiere", "type_diplome", "niveau_entree", "niveau_sortie",
-                      "cfd", "rncp", "duree", "capacite", "modalite", "dates_debut", "description", "lien", "cree_le", "modifie_le",
-                      "statuts_masque"].map { SQLColumn($0, table: "f") })
-            .column(SQLColumn("nom", table: "o"), as: "o_nom").column(SQLColumn("type", table: "o"), as: "o_type")
-            .column(SQLColumn("public", table: "o"), as: "o_public").column(SQLColumn("uai", table: "o"), as: "o_uai")
-            .column(SQLColumn("siret", table: "o"), as: "o_siret").column(SQLColumn("commune", table: "o"), as: "o_commune")
-            .column(SQLColumn("departement_code", table: "o"), as: "o_departement_code")
-            .column(SQLColumn("latitude", table: "o"), as: "o_latitude").column(SQLColumn("longitude", table: "o"), as: "o_longitude")
-            .from(SQLAlias(SQLIdentifier("formations"), as: SQLIdentifier("f")))
-            .join(SQLAlias(SQLIdentifier("organisations"), as: SQLIdentifier("o")), method: SQLJoinMethod.inner,
-                  on: SQLColumn("organisation_id", table: "f"), .equal, SQLColumn("id", table: "o"))
-            .where(SQLColumn("id", table: "f"), .in, SQLBind.group(ids))
-            .all(decoding: Row.self)
+        let rows = try await sql.raw("""
+            SELECT \(unsafeRaw: Self.selectList) FROM formations f JOIN organisations o ON o.id = f.organisation_id
+            WHERE f.id IN (\(binds: ids))
+            """).all(decoding: Row.self)
         guard !rows.isEmpty else { return [:] }
         var romes: [UUID: [String]] = [:]
-        for rome in try await sql.select().column("formation_id").column("code").from("formation_romes")
-            .where(SQLIdentifier("formation_id"), .in, SQLBind.group(rows.map(\.id))).all(decoding: ROME.self) {
+        for rome in try await sql.raw("SELECT formation_id, code FROM formation_romes WHERE formation_id IN (\(binds: rows.map(\.id)))")
+            .all(decoding: ROME.self) {
             romes[rome.formation_id, default: []].append(rome.code)
         }
         var items: [UUID: Item] = [:]

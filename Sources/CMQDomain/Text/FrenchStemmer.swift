@@ -52,13 +52,25 @@ private struct Word {
         return true
     }
 
+    /// A suffix of the algorithm, with its letters (read once, not at each word).
+    struct Suffix {
+        let text: String
+        let scalars: [Unicode.Scalar]
+    }
+
+    static func suffixes(_ texts: [String]) -> [Suffix] { texts.map { Suffix(text: $0, scalars: Array($0.unicodeScalars)) } }
+
     /// The longest of `suffixes` that ends the word and starts at or after `limit`.
-    func longestSuffix(_ suffixes: [String], limit: Int = 0) -> String? {
+    func longestSuffix(_ suffixes: [Suffix], limit: Int = 0) -> String? {
         var best: String?
         var bestLength = 0
         for suffix in suffixes {
-            let length = suffix.unicodeScalars.count
-            if length > bestLength, n - length >= limit, endsWith(suffix) { best = suffix; bestLength = length }
+            let tail = suffix.scalars
+            let start = n - tail.count
+            guard tail.count > bestLength, start >= limit else { continue }
+            var j = tail.count - 1
+            while j >= 0, s[start + j] == tail[j] { j -= 1 }
+            if j < 0 { best = suffix.text; bestLength = tail.count }
         }
         return best
     }
@@ -137,11 +149,13 @@ private struct Word {
     // MARK: the backward steps
 
     // The suffixes of each step (built once, not at each word).
-    static let standardSuffixes = ["ance", "iqUe", "isme", "able", "iste", "eux", "ances", "iqUes", "ismes", "ables", "istes",
+    static let standardSuffixes = suffixes(["ance", "iqUe", "isme", "able", "iste", "eux", "ances", "iqUes", "ismes", "ables", "istes",
                         "atrice", "ateur", "ation", "atrices", "ateurs", "ations", "logie", "logies",
                         "usion", "ution", "usions", "utions", "ence", "ences", "ement", "ements", "ité", "ités",
                         "if", "ive", "ifs", "ives", "eaux", "aux", "oux", "euse", "euses", "issement", "issements",
-                        "amment", "emment", "ment", "ments"]
+                        "amment", "emment", "ment", "ments"])
+    static let afterEment = suffixes(["iv", "eus", "abl", "iqU", "ièr", "Ièr"])
+    static let afterIte = suffixes(["abil", "ic", "iv"])
 
     /// Step 1. False when no suffix was removed, or when the step asks for the verb steps (-ment after a vowel).
     mutating func standardSuffix() -> Bool {
@@ -169,7 +183,7 @@ private struct Word {
         case "ement", "ements":
             guard start >= pV else { return false }
             delete(from: start)
-            if let next = longestSuffix(["iv", "eus", "abl", "iqU", "ièr", "Ièr"]) {
+            if let next = longestSuffix(Self.afterEment) {
                 let at = n - next.unicodeScalars.count
                 switch next {
                 case "iv":
@@ -188,7 +202,7 @@ private struct Word {
         case "ité", "ités":
             guard start >= p2 else { return false }
             delete(from: start)
-            if let next = longestSuffix(["abil", "ic", "iv"]) {
+            if let next = longestSuffix(Self.afterIte) {
                 let at = n - next.unicodeScalars.count
                 switch next {
                 case "abil": if at >= p2 { delete(from: at) } else { replaceEnd(4, with: "abl") }
@@ -231,10 +245,10 @@ private struct Word {
         return true
     }
 
-    static let iVerbSuffixes = ["îmes", "ît", "îtes", "i", "ie", "ies", "ir", "ira", "irai", "iraIent", "irais", "irait", "iras",
+    static let iVerbSuffixes = suffixes(["îmes", "ît", "îtes", "i", "ie", "ies", "ir", "ira", "irai", "iraIent", "irais", "irait", "iras",
                         "irent", "irez", "iriez", "irions", "irons", "iront", "is", "issaIent", "issais", "issait",
                         "issant", "issante", "issantes", "issants", "isse", "issent", "isses", "issez", "issiez",
-                        "issions", "issons", "it"]
+                        "issions", "issons", "it"])
 
     /// Step 2a: the endings of -ir verbs, in RV, after a letter of RV that is not a vowel.
     mutating func iVerbSuffix() -> Bool {
@@ -250,7 +264,7 @@ private struct Word {
     static let verbWithE = ["âmes", "ât", "âtes", "a", "ai", "aIent", "ait", "ant", "ante", "antes", "ants", "as", "asse",
                      "assent", "asses", "assiez", "assions"]
     static let verbAis = ["ais", "aise", "aises"]
-    static let verbSuffixes = ["ions"] + verbDeleted + verbWithE + verbAis
+    static let verbSuffixes = suffixes(["ions"] + verbDeleted + verbWithE + verbAis)
 
     /// Step 2b: the other verb endings, in RV.
     mutating func verbSuffix() -> Bool {
@@ -274,13 +288,15 @@ private struct Word {
         return true
     }
 
+    static let residualSuffixes = suffixes(["ion", "ier", "ière", "Ier", "Ière", "e"])
+
     /// Step 4, when steps 1 and 2 removed nothing.
     mutating func residualSuffix() {
         if endsWith("s"), n >= 2 {
             let hi = n >= 3 && s[n - 3] == "H" && s[n - 2] == "i"
             if hi || !"aiouès".unicodeScalars.contains(s[n - 2]) { s.removeLast() }
         }
-        guard let suffix = longestSuffix(["ion", "ier", "ière", "Ier", "Ière", "e"], limit: pV) else { return }
+        guard let suffix = longestSuffix(Self.residualSuffixes, limit: pV) else { return }
         let start = n - suffix.unicodeScalars.count
         switch suffix {
         case "ion":

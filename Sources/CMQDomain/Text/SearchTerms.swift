@@ -66,7 +66,8 @@ public struct SearchTerm: Sendable, Equatable {
     public static func forms(_ folded: String, typed: String?) -> [String] {
         var forms = [folded]
         for source in [typed, folded].compactMap({ $0 }) {
-            let stem = TextFolding.searchKey(FrenchStemmer.stem(source)).replacingOccurrences(of: " ", with: "")
+            let key = TextFolding.searchKey(FrenchStemmer.stem(source))
+            let stem = key.utf8.contains(0x20) ? key.replacingOccurrences(of: " ", with: "") : key
             if stem.count >= 3 { forms.append(stem) }
         }
         return forms

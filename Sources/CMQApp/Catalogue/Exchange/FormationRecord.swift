@@ -317,7 +317,7 @@ enum TableLines {
 
         /// A cell holding a list separated by `|`.
         func list(_ column: String) -> [String] {
-            (value(column) ?? "").split(separator: "|").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            (value(column) ?? "").split(separator: "|").map { String($0).trimmingSpace(newlines: false) }.filter { !$0.isEmpty }
         }
     }
 

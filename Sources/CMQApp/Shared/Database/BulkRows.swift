@@ -40,6 +40,19 @@ struct BulkRows: Sendable {
 
     var isEmpty: Bool { rows.isEmpty }
 
+    /// The rows of another set of the same table and columns, after these (an empty set takes the other's columns).
+    mutating func append(_ other: BulkRows) throws(UnsupportedValue) {
+        guard !other.rows.isEmpty else { return }
+        if rows.isEmpty, other.table == table {
+            self = other
+            return
+        }
+        guard other.table == table, other.columns == columns else {
+            throw UnsupportedValue(description: "\(other.table): rows of other columns than those of \(table)")
+        }
+        rows += other.rows
+    }
+
     /// How many rows one statement carries, within the parameter limit.
     var rowsPerStatement: Int { max(1, Self.parameterLimit / max(1, columns.count)) }
 

@@ -168,7 +168,7 @@ public struct InputReader: Sendable {
             if required { fail(key, "Le champ « \(key) » doit contenir au moins une valeur."); return .unchanged }
             return .set([])
         case .string(let text) where textValues:
-            return .set(text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty })
+            return .set(text.split(separator: ",").map { String($0).trimmingSpace(newlines: false) }.filter { !$0.isEmpty })
         case .array(let items):
             var result: [String] = []
             for (index, item) in items.enumerated() {
@@ -176,7 +176,7 @@ public struct InputReader: Sendable {
                     fail("\(key)[\(index)]", "Chaque valeur de « \(key) » doit être une chaîne de caractères.")
                     continue
                 }
-                result.append(text.trimmingCharacters(in: .whitespacesAndNewlines))
+                result.append(text.trimmingSpace())
             }
             if result.count > maxCount { fail(key, "Le champ « \(key) » compte trop de valeurs (au plus \(maxCount)).") }
             if required, result.isEmpty { fail(key, "Le champ « \(key) » doit contenir au moins une valeur.") }
