@@ -473,6 +473,23 @@ extension CatalogueIndex {
 
         /// Calls `body` once per campus whose offer holds the slot's formation: the current members' formations
         /// of the campus's filière, and the formations attached to it.
+        /// The values a slot has in a dimension, as numbered in that dimension's bit sets (none for an unknown value).
+        func forEachValue(_ dimension: CatalogueSearch.Dimension, of slot: Int, _ body: (Int) -> Void) {
+            func some(_ value: some BinaryInteger) { if value != 0 { body(Int(value)) } }
+            switch dimension {
+            case .niveau: body(Int(niveau[slot]))
+            case .typeDiplome: some(typeDiplome[slot])
+            case .statut:
+                let mask = statuts[slot]
+                for bit in 0..<4 where mask & (1 << bit) != 0 { body(bit) }
+            case .filiere: some(filiere[slot])
+            case .region: some(region[Int(organisation[slot])])
+            case .academie: some(academie[Int(organisation[slot])])
+            case .departement: some(departement[Int(organisation[slot])])
+            case .campus: forEachCampus(slot, body)
+            }
+        }
+
         func forEachCampus(_ slot: Int, _ body: (Int) -> Void) {
             let members = memberOf[Int(organisation[slot])]
             let slotFiliere = filiere[slot]
@@ -679,9 +696,23 @@ extension CatalogueIndex.Snapshot {
 
         func counts(_ dimension: CatalogueSearch.Dimension, _ sets: [[UInt64]]) -> [Int] {
             let source = filters.contains { $0.0 == dimension } ? matching(except: dimension) : all
-            // A search with words matches few formations: only the words of the set that hold one are read.
+            // A search with words, or with filters, matches few formations: only the words of the set that hold one are read.
             let occupied = (0..<count).filter { source[$0] != 0 }
             guard occupied.count < count / 2 else { return sets.map { $0.isEmpty ? 0 : population(source, $0) } }
+            // Fewer matches than words to read in the values' sets: each match adds one to its own values instead.
+            let matches = occupied.reduce(0) { $0 + source[$1].nonzeroBitCount }
+            if matches < sets.reduce(0, { $0 + ($1.isEmpty ? 0 : 1) }) * occupied.count {
+                var result = [Int](repeating: 0, count: sets.count)
+                for i in occupied {
+                    var bits = source[i]
+                    while bits != 0 {
+                        let slot = i << 6 | bits.trailingZeroBitCount
+                        bits &= bits &- 1
+                        forEachValue(dimension, of: slot) { value in if value < result.count { result[value] += 1 } }
+                    }
+                }
+                return result
+            }
             return sets.map { set in
                 guard !set.isEmpty else { return 0 }
                 var total = 0

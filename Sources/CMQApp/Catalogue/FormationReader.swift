@@ -3,8 +3,8 @@ import Foundation
 import FluentKit
 import SQLKit
 
-/// Reads formations for display — the API's `FormationDTO`, a card of the search page — in two plain
-/// queries: the formations joined to their organisation, then their ROME codes. The statuses come from the
+/// Reads formations for display — the API's `FormationDTO`, a card of the search page — in one plain
+/// query: the formations joined to their organisation, with their ROME codes. The statuses come from the
 /// formation's statuses mask, which triggers keep equal to its status rows (`AddFormationStatusMask`).
 /// (Fluent's eager loading took four queries and decoded each model by reflection: most of a search's time.)
 struct FormationReader {
@@ -63,11 +63,7 @@ struct FormationReader {
         let o_departement_code: String?
         let o_latitude: Double?
         let o_longitude: Double?
-    }
-
-    private struct ROME: Decodable {
-        let formation_id: UUID
-        let code: String
+        let romes: String?
     }
 
     /// The statuses of a mask, in the order of their names (as the API lists them).
@@ -75,30 +71,28 @@ struct FormationReader {
         LearnerStatus.allCases.filter { mask & FormationStatusMask.bit($0) != 0 }.sorted { $0.rawValue < $1.rawValue }
     }
 
-    /// The columns read, as SQL text written once: serialising a query builder's expressions cost more than the
-    /// database's own work on one formation.
-    private static let selectList: String = {
+    /// The columns read, as SQL text written once per dialect (serialising a query builder's expressions cost more
+    /// than the database's own work on one formation); the ROME codes come in the same row, joined by `|`.
+    private static func selectList(postgres: Bool) -> String {
         let formation = ["id", "intitule", "organisation_id", "responsable_id", "filiere", "type_diplome", "niveau_entree", "niveau_sortie",
                          "cfd", "rncp", "duree", "capacite", "modalite", "dates_debut", "description", "lien", "cree_le", "modifie_le",
                          "statuts_masque"].map { "f.\($0)" }
         let organisation = ["nom", "type", "\"public\"", "uai", "siret", "commune", "departement_code", "latitude", "longitude"]
             .map { "o.\($0) AS o_\($0.replacingOccurrences(of: "\"", with: ""))" }
-        return (formation + organisation).joined(separator: ", ")
-    }()
+        let romes = "(SELECT \(postgres ? "string_agg" : "group_concat")(r.code, '|') FROM formation_romes r WHERE r.formation_id = f.id) AS romes"
+        return (formation + organisation + [romes]).joined(separator: ", ")
+    }
+    private static let sqliteSelectList = selectList(postgres: false)
+    private static let postgresSelectList = selectList(postgres: true)
 
     /// The formations of `ids` that exist, by id.
     func read(_ ids: [UUID]) async throws -> [UUID: Item] {
         guard !ids.isEmpty else { return [:] }
+        let columns = sql.dialect.name == "postgresql" ? Self.postgresSelectList : Self.sqliteSelectList
         let rows = try await sql.raw("""
-            SELECT \(unsafeRaw: Self.selectList) FROM formations f JOIN organisations o ON o.id = f.organisation_id
+            SELECT \(unsafeRaw: columns) FROM formations f JOIN organisations o ON o.id = f.organisation_id
             WHERE f.id IN (\(binds: ids))
             """).all(decoding: Row.self)
-        guard !rows.isEmpty else { return [:] }
-        var romes: [UUID: [String]] = [:]
-        for rome in try await sql.raw("SELECT formation_id, code FROM formation_romes WHERE formation_id IN (\(binds: rows.map(\.id)))")
-            .all(decoding: ROME.self) {
-            romes[rome.formation_id, default: []].append(rome.code)
-        }
         var items: [UUID: Item] = [:]
         for row in rows {
             let dto = FormationDTO(
@@ -109,7 +103,7 @@ struct FormationReader {
                 organisationResponsableId: row.responsable_id, filiere: row.filiere, typeDiplome: row.type_diplome,
                 typeDiplomeLibelle: row.type_diplome.flatMap(DiplomaType.init(rawValue:))?.label,
                 niveauEntree: row.niveau_entree, niveauSortie: row.niveau_sortie, niveauSortieLibelle: Level(number: row.niveau_sortie)?.label ?? "",
-                cfd: row.cfd, rncp: row.rncp, romes: (romes[row.id] ?? []).sorted(), duree: row.duree,
+                cfd: row.cfd, rncp: row.rncp, romes: (row.romes?.split(separator: "|").map(String.init) ?? []).sorted(), duree: row.duree,
                 statuts: Self.statuses(mask: row.statuts_masque).map(\.rawValue), capacite: row.capacite, modalite: row.modalite,
                 datesDebut: row.dates_debut?.split(separator: ",").map(String.init) ?? [], description: row.description, lien: row.lien,
                 creeLe: row.cree_le, modifieLe: row.modifie_le)
