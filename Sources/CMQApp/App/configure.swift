@@ -33,8 +33,9 @@ public func configure(_ app: Application, config: AppConfig) async throws {
     app.searchCache = config.searchCache ? SearchCache() : nil
     app.catalogueIndex = CatalogueIndex()
     app.indicatorFiguresCache = config.indicatorCacheSeconds > 0 ? IndicatorFiguresCache(lifetime: TimeInterval(config.indicatorCacheSeconds)) : nil
-    // The communes base (35,000 communes) is read once, in the background, before the first search by place.
-    Task.detached(priority: .utility) { _ = CommuneGazetteer.shared }
+    // The communes base (35,000 communes) is read once, in the background (on a Dispatch thread, not an event loop
+    // where Swift's tasks run), before the first search by place.
+    DispatchQueue.global(qos: .utility).async { _ = CommuneGazetteer.shared }
     // The synonyms of the catalogue search (Data/recherche/synonymes.txt), read once at start.
     _ = SearchSynonyms.bundled
 

@@ -1,6 +1,7 @@
 import CMQDomain
 import Fluent
 import Foundation
+import NIOConcurrencyHelpers
 import SQLKit
 
 /// Writes formation records (from cmq's CSV, ONISEP's Idéo CSV or LHEO XML) as the formation service would:
@@ -174,18 +175,15 @@ struct FormationImporter {
         let audit = caller.audit
         let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, 16))
         let slices = checked.chunked(max(1, (checked.count + workers - 1) / workers))
-        let parts = try await withThrowingTaskGroup(of: (Int, Plan).self) { group in
-            for (number, slice) in slices.enumerated() {
-                group.addTask { (number, try Self.plan(slice, existing: existing, audit: audit, at: now)) }
+        let done = NIOLockedValueBox(0)
+        let total = checked.count
+        let parts = try await slices.parallelMap { slice in
+            let part = try Self.plan(slice, existing: existing, audit: audit, at: now)
+            done.withLockedValue { done in
+                done += slice.count
+                progress.step("Préparation", done: done, total: total)
             }
-            var parts = [Plan?](repeating: nil, count: slices.count)
-            var done = 0
-            for try await (number, part) in group {
-                parts[number] = part
-                done += slices[number].count
-                progress.step("Préparation", done: done, total: checked.count)
-            }
-            return parts.compactMap { $0 }
+            return part
         }
         var plan = try parts.first ?? Self.plan([], existing: [:], audit: audit, at: now)
         for part in parts.dropFirst() { try plan.append(part) }
