@@ -95,7 +95,9 @@ struct FacetsDTO: Content, Equatable {
     var academie: [FacetValueDTO]
     var departement: [FacetValueDTO]
     var campus: [FacetValueDTO]
+}
 
+extension FacetsDTO {
     init(_ result: CatalogueSearch.Result, on db: any Database) async throws {
         try await self.init(result.facets, campusNames: result.campusNames, on: db)
     }
@@ -146,7 +148,9 @@ struct NearbyPlaceDTO: Content {
     var latitude: Double
     var longitude: Double
     var rayonKm: Int
+}
 
+extension NearbyPlaceDTO {
     init(_ near: Nearby) {
         commune = near.commune.nom
         codeInsee = near.commune.insee

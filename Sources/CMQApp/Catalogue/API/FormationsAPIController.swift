@@ -29,7 +29,12 @@ struct FormationsAPIController {
         return criteria
     }
 
-    @Sendable func list(req: Request) async throws -> FormationSearchDTO {
+    /// A page of the search, written as JSON by hand (`CatalogueJSON`).
+    @Sendable func list(req: Request) async throws -> Response {
+        try await search(req).json.response()
+    }
+
+    func search(_ req: Request) async throws -> FormationSearchDTO {
         let (criteria, pageRequest) = try readListQuery(req.queryParameters, filter: Self.criteria)
         let result = try await CatalogueSearch(db: req.db, cache: req.application.searchCache, index: req.application.catalogueIndex).run(criteria, page: pageRequest)
         let byID = try await FormationReader(db: req.db).read(result.ids)
@@ -46,8 +51,8 @@ struct FormationsAPIController {
             suggestion: result.suggestion, pres: criteria.near.map(NearbyPlaceDTO.init))
     }
 
-    @Sendable func get(req: Request) async throws -> FormationDTO {
-        try await FormationReader(db: req.db).one(try req.uuidParameter("formationID", notFound: "Aucune formation"))
+    @Sendable func get(req: Request) async throws -> Response {
+        try await FormationReader(db: req.db).one(try req.uuidParameter("formationID", notFound: "Aucune formation")).json.response()
     }
 
     @Sendable func create(req: Request) async throws -> Response {
