@@ -45,8 +45,8 @@ fi
 export DATABASE_URL="$URL" LOG_LEVEL=error CMQ_DEMO_PASSWORD=bench-import
 
 echo "Loading the demo data…" >&2
+(cd "$DATA" && "$BIN" migrate >&2)  # on PostgreSQL only `cmq migrate` changes the schema (and `cmq demo` waits for it)
 (cd "$DATA" && "$BIN" demo >/dev/null)
-(cd "$DATA" && "$BIN" migrate >&2)  # on PostgreSQL only `cmq migrate` changes the schema
 read -r PLATEAU TOKEN < <(cd "$DATA" && CMQ_DEMO=0 "$BIN" bench plateau | tail -1)
 PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
 BASE="http://127.0.0.1:$PORT"
