@@ -471,8 +471,6 @@ extension CatalogueIndex {
             renumber()
         }
 
-        /// Calls `body` once per campus whose offer holds the slot's formation: the current members' formations
-        /// of the campus's filière, and the formations attached to it.
         /// The values a slot has in a dimension, as numbered in that dimension's bit sets (none for an unknown value).
         func forEachValue(_ dimension: CatalogueSearch.Dimension, of slot: Int, _ body: (Int) -> Void) {
             func some(_ value: some BinaryInteger) { if value != 0 { body(Int(value)) } }
@@ -490,6 +488,8 @@ extension CatalogueIndex {
             }
         }
 
+        /// Calls `body` once per campus whose offer holds the slot's formation: the current members' formations
+        /// of the campus's filière, and the formations attached to it.
         func forEachCampus(_ slot: Int, _ body: (Int) -> Void) {
             let members = memberOf[Int(organisation[slot])]
             let slotFiliere = filiere[slot]
