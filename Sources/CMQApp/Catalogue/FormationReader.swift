@@ -79,8 +79,12 @@ struct FormationReader {
                          "statuts_masque"].map { "f.\($0)" }
         let organisation = ["nom", "type", "\"public\"", "uai", "siret", "commune", "departement_code", "latitude", "longitude"]
             .map { "o.\($0) AS o_\($0.replacingOccurrences(of: "\"", with: ""))" }
-        let romes = "(SELECT \(postgres ? "string_agg" : "group_concat")(r.code, '|') FROM formation_romes r WHERE r.formation_id = f.id) AS romes"
-        return (formation + organisation + [romes]).joined(separator: ", ")
+        return (formation + organisation + [romesColumn(postgres: postgres) + " AS romes"]).joined(separator: ", ")
+    }
+
+    /// The ROME codes of formation `f`, joined by `|`, as an SQL expression of the dialect (NULL when it has none).
+    static func romesColumn(postgres: Bool) -> String {
+        "(SELECT \(postgres ? "string_agg" : "group_concat")(fr.code, '|') FROM formation_romes fr WHERE fr.formation_id = f.id)"
     }
     private static let sqliteSelectList = selectList(postgres: false)
     private static let postgresSelectList = selectList(postgres: true)

@@ -10,6 +10,7 @@ struct JSONText {
     private(set) var bytes: [UInt8] = []
     /// Whether the next member or element is the first of its object or array.
     private var first = true
+    private static let hex = Array("0123456789abcdef".utf8)
 
     init(capacity: Int = 8192) {
         bytes.reserveCapacity(capacity)
@@ -61,8 +62,7 @@ struct JSONText {
             case 0x08: bytes += [0x5C, UInt8(ascii: "b")]
             case 0x0C: bytes += [0x5C, UInt8(ascii: "f")]
             case 0..<0x20:
-                let hex = Array("0123456789abcdef".utf8)
-                bytes += [0x5C, UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"), hex[Int(byte >> 4)], hex[Int(byte & 0xF)]]
+                bytes += [0x5C, UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"), Self.hex[Int(byte >> 4)], Self.hex[Int(byte & 0xF)]]
             default: bytes.append(byte)
             }
         }

@@ -4,7 +4,7 @@ import Foundation
 import SQLKit
 
 /// cmq's CSV lines read straight from the tables, for exports of the whole catalogue: one query for the
-/// formations and their organisations, one for their ROME codes, no model built (the statuses come from the
+/// formations, their organisations and their ROME codes (`FormationReader.romesColumn`), no model built (the statuses come from the
 /// formation's status mask, which the database keeps). The lines are those `FormationCSV.line` writes from models.
 struct FormationTableRows {
     let db: any Database
@@ -23,8 +23,7 @@ struct FormationTableRows {
         guard !ids.isEmpty else { return ("", 0) }
         let postgres = sql.dialect.name == "postgresql"
         let separator = postgres ? "chr(31)" : "char(31)"
-        let romes = postgres ? "(SELECT string_agg(fr.code, '|') FROM formation_romes fr WHERE fr.formation_id = f.id)"
-            : "(SELECT group_concat(fr.code, '|') FROM formation_romes fr WHERE fr.formation_id = f.id)"
+        let romes = FormationReader.romesColumn(postgres: postgres)
         let packed = (Self.packed.map { "COALESCE(CAST(\($0) AS TEXT), '')" } + ["COALESCE(\(romes), '')"]).joined(separator: " || \(separator) || ")
         let rows = try await sql.raw("""
             SELECT f.id, o.id AS o_id, r.id AS r_id, \(unsafeRaw: packed) AS fields
@@ -55,7 +54,7 @@ struct FormationTableRows {
                 filiere: text(.filiere), typeDiplome: text(.typeDiplome), niveauEntree: text(.niveauEntree).flatMap { Int($0) },
                 niveauSortie: text(.niveauSortie).flatMap { Int($0) } ?? 0, cfd: text(.cfd), rncp: text(.rncp),
                 romes: fields[Self.packed.count].split(separator: "|").map(String.init).sorted(), duree: text(.duree),
-                statuts: Self.statuses(mask: text(.statutsMasque).flatMap { Int($0) } ?? 0),
+                statuts: FormationReader.statuses(mask: text(.statutsMasque).flatMap { Int($0) } ?? 0),
                 capacite: text(.capacite).flatMap { Int($0) }, modalite: text(.modalite) ?? "",
                 datesDebut: text(.datesDebut), description: text(.description), lien: text(.lien))
             if values.responsable != nil, values.responsable?.uai == nil, values.responsable?.siret == nil {
@@ -146,7 +145,7 @@ struct FormationTableRows {
                 id: f.id, intitule: f.intitule, filiere: f.filiere, typeDiplome: f.type_diplome, niveauEntree: f.niveau_entree,
                 niveauSortie: f.niveau_sortie, cfd: f.cfd, rncp: f.rncp, duree: f.duree, capacite: f.capacite, modalite: f.modalite,
                 datesDebut: f.dates_debut, description: f.description, lien: f.lien, createdAt: f.cree_le, updatedAt: f.modifie_le,
-                statuses: Self.statuses(mask: f.statuts_masque), romes: (romes[f.id] ?? []).sorted(),
+                statuses: FormationReader.statuses(mask: f.statuts_masque), romes: (romes[f.id] ?? []).sorted(),
                 organisation: organisation, responsable: responsable)
         }
         return ids.compactMap { sources[$0] }
@@ -220,10 +219,6 @@ struct FormationTableRows {
     private static let packed = Column.allCases.map(\.sql)
 
     /// The statuses of a status mask, sorted by their codes (as `Formation.learnerStatuses`).
-    static func statuses(mask: Int) -> [LearnerStatus] {
-        LearnerStatus.allCases.filter { mask & FormationStatusMask.bit($0) != 0 }.sorted { $0.rawValue < $1.rawValue }
-    }
-
     /// A formation whose text holds the separator (cmq's inputs refuse control characters: a database written
     /// by something else).
     struct FieldCountMismatch: Error, CustomStringConvertible {
