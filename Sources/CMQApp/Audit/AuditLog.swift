@@ -87,10 +87,24 @@ struct AuditLog: Sendable {
 
     func entry<Entity: Audited>(_ action: AuditAction, _ entity: Entity, id: UUID, changes: [String: FieldChange], at: Date) throws -> AuditEntry? {
         if action == .update, changes.isEmpty { return nil }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         return AuditEntry(at: at, actorID: author.userID, actorLabel: author.label, entity: Entity.auditEntity, entityID: id,
-                          entityLabel: entity.auditLabel, action: action.rawValue, changes: String(decoding: try encoder.encode(changes), as: UTF8.self))
+                          entityLabel: entity.auditLabel, action: action.rawValue, changes: Self.json(changes))
+    }
+
+    /// The changes as a JSON object, keys sorted, `/` as it is (what `JSONEncoder` writes with `.sortedKeys` and
+    /// `.withoutEscapingSlashes`, written directly: an import writes thousands of entries).
+    static func json(_ changes: [String: FieldChange]) -> String {
+        var json = JSONText(capacity: 64 * (changes.count + 1), escapingSlashes: false)
+        json.beginObject()
+        for (key, change) in changes.sorted(by: { $0.key < $1.key }) {
+            json.key(key)
+            json.beginObject()
+            json.member("apres", change.apres)
+            json.member("avant", change.avant)
+            json.endObject()
+        }
+        json.endObject()
+        return String(decoding: json.bytes, as: UTF8.self)
     }
 }
 

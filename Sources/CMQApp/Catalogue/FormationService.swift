@@ -177,7 +177,8 @@ extension Formation {
     /// Writes the checked fields of an input into the formation, with what follows from them (the folded
     /// texts of the search, the statuses mask): how a formation row is built from an input, for the service
     /// and for the importer alike.
-    func apply(_ input: FormationInput) {
+    /// `stems`: the stems met by the formations written before (an import's).
+    func apply(_ input: FormationInput, stems: StemMemo = StemMemo()) {
         if case .set(let value?) = input.intitule { intitule = value }
         if case .set(let value?) = input.organisationID { $organisation.id = value }
         if case .set(let value) = input.responsableID { $responsable.id = value }
@@ -194,7 +195,7 @@ extension Formation {
         if case .set(let value) = input.description { description = value }
         if case .set(let value) = input.lien { lien = value }
         if case .set(let statuses) = input.statuts { statutsMasque = FormationStatusMask.mask(statuses) }
-        refreshSearchText()
+        refreshSearchText(stems: stems)
     }
 
     /// The status and ROME rows an input gives the formation (which must have its id); nil for a list the

@@ -126,7 +126,7 @@ struct ParcoursDemo {
                 ParcoursEtape(envoiID: envoi.id!, pseudonyme: $0.learner, annee: $0.year.start, uai: $0.uai, codeFormation: $0.formation, statut: $0.statut, issue: $0.issue)
             }
         }
-        let rows = try BulkRows(records), envois = built
+        let rows = try BulkRows(reflecting: records), envois = built
         try await db.transaction { db in
             try await envois.create(on: db)
             if let sql = db as? any SQLDatabase { try await rows.insert(on: sql) }

@@ -107,7 +107,7 @@ struct ParcoursService {
                                       codeFormation: row.formation, statut: row.statut, issue: row.issue)
                     }
                     guard let sql = db as? any SQLDatabase else { throw AppError.conflict("Base de données sans SQL.") }
-                    try await BulkRows(steps).insert(on: sql)
+                    try await BulkRows(reflecting: steps).insert(on: sql)
                     if existing == nil {
                         try await audit.record(.create, envoi, id: envoiID, on: db)
                     } else {

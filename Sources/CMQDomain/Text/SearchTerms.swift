@@ -51,15 +51,25 @@ public struct SearchTerm: Sendable, Equatable {
     /// The first `limit` words of a text: each folded, with its lower-case form when folding kept it one word.
     public static func words(_ text: String, limit: Int = .max) -> [(folded: String, typed: String?)] {
         var result: [(folded: String, typed: String?)] = []
-        for piece in text.split(whereSeparator: { !$0.isLetter && !$0.isNumber }) {
-            let typed = piece.lowercased()
-            let parts = TextFolding.searchKey(typed).split(separator: " ")
-            for part in parts {
+        for piece in pieces(text) {
+            for word in words(ofPiece: piece) {
                 if result.count == limit { return result }
-                result.append((String(part.prefix(maxWordLength)), parts.count == 1 && typed.count <= maxWordLength ? typed : nil))
+                result.append(word)
             }
         }
         return result
+    }
+
+    /// The runs of letters and digits of a text.
+    static func pieces(_ text: String) -> [Substring] {
+        text.split(whereSeparator: { !$0.isLetter && !$0.isNumber })
+    }
+
+    /// The words of a run of letters and digits (folding may cut it: "œuvre" stays one, "½" becomes "1 2").
+    static func words(ofPiece piece: Substring) -> [(folded: String, typed: String?)] {
+        let typed = piece.lowercased()
+        let parts = TextFolding.searchKey(typed).split(separator: " ")
+        return parts.map { (String($0.prefix(maxWordLength)), parts.count == 1 && typed.count <= maxWordLength ? typed : nil) }
     }
 
     /// A folded word and its stems (of the typed form and of the folded one), folded; stems under 3 letters are left out.
@@ -76,12 +86,22 @@ public struct SearchTerm: Sendable, Equatable {
     /// The stems of a text's words that its folded words do not begin with ("chevaux" → "cheval", "excellence" →
     /// "excellent"): stored with the text, so that a word and its stem meet whichever of the two is typed (the other
     /// stems begin their word, and prefix matching finds them already). Each once, in the order met.
-    public static func stemsToStore(_ text: String) -> [String] {
+    /// `memo` keeps each word's stems for the next texts (a catalogue's texts share a few thousand words).
+    public static func stemsToStore(_ text: String, memo: StemMemo = StemMemo()) -> [String] {
         var seen = Set<String>(), stems: [String] = []
-        for (folded, typed) in words(text) {
-            for form in forms(folded, typed: typed).dropFirst() where !folded.hasPrefix(form) && seen.insert(form).inserted {
+        for piece in pieces(text) {
+            for form in memo.stems(of: piece) where seen.insert(form).inserted {
                 stems.append(form)
             }
+        }
+        return stems
+    }
+
+    /// The stems of a run of letters and digits that its folded words do not begin with, in order.
+    static func stemsToStore(ofPiece piece: Substring) -> [String] {
+        var stems: [String] = []
+        for (folded, typed) in words(ofPiece: piece) {
+            stems += forms(folded, typed: typed).dropFirst().filter { !folded.hasPrefix($0) }
         }
         return stems
     }
@@ -262,5 +282,26 @@ public enum SearchCorrection {
             (previous2, previous, current) = (previous, current, previous2)
         }
         return previous[b.count] <= limit ? previous[b.count] : nil
+    }
+}
+
+/// The stems met so far (`SearchTerm.stemsToStore`), for work that stems many texts: one per thread of that work,
+/// never shared. It holds at most `capacity` words, and starts again empty when full.
+public final class StemMemo {
+    private var stemsOfPiece: [String: [String]] = [:]
+    private let capacity: Int
+
+    public init(capacity: Int = 50_000) {
+        self.capacity = capacity
+    }
+
+    func stems(of piece: Substring) -> [String] {
+        // A key of its own: a substring would keep its whole text alive.
+        let key = String(piece)
+        if let stems = stemsOfPiece[key] { return stems }
+        let stems = SearchTerm.stemsToStore(ofPiece: piece)
+        if stemsOfPiece.count >= capacity { stemsOfPiece.removeAll(keepingCapacity: true) }
+        stemsOfPiece[key] = stems
+        return stems
     }
 }

@@ -10,6 +10,20 @@ import VaporTesting
 /// administrator reads it.
 @Suite("Readable audit trail")
 struct AuditJournalTests {
+    @Test("an entry's changes are the JSON Foundation's encoder writes: keys sorted, slashes kept, absent values left out")
+    func changesJSON() throws {
+        let changes: [String: FieldChange] = [
+            "niveauSortie": FieldChange(avant: "5", apres: "6"), "lien": FieldChange(avant: nil, apres: "https://www.onisep.fr/a/b"),
+            "description": FieldChange(avant: "Ligne 1\nLigne 2\t« guillemets » \"cités\" \\ \u{1} \u{7F} \u{2028} œ", apres: nil),
+            "Intitule": FieldChange(avant: "", apres: "é"), "a_b": FieldChange(avant: nil, apres: nil), "aB": FieldChange(avant: "x", apres: "y"),
+        ]
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        for subset in [changes, [:], ["lien": changes["lien"]!]] {
+            #expect(AuditLog.json(subset) == String(decoding: try encoder.encode(subset), as: UTF8.self))
+        }
+    }
+
     @Test("field labels, names and value labels; a link to the item", arguments: TestDatabase.all)
     func readable(database: TestDatabase) async throws {
         try await withTestApp(database) { app in

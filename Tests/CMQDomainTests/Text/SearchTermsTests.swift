@@ -25,6 +25,16 @@ struct SearchTermsTests {
         #expect(SearchTerm.terms(" -- ' ", synonyms: SearchSynonyms()).isEmpty)
     }
 
+    @Test("the stems stored with a text: those its words do not begin with, each once; a memo of the words met changes nothing")
+    func storedStems() {
+        #expect(SearchTerm.stemsToStore("Chevaux et chevaux, excellence") == ["cheval", "excellent"])
+        let texts = ["Maintenance des matériels agricoles", "Chevaux, élevage équin", "Œnologie ½ excellence", "chevaux CHEVAUX"]
+        let memo = StemMemo(capacity: 3)
+        for _ in 0..<3 {
+            for text in texts { #expect(SearchTerm.stemsToStore(text, memo: memo) == SearchTerm.stemsToStore(text)) }
+        }
+    }
+
     @Test("the shipped synonyms: soudure → soudage, alternance → apprenti, plurals by the stem")
     func shippedSynonyms() {
         let synonyms = SearchSynonyms.bundled

@@ -32,3 +32,7 @@ final class AuditEntry: Model, @unchecked Sendable {
         self.changes = changes
     }
 }
+
+extension AuditEntry: BulkRow {
+    var bulkProperties: [any AnyDatabaseProperty] { [$id, $at, $actorID, $actorLabel, $entity, $entityID, $entityLabel, $action, $changes] }
+}

@@ -73,52 +73,76 @@ struct FormationImporter {
         let organisations = try await resolve(keys)
         // The national diplomas named by CFD, to fill in a title, a type or a level left out.
         let cfds = Set(records.compactMap { $0.cfd.flatMap { try? CFD($0).value } })
-        var diplomas: [String: DiplomeReferenceDTO] = [:]
-        for cfd in cfds { diplomas[cfd] = try await ReferenceLookup(db: db).diplome(cfd: cfd) }
+        var found: [String: DiplomeReferenceDTO] = [:]
+        for cfd in cfds { found[cfd] = try await ReferenceLookup(db: db).diplome(cfd: cfd) }
+        let diplomas = found
 
-        var checked: [(record: FormationRecord, input: FormationInput)] = []
+        // An identifier given twice: the second line is refused (in the file's order).
         var firstPlace: [UUID: String] = [:]
-        for (index, var record) in records.enumerated() {
-            defer { progress.step("Vérification", done: index + 1, total: records.count) }
-            func reject(_ reason: String) { rejected.append(record.error(reason)) }
+        var unique: [FormationRecord] = []
+        unique.reserveCapacity(records.count)
+        for record in records {
             if let id = record.identifiant {
                 if let first = firstPlace[id] {
-                    reject("identifiant : \(id.uuidString.lowercased()) est déjà celui de \(first).")
+                    rejected.append(record.error("identifiant : \(id.uuidString.lowercased()) est déjà celui de \(first)."))
                     continue
                 }
                 firstPlace[id] = record.place.map { "la \($0)" } ?? "la ligne \(record.line)"
             }
-            guard let key = record.organisation else {
-                reject("organisation : ni UAI ni SIRET n'indique l'organisation qui donne la formation.")
-                continue
+            unique.append(record)
+        }
+        // Each record is checked on its own: side by side, one slice per processor.
+        let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, 16))
+        let done = NIOLockedValueBox(0)
+        let total = unique.count
+        let slices = try await unique.chunked(max(256, (unique.count + workers * 4 - 1) / (workers * 4))).parallelMap { slice in
+            let outcomes = slice.map { Self.check($0, organisations: organisations, diplomas: diplomas) }
+            done.withLockedValue { done in
+                done += slice.count
+                progress.step("Vérification", done: done, total: total)
             }
-            guard let organisationID = organisations[key] else {
-                reject("organisation : aucune organisation n'a \(key).")
-                continue
+            return outcomes
+        }
+        var checked: [(record: FormationRecord, input: FormationInput)] = []
+        checked.reserveCapacity(unique.count)
+        for outcome in slices.joined() {
+            switch outcome {
+            case .success(let item): checked.append(item)
+            case .failure(let error): rejected.append(error)
             }
-            var responsableID: UUID?
-            if let key = record.responsable {
-                guard let id = organisations[key] else {
-                    reject("organisation responsable : aucune organisation n'a \(key).")
-                    continue
-                }
-                responsableID = id == organisationID ? nil : id
-            }
-            if let cfd = record.cfd.flatMap({ try? CFD($0).value }), let diploma = diplomas[cfd] {
-                if record.intitule == nil { record.intitule = "\(diploma.sigle) \(diploma.intitule)" }
-                if record.typeDiplome == nil { record.typeDiplome = diploma.typeDiplome }
-                if record.niveauSortie == nil, record.typeDiplome == nil { record.niveauSortie = String(diploma.niveau) }
-                if record.rncp == nil { record.rncp = diploma.rncp }
-            }
-            var reader = InputReader(form: record.form(organisationID: organisationID, responsableID: responsableID), mode: .create)
-            let input = FormationInput.read(&reader)
-            if reader.hasErrors {
-                reject(reader.errors.map { "\($0.field) : \($0.detail)" }.joined(separator: " ; "))
-                continue
-            }
-            checked.append((record, input))
         }
         return checked
+    }
+
+    /// One record checked as the API checks a body, its organisations found, what its national diploma says filled in.
+    private static func check(_ record: FormationRecord, organisations: [FormationRecord.OrganisationKey: UUID],
+                              diplomas: [String: DiplomeReferenceDTO]) -> Result<(record: FormationRecord, input: FormationInput), LineError> {
+        var record = record
+        guard let key = record.organisation else {
+            return .failure(record.error("organisation : ni UAI ni SIRET n'indique l'organisation qui donne la formation."))
+        }
+        guard let organisationID = organisations[key] else {
+            return .failure(record.error("organisation : aucune organisation n'a \(key)."))
+        }
+        var responsableID: UUID?
+        if let key = record.responsable {
+            guard let id = organisations[key] else {
+                return .failure(record.error("organisation responsable : aucune organisation n'a \(key)."))
+            }
+            responsableID = id == organisationID ? nil : id
+        }
+        if let cfd = record.cfd.flatMap({ try? CFD($0).value }), let diploma = diplomas[cfd] {
+            if record.intitule == nil { record.intitule = "\(diploma.sigle) \(diploma.intitule)" }
+            if record.typeDiplome == nil { record.typeDiplome = diploma.typeDiplome }
+            if record.niveauSortie == nil, record.typeDiplome == nil { record.niveauSortie = String(diploma.niveau) }
+            if record.rncp == nil { record.rncp = diploma.rncp }
+        }
+        var reader = InputReader(form: record.form(organisationID: organisationID, responsableID: responsableID), mode: .create)
+        let input = FormationInput.read(&reader)
+        if reader.hasErrors {
+            return .failure(record.error(reader.errors.map { "\($0.field) : \($0.detail)" }.joined(separator: " ; ")))
+        }
+        return .success((record, input))
     }
 
     // MARK: - Preparing the rows (reads only)
@@ -197,6 +221,7 @@ struct FormationImporter {
         var formations: [Formation] = [], statuts: [FormationStatut] = [], romes: [FormationROME] = [], entries: [AuditEntry] = []
         var replacedStatuts: [UUID] = [], replacedRomes: [UUID] = []
         var created = 0, updated = 0
+        let stems = StemMemo()
         for item in checked {
             let formation: Formation
             let before: [String: String]?
@@ -212,7 +237,7 @@ struct FormationImporter {
                 created += 1
             }
             formation.updatedAt = now
-            formation.apply(item.input)
+            formation.apply(item.input, stems: stems)
             let id = try formation.requireID()
             let lists = try formation.listRows(from: item.input)
             if let rows = lists.statuts {

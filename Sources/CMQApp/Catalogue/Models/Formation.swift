@@ -93,6 +93,23 @@ final class FormationROME: Model, @unchecked Sendable {
     }
 }
 
+// The columns imports write in bulk (`BulkRow`): every property above that has one.
+
+extension Formation: BulkRow {
+    var bulkProperties: [any AnyDatabaseProperty] {
+        [$id, $createdAt, $updatedAt, $intitule, $intituleCle, $filiere, $typeDiplome, $niveauEntree, $niveauSortie, $cfd, $rncp,
+         $duree, $capacite, $modalite, $datesDebut, $description, $lien, $texteCle, $statutsMasque, $organisation, $responsable]
+    }
+}
+
+extension FormationStatut: BulkRow {
+    var bulkProperties: [any AnyDatabaseProperty] { [$id, $statut, $formation] }
+}
+
+extension FormationROME: BulkRow {
+    var bulkProperties: [any AnyDatabaseProperty] { [$id, $code, $formation] }
+}
+
 /// A formation attached explicitly to a campus's offer (besides those of its members in its filière).
 final class CampusFormation: Model, @unchecked Sendable {
     static let schema = "campus_formations"
@@ -114,18 +131,19 @@ final class CampusFormation: Model, @unchecked Sendable {
 
 extension Formation {
     /// Recomputes the folded texts the search indexes.
-    func refreshSearchText() {
+    func refreshSearchText(stems memo: StemMemo = StemMemo()) {
         intituleCle = TextFolding.searchKey(intitule)
-        texteCle = Self.searchText(intitule: intitule, description: description, typeDiplome: typeDiplome, cfd: cfd, rncp: rncp, duree: duree)
+        texteCle = Self.searchText(intitule: intitule, description: description, typeDiplome: typeDiplome, cfd: cfd, rncp: rncp, duree: duree,
+                                   memo: memo)
     }
 
     /// The body text of the search: the folded description, diploma type, codes and duration, then the French stems
     /// of the title's and text's words that these words do not begin with (`SearchTerm.stemsToStore`); nil when empty.
     static func searchText(intitule: String, description: String?, typeDiplome: String?, cfd: String?, rncp: String?, duree: String?,
-                           stems: Bool = true) -> String? {
+                           stems: Bool = true, memo: StemMemo = StemMemo()) -> String? {
         let parts = [description, typeDiplome.flatMap(DiplomaType.init(rawValue:))?.label, cfd, rncp, duree].compactMap { $0 }
         var words = parts.isEmpty ? [] : [TextFolding.searchKey(parts.joined(separator: " "))]
-        if stems { words += SearchTerm.stemsToStore(([intitule] + parts).joined(separator: " ")) }
+        if stems { words += SearchTerm.stemsToStore(([intitule] + parts).joined(separator: " "), memo: memo) }
         let text = words.filter { !$0.isEmpty }.joined(separator: " ")
         return text.isEmpty ? nil : text
     }
