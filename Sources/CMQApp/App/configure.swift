@@ -34,8 +34,10 @@ public func configure(_ app: Application, config: AppConfig) async throws {
     app.catalogueIndex = CatalogueIndex()
     app.indicatorFiguresCache = config.indicatorCacheSeconds > 0 ? IndicatorFiguresCache(lifetime: TimeInterval(config.indicatorCacheSeconds)) : nil
     // The communes base (35,000 communes) is read once, in the background (on a Dispatch thread, not an event loop
-    // where Swift's tasks run), before the first search by place.
-    DispatchQueue.global(qos: .utility).async { _ = CommuneGazetteer.shared }
+    // where Swift's tasks run), before the first search by place; a command other than `serve` reads it if it needs it.
+    if [nil, "serve"].contains(app.environment.arguments.dropFirst().first) {
+        DispatchQueue.global(qos: .utility).async { _ = CommuneGazetteer.shared }
+    }
     // The synonyms of the catalogue search (Data/recherche/synonymes.txt), read once at start.
     _ = SearchSynonyms.bundled
 

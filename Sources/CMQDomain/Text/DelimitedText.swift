@@ -9,7 +9,7 @@ public struct DelimitedText: Sendable {
 
     public init(_ raw: String, delimiter: Character = ";") throws {
         var text = raw.hasPrefix("\u{FEFF}") ? String(raw.dropFirst()) : raw
-        text = text.replacingOccurrences(of: "\r\n", with: "\n")
+        if text.utf8.contains(0x0D) { text = text.replacingOccurrences(of: "\r\n", with: "\n") }
         // Without a final line break the CSV reader drops an empty last field of the last line.
         if !text.isEmpty, !text.hasSuffix("\n") { text += "\n" }
         // The CSV reader's own errors say neither where nor what was expected: the text is checked first.
@@ -40,6 +40,8 @@ public struct DelimitedText: Sendable {
     /// doubled. What cannot be read is refused with its line: a character after the quote that closes a quoted
     /// field, a quoted field never closed.
     static func prepared(_ text: String, delimiter: Character) throws(ParseError) -> String {
+        // Without a quote there is nothing to change nor to refuse.
+        guard text.utf8.contains(UInt8(ascii: "\"")) else { return text }
         enum State { case fieldStart, unquoted, quoted, quoteInQuoted }
         var state = State.fieldStart
         var line = 1

@@ -36,7 +36,14 @@ struct TextFoldingTests {
 
     @Test("trimming gives trimmingCharacters(in:), with or without line breaks")
     func trimming() {
-        for text in Self.texts + ["abc", " abc", "abc ", "\tabc\n", "a", "\u{00A0}a\u{2003}", "\na\n"] {
+        // Every scalar of the first plane around a word, alone, and as the text.
+        var around: [String] = []
+        for value in UInt32(0)...0xFFFF {
+            guard let scalar = Unicode.Scalar(value) else { continue }
+            let alone = String(Character(scalar))
+            around += [alone + "mot" + alone, alone, "é" + alone, alone + "\u{301}x"]
+        }
+        for text in Self.texts + around + ["abc", " abc", "abc ", "\tabc\n", "a", "\u{00A0}a\u{2003}", "\na\n", "", " \r\n "] {
             #expect(text.trimmingSpace() == text.trimmingCharacters(in: .whitespacesAndNewlines), "\(text.debugDescription)")
             #expect(text.trimmingSpace(newlines: false) == text.trimmingCharacters(in: .whitespaces), "\(text.debugDescription)")
         }

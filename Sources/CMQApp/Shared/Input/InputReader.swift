@@ -70,7 +70,7 @@ public struct InputReader: Sendable {
     private mutating func raw(_ key: String, required: Bool) -> JSONValue? {
         readKeys.insert(key)
         var value: JSONValue? = object[key]
-        if case .string(let text)? = value, text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { value = .null }
+        if case .string(let text)? = value, text.trimmingSpace().isEmpty { value = .null }
         // A form sends every field it shows: a missing one is an empty one (an unticked box).
         if textValues, value == nil { value = .null }
         guard required else { return value }
