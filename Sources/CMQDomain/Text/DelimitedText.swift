@@ -1,3 +1,5 @@
+import Dispatch
+import Foundation
 import SwiftCSV
 
 /// A `;`- or `,`-separated table as official French open-data files publish it: an optional BOM, CRLF or LF
@@ -14,15 +16,58 @@ public struct DelimitedText: Sendable {
         if !text.isEmpty, !text.hasSuffix("\n") { text += "\n" }
         // The CSV reader's own errors say neither where nor what was expected: the text is checked first.
         text = try DelimitedText.prepared(text, delimiter: delimiter)
-        do {
-            let table = try EnumeratedCSV(string: text, delimiter: .character(delimiter), loadColumns: false, rowLimit: 0)
-            header = table.header.map { $0.trimmingCharacters(in: .whitespaces) }
-            var rows: [[String]] = []
-            try table.enumerateAsArray(startAt: 1, rowLimit: nil) { rows.append($0) }
-            self.rows = rows
-        } catch {
-            throw ParseError(line: 1, reason: "le texte n'a pas pu être lu comme un tableau séparé par « \(delimiter) »")
+        let slices = text.utf8.count < Self.sliceSize ? 1 : min(ProcessInfo.processInfo.activeProcessorCount, 16)
+        (header, rows) = try Self.parse(text, delimiter: delimiter, slices: slices)
+    }
+
+    /// Texts longer than this (in bytes) are read by slices, side by side.
+    static let sliceSize = 256 * 1024
+
+    /// The header and rows of a prepared text. With several `slices`, the text is cut after line breaks that end a
+    /// record (once `prepared`, every record holds an even number of quotes) and each slice, behind the header, is
+    /// read by the CSV reader on its own processor: the rows are those of the whole text.
+    static func parse(_ text: String, delimiter: Character, slices: Int) throws(ParseError) -> (header: [String], rows: [[String]]) {
+        @Sendable func read(_ text: String) throws(ParseError) -> (header: [String], rows: [[String]]) {
+            do {
+                let table = try EnumeratedCSV(string: text, delimiter: .character(delimiter), loadColumns: false, rowLimit: 0)
+                var rows: [[String]] = []
+                try table.enumerateAsArray(startAt: 1, rowLimit: nil) { rows.append($0) }
+                return (table.header.map { $0.trimmingCharacters(in: .whitespaces) }, rows)
+            } catch {
+                throw ParseError(line: 1, reason: "le texte n'a pas pu être lu comme un tableau séparé par « \(delimiter) »")
+            }
         }
+        let bounds = recordBounds(text, slices: slices)
+        guard bounds.count > 3 else { return try read(text) }
+        let bytes = Array(text.utf8)
+        let headerLine = bytes[bounds[0]..<bounds[1]]
+        let parts = (1..<bounds.count - 1).map { String(decoding: headerLine + bytes[bounds[$0]..<bounds[$0 + 1]], as: UTF8.self) }
+        let results = Slots<Result<(header: [String], rows: [[String]]), ParseError>>(count: parts.count)
+        DispatchQueue.concurrentPerform(iterations: parts.count) { index in
+            results[index] = Result { () throws(ParseError) in try read(parts[index]) }
+        }
+        let outcomes = try results.values.map { outcome throws(ParseError) in try outcome!.get() }
+        return (outcomes[0].header, outcomes.flatMap(\.rows))
+    }
+
+    /// Byte offsets in the text: 0, the end of the header line, then about `slices` cuts after line breaks that end a
+    /// record, and the text's end. Only the first two and the end when the text is not to be cut.
+    static func recordBounds(_ text: String, slices: Int) -> [Int] {
+        let bytes = text.utf8
+        var bounds = [0]
+        var quotes = 0
+        let target = max(1, bytes.count / max(1, slices))
+        var next = 0
+        for (offset, byte) in bytes.enumerated() {
+            if byte == UInt8(ascii: "\"") { quotes += 1 }
+            guard byte == 0x0A, quotes % 2 == 0, offset + 1 >= next, offset + 1 < bytes.count else { continue }
+            bounds.append(offset + 1)
+            if bounds.count == 2 { next = offset + 1 + target }
+            else { next += target }
+            if slices <= 1 { break }
+        }
+        bounds.append(bytes.count)
+        return bounds
     }
 
     /// A text that is not a well-formed table: where (the line, counted from 1, the header's) and what was expected.
@@ -98,4 +143,19 @@ public struct DelimitedText: Sendable {
     }
 }
 
-import Foundation
+/// One result per slice, each written once by its own thread.
+private final class Slots<Value>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var storage: [Value?]
+
+    init(count: Int) {
+        storage = Array(repeating: nil, count: count)
+    }
+
+    subscript(index: Int) -> Value? {
+        get { lock.withLock { storage[index] } }
+        set { lock.withLock { storage[index] = newValue } }
+    }
+
+    var values: [Value?] { lock.withLock { storage } }
+}

@@ -1,4 +1,4 @@
-import CMQDomain
+@testable import CMQDomain
 import Foundation
 import Testing
 
@@ -116,5 +116,31 @@ struct ExchangeTextTests {
     func csvLooseQuotes() throws {
         let table = try DelimitedText("a;b;c\nle libellé \"CPES\" pour;x\"\"y;3\n")
         #expect(table.rows == [["le libellé \"CPES\" pour", "x\"y", "3"]])
+    }
+
+    @Test("a large text read by slices side by side gives the rows of the whole text: quoted line breaks, quotes, blank lines")
+    func csvSlices() throws {
+        var lines = ["id;texte;n"]
+        for index in 0..<3_000 {
+            switch index % 5 {
+            case 0: lines.append("\(index);\"sur deux\nlignes ; « \"\"cité\"\" »\";\(index)")
+            case 1: lines.append("\(index);le libellé \"\"CPES\"\" pour;\(index)")
+            case 2: lines.append("")
+            case 3: lines.append("\(index);\"\";")
+            default: lines.append("\(index);Électrotechnique, œnologie;\(index)")
+            }
+        }
+        let text = lines.joined(separator: "\n") + "\n"
+        let whole = try DelimitedText.parse(text, delimiter: ";", slices: 1)
+        #expect(whole.rows.count > 2_000)
+        for slices in [2, 3, 7, 64] {
+            let sliced = try DelimitedText.parse(text, delimiter: ";", slices: slices)
+            #expect(sliced.header == whole.header && sliced.rows == whole.rows, "\(slices) slices")
+            #expect(DelimitedText.recordBounds(text, slices: slices).count > 3)
+        }
+        // Through the reader, as files are read (the text is over the slicing size).
+        let large = lines[0] + "\n" + Array(repeating: lines.dropFirst().joined(separator: "\n"), count: 4).joined(separator: "\n") + "\n"
+        #expect(large.utf8.count > DelimitedText.sliceSize)
+        #expect(try DelimitedText(large).rows == DelimitedText.parse(large, delimiter: ";", slices: 1).rows)
     }
 }

@@ -42,7 +42,12 @@ struct BulkRows: Sendable {
                 throw UnsupportedValue(description: "\(M.schema).\(column): a nested or custom value, which bulk writes do not know")
             }
             if columns.isEmpty { columns = values.keys }
-            rows.append(columns.map { values.storage[$0] ?? SQLLiteral.default })
+            if values.keys == columns {
+                rows.append(values.values)
+            } else {
+                let given = Dictionary(zip(values.keys, values.values), uniquingKeysWith: { _, last in last })
+                rows.append(columns.map { given[$0] ?? SQLLiteral.default })
+            }
         }
         if columns.isEmpty {
             let values = ColumnValues()
@@ -99,25 +104,32 @@ protocol BulkRow: Model where IDValue == UUID {
     var bulkProperties: [any AnyDatabaseProperty] { get }
 }
 
-/// Collects a model's columns and values, modified or not, as Fluent's SQL drivers would bind them.
+/// Collects a model's columns and values, modified or not, as Fluent's SQL drivers would bind them, in the order
+/// the properties give them (a model's properties have distinct columns).
 private final class ColumnValues: DatabaseInput {
     var keys: [String] = []
-    var storage: [String: any SQLExpression] = [:]
+    var values: [any SQLExpression] = []
     /// A column whose value has no SQL form here (cmq's models have no nested or custom values).
     var unsupported: String?
 
     var wantsUnmodifiedKeys: Bool { true }
 
+    init() {
+        keys.reserveCapacity(32)
+        values.reserveCapacity(32)
+    }
+
     func set(_ value: DatabaseQuery.Value, at key: FieldKey) {
-        let column = key.description
-        if storage[column] == nil { keys.append(column) }
+        keys.append(key.description)
         switch value {
-        case .bind(let value): storage[column] = (value as? any OptionalValue)?.isNone == true ? SQLLiteral.null : SQLBind(value)
-        case .null: storage[column] = SQLLiteral.null
-        case .default: storage[column] = SQLLiteral.default
-        case .enumCase(let name): storage[column] = SQLLiteral.string(name)
-        case .custom(let expression as any SQLExpression): storage[column] = expression
-        case .array, .dictionary, .custom: unsupported = column
+        case .bind(let value): values.append((value as? any OptionalValue)?.isNone == true ? SQLLiteral.null : SQLBind(value))
+        case .null: values.append(SQLLiteral.null)
+        case .default: values.append(SQLLiteral.default)
+        case .enumCase(let name): values.append(SQLLiteral.string(name))
+        case .custom(let expression as any SQLExpression): values.append(expression)
+        case .array, .dictionary, .custom:
+            values.append(SQLLiteral.default)
+            unsupported = key.description
         }
     }
 }
