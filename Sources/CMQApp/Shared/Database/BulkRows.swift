@@ -36,7 +36,7 @@ struct BulkRows: Sendable {
         rows.reserveCapacity(models.count)
         for model in models {
             if model.id == nil { model.id = UUID() }
-            let values = ColumnValues()
+            let values = ColumnValues(capacity: columns.count)
             input(model, values)
             if let column = values.unsupported {
                 throw UnsupportedValue(description: "\(M.schema).\(column): a nested or custom value, which bulk writes do not know")
@@ -114,9 +114,10 @@ private final class ColumnValues: DatabaseInput {
 
     var wantsUnmodifiedKeys: Bool { true }
 
-    init() {
-        keys.reserveCapacity(32)
-        values.reserveCapacity(32)
+    /// `capacity`: the number of columns, when known (the rows are kept: no room beyond it).
+    init(capacity: Int = 0) {
+        keys.reserveCapacity(capacity)
+        values.reserveCapacity(capacity)
     }
 
     func set(_ value: DatabaseQuery.Value, at key: FieldKey) {
