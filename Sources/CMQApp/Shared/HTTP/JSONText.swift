@@ -19,23 +19,18 @@ struct JSONText {
         self.escapingSlashes = escapingSlashes
     }
 
-    mutating func beginObject() {
-        bytes.append(UInt8(ascii: "{"))
+    mutating func beginObject() { begin(UInt8(ascii: "{")) }
+    mutating func endObject() { end(UInt8(ascii: "}")) }
+    mutating func beginArray() { begin(UInt8(ascii: "[")) }
+    mutating func endArray() { end(UInt8(ascii: "]")) }
+
+    private mutating func begin(_ bracket: UInt8) {
+        bytes.append(bracket)
         first = true
     }
 
-    mutating func endObject() {
-        bytes.append(UInt8(ascii: "}"))
-        first = false
-    }
-
-    mutating func beginArray() {
-        bytes.append(UInt8(ascii: "["))
-        first = true
-    }
-
-    mutating func endArray() {
-        bytes.append(UInt8(ascii: "]"))
+    private mutating func end(_ bracket: UInt8) {
+        bytes.append(bracket)
         first = false
     }
 
