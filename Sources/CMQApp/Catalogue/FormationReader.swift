@@ -86,6 +86,11 @@ struct FormationReader {
     static func romesColumn(postgres: Bool) -> String {
         "(SELECT \(postgres ? "string_agg" : "group_concat")(fr.code, '|') FROM formation_romes fr WHERE fr.formation_id = f.id)"
     }
+
+    /// The codes `romesColumn` joined, sorted.
+    static func romes(_ joined: (some StringProtocol)?) -> [String] {
+        (joined?.split(separator: "|").map { String($0) } ?? []).sorted()
+    }
     private static let sqliteSelectList = selectList(postgres: false)
     private static let postgresSelectList = selectList(postgres: true)
 
@@ -107,7 +112,7 @@ struct FormationReader {
                 organisationResponsableId: row.responsable_id, filiere: row.filiere, typeDiplome: row.type_diplome,
                 typeDiplomeLibelle: row.type_diplome.flatMap(DiplomaType.init(rawValue:))?.label,
                 niveauEntree: row.niveau_entree, niveauSortie: row.niveau_sortie, niveauSortieLibelle: Level(number: row.niveau_sortie)?.label ?? "",
-                cfd: row.cfd, rncp: row.rncp, romes: (row.romes?.split(separator: "|").map(String.init) ?? []).sorted(), duree: row.duree,
+                cfd: row.cfd, rncp: row.rncp, romes: Self.romes(row.romes), duree: row.duree,
                 statuts: Self.statuses(mask: row.statuts_masque).map(\.rawValue), capacite: row.capacite, modalite: row.modalite,
                 datesDebut: row.dates_debut?.split(separator: ",").map(String.init) ?? [], description: row.description, lien: row.lien,
                 creeLe: row.cree_le, modifieLe: row.modifie_le)

@@ -53,7 +53,7 @@ struct FormationTableRows {
                 responsable: responsable,
                 filiere: text(.filiere), typeDiplome: text(.typeDiplome), niveauEntree: text(.niveauEntree).flatMap { Int($0) },
                 niveauSortie: text(.niveauSortie).flatMap { Int($0) } ?? 0, cfd: text(.cfd), rncp: text(.rncp),
-                romes: fields[Self.packed.count].split(separator: "|").map(String.init).sorted(), duree: text(.duree),
+                romes: FormationReader.romes(fields[Self.packed.count]), duree: text(.duree),
                 statuts: FormationReader.statuses(mask: text(.statutsMasque).flatMap { Int($0) } ?? 0),
                 capacite: text(.capacite).flatMap { Int($0) }, modalite: text(.modalite) ?? "",
                 datesDebut: text(.datesDebut), description: text(.description), lien: text(.lien))
@@ -102,22 +102,20 @@ struct FormationTableRows {
         let cree_le: Date?
         let modifie_le: Date?
         let statuts_masque: Int
-    }
-
-    private struct ROMERow: Decodable {
-        let formation_id: UUID
-        let code: String
+        /// `FormationReader.romesColumn`.
+        let romes: String?
     }
 
     private static let partyColumns = ["id", "nom", "uai", "siret", "adresse", "code_postal", "commune", "departement_code", "site_web"]
 
     /// What the LHEO file writes of these formations, in the order of `ids` (those that no longer exist are left
-    /// out): one query for the formations and both their organisations, one for their ROME codes, no model built.
+    /// out): one query for the formations, both their organisations and their ROME codes, no model built.
     func lheoSources(_ ids: [UUID]) async throws -> [LHEO.Source] {
         guard !ids.isEmpty else { return [] }
         let formationColumns = ["id", "intitule", "filiere", "type_diplome", "niveau_entree", "niveau_sortie", "cfd", "rncp", "duree", "capacite",
                                 "modalite", "dates_debut", "description", "lien", "cree_le", "modifie_le", "statuts_masque"]
         var select = sql.select().columns(formationColumns.map { SQLColumn($0, table: "f") })
+            .column(SQLRaw(FormationReader.romesColumn(postgres: sql.dialect.name == "postgresql")), as: "romes")
         for column in Self.partyColumns {
             select = select.column(SQLColumn(column, table: "o"), as: "o_\(column)").column(SQLColumn(column, table: "r"), as: "r_\(column)")
         }
@@ -129,12 +127,6 @@ struct FormationTableRows {
                   on: SQLColumn("responsable_id", table: "f"), .equal, SQLColumn("id", table: "r"))
             .where(SQLColumn("id", table: "f"), .in, SQLBind.group(ids))
             .all()
-        guard !rows.isEmpty else { return [] }
-        var romes: [UUID: [String]] = [:]
-        for rome in try await sql.select().column("formation_id").column("code").from("formation_romes")
-            .where(SQLIdentifier("formation_id"), .in, SQLBind.group(ids)).all(decoding: ROMERow.self) {
-            romes[rome.formation_id, default: []].append(rome.code)
-        }
         var sources: [UUID: LHEO.Source] = [:]
         sources.reserveCapacity(rows.count)
         for row in rows {
@@ -145,7 +137,7 @@ struct FormationTableRows {
                 id: f.id, intitule: f.intitule, filiere: f.filiere, typeDiplome: f.type_diplome, niveauEntree: f.niveau_entree,
                 niveauSortie: f.niveau_sortie, cfd: f.cfd, rncp: f.rncp, duree: f.duree, capacite: f.capacite, modalite: f.modalite,
                 datesDebut: f.dates_debut, description: f.description, lien: f.lien, createdAt: f.cree_le, updatedAt: f.modifie_le,
-                statuses: FormationReader.statuses(mask: f.statuts_masque), romes: (romes[f.id] ?? []).sorted(),
+                statuses: FormationReader.statuses(mask: f.statuts_masque), romes: FormationReader.romes(f.romes),
                 organisation: organisation, responsable: responsable)
         }
         return ids.compactMap { sources[$0] }
@@ -218,7 +210,6 @@ struct FormationTableRows {
     }
     private static let packed = Column.allCases.map(\.sql)
 
-    /// The statuses of a status mask, sorted by their codes (as `Formation.learnerStatuses`).
     /// A formation whose text holds the separator (cmq's inputs refuse control characters: a database written
     /// by something else).
     struct FieldCountMismatch: Error, CustomStringConvertible {
