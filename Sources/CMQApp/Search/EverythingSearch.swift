@@ -99,7 +99,7 @@ struct EverythingSearch {
             formations = found.ids.compactMap { byID[$0] }
             formationTotal = found.total
             suggestion = found.suggestion
-            offering = Set((found.facets[.campus] ?? []).compactMap { UUID(uuidString: $0.value) })
+            offering = Set((found.facets[.campus] ?? []).compactMap { UUID(canonical: $0.value) })
         }
         let (campus, campusTotal) = try await campuses(words: words, place: place, near: near, offering: offering)
         let (organisations, organisationTotal) = try await organisations(words: words, place: place, near: near)

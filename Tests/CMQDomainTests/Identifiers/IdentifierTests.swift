@@ -156,3 +156,30 @@ struct PhoneNumberTests {
         }
     }
 }
+
+@Suite("UUID text")
+struct UUIDTextTests {
+    @Test("canonical identifiers read as Foundation reads them, in either case")
+    func canonical() {
+        for _ in 0..<2_000 {
+            let id = UUID()
+            #expect(UUID(canonical: id.uuidString) == id)
+            #expect(UUID(canonical: id.uuidString.lowercased()) == id)
+            #expect(UUID(canonical: id.uuidString.lowercased()) == UUID(uuidString: id.uuidString.lowercased()))
+        }
+        let mixed = "0000513b-48D5-498b-AC3F-089511d257f9"
+        #expect(UUID(canonical: mixed) == UUID(uuidString: mixed))
+        #expect(UUID(canonical: "00000000-0000-0000-0000-000000000000") == UUID(uuid: (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)))
+        #expect(UUID(canonical: "FFFFFFFF-FFFF-FFFF-FFFF-FFFFFFFFFFFF")?.uuidString == "FFFFFFFF-FFFF-FFFF-FFFF-FFFFFFFFFFFF")
+    }
+
+    @Test("anything but the canonical form is refused", arguments: [
+        "", "0000513B-48D5-498B-AC3F-089511D257F", "0000513B-48D5-498B-AC3F-089511D257F90",
+        "0000513B48D5-498B-AC3F-089511D257F9-", "0000513B-48D5-498B-AC3F_089511D257F9", "0000513G-48D5-498B-AC3F-089511D257F9",
+        " 000513B-48D5-498B-AC3F-089511D257F9", "+000513B-48D5-498B-AC3F-089511D257F9", "{0000513B-48D5-498B-AC3F-089511D257F9}",
+        "0000513B-48D5-498B-AC3F-089511D257F9 ", "0000513B-48D5-498B-AC3F-089511D257É", "0000513b48d5498bac3f089511d257f9",
+    ])
+    func refused(text: String) {
+        #expect(UUID(canonical: text) == nil)
+    }
+}

@@ -115,7 +115,7 @@ extension FacetsDTO {
         region = values(.region) { territory.region(code: $0)?.nom }
         academie = values(.academie) { territory.academie(code: $0)?.nom }
         departement = values(.departement) { territory.departement(code: $0).map { "\($0.nom) (\($0.code))" } }
-        let campusIDs = (facets[.campus] ?? []).compactMap { UUID(uuidString: $0.value) }
+        let campusIDs = (facets[.campus] ?? []).compactMap { UUID(canonical: $0.value) }
         var names = campusNames ?? [:]
         if campusNames == nil, !campusIDs.isEmpty {
             names = Dictionary(try await Campus.query(on: db).filter(\.$id ~~ campusIDs).all().map { ($0.id!.uuidString.lowercased(), $0.nom) },

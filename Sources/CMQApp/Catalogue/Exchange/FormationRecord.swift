@@ -122,7 +122,7 @@ enum FormationCSV {
             let value = row.value, list = row.list
             var record = FormationRecord(line: line)
             if let raw = value("identifiant") {
-                guard let id = UUID(uuidString: raw) else {
+                guard let id = UUID(canonical: raw) else {
                     return .failure(LineError(line: line, reason: "identifiant : « \(raw) » n'est pas un identifiant de formation."))
                 }
                 record.identifiant = id
@@ -130,7 +130,7 @@ enum FormationCSV {
             func key(_ prefix: String) -> FormationRecord.OrganisationKey? {
                 if let uai = value(prefix + "_uai") { return .uai(uai) }
                 if let siret = value(prefix + "_siret") { return .siret(siret) }
-                if let raw = value(prefix + "_id") { return UUID(uuidString: raw).map { .id($0) } ?? .uai(raw) }
+                if let raw = value(prefix + "_id") { return UUID(canonical: raw).map { .id($0) } ?? .uai(raw) }
                 return nil
             }
             record.organisation = key("organisation")

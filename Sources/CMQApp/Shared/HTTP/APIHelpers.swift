@@ -1,3 +1,4 @@
+import CMQDomain
 import Vapor
 
 extension Request {
@@ -23,7 +24,7 @@ extension Request {
 
     /// A UUID path parameter; anything else names nothing, hence a 404.
     func uuidParameter(_ name: String, notFound: String) throws -> UUID {
-        guard let raw = parameters.get(name), let id = UUID(uuidString: raw) else {
+        guard let raw = parameters.get(name), let id = UUID(canonical: raw) else {
             throw AppError.notFound("\(notFound) n'a l'identifiant « \(parameters.get(name) ?? "") ».")
         }
         return id

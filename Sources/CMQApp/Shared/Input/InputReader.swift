@@ -213,7 +213,7 @@ public struct InputReader: Sendable {
     public mutating func uuid(_ key: String, required: Bool = false) -> Update<UUID?> {
         guard case .set(let text) = self.text(key, required: required, maxLength: 36) else { return .unchanged }
         guard let text else { return .set(nil) }
-        guard let id = UUID(uuidString: text) else {
+        guard let id = UUID(canonical: text) else {
             fail(key, "Le champ « \(key) » doit être un identifiant (UUID), pas « \(text) ».")
             return .unchanged
         }

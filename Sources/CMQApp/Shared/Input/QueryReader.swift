@@ -31,7 +31,7 @@ struct QueryReader {
 
     mutating func uuid(_ key: String, of what: String) -> UUID? {
         guard let raw = raw(key) else { return nil }
-        guard let id = UUID(uuidString: raw) else { fail(key, "« \(raw) » n'est pas un identifiant \(what)."); return nil }
+        guard let id = UUID(canonical: raw) else { fail(key, "« \(raw) » n'est pas un identifiant \(what)."); return nil }
         return id
     }
 
