@@ -1,12 +1,15 @@
 import CMQDomain
 import Foundation
-import FluentKit
+import FluentPostgresDriver
+import FluentSQLiteDriver
 import SQLKit
 
 /// Reads formations for display — the API's `FormationDTO`, a card of the search page — in one plain
 /// query: the formations joined to their organisation, with their ROME codes. The statuses come from the
 /// formation's statuses mask, which triggers keep equal to its status rows (`AddFormationStatusMask`).
-/// (Fluent's eager loading took four queries and decoded each model by reflection: most of a search's time.)
+/// (Fluent's eager loading took four queries and decoded each model by reflection: most of a search's time;
+/// SQLKit's rows then decoded each column through `Decodable`: the rows are now read by each database's driver,
+/// `FormationReaderRows.swift`.)
 struct FormationReader {
     let sql: any SQLDatabase
 
@@ -34,52 +37,54 @@ struct FormationReader {
         }
     }
 
-    private struct Row: Decodable {
-        let id: UUID
-        let intitule: String
-        let organisation_id: UUID
-        let responsable_id: UUID?
-        let filiere: String?
-        let type_diplome: String?
-        let niveau_entree: Int?
-        let niveau_sortie: Int
-        let cfd: String?
-        let rncp: String?
-        let duree: String?
-        let capacite: Int?
-        let modalite: String
-        let dates_debut: String?
-        let description: String?
-        let lien: String?
-        let cree_le: Date?
-        let modifie_le: Date?
-        let statuts_masque: Int
-        let o_nom: String
-        let o_type: String
-        let o_public: Bool
-        let o_uai: String?
-        let o_siret: String?
-        let o_commune: String?
-        let o_departement_code: String?
-        let o_latitude: Double?
-        let o_longitude: Double?
-        let romes: String?
+    /// The columns read, in the order of the select list: the formation's, its organisation's, and its ROME codes
+    /// joined by `|` in the same row.
+    enum Column: Int, CaseIterable {
+        case id, intitule, organisationID, responsableID, filiere, typeDiplome, niveauEntree, niveauSortie, cfd, rncp, duree, capacite,
+             modalite, datesDebut, description, lien, creeLe, modifieLe, statutsMasque
+        case organisationNom, organisationType, organisationPublic, organisationUAI, organisationSIRET, organisationCommune,
+             organisationDepartement, organisationLatitude, organisationLongitude
+        case romes
+
+        /// The column's SQL expression.
+        func sql(postgres: Bool) -> String {
+            switch self {
+            case .id: "f.id"
+            case .intitule: "f.intitule"
+            case .organisationID: "f.organisation_id"
+            case .responsableID: "f.responsable_id"
+            case .filiere: "f.filiere"
+            case .typeDiplome: "f.type_diplome"
+            case .niveauEntree: "f.niveau_entree"
+            case .niveauSortie: "f.niveau_sortie"
+            case .cfd: "f.cfd"
+            case .rncp: "f.rncp"
+            case .duree: "f.duree"
+            case .capacite: "f.capacite"
+            case .modalite: "f.modalite"
+            case .datesDebut: "f.dates_debut"
+            case .description: "f.description"
+            case .lien: "f.lien"
+            case .creeLe: "f.cree_le"
+            case .modifieLe: "f.modifie_le"
+            case .statutsMasque: "f.statuts_masque"
+            case .organisationNom: "o.nom"
+            case .organisationType: "o.type"
+            case .organisationPublic: "o.\"public\""
+            case .organisationUAI: "o.uai"
+            case .organisationSIRET: "o.siret"
+            case .organisationCommune: "o.commune"
+            case .organisationDepartement: "o.departement_code"
+            case .organisationLatitude: "o.latitude"
+            case .organisationLongitude: "o.longitude"
+            case .romes: FormationReader.romesColumn(postgres: postgres)
+            }
+        }
     }
 
     /// The statuses of a mask, in the order of their names (as the API lists them).
     static func statuses(mask: Int) -> [LearnerStatus] {
         LearnerStatus.allCases.filter { mask & FormationStatusMask.bit($0) != 0 }.sorted { $0.rawValue < $1.rawValue }
-    }
-
-    /// The columns read, as SQL text written once per dialect (serialising a query builder's expressions cost more
-    /// than the database's own work on one formation); the ROME codes come in the same row, joined by `|`.
-    private static func selectList(postgres: Bool) -> String {
-        let formation = ["id", "intitule", "organisation_id", "responsable_id", "filiere", "type_diplome", "niveau_entree", "niveau_sortie",
-                         "cfd", "rncp", "duree", "capacite", "modalite", "dates_debut", "description", "lien", "cree_le", "modifie_le",
-                         "statuts_masque"].map { "f.\($0)" }
-        let organisation = ["nom", "type", "\"public\"", "uai", "siret", "commune", "departement_code", "latitude", "longitude"]
-            .map { "o.\($0) AS o_\($0.replacingOccurrences(of: "\"", with: ""))" }
-        return (formation + organisation + [romesColumn(postgres: postgres) + " AS romes"]).joined(separator: ", ")
     }
 
     /// The ROME codes of formation `f`, joined by `|`, as an SQL expression of the dialect (NULL when it has none).
@@ -91,34 +96,31 @@ struct FormationReader {
     static func romes(_ joined: (some StringProtocol)?) -> [String] {
         (joined?.split(separator: "|").map { String($0) } ?? []).sorted()
     }
-    private static let sqliteSelectList = selectList(postgres: false)
-    private static let postgresSelectList = selectList(postgres: true)
 
-    /// The formations of `ids` that exist, by id.
+    /// The query's text before its condition on the ids: SQL written once per dialect (building and serialising
+    /// a query builder's expressions cost more than the database's own work on one formation).
+    static func select(postgres: Bool) -> String {
+        "SELECT " + Column.allCases.map { $0.sql(postgres: postgres) }.joined(separator: ", ")
+            + " FROM formations f JOIN organisations o ON o.id = f.organisation_id WHERE f.id "
+    }
+
+    /// The formations of `ids` that exist, by id. Each database is asked through its own driver, the row read by
+    /// position: on PostgreSQL one statement prepared once per connection (`= ANY` of an array, whatever the count),
+    /// on SQLite the rows collected on the driver's thread (SQLKit's path decoded each column through `Decodable`
+    /// and sent each row back to the event loop on its own).
     func read(_ ids: [UUID]) async throws -> [UUID: Item] {
         guard !ids.isEmpty else { return [:] }
-        let columns = sql.dialect.name == "postgresql" ? Self.postgresSelectList : Self.sqliteSelectList
-        let rows = try await sql.raw("""
-            SELECT \(unsafeRaw: columns) FROM formations f JOIN organisations o ON o.id = f.organisation_id
-            WHERE f.id IN (\(binds: ids))
-            """).all(decoding: Row.self)
+        let rows: [Row]
+        if let postgres = sql as? any PostgresDatabase {
+            rows = try await PostgresFormationCards(ids: ids).rows(on: postgres)
+        } else if let sqlite = sql as? any SQLiteDatabase {
+            rows = try await SQLiteFormationCards.rows(ids, on: sqlite)
+        } else {
+            preconditionFailure("cmq runs on SQLite and PostgreSQL only")
+        }
         var items: [UUID: Item] = [:]
         for row in rows {
-            let dto = FormationDTO(
-                id: row.id, intitule: row.intitule,
-                organisation: MembershipOrganisationDTO(id: row.organisation_id, nom: row.o_nom, type: row.o_type,
-                                                        typeLibelle: OrganisationKind(rawValue: row.o_type)?.label ?? row.o_type,
-                                                        public: row.o_public, uai: row.o_uai, siret: row.o_siret, commune: row.o_commune),
-                organisationResponsableId: row.responsable_id, filiere: row.filiere, typeDiplome: row.type_diplome,
-                typeDiplomeLibelle: row.type_diplome.flatMap(DiplomaType.init(rawValue:))?.label,
-                niveauEntree: row.niveau_entree, niveauSortie: row.niveau_sortie, niveauSortieLibelle: Level(number: row.niveau_sortie)?.label ?? "",
-                cfd: row.cfd, rncp: row.rncp, romes: Self.romes(row.romes), duree: row.duree,
-                statuts: Self.statuses(mask: row.statuts_masque).map(\.rawValue), capacite: row.capacite, modalite: row.modalite,
-                datesDebut: row.dates_debut?.split(separator: ",").map(String.init) ?? [], description: row.description, lien: row.lien,
-                creeLe: row.cree_le, modifieLe: row.modifie_le)
-            var point: GeoPoint?
-            if let latitude = row.o_latitude, let longitude = row.o_longitude { point = GeoPoint(latitude: latitude, longitude: longitude) }
-            items[row.id] = Item(dto: dto, commune: row.o_commune, departementCode: row.o_departement_code, point: point)
+            items[row.id] = row.item
         }
         return items
     }
