@@ -53,7 +53,7 @@ public func configure(_ app: Application, config: AppConfig) async throws {
     app.middleware.use(InputSafetyMiddleware())
     app.middleware.use(CatalogueCacheMiddleware())
     app.middleware.use(IndicatorFiguresCacheMiddleware())
-    app.middleware.use(FileMiddleware(publicDirectory: Resources.publicDirectory, defaultFile: nil, directoryAction: .none, advancedETagComparison: true))
+    app.middleware.use(PublicFilesMiddleware(publicDirectory: Resources.publicDirectory))
 
     // Views: Leaf templates shipped as package resources.
     app.directory.viewsDirectory = Resources.viewsDirectory

@@ -90,6 +90,12 @@ struct SiteTests {
             let etag = try #require(response.headers.first(name: .eTag))
             let again = try await app.testing().sendRequest(.GET, "/css/cmq.css", headers: ["If-None-Match": etag])
             #expect(again.status == .notModified)
+            // every entry of the public folder is served, and only from it
+            #expect(try await app.send(.GET, "/favicon.svg").status == .ok)
+            #expect(try await app.send(.GET, "/js/recherche.js").status == .ok)
+            #expect(try await app.send(.GET, "/css/absent.css").status == .notFound)
+            #expect(try await app.send(.GET, "/css/../js/recherche.js").status != .ok)
+            #expect(PublicFilesMiddleware(publicDirectory: Resources.publicDirectory).entries == ["css", "js", "favicon.svg"])
         }
     }
 }

@@ -11,10 +11,13 @@ struct InputSafetyMiddleware: AsyncMiddleware {
     static let maxTargetLength = 8192
 
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
-        if request.url.string.utf8.count > Self.maxTargetLength {
+        // The path and the query as sent (Vapor's `URI.string` rebuilds the whole address: a visible share of a
+        // small request's time); a control character can only come percent-encoded.
+        let path = request.url.path
+        if path.utf8.count + (request.url.query.map { $0.utf8.count + 1 } ?? 0) > Self.maxTargetLength {
             throw AppError.uriTooLong("L'adresse demandée est trop longue : \(Self.maxTargetLength) caractères au plus.")
         }
-        if let path = request.url.path.removingPercentEncoding, TextSafety.containsControl(path) {
+        if TextSafety.containsControl(path) || path.utf8.contains(UInt8(ascii: "%")) && path.removingPercentEncoding.map(TextSafety.containsControl) == true {
             throw AppError.notFound("Cette adresse ne correspond à aucune ressource.")
         }
         var faults: [FieldError] = []
