@@ -1,6 +1,7 @@
 @testable import CMQApp
 import CMQDomain
 import Fluent
+import SQLKit
 import Foundation
 import Testing
 import Vapor
@@ -50,6 +51,33 @@ struct CatalogueExportTests {
             for dto in exported.prefix(5) {
                 let one = try await app.send(.GET, "/api/v1/formations/\(dto.id.lower)", as: .anonymous)
                 #expect(try encoder.encode(one.decoded(FormationDTO.self)) == encoder.encode(dto))
+            }
+        }
+    }
+
+    @Test("the reader gives the formations of its ids that exist, once each; on PostgreSQL its statement is prepared once per connection and planned once",
+          arguments: TestDatabase.all)
+    func readerStatement(database: TestDatabase) async throws {
+        try await withTestApp(database) { app in
+            // given
+            _ = try await DemoLoader(db: app.db, logger: app.logger).load()
+            let ids = try await Formation.query(on: app.db).sort(\.$intitule).limit(3).all().map { try $0.requireID() }
+            // when: an unknown id and a repeated one
+            let items = try await FormationReader(db: app.db).read(ids + [UUID(), ids[0]])
+            // then
+            #expect(Set(items.keys) == Set(ids))
+            #expect(items[ids[1]]?.dto.id == ids[1])
+            guard database == .postgres else { return }
+            try await app.db.withConnection { db in
+                let sql = try #require(db as? any SQLDatabase)
+                struct Setting: Decodable { let plan_cache_mode: String }
+                #expect(try await sql.raw("SHOW plan_cache_mode").first(decoding: Setting.self)?.plan_cache_mode == "force_generic_plan")
+                for id in ids { _ = try await FormationReader(db: db).read([id]) }
+                struct Prepared: Decodable { let name: String; let generic_plans: Int; let custom_plans: Int }
+                let prepared = try await sql.raw("SELECT name, generic_plans, custom_plans FROM pg_prepared_statements").all(decoding: Prepared.self)
+                #expect(prepared.map(\.name) == [PostgresFormationCards.name])
+                #expect(prepared.first?.custom_plans == 0)
+                #expect((prepared.first?.generic_plans ?? 0) >= 1)
             }
         }
     }
