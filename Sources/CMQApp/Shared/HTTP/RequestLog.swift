@@ -51,6 +51,8 @@ struct RequestLogMiddleware: AsyncMiddleware {
     }
 
     private func log(_ request: Request, status: HTTPResponseStatus, started: UInt64) {
+        // The logger would drop the line: not built (its route and metadata are a visible share of a small request).
+        guard request.logger.logLevel <= level else { return }
         let milliseconds = Double(DispatchTime.now().uptimeNanoseconds &- started) / 1_000_000
         let route = request.route.map { "/" + $0.path.map(\.description).joined(separator: "/") } ?? "(aucune route)"
         var metadata: Logger.Metadata = [
