@@ -16,6 +16,14 @@ def wait(browser, condition):
     WebDriverWait(browser, 15, ignored_exceptions=(StaleElementReferenceException, NoSuchElementException)).until(condition)
 
 
+def submit(browser, button_text: str):
+    """Clicks a form's button and waits until the page it was on is gone (Chrome may otherwise answer a read of the
+    old page's nodes with an inspector error that no ignored exception covers)."""
+    old_page = browser.find_element(By.TAG_NAME, "main")
+    browser.find_element(By.XPATH, f"//button[normalize-space()='{button_text}']").click()
+    WebDriverWait(browser, 15).until(expected_conditions.staleness_of(old_page))
+
+
 def school_year() -> str:
     """The school year in progress (September to August), as cmq writes it."""
     today = datetime.date.today()
@@ -41,12 +49,10 @@ def test_report_from_draft_to_acknowledgment(server, browser, shoot):
     text = browser.find_element(By.ID, "texte-reseau")
     text.clear()
     text.send_keys("Deux entreprises de la plasturgie ont rejoint le réseau cette année.")
-    old_page = browser.find_element(By.TAG_NAME, "main")
-    browser.find_element(By.XPATH, "//button[normalize-space()='Enregistrer le brouillon']").click()
-    WebDriverWait(browser, 15).until(expected_conditions.staleness_of(old_page))
+    submit(browser, "Enregistrer le brouillon")
     wait(browser, lambda d: "Deux entreprises" in d.find_element(By.ID, "texte-reseau").get_attribute("value"))
     shoot(browser, "rapport-brouillon")
-    browser.find_element(By.XPATH, "//button[normalize-space()='Transmettre à la région académique']").click()
+    submit(browser, "Transmettre à la région académique")
     wait(browser, lambda d: "ne changent plus" in d.find_element(By.TAG_NAME, "main").text)
     page = browser.find_element(By.TAG_NAME, "main").text
     assert "Transmis" in browser.find_element(By.CSS_SELECTOR, "p.lead").text
@@ -60,7 +66,7 @@ def test_report_from_draft_to_acknowledgment(server, browser, shoot):
     browser.find_element(By.PARTIAL_LINK_TEXT, f"Rapport d'activité {year} — Métallurgie et plasturgie").click()
     wait(browser, lambda d: d.current_url == report_url)
     browser.find_element(By.ID, "commentaire").send_keys("Rapport reçu : bel élargissement du réseau.")
-    browser.find_element(By.XPATH, "//button[normalize-space()='Prendre en compte le rapport']").click()
+    submit(browser, "Prendre en compte le rapport")
     wait(browser, lambda d: "Pris en compte" in d.find_element(By.CSS_SELECTOR, "p.lead").text)
     page = browser.find_element(By.TAG_NAME, "main").text
     assert "Rapport reçu : bel élargissement du réseau." in page
