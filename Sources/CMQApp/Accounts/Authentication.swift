@@ -3,9 +3,16 @@ import Crypto
 import Fluent
 import Vapor
 
-/// Reads `Authorization: Bearer …`: the token's SHA-256 is looked up among the tokens not revoked.
-struct BearerTokenAuthenticator: AsyncBearerAuthenticator {
-    func authenticate(bearer: BearerAuthorization, for request: Request) async throws {
+/// Reads `Authorization: Bearer …`: the token's SHA-256 is looked up among the tokens not revoked. (Of futures, as
+/// every middleware on the way to a route: see `CMQErrorMiddleware`; a task only when the request carries a token.)
+struct BearerTokenAuthenticator: Middleware {
+    func respond(to request: Request, chainingTo next: any Responder) -> EventLoopFuture<Response> {
+        guard let bearer = request.headers.bearerAuthorization else { return next.respond(to: request) }
+        return request.eventLoop.makeFutureWithTask { try await Self.authenticate(bearer: bearer, for: request) }
+            .flatMap { next.respond(to: request) }
+    }
+
+    static func authenticate(bearer: BearerAuthorization, for request: Request) async throws {
         let hash = APITokens.hash(bearer.token)
         // One query: the token and its account joined (this runs on every API call).
         guard let token = try await APIToken.query(on: request.db).filter(\.$hash == hash).filter(\.$revokedAt == nil)

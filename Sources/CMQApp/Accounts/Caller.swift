@@ -63,21 +63,27 @@ extension Request {
 ///
 /// The API's writes are accepted with an API token only: a session cookie, which a browser sends by itself
 /// with a request forged by another site, never authorises them (the HTML forms carry a CSRF token instead).
-struct RequireAccountMiddleware: AsyncMiddleware {
+/// (Of futures, as every middleware on the way to a route: see `CMQErrorMiddleware`.)
+struct RequireAccountMiddleware: Middleware {
     /// Only writes, by API token (API), or every request (back-office).
     let writesOnly: Bool
 
-    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+    func respond(to request: Request, chainingTo next: any Responder) -> EventLoopFuture<Response> {
+        if let refusal = refusal(of: request) { return request.eventLoop.makeFailedFuture(refusal) }
+        return next.respond(to: request)
+    }
+
+    private func refusal(of request: Request) -> AppError? {
         let isWrite = ![.GET, .HEAD, .OPTIONS].contains(request.method)
         if writesOnly {
             if isWrite, !request.isSignedInByToken {
-                throw AppError.unauthorized(request.currentUser == nil
+                return .unauthorized(request.currentUser == nil
                     ? "Vous devez vous connecter pour faire cela."
                     : "Les écritures de l'API demandent un jeton d'API (en-tête Authorization: Bearer) ; la session du navigateur ne suffit pas.")
             }
         } else if request.currentUser == nil {
-            throw AppError.unauthorized("Vous devez vous connecter pour faire cela.")
+            return .unauthorized("Vous devez vous connecter pour faire cela.")
         }
-        return try await next.respond(to: request)
+        return nil
     }
 }

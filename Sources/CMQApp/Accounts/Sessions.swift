@@ -28,31 +28,35 @@ enum SessionSetup {
     }
 }
 
-/// Ends sessions older than their lifetime, signed in or not.
-struct SessionExpiryMiddleware: AsyncMiddleware {
-    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+/// Ends sessions older than their lifetime, signed in or not. (Of futures, as every middleware on the way to a
+/// route: see `CMQErrorMiddleware`.)
+struct SessionExpiryMiddleware: Middleware {
+    func respond(to request: Request, chainingTo next: any Responder) -> EventLoopFuture<Response> {
         if request.hasSession, let started = request.session.data["debut"].flatMap(Double.init),
            Date().timeIntervalSince1970 - started > SessionSetup.lifetime {
             request.session.destroy()
         }
-        let response = try await next.respond(to: request)
-        if request.hasSession, request.session.data["debut"] == nil {
-            request.session.data["debut"] = String(Date().timeIntervalSince1970)
+        return next.respond(to: request).map { response in
+            if request.hasSession, request.session.data["debut"] == nil {
+                request.session.data["debut"] = String(Date().timeIntervalSince1970)
+            }
+            return response
         }
-        return response
     }
 }
 
 /// Marks the session cookie Secure when the request came over HTTPS (directly or through a proxy). It runs
-/// outside the sessions middleware, which sets the cookie on the way out.
-struct SecureCookieMiddleware: AsyncMiddleware {
-    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
-        let response = try await next.respond(to: request)
-        if Self.isHTTPS(request), var cookie = response.cookies[SessionSetup.cookieName] {
-            cookie.isSecure = true
-            response.cookies[SessionSetup.cookieName] = cookie
+/// outside the sessions middleware, which sets the cookie on the way out. (Of futures, as every middleware on the
+/// way to a route: see `CMQErrorMiddleware`.)
+struct SecureCookieMiddleware: Middleware {
+    func respond(to request: Request, chainingTo next: any Responder) -> EventLoopFuture<Response> {
+        next.respond(to: request).map { response in
+            if Self.isHTTPS(request), var cookie = response.cookies[SessionSetup.cookieName] {
+                cookie.isSecure = true
+                response.cookies[SessionSetup.cookieName] = cookie
+            }
+            return response
         }
-        return response
     }
 
     static func isHTTPS(_ request: Request) -> Bool {

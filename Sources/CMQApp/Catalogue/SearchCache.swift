@@ -127,23 +127,27 @@ final class SearchCache: @unchecked Sendable {
 
 /// Serves the public catalogue reads of the API (`GET /api/v1/formations…`) from the cache while the
 /// catalogue is unchanged: their answers are the same for everyone. Any other request that may write
-/// (POST, PATCH, PUT, DELETE) makes the next read check the catalogue's version.
-struct CatalogueCacheMiddleware: AsyncMiddleware {
-    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+/// (POST, PATCH, PUT, DELETE) makes the next read check the catalogue's version. (Of futures, as every middleware on
+/// the way to a route: see `CMQErrorMiddleware`; a task only for the reads the cache answers.)
+struct CatalogueCacheMiddleware: Middleware {
+    func respond(to request: Request, chainingTo next: any Responder) -> EventLoopFuture<Response> {
         guard request.method == .GET else {
-            defer {
+            return next.respond(to: request).always { _ in
                 request.application.searchCache?.touch()
                 request.application.catalogueIndex?.touch()
             }
-            return try await next.respond(to: request)
         }
-        guard let cache = request.application.searchCache else { return try await next.respond(to: request) }
+        guard let cache = request.application.searchCache else { return next.respond(to: request) }
         let path = request.url.path, list = CatalogueURL.apiFormations.path, one = list + "/"
         // The list and one formation (not the exports, nor a campus's offer).
         guard path == list || (path.hasPrefix(one) && !path.dropFirst(one.count).contains("/")),
               let sql = request.db as? any SQLDatabase else {
-            return try await next.respond(to: request)
+            return next.respond(to: request)
         }
+        return request.eventLoop.makeFutureWithTask { try await Self.cached(request, cache: cache, sql: sql, next: next) }
+    }
+
+    private static func cached(_ request: Request, cache: SearchCache, sql: any SQLDatabase, next: any Responder) async throws -> Response {
         let key = request.url.string
         let version = try await cache.version(on: sql)
         if let stored = cache.response(for: key, version: version) {
@@ -151,7 +155,7 @@ struct CatalogueCacheMiddleware: AsyncMiddleware {
             response.headers.replaceOrAdd(name: .contentType, value: stored.contentType)
             return response
         }
-        let response = try await next.respond(to: request)
+        let response = try await next.respond(to: request).get()
         if response.status == .ok, let buffer = response.body.buffer {
             cache.store(.init(status: response.status, contentType: response.headers.first(name: .contentType) ?? "application/json; charset=utf-8", body: buffer),
                         for: key, version: version)

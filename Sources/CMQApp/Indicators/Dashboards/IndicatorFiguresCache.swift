@@ -79,14 +79,14 @@ final class IndicatorFiguresCache: @unchecked Sendable {
 }
 
 /// Any request that may write (POST, PUT, PATCH, DELETE) makes the indicators computed before it stale.
-struct IndicatorFiguresCacheMiddleware: AsyncMiddleware {
-    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+/// (Of futures, as every middleware on the way to a route: see `CMQErrorMiddleware`.)
+struct IndicatorFiguresCacheMiddleware: Middleware {
+    func respond(to request: Request, chainingTo next: any Responder) -> EventLoopFuture<Response> {
         guard request.method != .GET, request.method != .HEAD, let cache = request.application.indicatorFiguresCache else {
-            return try await next.respond(to: request)
+            return next.respond(to: request)
         }
         // After the write (its commit): what a read computed under the generation before it is stale.
-        defer { cache.touch() }
-        return try await next.respond(to: request)
+        return next.respond(to: request).always { _ in cache.touch() }
     }
 }
 

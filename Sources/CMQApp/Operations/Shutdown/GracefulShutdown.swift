@@ -37,12 +37,12 @@ extension Application {
 }
 
 /// Counts every request while its handler (and the middleware after this one) runs.
-struct InFlightMiddleware: AsyncMiddleware {
-    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+/// (Of futures, as every middleware on the way to a route: see `CMQErrorMiddleware`.)
+struct InFlightMiddleware: Middleware {
+    func respond(to request: Request, chainingTo next: any Responder) -> EventLoopFuture<Response> {
         let inFlight = request.application.requestsInFlight
         inFlight.enter()
-        defer { inFlight.leave() }
-        return try await next.respond(to: request)
+        return next.respond(to: request).always { _ in inFlight.leave() }
     }
 }
 

@@ -217,6 +217,6 @@ struct PlateauxAPIController {
 struct CalendarTokenAuthenticator: AsyncRequestAuthenticator {
     func authenticate(request: Request) async throws {
         guard request.currentUser == nil, let token = request.query[String.self, at: "jeton"], !token.isEmpty else { return }
-        try await BearerTokenAuthenticator().authenticate(bearer: BearerAuthorization(token: token), for: request)
+        try await BearerTokenAuthenticator.authenticate(bearer: BearerAuthorization(token: token), for: request)
     }
 }

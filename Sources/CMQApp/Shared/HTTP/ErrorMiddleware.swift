@@ -2,42 +2,49 @@ import Fluent
 import Vapor
 
 /// Turns every error into a French answer: `application/problem+json` under `/api/`, an HTML page elsewhere.
-struct CMQErrorMiddleware: AsyncMiddleware {
-    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
-        do {
-            return try await next.respond(to: request)
-        } catch {
-            var problem = Self.problem(for: error, request: request)
-            // An address that cmq serves, with a method it does not serve there: 405 and the methods it does.
-            // (The router may have taken a parameter route instead: GET /reservations/serie is not a booking.)
-            var allowed: [HTTPMethod] = []
-            if problem.status == 404 {
-                allowed = Self.allowedMethods(for: request)
-                if !allowed.isEmpty, !allowed.contains(request.method) {
-                    problem = Problem(status: .methodNotAllowed, detail: "La méthode \(request.method.rawValue) n'est pas acceptée sur cette adresse ; méthodes acceptées : \(allowed.map(\.rawValue).joined(separator: ", ")).", instance: request.url.path)
-                }
+///
+/// A `Middleware` of futures, not an `AsyncMiddleware`, like every middleware a request crosses on its way to a
+/// route: Vapor starts a task for each `AsyncMiddleware` of each request (a dozen on an API read, a tenth of a
+/// small request's time under perf). A task is started here only to answer an error.
+struct CMQErrorMiddleware: Middleware {
+    func respond(to request: Request, chainingTo next: any Responder) -> EventLoopFuture<Response> {
+        next.respond(to: request).flatMapError { error in
+            request.eventLoop.makeFutureWithTask { await Self.answer(error, to: request) }
+        }
+    }
+
+    /// The answer to an error: problem+json under /api/, the sign-in form or an HTML page elsewhere.
+    static func answer(_ error: any Error, to request: Request) async -> Response {
+        var problem = Self.problem(for: error, request: request)
+        // An address that cmq serves, with a method it does not serve there: 405 and the methods it does.
+        // (The router may have taken a parameter route instead: GET /reservations/serie is not a booking.)
+        var allowed: [HTTPMethod] = []
+        if problem.status == 404 {
+            allowed = Self.allowedMethods(for: request)
+            if !allowed.isEmpty, !allowed.contains(request.method) {
+                problem = Problem(status: .methodNotAllowed, detail: "La méthode \(request.method.rawValue) n'est pas acceptée sur cette adresse ; méthodes acceptées : \(allowed.map(\.rawValue).joined(separator: ", ")).", instance: request.url.path)
             }
-            if problem.status >= 500 {
-                request.logger.report(error: error)
-            }
-            if request.url.path.hasPrefix("/api/") {
-                let response = problem.response(for: request)
-                Self.addAllow(allowed, to: response, for: problem)
-                if problem.status == 401 {
-                    response.headers.replaceOrAdd(name: .wwwAuthenticate, value: "Bearer realm=\"cmq\"")
-                }
-                return response
-            }
-            // A page that needs an account sends the visitor to the sign-in form, and back afterwards.
-            if problem.status == 401, request.method == .GET {
-                let back = (request.url.path + (request.url.query.map { "?" + $0 } ?? ""))
-                    .addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed.subtracting(.init(charactersIn: "&=?+"))) ?? "/"
-                return request.redirect(to: AccountsURL.login.path + "?retour=\(back)", redirectType: .normal)
-            }
-            let response = await Self.htmlResponse(for: problem, request: request)
+        }
+        if problem.status >= 500 {
+            request.logger.report(error: error)
+        }
+        if request.url.path.hasPrefix("/api/") {
+            let response = problem.response(for: request)
             Self.addAllow(allowed, to: response, for: problem)
+            if problem.status == 401 {
+                response.headers.replaceOrAdd(name: .wwwAuthenticate, value: "Bearer realm=\"cmq\"")
+            }
             return response
         }
+        // A page that needs an account sends the visitor to the sign-in form, and back afterwards.
+        if problem.status == 401, request.method == .GET {
+            let back = (request.url.path + (request.url.query.map { "?" + $0 } ?? ""))
+                .addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed.subtracting(.init(charactersIn: "&=?+"))) ?? "/"
+            return request.redirect(to: AccountsURL.login.path + "?retour=\(back)", redirectType: .normal)
+        }
+        let response = await Self.htmlResponse(for: problem, request: request)
+        Self.addAllow(allowed, to: response, for: problem)
+        return response
     }
 
     /// A 405 names the methods the address accepts (RFC 9110).

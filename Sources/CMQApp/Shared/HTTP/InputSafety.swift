@@ -5,12 +5,33 @@ import Vapor
 /// query parameter or in any text of a form or JSON body (422 naming the field), and a JSON object that
 /// repeats a key (400). Texts may hold tab, line feed and carriage return (a text area sends CR LF), nothing
 /// else below U+0020, nor U+007F: PostgreSQL refuses U+0000 in text, and none of them belongs in cmq's data.
-struct InputSafetyMiddleware: AsyncMiddleware {
+///
+/// (Of futures, as every middleware on the way to a route: see `CMQErrorMiddleware`; a task only to read a body.)
+struct InputSafetyMiddleware: Middleware {
     /// The longest request target (path and query) cmq reads. (Beyond about 80 KB, the HTTP parser of
     /// SwiftNIO closes the connection before cmq sees the request.)
     static let maxTargetLength = 8192
 
-    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+    func respond(to request: Request, chainingTo next: any Responder) -> EventLoopFuture<Response> {
+        let faults: [FieldError]
+        do {
+            faults = try Self.addressFaults(request)
+        } catch {
+            return request.eventLoop.makeFailedFuture(error)
+        }
+        if let contentType = request.headers.contentType, request.method != .GET, request.method != .HEAD,
+           contentType == .urlEncodedForm || contentType.type == "application" && contentType.subType.hasSuffix("json") {
+            return request.eventLoop.makeFutureWithTask {
+                let all = try await faults + Self.bodyFaults(request, contentType: contentType)
+                if !all.isEmpty { throw AppError.validation(all) }
+            }.flatMap { next.respond(to: request) }
+        }
+        guard faults.isEmpty else { return request.eventLoop.makeFailedFuture(AppError.validation(faults)) }
+        return next.respond(to: request)
+    }
+
+    /// Refuses an address too long or with a control character in its path; the query's fields that hold one.
+    private static func addressFaults(_ request: Request) throws -> [FieldError] {
         // The path and the query as sent (Vapor's `URI.string` rebuilds the whole address: a visible share of a
         // small request's time); a control character can only come percent-encoded.
         let path = request.url.path
@@ -25,31 +46,33 @@ struct InputSafetyMiddleware: AsyncMiddleware {
         where TextSafety.containsControl(key) || TextSafety.containsControl(value) {
             faults.append(TextSafety.fault(key))
         }
-        if let contentType = request.headers.contentType, request.method != .GET, request.method != .HEAD {
-            if contentType == .urlEncodedForm {
-                let body = try await collect(request)
-                for (key, value) in URLEncodedPairs.decode(body) where TextSafety.containsControl(key) || TextSafety.containsControl(value) {
-                    faults.append(TextSafety.fault(key))
-                }
-            } else if contentType.type == "application", contentType.subType.hasSuffix("json") {
-                let body = try await collect(request)
-                var inspector = JSONInspector(bytes: Array(body.utf8))
-                switch inspector.inspect() {
-                case .duplicateKey(let path):
-                    throw AppError.badRequest("Le corps JSON répète la clé « \(path) » : chaque clé ne peut figurer qu'une fois par objet.")
-                case .tooDeep:
-                    throw AppError.badRequest("Le corps JSON est imbriqué sur plus de \(JSONInspector.maxDepth) niveaux.")
-                case .checked(let controlPaths):
-                    faults += controlPaths.map(TextSafety.fault)
-                }
+        return faults
+    }
+
+    /// The fields of a form or JSON body that hold a control character; refuses a JSON object that repeats a key.
+    private static func bodyFaults(_ request: Request, contentType: HTTPMediaType) async throws -> [FieldError] {
+        let body = try await collect(request)
+        var faults: [FieldError] = []
+        if contentType == .urlEncodedForm {
+            for (key, value) in URLEncodedPairs.decode(body) where TextSafety.containsControl(key) || TextSafety.containsControl(value) {
+                faults.append(TextSafety.fault(key))
+            }
+        } else {
+            var inspector = JSONInspector(bytes: Array(body.utf8))
+            switch inspector.inspect() {
+            case .duplicateKey(let path):
+                throw AppError.badRequest("Le corps JSON répète la clé « \(path) » : chaque clé ne peut figurer qu'une fois par objet.")
+            case .tooDeep:
+                throw AppError.badRequest("Le corps JSON est imbriqué sur plus de \(JSONInspector.maxDepth) niveaux.")
+            case .checked(let controlPaths):
+                faults += controlPaths.map(TextSafety.fault)
             }
         }
-        if !faults.isEmpty { throw AppError.validation(faults) }
-        return try await next.respond(to: request)
+        return faults
     }
 
     /// The whole body as text (within the route's size limit, 512 KB for forms and JSON).
-    private func collect(_ request: Request) async throws -> String {
+    private static func collect(_ request: Request) async throws -> String {
         guard let buffer = try await request.body.collect(max: request.application.routes.defaultMaxBodySize.value).get() else { return "" }
         return String(decoding: buffer.readableBytesView, as: UTF8.self)
     }

@@ -9,7 +9,9 @@ import Vapor
 ///
 /// The request id is the client's (or the proxy's) `X-Request-Id` when it is 1–128 characters of
 /// `[A-Za-z0-9._-]`, otherwise a new UUID: nothing else a client sends reaches the logs.
-struct RequestLogMiddleware: AsyncMiddleware {
+///
+/// (Of futures, as every middleware on the way to a route: see `CMQErrorMiddleware`.)
+struct RequestLogMiddleware: Middleware {
     /// The level of the request line (`info` when serving; `debug` in tests, which would print a line per request).
     let level: Logger.Level
 
@@ -25,7 +27,7 @@ struct RequestLogMiddleware: AsyncMiddleware {
         }
     }
 
-    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+    func respond(to request: Request, chainingTo next: any Responder) -> EventLoopFuture<Response> {
         let started = DispatchTime.now().uptimeNanoseconds
         let given = request.headers.first(name: .xRequestId)
         let id = given.flatMap { Self.isValidRequestID($0) ? $0 : nil } ?? UUID().uuidString.lowercased()
@@ -37,17 +39,14 @@ struct RequestLogMiddleware: AsyncMiddleware {
         logger[metadataKey: Self.metadataKey] = .string(id)
         request.logger = logger
 
-        let response: Response
-        do {
-            response = try await next.respond(to: request)
-        } catch {
-            // The error middleware answers every error inside; an error here is answered by Vapor with a 500.
-            log(request, status: .internalServerError, started: started)
-            throw error
+        let answer = next.respond(to: request)
+        // The error middleware answers every error inside; an error here is answered by Vapor with a 500.
+        answer.whenFailure { _ in log(request, status: .internalServerError, started: started) }
+        return answer.map { response in
+            response.headers.replaceOrAdd(name: .xRequestId, value: id)
+            log(request, status: response.status, started: started)
+            return response
         }
-        response.headers.replaceOrAdd(name: .xRequestId, value: id)
-        log(request, status: response.status, started: started)
-        return response
     }
 
     private func log(_ request: Request, status: HTTPResponseStatus, started: UInt64) {

@@ -8,7 +8,9 @@ import Vapor
 /// - `X-Content-Type-Options: nosniff`, `Referrer-Policy: strict-origin-when-cross-origin`, a
 ///   `Permissions-Policy` that turns off the browser features cmq never uses, and
 ///   `Strict-Transport-Security` when the request came over HTTPS (directly or through the proxy).
-struct SecurityHeadersMiddleware: AsyncMiddleware {
+///
+/// (Of futures, as every middleware on the way to a route: see `CMQErrorMiddleware`.)
+struct SecurityHeadersMiddleware: Middleware {
     static let contentSecurityPolicy = [
         "default-src 'self'",
         "script-src 'self'",
@@ -25,8 +27,14 @@ struct SecurityHeadersMiddleware: AsyncMiddleware {
 
     static let permissionsPolicy = "camera=(), microphone=(), geolocation=(self), payment=(), usb=(), interest-cohort=()"
 
-    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
-        let response = try await next.respond(to: request)
+    func respond(to request: Request, chainingTo next: any Responder) -> EventLoopFuture<Response> {
+        next.respond(to: request).map { response in
+            Self.add(to: response, for: request)
+            return response
+        }
+    }
+
+    private static func add(to response: Response, for request: Request) {
         let headers = [
             ("Content-Security-Policy", Self.contentSecurityPolicy),
             ("X-Content-Type-Options", "nosniff"),
@@ -40,6 +48,5 @@ struct SecurityHeadersMiddleware: AsyncMiddleware {
         if SecureCookieMiddleware.isHTTPS(request) {
             response.headers.replaceOrAdd(name: "Strict-Transport-Security", value: "max-age=31536000; includeSubDomains")
         }
-        return response
     }
 }
