@@ -157,6 +157,8 @@ func cmqMigrations() -> [any Migration] {
         CreateConcours(),
         // 034: its public prize: one vote per account and category (unique index)
         CreateConcoursVotes(),
+        // 035: an import takes the catalogue's version at its end (PostgreSQL): the site's writes do not wait for it
+        DeferCatalogueVersionInBulkWrites(),
     ]
 }
 

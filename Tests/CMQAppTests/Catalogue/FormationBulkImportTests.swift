@@ -2,6 +2,8 @@
 import CMQDomain
 import Fluent
 import Foundation
+import NIOConcurrencyHelpers
+import SQLKit
 import Testing
 import VaporTesting
 
@@ -223,6 +225,64 @@ struct FormationBulkImportTests {
             let entries = try await AuditEntry.query(on: app.db).filter(\.$entityID == id).sort(\.$at).all()
             #expect(entries.map(\.action) == ["creation", "modification", "modification"])
             #expect(entries.last?.decodedChanges["intitule"]?.avant == "Changé par le site")
+        }
+    }
+
+    @Test("while an import writes, a formation the site writes waits for it on SQLite only (on PostgreSQL the import takes the catalogue's version last); both are then found", arguments: TestDatabase.all)
+    func siteWritesDuringImport(database: TestDatabase) async throws {
+        try await withTestApp(database) { app in
+            let organisation = try await Factory.organisation(app.db, nom: "Lycée des métiers").requireID()
+            @Sendable func input(_ title: String) -> FormationInput {
+                var input = FormationInput()
+                input.intitule = .set(title)
+                input.organisationID = .set(organisation)
+                input.typeDiplome = .set(.cap)
+                input.statuts = .set([.scolaire])
+                return input
+            }
+            let sql = try #require(app.db as? any SQLDatabase)
+            let postgres = sql.dialect.name != "sqlite"
+            let imported = UUID(), written = UUID()
+            let siteDone = NIOLockedValueBox(false)
+            let siteWrite = NIOLockedValueBox<Task<Void, any Error>?>(nil)
+
+            // given: an import's transaction, which has written a formation as the importer does
+            try await app.db.writeTransaction { db in
+                let importSQL = try #require(db as? any SQLDatabase)
+                try await FormationImporter.deferCatalogueVersion(on: importSQL)
+                _ = try await FormationService(db: db, caller: .command("import")).create(input("Formation importée"), id: imported)
+                // when: the site writes a formation meanwhile, on a connection of its own
+                siteWrite.withLockedValue {
+                    $0 = Task {
+                        _ = try await FormationService(db: app.db, caller: .command("site")).create(input("Formation écrite par le site"), id: written)
+                        siteDone.withLockedValue { $0 = true }
+                    }
+                }
+                if postgres {
+                    for _ in 0..<200 where !siteDone.withLockedValue({ $0 }) { try await Task.sleep(for: .milliseconds(50)) }
+                    #expect(siteDone.withLockedValue { $0 }, "the site's write waited for the import's transaction")
+                } else {
+                    try await Task.sleep(for: .milliseconds(300))
+                    #expect(!siteDone.withLockedValue { $0 }, "SQLite writes one transaction at a time")
+                }
+                try await FormationImporter.recordChanges([imported], on: importSQL)
+            }
+            try await #require(siteWrite.withLockedValue { $0 }).value
+
+            // then: both are changes of the catalogue, at most the current version; on PostgreSQL the import's is the
+            // current one, after the site's (SQLite's per-row triggers move the version past what they record)
+            struct Change: Decodable { let formation_id: UUID; let version: Int64 }
+            struct Current: Decodable { let version: Int64 }
+            let changes = try await sql.select().columns("formation_id", "version").from("catalogue_changes")
+                .where("formation_id", .in, [imported, written]).all(decoding: Change.self)
+            let versions = Dictionary(uniqueKeysWithValues: changes.map { ($0.formation_id, $0.version) })
+            let current = try #require(try await sql.raw("SELECT version FROM catalogue_version WHERE id = 1").first(decoding: Current.self)).version
+            #expect(versions.count == 2 && versions.values.allSatisfy { $0 <= current })
+            if postgres { #expect(versions[imported] == current && versions[imported]! > versions[written]!) }
+            for (query, title) in [("importee", "Formation importée"), ("ecrite%20site", "Formation écrite par le site")] {
+                let page = try await app.send(.GET, "/api/v1/formations?q=\(query)").decoded(PageDTO<FormationDTO>.self)
+                #expect(page.items.map(\.intitule) == [title])
+            }
         }
     }
 }

@@ -299,11 +299,13 @@ struct FormationImporter {
     }
 
     /// Writes the plan in one write transaction of multi-row statements, all or nothing (on SQLite it takes the
-    /// write lock at its start: see `writeTransaction`).
+    /// write lock at its start: see `writeTransaction`; on PostgreSQL the catalogue's version only at its end, so
+    /// that the site's writes do not wait for it: see `DeferCatalogueVersionInBulkWrites`).
     func write(_ plan: Plan, progress: any ProgressReporter) async throws {
         let total = plan.statementCount
         try await db.writeTransaction { db in
             let sql = try Self.sql(db)
+            try await Self.deferCatalogueVersion(on: sql)
             try await Self.checkUnchanged(plan, on: sql)
             var done = 0
             func step(_: Int = 0) {
@@ -321,6 +323,28 @@ struct FormationImporter {
             try await plan.statuts.insert(on: sql, afterEach: step)
             try await plan.romes.insert(on: sql, afterEach: step)
             try await plan.audit.insert(on: sql, afterEach: step)
+            try await Self.recordChanges(plan.identifiers, on: sql)
+        }
+    }
+
+    /// PostgreSQL: the catalogue's triggers leave the version to the end of this transaction.
+    static func deferCatalogueVersion(on sql: any SQLDatabase) async throws {
+        guard sql.dialect.name != "sqlite" else { return }
+        try await sql.raw("SELECT set_config(\(bind: DeferCatalogueVersionInBulkWrites.setting), 'on', true)").run()
+    }
+
+    /// PostgreSQL, last in the transaction: the catalogue's version moved once, the formations written recorded as
+    /// changed at that version (what the triggers would have done, with the version row locked only from here).
+    static func recordChanges(_ ids: [UUID], on sql: any SQLDatabase) async throws {
+        guard sql.dialect.name != "sqlite" else { return }
+        try await sql.raw("SELECT set_config(\(bind: DeferCatalogueVersionInBulkWrites.setting), 'off', true)").run()
+        struct Version: Decodable { let version: Int64 }
+        guard let version = try await sql.raw("UPDATE catalogue_version SET version = version + 1 WHERE id = 1 RETURNING version")
+            .first(decoding: Version.self)?.version else { throw CommandFailure("La version du catalogue est introuvable.") }
+        for chunk in ids.chunked(Plan.idsPerStatement * 10) {
+            var insert = sql.insert(into: "catalogue_changes").columns("formation_id", "version")
+            for id in chunk { insert = insert.values(SQLBind(id), SQLBind(version)) }
+            try await insert.onConflict(with: ["formation_id"]) { $0.set(excludedValueOf: "version") }.run()
         }
     }
 
