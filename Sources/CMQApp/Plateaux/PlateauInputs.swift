@@ -22,7 +22,7 @@ extension PlateauService.Input {
         input.horaires = reader.decoded("horaires", OpeningHours.self, required: creating).value
         if case .set(let closures) = reader.decoded("fermetures", [Closure].self) { input.fermetures = closures ?? [] }
         input.regles = reader.decoded("regles", PlateauRules.self, knownKeys: ["validation", "preavisHeures", "dureeMaximaleMinutes", "ouvertA"]).value
-        if case .set(let items) = reader.objects("equipements", readElement: PlateauService.EquipementInput.read) { input.equipements = items }
+        if case .set(let items) = reader.objects("equipements", nullEmpties: true, readElement: PlateauService.EquipementInput.read) { input.equipements = items }
         return input
     }
 }

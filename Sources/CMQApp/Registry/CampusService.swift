@@ -35,7 +35,7 @@ struct CampusInput: Sendable {
         input.siteWeb = reader.url("siteWeb")
         input.formeJuridique = reader.choice("formeJuridique", LegalForm.self)
         input.dateCreation = reader.day("dateCreation")
-        input.equipe = reader.objects("equipe") { person in
+        input.equipe = reader.objects("equipe", nullEmpties: true) { person in
             let nom = person.text("nom", required: true, maxLength: 120).value
             let role = person.choice("role", TeamRole.self, required: true).value
             let email = person.email("email").value

@@ -43,12 +43,13 @@ struct MobilitiesTests {
             // INT-01 is computed: it is not entered any more.
             #expect(try await app.send(.PUT, "/api/v1/campus/\(id)/indicateurs/INT-01/valeurs/\(year)", json: #"{"valeur": 3}"#, as: team).status == .unprocessableEntity)
 
-            // Refusals, all or nothing: France, a number of 0, the same key twice, a school year to come, no list.
+            // Refusals, all or nothing: France, a number of 0, the same key twice, a school year to come, no list, a null
+            // list (the document says an array: found by the fuzzer, which saw null accepted as "remove them all").
             for bad in [#"{"mobilites": [{"sens": "sortante", "public": "apprenti", "pays": "FR", "nombre": 2}]}"#,
                         #"{"mobilites": [{"sens": "sortante", "public": "apprenti", "pays": "DE", "nombre": 0}]}"#,
                         #"{"mobilites": [{"sens": "sortante", "public": "apprenti", "pays": "DE", "nombre": 1}, {"sens": "sortante", "public": "apprenti", "pays": "de", "nombre": 2}]}"#,
                         #"{"mobilites": [{"sens": "ailleurs", "public": "apprenti", "pays": "DE", "nombre": 1}]}"#,
-                        #"{}"#] {
+                        #"{}"#, #"{"mobilites": null}"#] {
                 let refused = try await app.send(.PUT, path, json: bad, as: team)
                 #expect(refused.status == .unprocessableEntity, "\(bad) → \(refused.status)")
             }

@@ -285,11 +285,13 @@ public struct InputReader: Sendable {
         return .unchanged
     }
 
-    /// A nested array of objects, each read by `readElement` with field names prefixed by `key[index].`.
-    public mutating func objects<Element: Sendable>(_ key: String, readElement: (inout InputReader) -> Element?) -> Update<[Element]> {
+    /// A nested array of objects, each read by `readElement` with field names prefixed by `key[index].`. `null` is
+    /// an empty array where the API's document says so (`nullEmpties`), a type fault elsewhere.
+    public mutating func objects<Element: Sendable>(_ key: String, nullEmpties: Bool = false,
+                                                    readElement: (inout InputReader) -> Element?) -> Update<[Element]> {
         guard let value = raw(key, required: false) else { return .unchanged }
         switch value {
-        case .null: return .set([])
+        case .null where nullEmpties: return .set([])
         case .array(let items):
             var result: [Element] = []
             for (index, item) in items.enumerated() {
