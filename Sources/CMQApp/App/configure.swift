@@ -86,11 +86,6 @@ func configureDatabase(_ app: Application, _ choice: AppConfig.DatabaseChoice) t
         app.databases.use(.sqlite(.memory, connectionPoolTimeout: .seconds(60)), as: .sqlite)
     case .postgres(let url):
         var configuration = try SQLPostgresConfiguration(url: url)
-        // The catalogue's formations are read by a statement prepared once per connection (`PostgresFormationCards`):
-        // planned once too, rather than at each execution (PostgreSQL's custom plans of `= ANY($1)` cost more than
-        // the query itself). The setting is the session's: Fluent's and SQLKit's queries with parameters (sent as
-        // unnamed statements) are also planned without their values (checked with auto_explain: `= $1` in the plan).
-        configuration.coreConfiguration.options.additionalStartupParameters.append(("plan_cache_mode", "force_generic_plan"))
         // As on SQLite, a burst of writes waits for a connection rather than fail after the usual 10 seconds.
         app.databases.use(.postgres(configuration: configuration, maxConnectionsPerEventLoop: 4, connectionPoolTimeout: .seconds(30)), as: .psql)
     }

@@ -105,14 +105,14 @@ struct FormationReader {
     }
 
     /// The formations of `ids` that exist, by id. Each database is asked through its own driver, the row read by
-    /// position: on PostgreSQL one statement prepared once per connection (`= ANY` of an array, whatever the count),
+    /// position: on PostgreSQL a statement prepared once per connection (`= $1` for one id, `= ANY` of an array else),
     /// on SQLite the rows collected on the driver's thread (SQLKit's path decoded each column through `Decodable`
     /// and sent each row back to the event loop on its own).
     func read(_ ids: [UUID]) async throws -> [UUID: Item] {
         guard !ids.isEmpty else { return [:] }
         let rows: [Row]
         if let postgres = sql as? any PostgresDatabase {
-            rows = try await PostgresFormationCards(ids: ids).rows(on: postgres)
+            rows = try await ids.count == 1 ? PostgresFormationCard(id: ids[0]).rows(on: postgres) : PostgresFormationCards(ids: ids).rows(on: postgres)
         } else if let sqlite = sql as? any SQLiteDatabase {
             rows = try await SQLiteFormationCards.rows(ids, on: sqlite)
         } else {

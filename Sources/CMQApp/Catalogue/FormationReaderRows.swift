@@ -104,8 +104,29 @@ extension FormationReader {
 
 // MARK: PostgreSQL
 
-/// The formations of some ids, one statement prepared once per connection of the pool (PostgreSQL plans it once).
-struct PostgresFormationCards: PostgresPreparedStatement {
+/// A statement of the formation reader, prepared once per connection of the pool. PostgreSQL plans it anew at each
+/// execution until a plan without the values costs no more than the plans with them: after five executions for
+/// `f.id = $1` and for lists of a search's page, never for `= ANY` of a single id (whose generic plan it costs as a
+/// list of ten). Hence two statements, checked on `pg_prepared_statements` in `CatalogueExportTests.readerStatement`.
+protocol FormationReaderStatement: PostgresPreparedStatement where Row == FormationReader.Row {}
+
+/// One formation: `f.id = $1`.
+struct PostgresFormationCard: FormationReaderStatement {
+    static let name = "cmq_formation_card"
+    static let sql = FormationReader.select(postgres: true) + "= $1"
+    static let bindingDataTypes: [PostgresDataType] = [.uuid]
+
+    let id: UUID
+
+    func makeBindings() throws -> PostgresBindings {
+        var bindings = PostgresBindings(capacity: 1)
+        bindings.append(id)
+        return bindings
+    }
+}
+
+/// The formations of several ids: `f.id = ANY($1)`.
+struct PostgresFormationCards: FormationReaderStatement {
     static let name = "cmq_formation_cards"
     static let sql = FormationReader.select(postgres: true) + "= ANY($1)"
     static let bindingDataTypes: [PostgresDataType] = [.uuidArray]
@@ -117,9 +138,11 @@ struct PostgresFormationCards: PostgresPreparedStatement {
         bindings.append(ids)
         return bindings
     }
+}
 
+extension FormationReaderStatement {
     func decodeRow(_ row: PostgresRow) throws -> FormationReader.Row {
-        try FormationReader.Row(Cells(row: row.makeRandomAccess()))
+        try FormationReader.Row(PostgresFormationCells(row: row.makeRandomAccess()))
     }
 
     func rows(on database: any PostgresDatabase) async throws -> [FormationReader.Row] {
@@ -133,27 +156,28 @@ struct PostgresFormationCards: PostgresPreparedStatement {
             }
         }.get()
     }
+}
 
-    private struct Cells: FormationCells {
-        let row: PostgresRandomAccessRow
+/// The cells of a PostgreSQL row, by position.
+private struct PostgresFormationCells: FormationCells {
+    let row: PostgresRandomAccessRow
 
-        private func value<T: PostgresDecodable>(_ column: FormationReader.Column, as: T.Type) throws -> T? {
-            let cell = row[column.rawValue]
-            guard cell.bytes != nil else { return nil }
-            do {
-                return try cell.decode(T.self, context: .default)
-            } catch {
-                throw FormationCellError(column: column)
-            }
+    private func value<T: PostgresDecodable>(_ column: FormationReader.Column, as: T.Type) throws -> T? {
+        let cell = row[column.rawValue]
+        guard cell.bytes != nil else { return nil }
+        do {
+            return try cell.decode(T.self, context: .default)
+        } catch {
+            throw FormationCellError(column: column)
         }
-
-        func uuid(_ column: FormationReader.Column) throws -> UUID? { try value(column, as: UUID.self) }
-        func string(_ column: FormationReader.Column) throws -> String? { try value(column, as: String.self) }
-        func int(_ column: FormationReader.Column) throws -> Int? { try value(column, as: Int.self) }
-        func double(_ column: FormationReader.Column) throws -> Double? { try value(column, as: Double.self) }
-        func bool(_ column: FormationReader.Column) throws -> Bool? { try value(column, as: Bool.self) }
-        func date(_ column: FormationReader.Column) throws -> Date? { try value(column, as: Date.self) }
     }
+
+    func uuid(_ column: FormationReader.Column) throws -> UUID? { try value(column, as: UUID.self) }
+    func string(_ column: FormationReader.Column) throws -> String? { try value(column, as: String.self) }
+    func int(_ column: FormationReader.Column) throws -> Int? { try value(column, as: Int.self) }
+    func double(_ column: FormationReader.Column) throws -> Double? { try value(column, as: Double.self) }
+    func bool(_ column: FormationReader.Column) throws -> Bool? { try value(column, as: Bool.self) }
+    func date(_ column: FormationReader.Column) throws -> Date? { try value(column, as: Date.self) }
 }
 
 // MARK: SQLite
