@@ -69,26 +69,26 @@ struct AuditLog: Sendable {
 
     /// Records a change; an update that changed nothing is not recorded.
     func record<Entity: Audited>(_ action: AuditAction, _ entity: Entity, id: UUID, before: [String: String]? = nil, on db: any Database) async throws {
-        try await entry(action, entity, id: id, before: before, at: clock.now())?.create(on: db)
+        try await entry(action, entity, id: id, before: before, at: clock.now()).map(AuditEntry.init)?.create(on: db)
     }
 
     /// Records the given changes (an update without any is not recorded).
     func record<Entity: Audited>(_ action: AuditAction, _ entity: Entity, id: UUID, changes: [String: FieldChange], on db: any Database) async throws {
-        try await entry(action, entity, id: id, changes: changes, at: clock.now())?.create(on: db)
+        try await entry(action, entity, id: id, changes: changes, at: clock.now()).map(AuditEntry.init)?.create(on: db)
     }
 
-    /// The entry `record` writes, built without writing it (a bulk write inserts many at once); nil for an update
-    /// that changed nothing, which is not recorded.
-    func entry<Entity: Audited>(_ action: AuditAction, _ entity: Entity, id: UUID, before: [String: String]?, at: Date) throws -> AuditEntry? {
+    /// The entry `record` writes, built without writing it (a bulk write inserts many at once, without models); nil
+    /// for an update that changed nothing, which is not recorded.
+    func entry<Entity: Audited>(_ action: AuditAction, _ entity: Entity, id: UUID, before: [String: String]?, at: Date) -> AuditEntryValues? {
         let after: [String: String]? = action == .delete ? nil : entity.auditSnapshot
         let previous: [String: String]? = action == .create ? nil : (before ?? entity.auditSnapshot)
-        return try entry(action, entity, id: id, changes: Self.changes(before: previous, after: after), at: at)
+        return entry(action, entity, id: id, changes: Self.changes(before: previous, after: after), at: at)
     }
 
-    func entry<Entity: Audited>(_ action: AuditAction, _ entity: Entity, id: UUID, changes: [String: FieldChange], at: Date) throws -> AuditEntry? {
+    func entry<Entity: Audited>(_ action: AuditAction, _ entity: Entity, id: UUID, changes: [String: FieldChange], at: Date) -> AuditEntryValues? {
         if action == .update, changes.isEmpty { return nil }
-        return AuditEntry(at: at, actorID: author.userID, actorLabel: author.label, entity: Entity.auditEntity, entityID: id,
-                          entityLabel: entity.auditLabel, action: action.rawValue, changes: Self.json(changes))
+        return AuditEntryValues(at: at, actorID: author.userID, actorLabel: author.label, entity: Entity.auditEntity, entityID: id,
+                                entityLabel: entity.auditLabel, action: action.rawValue, changes: Self.json(changes))
     }
 
     /// The changes as a JSON object, keys sorted, `/` as it is (what `JSONEncoder` writes with `.sortedKeys` and

@@ -174,28 +174,11 @@ struct FormationService {
 }
 
 extension Formation {
-    /// Writes the checked fields of an input into the formation, with what follows from them (the folded
-    /// texts of the search, the statuses mask): how a formation row is built from an input, for the service
-    /// and for the importer alike.
-    /// `stems`: the stems met by the formations written before (an import's).
+    /// Writes the checked fields of an input into the formation (`FormationFields.applyInput`, which imports use
+    /// on rows without models).
     func apply(_ input: FormationInput, stems: StemMemo = StemMemo()) {
-        if case .set(let value?) = input.intitule { intitule = value }
-        if case .set(let value?) = input.organisationID { $organisation.id = value }
-        if case .set(let value) = input.responsableID { $responsable.id = value }
-        if case .set(let value) = input.filiere { filiere = value?.rawValue }
-        if case .set(let value) = input.typeDiplome { typeDiplome = value?.rawValue }
-        if case .set(let value) = input.niveauEntree { niveauEntree = value?.number }
-        if case .set(let value?) = input.niveauSortie { niveauSortie = value.number }
-        if case .set(let value) = input.cfd { cfd = value?.value }
-        if case .set(let value) = input.rncp { rncp = value?.value }
-        if case .set(let value) = input.duree { duree = value }
-        if case .set(let value) = input.capacite { capacite = value }
-        if case .set(let value) = input.modalite { modalite = (value ?? .presentiel).rawValue }
-        if case .set(let days) = input.datesDebut { datesDebut = days.isEmpty ? nil : days.map(\.iso).joined(separator: ",") }
-        if case .set(let value) = input.description { description = value }
-        if case .set(let value) = input.lien { lien = value }
-        if case .set(let statuses) = input.statuts { statutsMasque = FormationStatusMask.mask(statuses) }
-        refreshSearchText(stems: stems)
+        var formation = self
+        formation.applyInput(input, stems: stems)
     }
 
     /// The status and ROME rows an input gives the formation (which must have its id); nil for a list the
@@ -204,8 +187,8 @@ extension Formation {
         let id = try requireID()
         var statuts: [FormationStatut]?
         var romes: [FormationROME]?
-        if case .set(let statuses) = input.statuts { statuts = statuses.map { FormationStatut(formationID: id, statut: $0.rawValue) } }
-        if case .set(let codes) = input.romes { romes = Set(codes.map(\.value)).sorted().map { FormationROME(formationID: id, code: $0) } }
+        if let values = input.statusValues { statuts = values.map { FormationStatut(formationID: id, statut: $0) } }
+        if let codes = input.romeValues { romes = codes.map { FormationROME(formationID: id, code: $0) } }
         return (statuts, romes)
     }
 }
@@ -289,20 +272,7 @@ extension Formation {
 extension Formation: Audited {
     static var auditEntity: String { "formation" }
     var auditLabel: String { intitule }
-    var auditSnapshot: [String: String] {
-        var values: [String: String?] = [
-            "intitule": intitule, "organisation": $organisation.id.uuidString.lowercased(), "filiere": filiere,
-            "typeDiplome": typeDiplome, "niveauEntree": niveauEntree.map(String.init), "niveauSortie": String(niveauSortie),
-            "cfd": cfd, "rncp": rncp, "duree": duree, "capacite": capacite.map(String.init), "modalite": modalite,
-            "datesDebut": datesDebut, "description": description, "lien": lien,
-        ]
-        if let statuts = $statuts.value { values["statuts"] = statuts.map(\.statut).sorted().joined(separator: ",") }
-        if let romes = $romes.value { values["romes"] = romes.map(\.code).sorted().joined(separator: ",") }
-        return values.compactMapValues { value in
-            guard let value, !value.isEmpty else { return nil }
-            return value
-        }
-    }
+    var auditSnapshot: [String: String] { auditValues(statuts: $statuts.value?.map(\.statut), romes: $romes.value?.map(\.code)) }
 }
 
 extension Membership {

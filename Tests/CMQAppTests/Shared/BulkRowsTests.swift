@@ -49,6 +49,54 @@ struct BulkRowsTests {
         ])
     }
 
+    /// Rows built as values give the models' rows. An optional column a model never set is DEFAULT in Fluent's row
+    /// and NULL in a row of values: the same, these columns having no other default.
+    static func expectSameRows<M: BulkRow>(_ values: BulkRows, as models: [M]) throws {
+        let reflected = try BulkRows(reflecting: models)
+        func described(_ expression: any SQLExpression) -> String {
+            if let literal = expression as? SQLLiteral, case .default = literal { return Self.described(SQLLiteral.null) }
+            return Self.described(expression)
+        }
+        #expect(values.table == reflected.table)
+        #expect(values.columns == reflected.columns, "\(M.schema): the columns of a row of values are those Fluent finds")
+        #expect(values.rows.map { $0.map(described) } == reflected.rows.map { $0.map(described) })
+    }
+
+    @Test("rows built without models (imports) give the models' rows: formations, statuses, ROME codes, audit entries")
+    func values() throws {
+        let full = Formation(id: UUID(), organisationID: UUID(), intitule: "BTS Maintenance des systèmes", niveauSortie: 5, modalite: "mixte")
+        full.createdAt = Date(timeIntervalSince1970: 1_790_000_000)
+        full.updatedAt = Date(timeIntervalSince1970: 1_790_000_100)
+        full.$responsable.id = UUID()
+        (full.intituleCle, full.filiere, full.typeDiplome, full.niveauEntree) = ("bts maintenance", "industrie-du-futur", "bts", 4)
+        (full.cfd, full.rncp, full.duree, full.capacite) = ("32025002", "RNCP35323", "2 ans", 24)
+        (full.datesDebut, full.description, full.lien, full.texteCle, full.statutsMasque) = ("2027-09-01", "Atelier", "https://example.fr", "atelier", 3)
+        try Self.expectSameRows(BulkRows(values: [try FormationColumns(full)]), as: [full])
+
+        let created = Date(timeIntervalSince1970: 1_790_000_000)
+        let new = FormationColumns(id: UUID(), organisationID: UUID(), createdAt: created)
+        let model = Formation(id: new.id, organisationID: new.organisationID, intitule: "", niveauSortie: 3)
+        model.createdAt = created
+        try Self.expectSameRows(BulkRows(values: [new]), as: [model])
+
+        let formation = UUID()
+        let status = FormationListValue(value: "apprenti", formationID: formation), rome = FormationListValue(value: "H2903", formationID: formation)
+        let statusModel = FormationStatut(formationID: formation, statut: "apprenti"), romeModel = FormationROME(formationID: formation, code: "H2903")
+        (statusModel.id, romeModel.id) = (status.id, rome.id)
+        try Self.expectSameRows(BulkRows(table: FormationStatut.schema, columns: FormationListValue.columns(valueColumn: "statut"), rows: [status.bulkValues]),
+                                as: [statusModel])
+        try Self.expectSameRows(BulkRows(table: FormationROME.schema, columns: FormationListValue.columns(valueColumn: "code"), rows: [rome.bulkValues]),
+                                as: [romeModel])
+
+        let entries = [
+            AuditEntryValues(at: created, actorID: UUID(), actorLabel: "Import", entity: "formation", entityID: formation, entityLabel: "CAP Cuisine",
+                             action: "create", changes: "{}"),
+            AuditEntryValues(at: created, actorID: nil, actorLabel: "cmq", entity: "formation", entityID: formation, entityLabel: "CAP",
+                             action: "update", changes: "{}"),
+        ]
+        try Self.expectSameRows(BulkRows(values: entries), as: entries.map(AuditEntry.init))
+    }
+
     @Test("no models: the columns still come from the model")
     func empty() throws {
         let listed = try BulkRows([Formation]()), reflected = try BulkRows(reflecting: [Formation]())

@@ -1,4 +1,5 @@
 import Fluent
+import SQLKit
 import Foundation
 
 /// One change recorded in the audit trail: who, when, which entity, and the changed fields (before → after).
@@ -30,6 +31,36 @@ final class AuditEntry: Model, @unchecked Sendable {
         self.entityLabel = entityLabel
         self.action = action
         self.changes = changes
+    }
+}
+
+/// An entry's row as plain values, for imports (which write one per formation); `AuditEntry(values)` is its model.
+struct AuditEntryValues: BulkValues {
+    var id = UUID()
+    var at: Date
+    var actorID: UUID?
+    var actorLabel: String
+    var entity: String
+    var entityID: UUID
+    var entityLabel: String
+    var action: String
+    var changes: String
+
+    static let schema = AuditEntry.schema
+    /// In the order of `AuditEntry.bulkProperties`.
+    static let columns = ["id", "le", "auteur_id", "auteur", "entite", "entite_id", "libelle", "action", "changements"]
+
+    var bulkValues: [any SQLExpression] {
+        [SQLBind(id), SQLBind(at), bound(actorID), SQLBind(actorLabel), SQLBind(entity), SQLBind(entityID), SQLBind(entityLabel),
+         SQLBind(action), SQLBind(changes)]
+    }
+}
+
+extension AuditEntry {
+    convenience init(_ values: AuditEntryValues) {
+        self.init(at: values.at, actorID: values.actorID, actorLabel: values.actorLabel, entity: values.entity, entityID: values.entityID,
+                  entityLabel: values.entityLabel, action: values.action, changes: values.changes)
+        id = values.id
     }
 }
 

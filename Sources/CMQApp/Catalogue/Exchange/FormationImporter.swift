@@ -186,14 +186,15 @@ struct FormationImporter {
         static let idsPerStatement = 1000
     }
 
-    /// The rows `FormationService.create` and `update` would write for these inputs, with the same rows built
-    /// the same way (`Formation.apply`, `listRows`) and the same audit entries. The file is cut into one slice per
+    /// The rows `FormationService.create` and `update` would write for these inputs, built by the same code
+    /// (`FormationFields.applyInput`, `FormationInput.statusValues` and `romeValues`) on plain values rather than
+    /// models, and the same audit entries. The file is cut into one slice per
     /// processor, whose rows are built side by side (the search text of each formation is most of the work), then
     /// joined in the file's order.
     func prepare(_ checked: [(record: FormationRecord, input: FormationInput)], progress: any ProgressReporter) async throws -> Plan {
         let existing = try await existingFormations(checked.compactMap(\.record.identifiant))
-        // As read, before the plan changes the models.
-        let modifiedAt = existing.mapValues(\.updatedAt)
+        // As read (the write checks them again under its lock).
+        let modifiedAt = existing.mapValues(\.columns.updatedAt)
         try await authorize(checked, existing: existing)
         let now = Date()
         let audit = caller.audit
@@ -202,71 +203,96 @@ struct FormationImporter {
         let done = NIOLockedValueBox(0)
         let total = checked.count
         let parts = try await slices.parallelMap { slice in
-            let part = try Self.plan(slice, existing: existing, audit: audit, at: now)
+            let part = Self.plan(slice, existing: existing, audit: audit, at: now)
             done.withLockedValue { done in
                 done += slice.count
                 progress.step("Préparation", done: done, total: total)
             }
             return part
         }
-        var plan = try parts.first ?? Self.plan([], existing: [:], audit: audit, at: now)
+        var plan = parts.first ?? Self.plan([], existing: [:], audit: audit, at: now)
         for part in parts.dropFirst() { try plan.append(part) }
         plan.modifiedAt = modifiedAt
         return plan
     }
 
-    /// The plan of some records (a slice of the file).
-    private static func plan(_ checked: [(record: FormationRecord, input: FormationInput)], existing: [UUID: Formation],
-                             audit: AuditLog, at now: Date) throws -> Plan {
-        var formations: [Formation] = [], statuts: [FormationStatut] = [], romes: [FormationROME] = [], entries: [AuditEntry] = []
+    /// The plan of some records (a slice of the file), its rows built as plain values (`FormationColumns`).
+    private static func plan(_ checked: [(record: FormationRecord, input: FormationInput)], existing: [UUID: ExistingFormation],
+                             audit: AuditLog, at now: Date) -> Plan {
+        var formations: [FormationColumns] = [], statuts: [[any SQLExpression]] = [], romes: [[any SQLExpression]] = []
+        var entries: [AuditEntryValues] = []
         var replacedStatuts: [UUID] = [], replacedRomes: [UUID] = []
         var created = 0, updated = 0
+        formations.reserveCapacity(checked.count)
+        entries.reserveCapacity(checked.count)
         let stems = StemMemo()
         for item in checked {
-            let formation: Formation
-            let before: [String: String]?
-            if let id = item.record.identifiant, let current = existing[id] {
-                formation = current
-                before = current.auditSnapshot
+            var formation: FormationColumns
+            let current = item.record.identifiant.flatMap { existing[$0] }
+            if let current {
+                formation = current.columns
                 updated += 1
             } else {
                 guard case .set(let organisationID?) = item.input.organisationID else { continue }
-                formation = Formation(id: item.record.identifiant ?? UUID(), organisationID: organisationID, intitule: "", niveauSortie: 3)
-                formation.createdAt = now
-                before = nil
+                formation = FormationColumns(id: item.record.identifiant ?? UUID(), organisationID: organisationID, createdAt: now)
                 created += 1
             }
             formation.updatedAt = now
-            formation.apply(item.input, stems: stems)
-            let id = try formation.requireID()
-            let lists = try formation.listRows(from: item.input)
-            if let rows = lists.statuts {
-                statuts += rows
-                // An update's audit entry compares the lists as they are after the write; a creation's leaves them out.
-                if before != nil { formation.$statuts.value = rows; replacedStatuts.append(id) }
+            formation.applyInput(item.input, stems: stems)
+            let id = formation.id
+            let statusValues = item.input.statusValues, romeValues = item.input.romeValues
+            if let values = statusValues {
+                statuts += values.map { FormationListValue(value: $0, formationID: id).bulkValues }
+                if current != nil { replacedStatuts.append(id) }
             }
-            if let rows = lists.romes {
-                romes += rows
-                if before != nil { formation.$romes.value = rows; replacedRomes.append(id) }
+            if let codes = romeValues {
+                romes += codes.map { FormationListValue(value: $0, formationID: id).bulkValues }
+                if current != nil { replacedRomes.append(id) }
             }
             formations.append(formation)
-            if let entry = try audit.entry(before == nil ? .create : .update, formation, id: id, before: before, at: now) {
+            // An update's audit entry compares the lists as they are after the write; a creation's leaves them out.
+            let after = AuditedFormation(columns: formation, statuts: current.map { statusValues ?? $0.statuts },
+                                         romes: current.map { romeValues ?? $0.romes })
+            if let entry = audit.entry(current == nil ? .create : .update, after, id: id, before: current?.auditSnapshot, at: now) {
                 entries.append(entry)
             }
         }
-        var plan = Plan(formations: try BulkRows(formations), statuts: try BulkRows(statuts), romes: try BulkRows(romes),
-                        audit: try BulkRows(entries), replacedStatuts: replacedStatuts, replacedRomes: replacedRomes,
+        var plan = Plan(formations: BulkRows(values: formations),
+                        statuts: BulkRows(table: FormationStatut.schema, columns: FormationListValue.columns(valueColumn: "statut"), rows: statuts),
+                        romes: BulkRows(table: FormationROME.schema, columns: FormationListValue.columns(valueColumn: "code"), rows: romes),
+                        audit: BulkRows(values: entries), replacedStatuts: replacedStatuts, replacedRomes: replacedRomes,
                         created: created, updated: updated)
-        plan.identifiers = try formations.map { try $0.requireID() }
+        plan.identifiers = formations.map(\.id)
         return plan
     }
 
+    /// A formation of the file that exists, as read before the import: its row and its lists.
+    struct ExistingFormation: Sendable {
+        var columns: FormationColumns
+        var statuts: [String]
+        var romes: [String]
+
+        var auditSnapshot: [String: String] { columns.auditValues(statuts: statuts, romes: romes) }
+    }
+
+    /// A formation's row as the audit trail records it.
+    private struct AuditedFormation: Audited {
+        static var auditEntity: String { Formation.auditEntity }
+        let columns: FormationColumns
+        let statuts: [String]?
+        let romes: [String]?
+
+        var auditLabel: String { columns.intitule }
+        var auditSnapshot: [String: String] { columns.auditValues(statuts: statuts, romes: romes) }
+    }
+
     /// The formations of the file that exist, with their statuses and ROME codes (for the audit trail).
-    private func existingFormations(_ ids: [UUID]) async throws -> [UUID: Formation] {
-        var found: [UUID: Formation] = [:]
+    private func existingFormations(_ ids: [UUID]) async throws -> [UUID: ExistingFormation] {
+        var found: [UUID: ExistingFormation] = [:]
         for chunk in ids.chunked(Plan.idsPerStatement) {
             for formation in try await Formation.query(on: db).filter(\.$id ~~ chunk).with(\.$statuts).with(\.$romes).all() {
-                found[try formation.requireID()] = formation
+                found[try formation.requireID()] = ExistingFormation(columns: try FormationColumns(formation), statuts: formation.statuts.map(\.statut),
+                                                                    romes: formation.romes.map(\.code))
             }
         }
         return found
@@ -274,7 +300,7 @@ struct FormationImporter {
 
     /// The caller's rights over every organisation the import writes formations of (the service's rules;
     /// the command line may do everything).
-    private func authorize(_ checked: [(record: FormationRecord, input: FormationInput)], existing: [UUID: Formation]) async throws {
+    private func authorize(_ checked: [(record: FormationRecord, input: FormationInput)], existing: [UUID: ExistingFormation]) async throws {
         guard !caller.isOperator else { return }
         let service = FormationService(db: db, caller: caller)
         var asked: Set<String> = []
@@ -282,7 +308,7 @@ struct FormationImporter {
             guard case .set(let organisationID?) = item.input.organisationID else { continue }
             var rights: [(Action, UUID)] = [(.create, organisationID)]
             if let id = item.record.identifiant, let current = existing[id] {
-                rights = [(.update, current.$organisation.id), (.update, organisationID)]
+                rights = [(.update, current.columns.organisationID), (.update, organisationID)]
             }
             for (action, organisation) in rights where asked.insert("\(action) \(organisation)").inserted {
                 try caller.authorize(action, try await service.resource(forOrganisation: organisation))

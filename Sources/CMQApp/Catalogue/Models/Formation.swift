@@ -132,9 +132,8 @@ final class CampusFormation: Model, @unchecked Sendable {
 extension Formation {
     /// Recomputes the folded texts the search indexes.
     func refreshSearchText(stems memo: StemMemo = StemMemo()) {
-        intituleCle = TextFolding.searchKey(intitule)
-        texteCle = Self.searchText(intitule: intitule, description: description, typeDiplome: typeDiplome, cfd: cfd, rncp: rncp, duree: duree,
-                                   memo: memo)
+        var formation = self
+        formation.foldSearchText(stems: memo)
     }
 
     /// The body text of the search: the folded description, diploma type, codes and duration, then the French stems

@@ -30,6 +30,18 @@ struct BulkRows: Sendable {
         }
     }
 
+    /// Rows built without models (`BulkValues`), in order.
+    init<V: BulkValues>(values: [V]) {
+        self.init(table: V.schema, columns: V.columns, rows: values.map(\.bulkValues))
+    }
+
+    /// Rows given as values: `columns` as the table's `BulkRow` lists them, each row's values in that order.
+    init(table: String, columns: [String], rows: [[any SQLExpression]]) {
+        self.table = table
+        self.columns = columns
+        self.rows = rows
+    }
+
     private init<M: Model>(_ models: [M], input: (M, ColumnValues) -> Void) throws(UnsupportedValue) where M.IDValue == UUID {
         table = M.schema
         var columns: [String] = []
@@ -102,6 +114,22 @@ struct BulkRows: Sendable {
 protocol BulkRow: Model where IDValue == UUID {
     /// Every property with a column, in the order the model declares them.
     var bulkProperties: [any AnyDatabaseProperty] { get }
+}
+
+/// A row built without a model (an import builds thousands: Fluent's property wrappers look their types up in the
+/// Swift runtime on every access). `BulkRowsTests` checks that its columns and values are those the model's
+/// `BulkRow` gives.
+protocol BulkValues: Sendable {
+    static var schema: String { get }
+    /// The table's columns, in the order of the model's `bulkProperties`.
+    static var columns: [String] { get }
+    /// The row's values, in the order of `columns`, as Fluent binds them (nil as NULL).
+    var bulkValues: [any SQLExpression] { get }
+}
+
+/// A value as Fluent binds it: nil as NULL.
+func bound(_ value: (some Encodable & Sendable)?) -> any SQLExpression {
+    value.map { SQLBind($0) } ?? SQLLiteral.null
 }
 
 /// Collects a model's columns and values, modified or not, as Fluent's SQL drivers would bind them, in the order

@@ -1,0 +1,190 @@
+import CMQDomain
+import Foundation
+import SQLKit
+
+/// The columns of a formation that an input writes, whether they are held by the model (`Formation`, for the
+/// service) or by plain values (`FormationColumns`, for imports): both are written by the same `applyInput`, and
+/// give the same audit snapshot.
+protocol FormationFields {
+    var intitule: String { get set }
+    var intituleCle: String { get set }
+    var organisationID: UUID { get set }
+    var responsableID: UUID? { get set }
+    var filiere: String? { get set }
+    var typeDiplome: String? { get set }
+    var niveauEntree: Int? { get set }
+    var niveauSortie: Int { get set }
+    var cfd: String? { get set }
+    var rncp: String? { get set }
+    var duree: String? { get set }
+    var capacite: Int? { get set }
+    var modalite: String { get set }
+    var datesDebut: String? { get set }
+    var description: String? { get set }
+    var lien: String? { get set }
+    var texteCle: String? { get set }
+    var statutsMasque: Int { get set }
+}
+
+extension FormationFields {
+    /// Writes the checked fields of an input, with what follows from them (the folded texts of the search, the
+    /// statuses mask): how a formation row is built from an input.
+    /// `stems`: the stems met by the formations written before (an import's).
+    mutating func applyInput(_ input: FormationInput, stems: StemMemo = StemMemo()) {
+        if case .set(let value?) = input.intitule { intitule = value }
+        if case .set(let value?) = input.organisationID { organisationID = value }
+        if case .set(let value) = input.responsableID { responsableID = value }
+        if case .set(let value) = input.filiere { filiere = value?.rawValue }
+        if case .set(let value) = input.typeDiplome { typeDiplome = value?.rawValue }
+        if case .set(let value) = input.niveauEntree { niveauEntree = value?.number }
+        if case .set(let value?) = input.niveauSortie { niveauSortie = value.number }
+        if case .set(let value) = input.cfd { cfd = value?.value }
+        if case .set(let value) = input.rncp { rncp = value?.value }
+        if case .set(let value) = input.duree { duree = value }
+        if case .set(let value) = input.capacite { capacite = value }
+        if case .set(let value) = input.modalite { modalite = (value ?? .presentiel).rawValue }
+        if case .set(let days) = input.datesDebut { datesDebut = days.isEmpty ? nil : days.map(\.iso).joined(separator: ",") }
+        if case .set(let value) = input.description { description = value }
+        if case .set(let value) = input.lien { lien = value }
+        if case .set(let statuses) = input.statuts { statutsMasque = FormationStatusMask.mask(statuses) }
+        foldSearchText(stems: stems)
+    }
+
+    /// Recomputes the folded texts the search indexes.
+    mutating func foldSearchText(stems memo: StemMemo = StemMemo()) {
+        intituleCle = TextFolding.searchKey(intitule)
+        texteCle = Formation.searchText(intitule: intitule, description: description, typeDiplome: typeDiplome, cfd: cfd, rncp: rncp,
+                                        duree: duree, memo: memo)
+    }
+
+    /// What the audit trail records of the formation; `statuts` and `romes` when known (an update's lists).
+    func auditValues(statuts: [String]?, romes: [String]?) -> [String: String] {
+        var values: [String: String?] = [
+            "intitule": intitule, "organisation": organisationID.uuidString.lowercased(), "filiere": filiere,
+            "typeDiplome": typeDiplome, "niveauEntree": niveauEntree.map(String.init), "niveauSortie": String(niveauSortie),
+            "cfd": cfd, "rncp": rncp, "duree": duree, "capacite": capacite.map(String.init), "modalite": modalite,
+            "datesDebut": datesDebut, "description": description, "lien": lien,
+        ]
+        if let statuts { values["statuts"] = statuts.sorted().joined(separator: ",") }
+        if let romes { values["romes"] = romes.sorted().joined(separator: ",") }
+        return values.compactMapValues { value in
+            guard let value, !value.isEmpty else { return nil }
+            return value
+        }
+    }
+}
+
+extension FormationInput {
+    /// The statuses the input gives, as stored; nil when it leaves them unchanged.
+    var statusValues: [String]? {
+        guard case .set(let statuses) = statuts else { return nil }
+        return statuses.map(\.rawValue)
+    }
+
+    /// The ROME codes the input gives, each once, sorted; nil when it leaves them unchanged.
+    var romeValues: [String]? {
+        guard case .set(let codes) = romes else { return nil }
+        return Set(codes.map(\.value)).sorted()
+    }
+}
+
+/// A formation's row as plain values, for imports: Fluent's property wrappers look their types up in the Swift
+/// runtime on every access, which was most of the time an import spent building thousands of rows. The row's
+/// values are those `BulkRows` reads from a model (`BulkRowsTests` compares them).
+struct FormationColumns: FormationFields, BulkValues {
+    var id: UUID
+    var createdAt: Date?
+    var updatedAt: Date?
+    var intitule: String
+    var intituleCle: String
+    var filiere: String?
+    var typeDiplome: String?
+    var niveauEntree: Int?
+    var niveauSortie: Int
+    var cfd: String?
+    var rncp: String?
+    var duree: String?
+    var capacite: Int?
+    var modalite: String
+    var datesDebut: String?
+    var description: String?
+    var lien: String?
+    var texteCle: String?
+    var statutsMasque: Int
+    var organisationID: UUID
+    var responsableID: UUID?
+
+    /// A new formation, before its input (as `Formation(id:organisationID:intitule:niveauSortie:)` starts one).
+    init(id: UUID, organisationID: UUID, createdAt: Date) {
+        self.id = id
+        self.createdAt = createdAt
+        intitule = ""
+        intituleCle = ""
+        niveauSortie = 3
+        modalite = "presentiel"
+        statutsMasque = 0
+        self.organisationID = organisationID
+    }
+
+    /// A formation as read.
+    init(_ formation: Formation) throws {
+        id = try formation.requireID()
+        createdAt = formation.createdAt
+        updatedAt = formation.updatedAt
+        intitule = formation.intitule
+        intituleCle = formation.intituleCle
+        filiere = formation.filiere
+        typeDiplome = formation.typeDiplome
+        niveauEntree = formation.niveauEntree
+        niveauSortie = formation.niveauSortie
+        cfd = formation.cfd
+        rncp = formation.rncp
+        duree = formation.duree
+        capacite = formation.capacite
+        modalite = formation.modalite
+        datesDebut = formation.datesDebut
+        description = formation.description
+        lien = formation.lien
+        texteCle = formation.texteCle
+        statutsMasque = formation.statutsMasque
+        organisationID = formation.organisationID
+        responsableID = formation.responsableID
+    }
+
+    static let schema = Formation.schema
+    /// In the order of `Formation.bulkProperties`.
+    static let columns = ["id", "cree_le", "modifie_le", "intitule", "intitule_cle", "filiere", "type_diplome", "niveau_entree", "niveau_sortie",
+                          "cfd", "rncp", "duree", "capacite", "modalite", "dates_debut", "description", "lien", "texte_cle", "statuts_masque",
+                          "organisation_id", "responsable_id"]
+
+    var bulkValues: [any SQLExpression] {
+        [SQLBind(id), bound(createdAt), bound(updatedAt), SQLBind(intitule), SQLBind(intituleCle), bound(filiere), bound(typeDiplome),
+         bound(niveauEntree), SQLBind(niveauSortie), bound(cfd), bound(rncp), bound(duree), bound(capacite), SQLBind(modalite),
+         bound(datesDebut), bound(description), bound(lien), bound(texteCle), SQLBind(statutsMasque), SQLBind(organisationID),
+         bound(responsableID)]
+    }
+}
+
+/// A status or ROME code row of a formation (`formation_statuts`, `formation_romes`), as plain values.
+struct FormationListValue: Sendable {
+    var id = UUID()
+    var value: String
+    var formationID: UUID
+
+    /// In the order of `FormationStatut.bulkProperties` and `FormationROME.bulkProperties`.
+    static func columns(valueColumn: String) -> [String] { ["id", valueColumn, "formation_id"] }
+
+    var bulkValues: [any SQLExpression] { [SQLBind(id), SQLBind(value), SQLBind(formationID)] }
+}
+
+extension Formation: FormationFields {
+    var organisationID: UUID {
+        get { $organisation.id }
+        set { $organisation.id = newValue }
+    }
+
+    var responsableID: UUID? {
+        get { $responsable.id }
+        set { $responsable.id = newValue }
+    }
+}
