@@ -127,10 +127,12 @@ struct FormationReader {
 
     /// One formation, or the 404 of an unknown id.
     func one(_ id: UUID) async throws -> FormationDTO {
-        guard let item = try await read([id])[id] else {
-            throw AppError.notFound("Aucune formation n'a l'identifiant \(id.uuidString.lowercased()).")
-        }
+        guard let item = try await read([id])[id] else { throw Self.notFound(id) }
         return item.dto
+    }
+
+    static func notFound(_ id: UUID) -> AppError {
+        .notFound("Aucune formation n'a l'identifiant \(id.uuidString.lowercased()).")
     }
 }
 

@@ -191,14 +191,15 @@ enum SQLiteFormationCards {
         let query = select + "IN (" + repeatElement("?", count: ids.count).joined(separator: ", ") + ")"
         let binds = ids.map { SQLiteData.text($0.uuidString) }
         let found = try await database.withConnection { connection in try await connection.query(query, binds) }
-        return try found.map { try FormationReader.Row(Cells(columns: $0.columns)) }
+        return try found.map { try FormationReader.Row(Cells(data: $0.columns.map(\.data))) }
     }
 
-    private struct Cells: FormationCells {
-        let columns: [SQLiteColumn]
+    /// A row's values, in the order of the select list (also `SQLiteFormationCard`'s).
+    struct Cells: FormationCells {
+        let data: [SQLiteData]
 
         private func value<T: SQLiteDataConvertible>(_ column: FormationReader.Column, as: T.Type) throws -> T? {
-            let data = columns[column.rawValue].data
+            let data = self.data[column.rawValue]
             if data == .null { return nil }
             guard let value = T(sqliteData: data) else { throw FormationCellError(column: column) }
             return value

@@ -89,6 +89,44 @@ struct CatalogueExportTests {
         }
     }
 
+    @Test("SQLite: one formation read on the event loop by its own statement gives the driver's formation, sees a write at once, and knows an unknown id; PostgreSQL has no such reader",
+          arguments: TestDatabase.all)
+    func sqliteCard(database: TestDatabase) async throws {
+        try await withTestApp(database) { app in
+            guard database == .sqlite else {
+                #expect(app.sqliteFormationCard == nil)
+                return
+            }
+            // given
+            _ = try await DemoLoader(db: app.db, logger: app.logger).load()
+            let card = try #require(app.sqliteFormationCard)
+            let formation = try #require(try await Formation.query(on: app.db).sort(\.$intitule).first())
+            let id = try formation.requireID()
+            let loop = app.eventLoopGroup.next()
+            func read() async throws -> FormationDTO? {
+                switch try await card.read(id, on: loop).get() {
+                case .found(let row): row.item.dto
+                case .missing: nil
+                case .unavailable: throw CardUnavailable()
+                }
+            }
+            // when, then: the same formation as the driver's reader
+            let driver = try #require(try await FormationReader(db: app.db).read([id])[id])
+            #expect(try await read()?.json.bytes == driver.dto.json.bytes)
+            // a write is seen by the next read
+            formation.intitule = "Formation renommée"
+            try await formation.save(on: app.db)
+            #expect(try await read()?.intitule == "Formation renommée")
+            // an unknown id is missing
+            guard case .missing = try await card.read(UUID(), on: loop).get() else {
+                Issue.record("an unknown id should be missing")
+                return
+            }
+        }
+    }
+
+    private struct CardUnavailable: Error {}
+
     @Test("the LHEO export of the demo catalogue is, byte for byte, the document its models give", arguments: TestDatabase.all)
     func lheoDemoCatalogue(database: TestDatabase) async throws {
         try await withTestApp(database) { app in

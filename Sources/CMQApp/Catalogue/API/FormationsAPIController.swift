@@ -51,8 +51,20 @@ struct FormationsAPIController {
             suggestion: result.suggestion, pres: criteria.near.map(NearbyPlaceDTO.init))
     }
 
-    @Sendable func get(req: Request) async throws -> Response {
-        try await FormationReader(db: req.db).one(try req.uuidParameter("formationID", notFound: "Aucune formation")).json.response()
+    /// On a SQLite file, read on the request's event loop (`SQLiteFormationCard`): no task, no thread hop.
+    @Sendable func get(req: Request) throws -> EventLoopFuture<Response> {
+        let id = try req.uuidParameter("formationID", notFound: "Aucune formation")
+        @Sendable func throughDriver() -> EventLoopFuture<Response> {
+            req.eventLoop.makeFutureWithTask { try await FormationReader(db: req.db).one(id).json.response() }
+        }
+        guard let card = req.application.sqliteFormationCard else { return throughDriver() }
+        return card.read(id, on: req.eventLoop).flatMap { outcome in
+            switch outcome {
+            case .found(let row): req.eventLoop.makeSucceededFuture(row.item.dto.json.response())
+            case .missing: req.eventLoop.makeFailedFuture(FormationReader.notFound(id))
+            case .unavailable: throughDriver()
+            }
+        }
     }
 
     @Sendable func create(req: Request) async throws -> Response {

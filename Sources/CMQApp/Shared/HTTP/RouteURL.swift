@@ -61,6 +61,12 @@ extension RoutesBuilder {
         on(.GET, url.pathComponents, use: handler)
     }
 
+    /// A read answered from the event loop (a future), without starting a task (`FormationsAPIController.get`).
+    @discardableResult
+    func get<Response: ResponseEncodable>(_ url: some RouteURL, use handler: @Sendable @escaping (Request) throws -> EventLoopFuture<Response>) -> Route {
+        on(.GET, url.pathComponents, use: handler)
+    }
+
     @discardableResult
     func post<Response: AsyncResponseEncodable>(_ url: some RouteURL, body: HTTPBodyStreamStrategy = .collect,
                                                 use handler: @Sendable @escaping (Request) async throws -> Response) -> Route {
