@@ -82,8 +82,8 @@ func configureDatabase(_ app: Application, _ choice: AppConfig.DatabaseChoice) t
     // longer than a server's usual 10 seconds rather than fail.
     case .sqliteFile(let path):
         app.databases.use(.sqlite(.file(path), connectionPoolTimeout: .seconds(60)), as: .sqlite)
-        app.sqliteFormationCard = SQLiteFormationCard(path: path, eventLoops: app.eventLoopGroup)
-        app.lifecycle.use(SQLiteFormationCardLifecycle())
+        app.sqliteFormationReads = SQLiteFormationReads(path: path)
+        app.lifecycle.use(SQLiteFormationReadsLifecycle())
     case .sqliteMemory:
         app.databases.use(.sqlite(.memory, connectionPoolTimeout: .seconds(60)), as: .sqlite)
     case .postgres(let url):

@@ -3,6 +3,7 @@ import Foundation
 import FluentPostgresDriver
 import FluentSQLiteDriver
 import SQLKit
+import Vapor
 
 /// Reads formations for display — the API's `FormationDTO`, a card of the search page — in one plain
 /// query: the formations joined to their organisation, with their ROME codes. The statuses come from the
@@ -12,10 +13,19 @@ import SQLKit
 /// `FormationReaderRows.swift`.)
 struct FormationReader {
     let sql: any SQLDatabase
+    /// On a SQLite file, the reads done on the caller's thread (`SQLiteFormationReads`), for a request's reads of
+    /// committed formations; nil to read through the driver (PostgreSQL, or inside a transaction).
+    let sqliteReads: SQLiteFormationReads?
 
-    init(db: any Database) {
+    init(db: any Database, sqliteReads: SQLiteFormationReads? = nil) {
         guard let sql = db as? any SQLDatabase else { preconditionFailure("cmq runs on SQL databases only") }
         self.sql = sql
+        self.sqliteReads = sqliteReads
+    }
+
+    /// A request's reader: on a SQLite file, without the driver's thread pool.
+    init(_ req: Request) {
+        self.init(db: req.db, sqliteReads: req.application.sqliteFormationReads)
     }
 
     /// A formation as shown, and the town of its organisation (for the search page).
@@ -106,12 +116,14 @@ struct FormationReader {
 
     /// The formations of `ids` that exist, by id. Each database is asked through its own driver, the row read by
     /// position: on PostgreSQL a statement prepared once per connection (`= $1` for one id, `= ANY` of an array else),
-    /// on SQLite the rows collected on the driver's thread (SQLKit's path decoded each column through `Decodable`
-    /// and sent each row back to the event loop on its own).
+    /// on SQLite statements prepared once per connection of `sqliteReads`, else the rows collected on the driver's
+    /// thread (SQLKit's path decoded each column through `Decodable` and sent each row back to the event loop on its own).
     func read(_ ids: [UUID]) async throws -> [UUID: Item] {
         guard !ids.isEmpty else { return [:] }
         let rows: [Row]
-        if let postgres = sql as? any PostgresDatabase {
+        if let read = sqliteReads?.rows(ids) {
+            rows = read
+        } else if let postgres = sql as? any PostgresDatabase {
             rows = try await ids.count == 1 ? PostgresFormationCard(id: ids[0]).rows(on: postgres) : PostgresFormationCards(ids: ids).rows(on: postgres)
         } else if let sqlite = sql as? any SQLiteDatabase {
             rows = try await SQLiteFormationCards.rows(ids, on: sqlite)

@@ -11,6 +11,8 @@ struct EverythingSearch {
     var cache: SearchCache?
     var index: CatalogueIndex?
     var today: CalendarDay
+    /// On a SQLite file, the formations read without the driver's thread pool (`SQLiteFormationReads`).
+    var sqliteReads: SQLiteFormationReads? = nil
 
     /// How many of each kind are shown (the totals are exact; the lists link to the whole results).
     static let shown = 5
@@ -95,7 +97,7 @@ struct EverythingSearch {
         var suggestion: String?
         if words != nil || place != nil {
             let found = try await CatalogueSearch(db: db, cache: cache, index: index).run(criteria, page: PageRequest(page: 1, per: Self.shown), today: today)
-            let byID = try await FormationReader(db: db).read(found.ids)
+            let byID = try await FormationReader(db: db, sqliteReads: sqliteReads).read(found.ids)
             formations = found.ids.compactMap { byID[$0] }
             formationTotal = found.total
             suggestion = found.suggestion

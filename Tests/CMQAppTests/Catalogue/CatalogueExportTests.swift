@@ -89,43 +89,36 @@ struct CatalogueExportTests {
         }
     }
 
-    @Test("SQLite: one formation read on the event loop by its own statement gives the driver's formation, sees a write at once, and knows an unknown id; PostgreSQL has no such reader",
+    @Test("SQLite: formations read by statements prepared once per connection, on the caller's thread, are the driver's formations, see a write at once, and leave out unknown ids; PostgreSQL has no such reads",
           arguments: TestDatabase.all)
-    func sqliteCard(database: TestDatabase) async throws {
+    func sqliteReads(database: TestDatabase) async throws {
         try await withTestApp(database) { app in
             guard database == .sqlite else {
-                #expect(app.sqliteFormationCard == nil)
+                #expect(app.sqliteFormationReads == nil)
                 return
             }
-            // given
+            // given: more formations than one execution of the page statement binds, an unknown id and a repeated one
             _ = try await DemoLoader(db: app.db, logger: app.logger).load()
-            let card = try #require(app.sqliteFormationCard)
-            let formation = try #require(try await Formation.query(on: app.db).sort(\.$intitule).first())
-            let id = try formation.requireID()
-            let loop = app.eventLoopGroup.next()
-            func read() async throws -> FormationDTO? {
-                switch try await card.read(id, on: loop).get() {
-                case .found(let row): row.item.dto
-                case .missing: nil
-                case .unavailable: throw CardUnavailable()
-                }
-            }
-            // when, then: the same formation as the driver's reader
-            let driver = try #require(try await FormationReader(db: app.db).read([id])[id])
-            #expect(try await read()?.json.bytes == driver.dto.json.bytes)
-            // a write is seen by the next read
-            formation.intitule = "Formation renommée"
-            try await formation.save(on: app.db)
-            #expect(try await read()?.intitule == "Formation renommée")
-            // an unknown id is missing
-            guard case .missing = try await card.read(UUID(), on: loop).get() else {
-                Issue.record("an unknown id should be missing")
-                return
-            }
+            let reads = try #require(app.sqliteFormationReads)
+            let formations = try await Formation.query(on: app.db).sort(\.$intitule).limit(SQLiteFormationReads.idsPerStatement + 7).all()
+            let ids = try formations.map { try $0.requireID() }
+            func json(_ items: [UUID: FormationReader.Item]) -> [UUID: [UInt8]] { items.mapValues(\.dto.json.bytes) }
+            // when, then: the driver's formations, one id or a page
+            let driver = try await FormationReader(db: app.db).read(ids)
+            let page = try await FormationReader(db: app.db, sqliteReads: reads).read(ids + [UUID(), ids[0]])
+            #expect(page.count == ids.count && json(page) == json(driver))
+            let one = try #require(reads.rows([ids[3]]))
+            #expect(one.map(\.id) == [ids[3]] && one.first.map { $0.item.dto.json.bytes } == driver[ids[3]]?.dto.json.bytes)
+            // a write is seen by the next read; an unknown id is left out
+            formations[3].intitule = "Formation renommée"
+            try await formations[3].save(on: app.db)
+            #expect(reads.rows([ids[3]])?.first?.intitule == "Formation renommée")
+            #expect(reads.rows([UUID()])?.isEmpty == true)
+            // after the application's stop, reads go through the driver
+            reads.close()
+            #expect(reads.rows([ids[3]]) == nil)
         }
     }
-
-    private struct CardUnavailable: Error {}
 
     @Test("the LHEO export of the demo catalogue is, byte for byte, the document its models give", arguments: TestDatabase.all)
     func lheoDemoCatalogue(database: TestDatabase) async throws {

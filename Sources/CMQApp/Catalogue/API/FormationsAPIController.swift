@@ -37,7 +37,7 @@ struct FormationsAPIController {
     func search(_ req: Request) async throws -> FormationSearchDTO {
         let (criteria, pageRequest) = try readListQuery(req.queryParameters, filter: Self.criteria)
         let result = try await CatalogueSearch(db: req.db, cache: req.application.searchCache, index: req.application.catalogueIndex).run(criteria, page: pageRequest)
-        let byID = try await FormationReader(db: req.db).read(result.ids)
+        let byID = try await FormationReader(req).read(result.ids)
         return FormationSearchDTO(
             items: result.ids.compactMap { id in
                 byID[id].map { item in
@@ -51,20 +51,14 @@ struct FormationsAPIController {
             suggestion: result.suggestion, pres: criteria.near.map(NearbyPlaceDTO.init))
     }
 
-    /// On a SQLite file, read on the request's event loop (`SQLiteFormationCard`): no task, no thread hop.
+    /// On a SQLite file, read on the request's event loop (`SQLiteFormationReads`): no task, no thread hop.
     @Sendable func get(req: Request) throws -> EventLoopFuture<Response> {
         let id = try req.uuidParameter("formationID", notFound: "Aucune formation")
-        @Sendable func throughDriver() -> EventLoopFuture<Response> {
-            req.eventLoop.makeFutureWithTask { try await FormationReader(db: req.db).one(id).json.response() }
+        if let rows = req.application.sqliteFormationReads?.rows([id]) {
+            guard let row = rows.first else { throw FormationReader.notFound(id) }
+            return req.eventLoop.makeSucceededFuture(row.item.dto.json.response())
         }
-        guard let card = req.application.sqliteFormationCard else { return throughDriver() }
-        return card.read(id, on: req.eventLoop).flatMap { outcome in
-            switch outcome {
-            case .found(let row): req.eventLoop.makeSucceededFuture(row.item.dto.json.response())
-            case .missing: req.eventLoop.makeFailedFuture(FormationReader.notFound(id))
-            case .unavailable: throughDriver()
-            }
-        }
+        return req.eventLoop.makeFutureWithTask { try await FormationReader(req).one(id).json.response() }
     }
 
     @Sendable func create(req: Request) async throws -> Response {

@@ -116,7 +116,8 @@ struct CatalogueController {
     @Sendable func search(req: Request) async throws -> View {
         let query = try SearchPage.read(req.queryParameters)
         let context = try await SearchPage.load(parameters: query.parameters, criteria: query.criteria, page: query.page, placeError: query.placeError, typedPlace: query.typedPlace,
-                                                cache: req.application.searchCache, index: req.application.catalogueIndex, on: req.db)
+                                                cache: req.application.searchCache, index: req.application.catalogueIndex,
+                                                sqliteReads: req.application.sqliteFormationReads, on: req.db)
         return try await req.view.render("formations", context)
     }
 

@@ -35,11 +35,12 @@ enum SearchPage {
     static let radii = [5, 10, 20, 30, 50, 100, 200]
 
     static func load(parameters: [String: String], criteria: CatalogueSearch.Criteria, page pageRequest: PageRequest, placeError: String? = nil,
-                     typedPlace: String? = nil, cache: SearchCache?, index: CatalogueIndex?, on db: any Database) async throws -> CatalogueController.SearchContext {
+                     typedPlace: String? = nil, cache: SearchCache?, index: CatalogueIndex?, sqliteReads: SQLiteFormationReads? = nil,
+                     on db: any Database) async throws -> CatalogueController.SearchContext {
         var parameters = parameters
         let result = try await CatalogueSearch(db: db, cache: cache, index: index).run(criteria, page: pageRequest)
         let facets = try await FacetsDTO(result, on: db)
-        let byID = try await FormationReader(db: db).read(result.ids)
+        let byID = try await FormationReader(db: db, sqliteReads: sqliteReads).read(result.ids)
         parameters["page"] = nil
 
         func url(_ changes: [String: String?]) -> String {

@@ -14,6 +14,7 @@ struct EverythingSearchController {
     }
 
     private func search(_ req: Request) -> EverythingSearch {
-        EverythingSearch(db: req.db, cache: req.application.searchCache, index: req.application.catalogueIndex, today: req.today)
+        EverythingSearch(db: req.db, cache: req.application.searchCache, index: req.application.catalogueIndex, today: req.today,
+                         sqliteReads: req.application.sqliteFormationReads)
     }
 }
