@@ -97,6 +97,35 @@ struct BulkRowsTests {
         try Self.expectSameRows(BulkRows(values: entries), as: entries.map(AuditEntry.init))
     }
 
+    @Test("rows over several statements are all written; when one of them fails, the insert throws and its transaction writes none",
+          arguments: TestDatabase.all)
+    func severalStatements(database: TestDatabase) async throws {
+        try await withTestApp(database) { app in
+            // given: audit entries (9 columns) for two statements
+            let at = Date(timeIntervalSince1970: 1_790_000_000)
+            @Sendable func entries() -> [AuditEntryValues] {
+                (0..<4_000).map { _ in
+                    AuditEntryValues(at: at, actorID: nil, actorLabel: "test", entity: "formation", entityID: UUID(), entityLabel: "CAP",
+                                     action: "create", changes: "{}")
+                }
+            }
+            #expect(BulkRows(values: entries()).statementCount == 2)
+            let before = try await AuditEntry.query(on: app.db).count()
+            // when, then: all written, in one transaction
+            try await app.db.writeTransaction { db in try await BulkRows(values: entries()).insert(on: try #require(db as? any SQLDatabase)) }
+            #expect(try await AuditEntry.query(on: app.db).count() == before + 4_000)
+            // when: the second statement repeats an id of the first
+            var repeated = entries()
+            repeated[3_900].id = repeated[0].id
+            let failing = repeated
+            await #expect(throws: (any Error).self) {
+                try await app.db.writeTransaction { db in try await BulkRows(values: failing).insert(on: try #require(db as? any SQLDatabase)) }
+            }
+            // then: none of its rows is written
+            #expect(try await AuditEntry.query(on: app.db).count() == before + 4_000)
+        }
+    }
+
     @Test("no models: the columns still come from the model")
     func empty() throws {
         let listed = try BulkRows([Formation]()), reflected = try BulkRows(reflecting: [Formation]())

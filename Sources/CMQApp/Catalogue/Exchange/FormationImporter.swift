@@ -184,6 +184,8 @@ struct FormationImporter {
 
         /// Ids per `IN (…)` list.
         static let idsPerStatement = 1000
+        /// Rows of `catalogue_changes` per statement: two bound values a row, 20,000 in all (PostgreSQL binds at most 65,535).
+        static let changesPerStatement = 10_000
     }
 
     /// The rows `FormationService.create` and `update` would write for these inputs, built by the same code
@@ -367,7 +369,7 @@ struct FormationImporter {
         struct Version: Decodable { let version: Int64 }
         guard let version = try await sql.raw("UPDATE catalogue_version SET version = version + 1 WHERE id = 1 RETURNING version")
             .first(decoding: Version.self)?.version else { throw CommandFailure("La version du catalogue est introuvable.") }
-        for chunk in ids.chunked(Plan.idsPerStatement * 10) {
+        for chunk in ids.chunked(Plan.changesPerStatement) {
             var insert = sql.insert(into: "catalogue_changes").columns("formation_id", "version")
             for id in chunk { insert = insert.values(SQLBind(id), SQLBind(version)) }
             try await insert.onConflict(with: ["formation_id"]) { $0.set(excludedValueOf: "version") }.run()

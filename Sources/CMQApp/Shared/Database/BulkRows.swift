@@ -92,7 +92,14 @@ struct BulkRows: Sendable {
 
     /// Inserts the rows, one statement per chunk. With `updatingExcept`, a row whose id exists updates that row
     /// instead (`ON CONFLICT (id) DO UPDATE`, on both databases), every column but the listed ones.
+    ///
+    /// On PostgreSQL each statement is sent (its SQL written, its values encoded) before the previous one's answer is
+    /// awaited, so that cmq prepares the next statement while PostgreSQL runs the last: the connection runs them in
+    /// order, and a failed one fails the transaction, whose later statements then fail too. SQLite's driver would run
+    /// statements sent together on several threads: there they go one after the other.
     func insert(on sql: any SQLDatabase, updatingExcept kept: Set<String>? = nil, afterEach: (Int) -> Void = { _ in }) async throws {
+        let overlapped = sql.dialect.name == "postgresql"
+        var sent: (answer: EventLoopFuture<Void>, count: Int)?
         for start in stride(from: 0, to: rows.count, by: rowsPerStatement) {
             let chunk = rows[start..<min(start + rowsPerStatement, rows.count)]
             let builder = sql.insert(into: table).columns(columns)
@@ -102,8 +109,21 @@ struct BulkRows: Sendable {
                     columns.filter { $0 != "id" && !kept.contains($0) }.reduce(update) { $0.set(excludedValueOf: $1) }
                 }
             }
-            try await builder.run()
-            afterEach(chunk.count)
+            guard overlapped else {
+                try await builder.run()
+                afterEach(chunk.count)
+                continue
+            }
+            let answer: EventLoopFuture<Void> = sql.execute(sql: builder.query) { _ in }
+            if let sent {
+                try await sent.answer.get()
+                afterEach(sent.count)
+            }
+            sent = (answer, chunk.count)
+        }
+        if let sent {
+            try await sent.answer.get()
+            afterEach(sent.count)
         }
     }
 }
