@@ -285,4 +285,24 @@ struct FormationBulkImportTests {
             }
         }
     }
+
+    @Test("SQLite: an import writes with a larger page cache on its connection, set back after the write, and after a failed one")
+    func sqliteWriteCache() async throws {
+        try await withTestApp(.sqlite) { app in
+            struct CacheSize: Decodable { let cache_size: Int }
+            struct Failure: Error {}
+            try await app.db.withConnection { db in
+                let sql = try #require(db as? any SQLDatabase)
+                @Sendable func cacheSize() async throws -> Int? { try await sql.raw("PRAGMA cache_size").first(decoding: CacheSize.self)?.cache_size }
+                let usual = try await cacheSize()
+                try await FormationImporter.withWriteCache(on: sql) { () async throws in
+                    let during = try await cacheSize()
+                    #expect(during == -FormationImporter.sqliteWriteCacheKiB)
+                }
+                #expect(try await cacheSize() == usual)
+                await #expect(throws: Failure.self) { try await FormationImporter.withWriteCache(on: sql) { throw Failure() } }
+                #expect(try await cacheSize() == usual)
+            }
+        }
+    }
 }

@@ -330,29 +330,53 @@ struct FormationImporter {
     /// write lock at its start: see `writeTransaction`; on PostgreSQL the catalogue's version only at its end, so
     /// that the site's writes do not wait for it: see `DeferCatalogueVersionInBulkWrites`).
     func write(_ plan: Plan, progress: any ProgressReporter) async throws {
-        let total = plan.statementCount
         try await db.writeTransaction { db in
             let sql = try Self.sql(db)
-            try await Self.deferCatalogueVersion(on: sql)
-            try await Self.checkUnchanged(plan, on: sql)
-            var done = 0
-            func step(_: Int = 0) {
-                done += 1
-                progress.step("Écriture", done: done, total: total)
-            }
-            // Existing formations are updated in place (their campus attachments stay), every column but the creation time.
-            try await plan.formations.insert(on: sql, updatingExcept: ["cree_le"], afterEach: step)
-            for (table, ids) in [(FormationStatut.schema, plan.replacedStatuts), (FormationROME.schema, plan.replacedRomes)] {
-                for chunk in ids.chunked(Plan.idsPerStatement) {
-                    try await sql.delete(from: table).where("formation_id", .in, chunk).run()
-                    step()
-                }
-            }
-            try await plan.statuts.insert(on: sql, afterEach: step)
-            try await plan.romes.insert(on: sql, afterEach: step)
-            try await plan.audit.insert(on: sql, afterEach: step)
-            try await Self.recordChanges(plan.identifiers, on: sql)
+            try await Self.withWriteCache(on: sql) { try await Self.write(plan, on: sql, progress: progress) }
         }
+    }
+
+    /// The plan's statements, inside the write transaction.
+    private static func write(_ plan: Plan, on sql: any SQLDatabase, progress: any ProgressReporter) async throws {
+        let total = plan.statementCount
+        try await deferCatalogueVersion(on: sql)
+        try await checkUnchanged(plan, on: sql)
+        var done = 0
+        func step(_: Int = 0) {
+            done += 1
+            progress.step("Écriture", done: done, total: total)
+        }
+        // Existing formations are updated in place (their campus attachments stay), every column but the creation time.
+        try await plan.formations.insert(on: sql, updatingExcept: ["cree_le"], afterEach: step)
+        for (table, ids) in [(FormationStatut.schema, plan.replacedStatuts), (FormationROME.schema, plan.replacedRomes)] {
+            for chunk in ids.chunked(Plan.idsPerStatement) {
+                try await sql.delete(from: table).where("formation_id", .in, chunk).run()
+                step()
+            }
+        }
+        try await plan.statuts.insert(on: sql, afterEach: step)
+        try await plan.romes.insert(on: sql, afterEach: step)
+        try await plan.audit.insert(on: sql, afterEach: step)
+        try await recordChanges(plan.identifiers, on: sql)
+    }
+
+    /// SQLite: the page cache of the import's connection while it writes, in KiB (SQLite's default is 2 MB, in which
+    /// a large import's indexes do not fit: their pages were read again from the file over and over).
+    static let sqliteWriteCacheKiB = 131_072
+
+    /// Runs `body` with the SQLite connection's page cache enlarged, then set back to what it was (PostgreSQL: as is).
+    static func withWriteCache(on sql: any SQLDatabase, _ body: () async throws -> Void) async throws {
+        guard sql.dialect.name == "sqlite" else { return try await body() }
+        struct CacheSize: Decodable { let cache_size: Int }
+        let usual = try await sql.raw("PRAGMA cache_size").first(decoding: CacheSize.self)?.cache_size ?? -2000
+        try await sql.raw("PRAGMA cache_size = \(unsafeRaw: String(-sqliteWriteCacheKiB))").run()
+        do {
+            try await body()
+        } catch {
+            try? await sql.raw("PRAGMA cache_size = \(unsafeRaw: String(usual))").run()
+            throw error
+        }
+        try await sql.raw("PRAGMA cache_size = \(unsafeRaw: String(usual))").run()
     }
 
     /// PostgreSQL: the catalogue's triggers leave the version to the end of this transaction.
