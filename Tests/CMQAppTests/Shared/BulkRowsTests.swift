@@ -22,8 +22,8 @@ struct BulkRowsTests {
         #expect(listed.rows.map { $0.map(described) } == reflected.rows.map { $0.map(described) })
     }
 
-    @Test("formations, full and sparse, created and read back, give Fluent's rows")
-    func formations() throws {
+    /// A formation with every column set.
+    static func fullFormation() -> Formation {
         let full = Formation(id: UUID(), organisationID: UUID(), intitule: "BTS Maintenance des systèmes", niveauSortie: 5, modalite: "mixte")
         full.createdAt = Date(timeIntervalSince1970: 1_790_000_000)
         full.updatedAt = Date(timeIntervalSince1970: 1_790_000_100)
@@ -31,6 +31,12 @@ struct BulkRowsTests {
         (full.intituleCle, full.filiere, full.typeDiplome, full.niveauEntree) = ("bts maintenance", "industrie-du-futur", "bts", 4)
         (full.cfd, full.rncp, full.duree, full.capacite) = ("32025002", "RNCP35323", "2 ans", 24)
         (full.datesDebut, full.description, full.lien, full.texteCle, full.statutsMasque) = ("2027-09-01", "Atelier", "https://example.fr", "atelier", 3)
+        return full
+    }
+
+    @Test("formations, full and sparse, created and read back, give Fluent's rows")
+    func formations() throws {
+        let full = Self.fullFormation()
         let sparse = Formation(organisationID: UUID(), intitule: "CAP Cuisine", niveauSortie: 3)
         sparse.description = nil
         try Self.expectSameRows([full, sparse])
@@ -64,13 +70,7 @@ struct BulkRowsTests {
 
     @Test("rows built without models (imports) give the models' rows: formations, statuses, ROME codes, audit entries")
     func values() throws {
-        let full = Formation(id: UUID(), organisationID: UUID(), intitule: "BTS Maintenance des systèmes", niveauSortie: 5, modalite: "mixte")
-        full.createdAt = Date(timeIntervalSince1970: 1_790_000_000)
-        full.updatedAt = Date(timeIntervalSince1970: 1_790_000_100)
-        full.$responsable.id = UUID()
-        (full.intituleCle, full.filiere, full.typeDiplome, full.niveauEntree) = ("bts maintenance", "industrie-du-futur", "bts", 4)
-        (full.cfd, full.rncp, full.duree, full.capacite) = ("32025002", "RNCP35323", "2 ans", 24)
-        (full.datesDebut, full.description, full.lien, full.texteCle, full.statutsMasque) = ("2027-09-01", "Atelier", "https://example.fr", "atelier", 3)
+        let full = Self.fullFormation()
         try Self.expectSameRows(BulkRows(values: [try FormationColumns(full)]), as: [full])
 
         let created = Date(timeIntervalSince1970: 1_790_000_000)
