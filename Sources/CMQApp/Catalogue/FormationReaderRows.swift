@@ -194,7 +194,7 @@ enum SQLiteFormationCards {
         return try found.map { try FormationReader.Row(Cells(data: $0.columns.map(\.data))) }
     }
 
-    /// A row's values, in the order of the select list (also `SQLiteFormationCard`'s).
+    /// A row's values, in the order of the select list (also `SQLiteFormationReads`'s).
     struct Cells: FormationCells {
         let data: [SQLiteData]
 
