@@ -157,6 +157,8 @@ func cmqMigrations() -> [any Migration] {
         CreateConcoursVotes(),
         // 035: an import takes the catalogue's version at its end (PostgreSQL): the site's writes do not wait for it
         DeferCatalogueVersionInBulkWrites(),
+        // 036: an import records the catalogue's changes once, at its end (a reload of every index when they are many)
+        AddCatalogueReloadVersion(),
     ]
 }
 

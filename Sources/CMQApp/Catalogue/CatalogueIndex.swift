@@ -84,14 +84,16 @@ final class CatalogueIndex: @unchecked Sendable {
 
     // MARK: loading and refreshing
 
-    /// The catalogue's version and that of its last write to the small tables.
+    /// The catalogue's version, that of its last write to the small tables, and that of its last bulk write whose
+    /// formations are not listed in `catalogue_changes` (`AddCatalogueReloadVersion`).
     struct CatalogueState: Decodable, Sendable {
         let version: Int64
         let structure_version: Int64
+        let reload_version: Int64
 
         static func read(on sql: any SQLDatabase) async throws -> CatalogueState {
-            try await sql.raw("SELECT version, structure_version FROM catalogue_version WHERE id = 1").first(decoding: CatalogueState.self)
-                ?? CatalogueState(version: 0, structure_version: 0)
+            try await sql.raw("SELECT version, structure_version, reload_version FROM catalogue_version WHERE id = 1").first(decoding: CatalogueState.self)
+                ?? CatalogueState(version: 0, structure_version: 0, reload_version: 0)
         }
     }
 
@@ -109,9 +111,9 @@ final class CatalogueIndex: @unchecked Sendable {
     static let formationColumns = "id, organisation_id, niveau_sortie, type_diplome, filiere, statuts_masque, intitule_cle, texte_cle"
 
     /// The next snapshot: the changed formations read into a copy of `base`, or everything read again when
-    /// there is no base or the changes are many.
+    /// there is no base, the changes are many, or a bulk write since `base` did not list its formations.
     static func build(from base: Snapshot?, state: CatalogueState, day: String, on sql: any SQLDatabase) async throws -> Snapshot {
-        guard var next = base else { return try await load(state: state, day: day, on: sql) }
+        guard var next = base, state.reload_version <= next.version else { return try await load(state: state, day: day, on: sql) }
         struct Changed: Decodable { let formation_id: UUID }
         let changed = try await sql.raw("SELECT formation_id FROM catalogue_changes WHERE version > \(bind: next.version)")
             .all(decoding: Changed.self).map(\.formation_id)

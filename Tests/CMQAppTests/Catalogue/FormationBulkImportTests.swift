@@ -249,7 +249,7 @@ struct FormationBulkImportTests {
             // given: an import's transaction, which has written a formation as the importer does
             try await app.db.writeTransaction { db in
                 let importSQL = try #require(db as? any SQLDatabase)
-                try await FormationImporter.deferCatalogueVersion(on: importSQL)
+                try await FormationImporter.beginBulkWrite(on: importSQL)
                 _ = try await FormationService(db: db, caller: .command("import")).create(input("Formation importée"), id: imported)
                 // when: the site writes a formation meanwhile, on a connection of its own
                 siteWrite.withLockedValue {
@@ -265,7 +265,7 @@ struct FormationBulkImportTests {
                     try await Task.sleep(for: .milliseconds(300))
                     #expect(!siteDone.withLockedValue { $0 }, "SQLite writes one transaction at a time")
                 }
-                try await FormationImporter.recordChanges([imported], on: importSQL)
+                try await FormationImporter.endBulkWrite([imported], listingAtMost: 1, on: importSQL)
             }
             try await #require(siteWrite.withLockedValue { $0 }).value
 
@@ -302,6 +302,73 @@ struct FormationBulkImportTests {
                 #expect(try await cacheSize() == usual)
                 await #expect(throws: Failure.self) { try await FormationImporter.withWriteCache(on: sql) { throw Failure() } }
                 #expect(try await cacheSize() == usual)
+            }
+        }
+    }
+
+    @Test("an import moves the catalogue's version once, at its end, and lists its formations as changed at it; past its limit it marks a reload instead; an index built before finds them either way", arguments: TestDatabase.all)
+    func changesRecordedAtTheEnd(database: TestDatabase) async throws {
+        try await withTestApp(database) { app in
+            // given: 10 formations, an index of them, and a file that changes them and adds 20
+            let corpus = try await Self.corpus(app, count: 30, seed: 10)
+            try await Self.reseed(app, corpus)
+            let sql = try #require(app.db as? any SQLDatabase)
+            let index = CatalogueIndex(checkInterval: 0)
+            #expect(try await index.current(on: sql, today: .today).aliveCount == 10)
+            let records = try FormationCSV.read(corpus.file).records
+            struct Change: Decodable { let formation_id: UUID; let version: Int64 }
+            func changes() async throws -> [UUID: Int64] {
+                let rows = try await sql.select().columns("formation_id", "version").from("catalogue_changes").all(decoding: Change.self)
+                return Dictionary(uniqueKeysWithValues: rows.map { ($0.formation_id, $0.version) })
+            }
+            let before = try await CatalogueIndex.CatalogueState.read(on: sql)
+
+            // when: 20 lines, within the limit
+            var importer = FormationImporter(db: app.db, caller: .command("test"))
+            importer.changesListedAtMost = 20
+            #expect(try await importer.run(Array(records[0..<20])).applied)
+
+            // then: the version moved once (SQLite's per-row triggers did nothing), each formation listed at it
+            let listed = try await CatalogueIndex.CatalogueState.read(on: sql)
+            #expect(listed.version == before.version + 1 && listed.reload_version == before.reload_version)
+            let firstIDs = records[0..<20].compactMap(\.identifiant)
+            let afterFirst = try await changes()
+            #expect(firstIDs.allSatisfy { afterFirst[$0] == listed.version })
+            #expect(try await index.current(on: sql, today: .today).aliveCount == 20)
+
+            // when: 10 more lines, past a limit of 5
+            importer.changesListedAtMost = 5
+            #expect(try await importer.run(Array(records[20..<30])).applied)
+
+            // then: the version moved once more and is marked as a reload; none of the 10 is listed; the index has all 30
+            let reload = try await CatalogueIndex.CatalogueState.read(on: sql)
+            #expect(reload.version == listed.version + 1 && reload.reload_version == reload.version)
+            let afterSecond = try await changes()
+            #expect(records[20..<30].compactMap(\.identifiant).allSatisfy { afterSecond[$0] == nil })
+            let snapshot = try await index.current(on: sql, today: .today)
+            #expect(snapshot.aliveCount == 30 && snapshot.version == reload.version)
+            // Every statuses mask is the importer's, and right.
+            for formation in try await Formation.query(on: app.db).with(\.$statuts).all() {
+                #expect(formation.statutsMasque == FormationStatusMask.mask(formation.statuts.compactMap { LearnerStatus(rawValue: $0.statut) }))
+            }
+
+            // when: the site writes a formation after the imports
+            var input = FormationInput()
+            input.intitule = .set("Écrite par le site")
+            input.organisationID = .set(corpus.organisations[0])
+            input.typeDiplome = .set(.cap)
+            input.statuts = .set([.apprenti])
+            let written = try await FormationService(db: app.db, caller: .command("site")).create(input).requireID()
+
+            // then: the catalogue's triggers record it as before, with its mask
+            let after = try await CatalogueIndex.CatalogueState.read(on: sql)
+            #expect(after.version > reload.version && after.reload_version == reload.reload_version)
+            let change = try #require(try await changes()[written])
+            #expect(change > reload.version && change <= after.version)
+            #expect(try await Formation.find(written, on: app.db)?.statutsMasque == FormationStatusMask.mask([.apprenti]))
+            if sql.dialect.name == "sqlite" {
+                struct Flag: Decodable { let ecriture_groupee: Int }
+                #expect(try await sql.raw("SELECT ecriture_groupee FROM catalogue_version").first(decoding: Flag.self)?.ecriture_groupee == 0)
             }
         }
     }

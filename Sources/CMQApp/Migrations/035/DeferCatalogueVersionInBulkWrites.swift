@@ -9,7 +9,7 @@ import SQLKit
 /// transaction of several seconds held it from its first row, and every formation the site wrote meanwhile waited
 /// for it. Inside a transaction that sets `cmq.ecriture_groupee` to `on` (`set_config(…, true)`: that transaction
 /// only), the two trigger functions do nothing; the import then moves the version and records its formations in
-/// `catalogue_changes` itself, as its last statements (`FormationImporter.recordChanges`): the lock is held from
+/// `catalogue_changes` itself, as its last statements (`FormationImporter.endBulkWrite`): the lock is held from
 /// there to the commit only, and versions are still handed out in commit order.
 ///
 /// SQLite writes one transaction at a time whatever the triggers do: nothing changes there.
