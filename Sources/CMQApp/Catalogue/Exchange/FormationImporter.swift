@@ -184,10 +184,14 @@ struct FormationImporter {
         /// SQLite: every statement written and its values encoded now (`SQLiteBulkStatement`), so that the write
         /// transaction, during which the site's writes wait, only has SQLite run them.
         mutating func writeStatements(on sql: any SQLDatabase) async throws {
-            sqliteStatements = SQLiteStatements(formations: try await formations.sqliteStatements(on: sql, updatingExcept: Self.keptOnUpdate),
-                                                statuts: try await statuts.sqliteStatements(on: sql), romes: try await romes.sqliteStatements(on: sql),
-                                                audit: try await audit.sqliteStatements(on: sql))
-            for rows in [\Plan.formations, \.statuts, \.romes, \.audit] as [WritableKeyPath<Plan, BulkRows>] { self[keyPath: rows].removeAll() }
+            // Each table's rows are dropped once written, before the next table's are.
+            func written(_ rows: inout BulkRows, updatingExcept kept: Set<String>? = nil) async throws -> [SQLiteBulkStatement] {
+                defer { rows.removeAll() }
+                return try await rows.sqliteStatements(on: sql, updatingExcept: kept)
+            }
+            sqliteStatements = SQLiteStatements(formations: try await written(&formations, updatingExcept: Self.keptOnUpdate),
+                                                statuts: try await written(&statuts), romes: try await written(&romes),
+                                                audit: try await written(&audit))
         }
 
         /// Another slice's plan added after this one's.
