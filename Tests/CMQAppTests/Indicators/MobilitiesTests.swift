@@ -52,6 +52,9 @@ struct MobilitiesTests {
                         #"{}"#, #"{"mobilites": null}"#] {
                 let refused = try await app.send(.PUT, path, json: bad, as: team)
                 #expect(refused.status == .unprocessableEntity, "\(bad) → \(refused.status)")
+                if bad.contains("null") || bad == "{}" {
+                    #expect(refused.body.string.contains("vide pour les retirer toutes"), "\(bad): the field's own hint")
+                }
             }
             #expect(try await app.send(.PUT, "/api/v1/campus/\(id)/mobilites/\(year.next)", json: Self.body, as: team).status == .unprocessableEntity)
             #expect(try await MobilityRecord.query(on: app.db).count() == 3)

@@ -234,7 +234,7 @@ struct FormationImporter {
         let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, 16))
         // Every formation's id (a new one's drawn here), the rows then written in the order of their ids: the tables'
         // indexes on them (the formations', their statuses', ROME codes' and audit entries') take them one after the
-        // other rather than scattered over their pages (on SQLite, a third of the write at 200,000 formations).
+        // other rather than scattered over their pages (`sqlite3`, 200,000 formations with their lists: a third less time).
         let ordered = checked.map { (id: $0.record.identifiant ?? UUID(), record: $0.record, input: $0.input) }.sorted { $0.id.precedes($1.id) }
         let slices = ordered.chunked(max(1, (ordered.count + workers - 1) / workers))
         let done = NIOLockedValueBox(0)

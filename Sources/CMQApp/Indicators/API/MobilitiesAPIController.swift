@@ -22,7 +22,10 @@ enum MobilityInputs {
     /// `mobilites`: the array of lines (required, may be empty).
     static func lines(_ reader: inout InputReader) -> [MobilityLine] {
         guard case .set(let lines) = reader.objects("mobilites", readElement: line) else {
-            if !reader.hasErrors { reader.fail("mobilites", "Donnez la liste des mobilités de l'année (« mobilites », vide pour les retirer toutes).") }
+            // Absent, null or not an array: the field's own hint (after the type's error, if any).
+            if !reader.hasErrors || reader.errors.last?.field == "mobilites" {
+                reader.fail("mobilites", "Donnez la liste des mobilités de l'année (« mobilites », vide pour les retirer toutes).")
+            }
             return []
         }
         if lines.count > MobilityRules.maximumLines { reader.fail("mobilites", "Au plus \(MobilityRules.maximumLines) lignes de mobilités par année scolaire.") }
