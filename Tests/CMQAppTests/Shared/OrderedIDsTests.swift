@@ -24,7 +24,7 @@ struct OrderedIDsTests {
     @Test("builders started at disjoint counters give ranges in the counters' order, across the counter's twelve high bits")
     func ranges() {
         let date = Date()
-        var first = OrderedIDs(at: date, start: 0), second = OrderedIDs(at: date, start: 1 << 36)
+        var first = OrderedIDs(at: date, range: 0), second = OrderedIDs(at: date, range: 1)
         let a = (0..<100).map { _ in first.next() }, b = (0..<100).map { _ in second.next() }
         #expect(Self.hex(a.last!) < Self.hex(b.first!))
         #expect(Set(a + b).count == 200)

@@ -241,7 +241,7 @@ struct FormationImporter {
         let total = ordered.count
         let parts = try await Array(slices.enumerated()).parallelMap { number, slice in
             // The rows of the lists and the audit entries take ids in increasing order, slice after slice.
-            let part = Self.plan(slice, existing: existing, audit: audit, at: now, ids: OrderedIDs(at: now, start: UInt64(number) << 36))
+            let part = Self.plan(slice, existing: existing, audit: audit, at: now, ids: OrderedIDs(at: now, range: number))
             done.withLockedValue { done in
                 done += slice.count
                 progress.step("Préparation", done: done, total: total)

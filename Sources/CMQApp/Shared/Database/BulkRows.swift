@@ -147,7 +147,7 @@ struct BulkRows: Sendable {
         let encoder = SQLiteDataEncoder()
         return try await chunks.parallelMap { chunk in
             let (text, binds) = sql.serialize(statement(chunk, on: sql, updatingExcept: kept).query)
-            return SQLiteBulkStatement(text: text, binds: try binds.map { try encoder.encode($0) }, rows: chunk.count)
+            return SQLiteBulkStatement(text: text, binds: try binds.map { try encoder.encode($0) })
         }
     }
 }
@@ -159,7 +159,6 @@ struct BulkRows: Sendable {
 struct SQLiteBulkStatement: Sendable {
     let text: String
     let binds: [SQLiteData]
-    let rows: Int
 
     func run(on sql: any SQLDatabase) async throws {
         guard let sqlite = sql as? any SQLiteDatabase else { throw CommandFailure("Cette écriture groupée est écrite pour SQLite.") }

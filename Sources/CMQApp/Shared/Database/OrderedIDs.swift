@@ -6,18 +6,19 @@ import Foundation
 /// over all its pages; the ids stay as unique and as opaque as random ones.
 ///
 /// Layout: 48 bits of time, version 7, 12 bits of counter, variant `10`, 30 more bits of counter, 32 random bits.
-/// The counter starts at `start` (side-by-side builders take disjoint ranges) and has 42 bits.
+/// The 42-bit counter is cut into 64 ranges of 2^36 ids: builders working side by side each take their own, and
+/// the ids of range `n` all come before those of range `n + 1` (at the same millisecond).
 struct OrderedIDs {
     private let milliseconds: UInt64
     private var counter: UInt64
 
-    init(at date: Date, start: UInt64 = 0) {
-        milliseconds = UInt64(max(0, date.timeIntervalSince1970 * 1000)) & 0xFFFF_FFFF_FFFF
-        counter = start & Self.counterMask
-    }
+    private static let counterMask: UInt64 = (1 << 42) - 1
 
-    static let counterBits = 42
-    static let counterMask: UInt64 = (1 << 42) - 1
+    /// - Parameter range: which of the 64 ranges of the counter this builder draws from (0 to 63).
+    init(at date: Date, range: Int = 0) {
+        milliseconds = UInt64(max(0, date.timeIntervalSince1970 * 1000)) & 0xFFFF_FFFF_FFFF
+        counter = (UInt64(max(0, min(range, 63))) << 36) & Self.counterMask
+    }
 
     mutating func next() -> UUID {
         let value = counter
