@@ -224,7 +224,7 @@ struct ActionService {
         if let filiere = draft.filiere, Filiere(slug: filiere) == nil {
             problems.append(.init("filiere", "La filière « \(filiere) » n'existe pas."))
         }
-        if !draft.formations.isEmpty, try await Formation.query(on: db).filter(\.$id ~~ draft.formations).count() != Set(draft.formations).count {
+        if !draft.formations.isEmpty, try await Formation.visible(on: db).filter(\.$id ~~ draft.formations).count() != Set(draft.formations).count {
             problems.append(.init("formations", "Une des formations indiquées n'existe pas."))
         }
         if !draft.plateaux.isEmpty, try await PlateauRecord.query(on: db).filter(\.$id ~~ draft.plateaux).count() != Set(draft.plateaux).count {

@@ -159,6 +159,8 @@ func cmqMigrations() -> [any Migration] {
         DeferCatalogueVersionInBulkWrites(),
         // 036: an import records the catalogue's changes once, at its end (a reload of every index when they are many)
         AddCatalogueReloadVersion(),
+        // 037: an import stages its new formations in short transactions and shows them all at once
+        AddImportBatches(),
     ]
 }
 

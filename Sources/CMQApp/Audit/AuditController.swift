@@ -76,7 +76,7 @@ struct AuditController {
         }
 
         func query(on db: any Database) -> QueryBuilder<AuditEntry> {
-            let query = AuditEntry.query(on: db)
+            let query = AuditEntry.shown(on: db)
             if !entite.isEmpty { query.filter(\.$entity == entite) }
             if let du { query.filter(\.$at >= Self.startInParis(du)) }
             if let au { query.filter(\.$at < Self.startInParis(au.adding(days: 1))) }
@@ -159,7 +159,7 @@ struct AuditController {
     /// for the people allowed to change it; nil for the others.
     static func history(of entityID: UUID, includingMentions: Bool, visibleIf allowed: Bool, on db: any Database) async throws -> [AuditRow]? {
         guard allowed else { return nil }
-        let query = AuditEntry.query(on: db).group(.or) { group in
+        let query = AuditEntry.shown(on: db).group(.or) { group in
             group.filter(\.$entityID == entityID)
             if includingMentions { group.filter(\.$changes, .contains(inverse: false, .anywhere), entityID.uuidString.lowercased()) }
         }

@@ -126,7 +126,7 @@ final class CatalogueIndex: @unchecked Sendable {
         var rows: [FormationRow] = []
         for start in stride(from: 0, to: changed.count, by: 500) {
             let chunk = Array(changed[start..<min(start + 500, changed.count)])
-            rows += try await sql.select().column(SQLRaw(formationColumns)).from("formations")
+            rows += try await sql.select().column(SQLRaw(formationColumns)).from("formations").where(SQLRaw(Formation.visibleCondition()))
                 .where(SQLIdentifier("id"), .in, SQLBind.group(chunk)).all(decoding: FormationRow.self)
         }
         for id in changed { next.remove(id) }
@@ -145,7 +145,7 @@ final class CatalogueIndex: @unchecked Sendable {
         // Read in chunks, in the order of the ids, so that the rows of the whole catalogue are never all in memory.
         var last: UUID?
         while true {
-            var select = sql.select().column(SQLRaw(formationColumns)).from("formations")
+            var select = sql.select().column(SQLRaw(formationColumns)).from("formations").where(SQLRaw(Formation.visibleCondition()))
             if let last { select = select.where(SQLIdentifier("id"), .greaterThan, SQLBind(last)) }
             let rows = try await select.orderBy("id").limit(20_000).all(decoding: FormationRow.self)
             for row in rows { snapshot.add(row, text: &text, title: &title) }

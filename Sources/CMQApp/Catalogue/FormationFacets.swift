@@ -223,6 +223,7 @@ struct CatalogueSearch {
         func apply(to select: SQLSelectBuilder, except skipped: Dimension?) -> SQLSelectBuilder {
             var select = select
             func keep(_ dimension: Dimension) -> Bool { dimension != skipped }
+            select = select.where(SQLRaw(Formation.visibleCondition("f")))
             if let text { select = select.where(text) }
             if let organisation = criteria.organisation { select = select.where(SQLColumn("organisation_id", table: "f"), .equal, SQLBind(organisation)) }
             if let nearby {

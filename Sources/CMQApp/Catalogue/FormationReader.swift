@@ -111,7 +111,7 @@ struct FormationReader {
     /// a query builder's expressions cost more than the database's own work on one formation).
     static func select(postgres: Bool) -> String {
         "SELECT " + Column.allCases.map { $0.sql(postgres: postgres) }.joined(separator: ", ")
-            + " FROM formations f JOIN organisations o ON o.id = f.organisation_id WHERE f.id "
+            + " FROM formations f JOIN organisations o ON o.id = f.organisation_id WHERE " + Formation.visibleCondition("f") + " AND f.id "
     }
 
     /// The formations of `ids` that exist, by id. Each database is asked through its own driver, the row read by

@@ -129,6 +129,7 @@ struct DatabaseVocabulary: SearchVocabulary {
         var last: UUID?
         while true {
             var select = sql.select().column("id").column("intitule_cle").column("texte_cle").from(Formation.schema)
+                .where(SQLRaw(Formation.visibleCondition()))
             if let last { select = select.where(SQLIdentifier("id"), .greaterThan, SQLBind(last)) }
             let rows = try await select.orderBy("id").limit(20_000).all(decoding: Row.self)
             for row in rows {

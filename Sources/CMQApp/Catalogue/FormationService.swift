@@ -90,7 +90,7 @@ struct FormationService {
     let caller: Caller
 
     func find(_ id: UUID) async throws -> Formation {
-        guard let formation = try await Formation.query(on: db).filter(\.$id == id)
+        guard let formation = try await Formation.visible(on: db).filter(\.$id == id)
             .with(\.$organisation).with(\.$statuts).with(\.$romes).first() else {
             throw AppError.notFound("Aucune formation n'a l'identifiant \(id.uuidString.lowercased()).")
         }
@@ -138,7 +138,7 @@ struct FormationService {
         try await db.writeTransaction { db in
             try await formation.save(on: db)
             try await replaceLists(of: formation, with: input, on: db)
-            let reloaded = try await Formation.query(on: db).filter(\.$id == id).with(\.$statuts).with(\.$romes).first()!
+            let reloaded = try await Formation.visible(on: db).filter(\.$id == id).with(\.$statuts).with(\.$romes).first()!
             try await caller.audit.record(.update, reloaded, id: id, before: before, on: db)
         }
         return try await find(id)
@@ -205,7 +205,7 @@ struct CampusOffer {
             .map(\.$organisation.id)
         let attached = try await CampusFormation.query(on: db).filter(\.$campus.$id == campusID).all().map(\.$formation.id)
         guard !members.isEmpty || !attached.isEmpty else { return [] }
-        return try await Formation.query(on: db)
+        return try await Formation.visible(on: db)
             .group(.or) { group in
                 if !members.isEmpty {
                     group.group(.and) { both in
@@ -237,7 +237,7 @@ struct CampusOffer {
     func attach(_ formationID: UUID, to campus: Campus, caller: Caller) async throws {
         let campusID = try campus.requireID()
         try caller.authorize(.update, .network(campusID: campusID, regionCode: campus.regionCode))
-        guard try await Formation.find(formationID, on: db) != nil else {
+        guard try await Formation.visible(formationID, on: db) != nil else {
             throw AppError.validation([FieldError("formationId", "Aucune formation n'a l'identifiant \(formationID.uuidString.lowercased()).")])
         }
         if try await CampusFormation.query(on: db).filter(\.$campus.$id == campusID).filter(\.$formation.$id == formationID).first() != nil {

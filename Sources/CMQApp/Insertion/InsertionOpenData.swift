@@ -69,7 +69,7 @@ extension OpenDataset {
                 let service = InsertionService(db: db)
                 var signature: [Int] = []
                 if let latest = try await service.millesimes().first { signature = try await service.signature(of: latest) }
-                let offer = try await Formation.query(on: db).count() + (try await CampusFormation.query(on: db).count()) + (try await Membership.query(on: db).count())
+                let offer = try await Formation.visible(on: db).count() + (try await CampusFormation.query(on: db).count()) + (try await Membership.query(on: db).count())
                 let modified = try await Campus.query(on: db).max(\.$updatedAt)
                 return DatasetStamp(count: campuses * 1_000_000 + offer * 100 + signature.reduce(0) { ($0 &* 31 &+ $1) % 97 }, modified: modified, day: CalendarDay.today.iso)
             })

@@ -50,7 +50,7 @@ struct ParcoursDemo {
         guard let campus = try await Campus.query(on: db).filter(\.$nom == Self.campusName).first() else { return 0 }
         let members = try await Membership.query(on: db).filter(\.$campus.$id == campus.requireID()).with(\.$organisation).all()
         let byID = Dictionary(members.map { ($0.organisation.id!, $0.organisation) }, uniquingKeysWith: { a, _ in a })
-        let formations = try await Formation.query(on: db).filter(\.$organisation.$id ~~ Array(byID.keys)).filter(\.$cfd != nil).sort(\.$cfd).all()
+        let formations = try await Formation.visible(on: db).filter(\.$organisation.$id ~~ Array(byID.keys)).filter(\.$cfd != nil).sort(\.$cfd).all()
         let places = formations.compactMap { formation -> Place? in
             guard let organisation = byID[formation.$organisation.id], let uai = organisation.uai, let cfd = formation.cfd else { return nil }
             return Place(uai: uai, cfd: cfd, level: formation.niveauSortie, organisationID: organisation.id!)

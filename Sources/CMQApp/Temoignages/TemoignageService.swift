@@ -135,7 +135,7 @@ struct TemoignageService {
         if let etablissement = input.etablissementID, !members.contains(etablissement) {
             problems.append(FieldError("etablissementId", "L'établissement doit être membre du réseau du campus « \(campus.nom) »."))
         }
-        if let formation = input.formationID, try await Formation.find(formation, on: db) == nil {
+        if let formation = input.formationID, try await Formation.visible(formation, on: db) == nil {
             problems.append(FieldError("formationId", "Aucune formation n'a l'identifiant \(formation.uuidString.lowercased())."))
         }
         guard problems.isEmpty else { throw AppError.validation(problems) }

@@ -198,6 +198,63 @@ struct FormationBulkImportTests {
         }
     }
 
+    @Test("an import's new formations, staged in short transactions, are seen by no read until its last transaction shows them all; a stopped import's are removed", arguments: TestDatabase.all)
+    func stagedUnseenUntilShown(database: TestDatabase) async throws {
+        try await withTestApp(database) { app in
+            // given: 40 formations in the catalogue, and a file that updates them and adds 60
+            let corpus = try await Self.corpus(app, count: 100, seed: 40)
+            try await Self.reseed(app, corpus)
+            var importer = FormationImporter(db: app.db, caller: .command("test"))
+            importer.stagesNewFormations = true
+            let records = try FormationCSV.read(corpus.file).records
+            var rejected: [LineError] = []
+            let checked = try await importer.check(records, rejecting: &rejected, progress: SilentProgress())
+            let plan = try await importer.prepare(checked, progress: SilentProgress())
+            let batch = try #require(plan.batch)
+            #expect(plan.createdCount == 60 && plan.updatedCount == 40)
+            let before = try await Self.snapshot(app)
+            let shownBefore = try await app.send(.GET, "/api/v1/formations?per=1").decoded(PageDTO<FormationDTO>.self).total
+            let csvBefore = try await app.send(.GET, "/api/v1/formations.csv").body.string
+
+            // when: the new formations are staged (what an import does before its last transaction)
+            try await FormationImporter.stage(plan.created, batch: batch, on: app.db, step: {})
+            let staged = try await Formation.query(on: app.db).filter(\.$importBatch == batch).all()
+            #expect(staged.count == 60)
+            let one = try #require(staged.first)
+
+            // then: no read sees them — searches, the formation itself, the organisation's page, exports, the journal
+            #expect(try await Self.snapshot(app).searches == before.searches)
+            #expect(try await app.send(.GET, "/api/v1/formations?per=1").decoded(PageDTO<FormationDTO>.self).total == shownBefore)
+            #expect(try await app.send(.GET, "/api/v1/formations/\(one.id!.lower)").status == .notFound)
+            #expect(try await app.send(.GET, "/formations/\(one.id!.lower)").status == .notFound)
+            #expect(try await app.send(.GET, "/organisations/\(one.$organisation.id.lower)").body.string.contains(one.intitule) == false)
+            #expect(try await app.send(.GET, "/api/v1/formations.csv").body.string == csvBefore)
+            #expect(try await app.send(.GET, "/gestion/journal?q=\(one.id!.lower)", as: .admin).body.string.contains(one.intitule) == false)
+            #expect(try await Formation.visible(on: app.db).count() == 40)
+            #expect(try await CatalogueSearch(db: app.db).computeInDatabase(.init(), page: PageRequest(page: 1, per: 1)).total == 40)
+
+            // when: the import stops there and is not seen again: the next import removes what it staged
+            try await (app.db as! any SQLDatabase).raw("UPDATE lots_import SET vu_le = \(bind: Date().addingTimeInterval(-3600)) WHERE id = \(bind: batch)").run()
+            try await FormationImporter.discardAbandonedBatches(on: app.db)
+            #expect(try await Formation.query(on: app.db).count() == 40)
+            #expect(try await AuditEntry.query(on: app.db).filter(\.$importBatch == batch).count() == 0)
+            #expect(try await FormationStatut.query(on: app.db).count() == FormationStatut.query(on: app.db).join(Formation.self, on: \FormationStatut.$formation.$id == \Formation.$id).count())
+            #expect(try await Self.snapshot(app) == before)
+
+            // when: the whole import runs: every formation is shown, with its audit entries, by its last transaction
+            let report = try await importer.run(records)
+            #expect(report.applied && report.created == 60 && report.updated == 40)
+            #expect(try await Formation.query(on: app.db).filter(\.$importBatch != nil).count() == 0)
+            #expect(try await Formation.visible(on: app.db).count() == 100)
+            #expect(try await app.send(.GET, "/api/v1/formations?per=1").decoded(PageDTO<FormationDTO>.self).total == 100)
+            let entries = try await AuditEntry.shown(on: app.db).filter(\.$entity == Formation.auditEntity).filter(\.$action == "creation").count()
+            #expect(entries == 100)
+            struct Batch: Decodable { let publie_le: Date? }
+            let batches = try await (app.db as! any SQLDatabase).raw("SELECT publie_le FROM lots_import").all(decoding: Batch.self)
+            #expect(batches.count == 1 && batches.allSatisfy { $0.publie_le != nil })
+        }
+    }
+
     @Test("a formation changed by someone else between the preparation and the write stops the write, which a new preparation redoes", arguments: TestDatabase.all)
     func changedMeanwhile(database: TestDatabase) async throws {
         try await withTestApp(database) { app in

@@ -201,7 +201,7 @@ struct ActionPageContext: Encodable {
         let organisationIDs = action.organisations.map { $0.$organisation.id } + [record.$organisationLieu.id].compactMap { $0 }
         let organisations = organisationIDs.isEmpty ? [:]
             : Dictionary(uniqueKeysWithValues: try await Organisation.query(on: db).filter(\.$id ~~ organisationIDs).all().map { ($0.id!, $0) })
-        let formations = action.formationIDs.isEmpty ? [] : try await Formation.query(on: db).filter(\.$id ~~ action.formationIDs).all()
+        let formations = action.formationIDs.isEmpty ? [] : try await Formation.visible(on: db).filter(\.$id ~~ action.formationIDs).all()
         let placeOrganisation = record.$organisationLieu.id.flatMap { organisations[$0] }
         let latitude = record.lieuType == .organisation ? placeOrganisation?.latitude : record.latitude
         let longitude = record.lieuType == .organisation ? placeOrganisation?.longitude : record.longitude

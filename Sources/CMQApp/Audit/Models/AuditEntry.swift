@@ -1,4 +1,5 @@
 import Fluent
+import FluentSQL
 import SQLKit
 import Foundation
 
@@ -19,6 +20,8 @@ final class AuditEntry: Model, @unchecked Sendable {
     @Field(key: "action") var action: String
     /// JSON object: field → {"avant": …, "apres": …}.
     @Field(key: "changements") var changes: String
+    /// The import that wrote this entry (`AddImportBatches`): shown once that import has shown its formations.
+    @OptionalField(key: "lot_import") var importBatch: UUID?
 
     init() {}
 
@@ -31,6 +34,13 @@ final class AuditEntry: Model, @unchecked Sendable {
         self.entityLabel = entityLabel
         self.action = action
         self.changes = changes
+    }
+}
+
+extension AuditEntry {
+    /// The entries shown: not those of an import whose formations are not shown yet.
+    static func shown(on db: any Database) -> QueryBuilder<AuditEntry> {
+        query(on: db).filter(.sql(unsafeRaw: "(\(schema).lot_import IS NULL OR \(schema).lot_import IN (SELECT id FROM lots_import WHERE publie_le IS NOT NULL))"))
     }
 }
 

@@ -23,7 +23,7 @@ struct FormationImporter {
         var updated = 0
         var rejected: [LineError] = []
         var applied = false
-        /// How long the write transaction lasted (what other writers may have waited).
+        /// How long the writing lasted (staged, in several transactions: see `write`).
         var writeDuration: Duration?
 
         var summary: String {
@@ -55,12 +55,15 @@ struct FormationImporter {
             do {
                 let clock = ContinuousClock()
                 report.writeDuration = try await clock.measure { try await write(plan, progress: progress) }
-                report.created = plan.created
-                report.updated = plan.updated
+                report.created = plan.createdCount
+                report.updated = plan.updatedCount
                 report.applied = true
                 return report
             } catch is ChangedMeanwhile where attempt < 3 {
                 progress.message("Des formations du fichier ont changé pendant la préparation : nouvelle préparation.")
+            } catch where error.isDeadlockVictim && attempt < 3 {
+                // PostgreSQL undid the transaction to end a deadlock with a site's write: nothing of it was written.
+                progress.message("L'écriture a croisé celle d'un autre utilisateur : nouvelle préparation.")
             }
         }
         throw ChangedMeanwhile()
@@ -154,61 +157,83 @@ struct FormationImporter {
     /// What an import writes, built before its transaction: the rows of every table, and what the file's
     /// formations looked like when they were read.
     struct Plan: Sendable {
-        var formations: BulkRows
-        var statuts: BulkRows
-        var romes: BulkRows
-        var audit: BulkRows
+        /// The new formations with their lists and audit entries: staged before the last transaction when `batch` is set.
+        var created: Rows
+        /// The existing formations the file changes, with their lists and audit entries: written in the last transaction.
+        var updated: Rows
+        /// The import's batch (`lots_import`) when it stages its new formations; nil when everything is written in one
+        /// transaction.
+        var batch: UUID?
         /// The existing formations whose statuses, and whose ROME codes, the file replaces.
         var replacedStatuts: [UUID] = []
         var replacedRomes: [UUID] = []
         /// Every formation of the file, and the modification time of those that existed.
         var identifiers: [UUID] = []
         var modifiedAt: [UUID: Date?] = [:]
-        var created = 0
-        var updated = 0
-        /// SQLite: the statements of the four tables, written ahead of the transaction (the rows above are then dropped).
-        var sqliteStatements: SQLiteStatements?
+        var createdCount = 0
+        var updatedCount = 0
 
-        struct SQLiteStatements: Sendable {
-            var formations: [SQLiteBulkStatement]
-            var statuts: [SQLiteBulkStatement]
-            var romes: [SQLiteBulkStatement]
-            var audit: [SQLiteBulkStatement]
+        /// The rows of some formations: theirs, their statuses', ROME codes' and audit entries'.
+        struct Rows: Sendable {
+            var formations: BulkRows
+            var statuts: BulkRows
+            var romes: BulkRows
+            var audit: BulkRows
+            /// SQLite: the statements of the four tables in that order, written ahead of the transaction (the rows above
+            /// are then dropped).
+            var sqliteStatements: [SQLiteBulkStatement]?
 
-            var count: Int { formations.count + statuts.count + romes.count + audit.count }
+            mutating func append(_ other: Rows) throws(BulkRows.UnsupportedValue) {
+                try formations.append(other.formations)
+                try statuts.append(other.statuts)
+                try romes.append(other.romes)
+                try audit.append(other.audit)
+            }
+
+            var statementCount: Int {
+                sqliteStatements?.count ?? formations.statementCount + statuts.statementCount + romes.statementCount + audit.statementCount
+            }
+
+            /// SQLite: every statement written and its values encoded now (`SQLiteBulkStatement`), so that the write
+            /// transaction, during which the site's writes wait, only has SQLite run them. Each table's rows are dropped
+            /// once written, before the next table's are.
+            mutating func writeStatements(on sql: any SQLDatabase, updatingExcept kept: Set<String>) async throws {
+                func written(_ rows: inout BulkRows, updatingExcept kept: Set<String>? = nil) async throws -> [SQLiteBulkStatement] {
+                    defer { rows.removeAll() }
+                    return try await rows.sqliteStatements(on: sql, updatingExcept: kept)
+                }
+                sqliteStatements = try await written(&formations, updatingExcept: kept) + written(&statuts) + written(&romes) + written(&audit)
+            }
+
+            /// Runs every statement, in order (PostgreSQL: `BulkRows.insert`, each statement sent before the previous
+            /// one's answer), calling `afterEach` after each.
+            func insert(on sql: any SQLDatabase, updatingExcept kept: Set<String>, afterEach: () -> Void) async throws {
+                if let statements = sqliteStatements {
+                    for statement in statements { try await statement.run(on: sql); afterEach() }
+                    return
+                }
+                try await formations.insert(on: sql, updatingExcept: kept) { _ in afterEach() }
+                for rows in [statuts, romes, audit] { try await rows.insert(on: sql) { _ in afterEach() } }
+            }
         }
 
         /// An existing formation is updated in place, every column but these.
         static let keptOnUpdate: Set<String> = ["cree_le"]
 
-        /// SQLite: every statement written and its values encoded now (`SQLiteBulkStatement`), so that the write
-        /// transaction, during which the site's writes wait, only has SQLite run them.
-        mutating func writeStatements(on sql: any SQLDatabase) async throws {
-            // Each table's rows are dropped once written, before the next table's are.
-            func written(_ rows: inout BulkRows, updatingExcept kept: Set<String>? = nil) async throws -> [SQLiteBulkStatement] {
-                defer { rows.removeAll() }
-                return try await rows.sqliteStatements(on: sql, updatingExcept: kept)
-            }
-            sqliteStatements = SQLiteStatements(formations: try await written(&formations, updatingExcept: Self.keptOnUpdate),
-                                                statuts: try await written(&statuts), romes: try await written(&romes),
-                                                audit: try await written(&audit))
-        }
-
         /// Another slice's plan added after this one's.
         mutating func append(_ other: Plan) throws(BulkRows.UnsupportedValue) {
-            try formations.append(other.formations)
-            try statuts.append(other.statuts)
-            try romes.append(other.romes)
-            try audit.append(other.audit)
+            try created.append(other.created)
+            try updated.append(other.updated)
             replacedStatuts += other.replacedStatuts
             replacedRomes += other.replacedRomes
             identifiers += other.identifiers
-            created += other.created
-            updated += other.updated
+            createdCount += other.createdCount
+            updatedCount += other.updatedCount
         }
 
-        var statementCount: Int {
-            (sqliteStatements?.count ?? formations.statementCount + statuts.statementCount + romes.statementCount + audit.statementCount)
+        /// The statements of the last transaction (all of them when nothing is staged).
+        var lastStatementCount: Int {
+            (batch == nil ? created.statementCount : 0) + updated.statementCount
                 + (replacedStatuts.count + Self.idsPerStatement - 1) / Self.idsPerStatement
                 + (replacedRomes.count + Self.idsPerStatement - 1) / Self.idsPerStatement
         }
@@ -231,6 +256,8 @@ struct FormationImporter {
         try await authorize(checked, existing: existing)
         let now = Date()
         let audit = caller.audit
+        let sql = try Self.sql(db)
+        let batch = stagesNewFormations(on: sql) ? UUID() : nil
         let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, 16))
         // Every formation's id (a new one's drawn here), the rows then written in the order of their ids: the tables'
         // indexes on them (the formations', their statuses', ROME codes' and audit entries') take them one after the
@@ -241,71 +268,76 @@ struct FormationImporter {
         let total = ordered.count
         let parts = try await Array(slices.enumerated()).parallelMap { number, slice in
             // The rows of the lists and the audit entries take ids in increasing order, slice after slice.
-            let part = Self.plan(slice, existing: existing, audit: audit, at: now, ids: OrderedIDs(at: now, range: number))
+            let part = Self.plan(slice, existing: existing, audit: audit, at: now, ids: OrderedIDs(at: now, range: number), batch: batch)
             done.withLockedValue { done in
                 done += slice.count
                 progress.step("Préparation", done: done, total: total)
             }
             return part
         }
-        var plan = parts.first ?? Self.plan([], existing: [:], audit: audit, at: now, ids: OrderedIDs(at: now))
+        var plan = parts.first ?? Self.plan([], existing: [:], audit: audit, at: now, ids: OrderedIDs(at: now), batch: batch)
         for part in parts.dropFirst() { try plan.append(part) }
         plan.modifiedAt = modifiedAt
-        let sql = try Self.sql(db)
-        if sql.dialect.name == "sqlite" { try await plan.writeStatements(on: sql) }
+        if plan.createdCount == 0 { plan.batch = nil }
+        if sql.dialect.name == "sqlite" {
+            try await plan.created.writeStatements(on: sql, updatingExcept: Plan.keptOnUpdate)
+            try await plan.updated.writeStatements(on: sql, updatingExcept: Plan.keptOnUpdate)
+        }
         return plan
     }
 
-    /// The plan of some records (a slice of the file), its rows built as plain values (`FormationColumns`).
+    /// The plan of some records (a slice of the file), its rows built as plain values (`FormationColumns`). The new
+    /// formations and their audit entries carry `batch` (`lot_import`).
     private static func plan(_ checked: [(id: UUID, record: FormationRecord, input: FormationInput)], existing: [UUID: ExistingFormation],
-                             audit: AuditLog, at now: Date, ids: OrderedIDs) -> Plan {
+                             audit: AuditLog, at now: Date, ids: OrderedIDs, batch: UUID?) -> Plan {
         var ids = ids
-        var formations: [FormationColumns] = [], statuts: [[any SQLExpression]] = [], romes: [[any SQLExpression]] = []
-        var entries: [AuditEntryValues] = []
-        var replacedStatuts: [UUID] = [], replacedRomes: [UUID] = []
-        var created = 0, updated = 0
-        formations.reserveCapacity(checked.count)
-        entries.reserveCapacity(checked.count)
+        // Indexed by "is new": 1 for the new formations, 0 for the existing ones.
+        var formations: [[[any SQLExpression]]] = [[], []], statuts: [[[any SQLExpression]]] = [[], []], romes: [[[any SQLExpression]]] = [[], []]
+        var entries: [[[any SQLExpression]]] = [[], []]
+        var replacedStatuts: [UUID] = [], replacedRomes: [UUID] = [], identifiers: [UUID] = []
+        identifiers.reserveCapacity(checked.count)
+        let batchValue: any SQLExpression = batch.map { SQLBind($0) } ?? SQLLiteral.null
         let stems = StemMemo()
         for item in checked {
             var formation: FormationColumns
             let current = item.record.identifiant.flatMap { existing[$0] }
             if let current {
                 formation = current.columns
-                updated += 1
             } else {
                 guard case .set(let organisationID?) = item.input.organisationID else { continue }
                 formation = FormationColumns(id: item.id, organisationID: organisationID, createdAt: now)
-                created += 1
             }
+            let new = current == nil ? 1 : 0
             formation.updatedAt = now
             formation.applyInput(item.input, stems: stems)
             let id = formation.id
             let statusValues = item.input.statusValues, romeValues = item.input.romeValues
             if let values = statusValues {
-                statuts += values.map { FormationListValue(id: ids.next(), value: $0, formationID: id).bulkValues }
+                statuts[new] += values.map { FormationListValue(id: ids.next(), value: $0, formationID: id).bulkValues }
                 if current != nil { replacedStatuts.append(id) }
             }
             if let codes = romeValues {
-                romes += codes.map { FormationListValue(id: ids.next(), value: $0, formationID: id).bulkValues }
+                romes[new] += codes.map { FormationListValue(id: ids.next(), value: $0, formationID: id).bulkValues }
                 if current != nil { replacedRomes.append(id) }
             }
-            formations.append(formation)
+            formations[new].append(formation.bulkValues + [new == 1 ? batchValue : SQLLiteral.null])
+            identifiers.append(id)
             // An update's audit entry compares the lists as they are after the write; a creation's leaves them out.
             let after = AuditedFormation(columns: formation, statuts: current.map { statusValues ?? $0.statuts },
                                          romes: current.map { romeValues ?? $0.romes })
             if var entry = audit.entry(current == nil ? .create : .update, after, id: id, before: current?.auditSnapshot, at: now) {
                 entry.id = ids.next()
-                entries.append(entry)
+                entries[new].append(entry.bulkValues + [new == 1 ? batchValue : SQLLiteral.null])
             }
         }
-        var plan = Plan(formations: BulkRows(values: formations),
-                        statuts: BulkRows(table: FormationStatut.schema, columns: FormationListValue.columns(valueColumn: "statut"), rows: statuts),
-                        romes: BulkRows(table: FormationROME.schema, columns: FormationListValue.columns(valueColumn: "code"), rows: romes),
-                        audit: BulkRows(values: entries), replacedStatuts: replacedStatuts, replacedRomes: replacedRomes,
-                        created: created, updated: updated)
-        plan.identifiers = formations.map(\.id)
-        return plan
+        func rows(_ new: Int) -> Plan.Rows {
+            Plan.Rows(formations: BulkRows(table: Formation.schema, columns: FormationColumns.columns + ["lot_import"], rows: formations[new]),
+                      statuts: BulkRows(table: FormationStatut.schema, columns: FormationListValue.columns(valueColumn: "statut"), rows: statuts[new]),
+                      romes: BulkRows(table: FormationROME.schema, columns: FormationListValue.columns(valueColumn: "code"), rows: romes[new]),
+                      audit: BulkRows(table: AuditEntry.schema, columns: AuditEntryValues.columns + ["lot_import"], rows: entries[new]))
+        }
+        return Plan(created: rows(1), updated: rows(0), batch: batch, replacedStatuts: replacedStatuts, replacedRomes: replacedRomes,
+                    identifiers: identifiers, createdCount: formations[1].count, updatedCount: formations[0].count)
     }
 
     /// A formation of the file that exists, as read before the import: its row and its lists.
@@ -332,7 +364,7 @@ struct FormationImporter {
     private func existingFormations(_ ids: [UUID]) async throws -> [UUID: ExistingFormation] {
         var found: [UUID: ExistingFormation] = [:]
         for chunk in ids.chunked(Plan.idsPerStatement) {
-            for formation in try await Formation.query(on: db).filter(\.$id ~~ chunk).with(\.$statuts).with(\.$romes).all() {
+            for formation in try await Formation.visible(on: db).filter(\.$id ~~ chunk).with(\.$statuts).with(\.$romes).all() {
                 found[try formation.requireID()] = ExistingFormation(columns: try FormationColumns(formation), statuts: formation.statuts.map(\.statut),
                                                                     romes: formation.romes.map(\.code))
             }
@@ -358,7 +390,7 @@ struct FormationImporter {
         }
     }
 
-    // MARK: - Writing (one short transaction)
+    // MARK: - Writing (short transactions)
 
     /// Thrown under the lock when a formation of the file was created, changed or deleted since it was read.
     struct ChangedMeanwhile: Error, CustomStringConvertible, LocalizedError {
@@ -366,47 +398,171 @@ struct FormationImporter {
         var errorDescription: String? { description }
     }
 
-    /// Writes the plan in one write transaction of multi-row statements, all or nothing (on SQLite it takes the
-    /// write lock at its start: see `writeTransaction`; on PostgreSQL the catalogue's version only at its end, so
-    /// that the site's writes do not wait for it: see `DeferCatalogueVersionInBulkWrites`).
+    /// Whether the new formations are staged (`stageNewFormations`); nil: on SQLite, whose one writer at a time would
+    /// otherwise make the site's writes wait for the whole import (PostgreSQL's do not wait for it).
+    var stagesNewFormations: Bool?
+
+    func stagesNewFormations(on sql: any SQLDatabase) -> Bool { stagesNewFormations ?? (sql.dialect.name == "sqlite") }
+
+    /// How long one staging transaction writes before it commits: about what the site's writes wait.
+    static let stagingSlice = Duration.milliseconds(250)
+    /// A batch not seen for this long was stopped (its process ended): the next import removes what it staged.
+    static let abandonedAfter: TimeInterval = 600
+
+    /// Writes the plan, all or nothing. The new formations of a staged plan are written first, in transactions of
+    /// about `stagingSlice`, with their batch in `lot_import`: no read of the catalogue sees them (`Formation.visible`).
+    /// The last transaction writes the changes to existing formations and shows the new ones (one `UPDATE`); should
+    /// anything fail, what was staged is removed. On SQLite each transaction takes the write lock at its start (see
+    /// `writeTransaction`); on PostgreSQL the catalogue's version is taken only at the end of the last one, so that
+    /// the site's writes do not wait for it (`DeferCatalogueVersionInBulkWrites`).
     func write(_ plan: Plan, progress: any ProgressReporter) async throws {
         let listed = changesListedAtMost
-        try await db.writeTransaction { db in
-            let sql = try Self.sql(db)
-            try await Self.withWriteCache(on: sql) { try await Self.write(plan, on: sql, changesListedAtMost: listed, progress: progress) }
+        let total = plan.lastStatementCount + (plan.batch == nil ? 0 : plan.created.statementCount)
+        let done = NIOLockedValueBox(0)
+        let step: @Sendable () -> Void = {
+            done.withLockedValue { done in
+                done += 1
+                progress.step("Écriture", done: done, total: total)
+            }
+        }
+        guard let batch = plan.batch else {
+            return try await db.writeTransaction { db in
+                let sql = try Self.sql(db)
+                try await Self.withWriteCache(on: sql) { try await Self.writeLast(plan, on: sql, changesListedAtMost: listed, step: step) }
+            }
+        }
+        try await Self.discardAbandonedBatches(on: db)
+        do {
+            try await Self.stage(plan.created, batch: batch, on: db, step: step)
+            try await db.writeTransaction { db in
+                let sql = try Self.sql(db)
+                try await Self.withWriteCache(on: sql) { try await Self.writeLast(plan, on: sql, changesListedAtMost: listed, step: step) }
+            }
+        } catch {
+            try? await Self.discard(batch, on: db)
+            throw error
         }
     }
 
-    /// The plan's statements, inside the write transaction.
-    private static func write(_ plan: Plan, on sql: any SQLDatabase, changesListedAtMost: Int, progress: any ProgressReporter) async throws {
-        let total = plan.statementCount
+    /// The new formations, their lists and audit entries written with their batch, unseen: on SQLite in transactions
+    /// of about `stagingSlice` each (the site's writes take their turn in between), on PostgreSQL in one.
+    static func stage(_ rows: Plan.Rows, batch: UUID, on db: any Database, step: @escaping @Sendable () -> Void) async throws {
+        let now = Date()
+        try await db.writeTransaction { db in
+            try await sql(db).raw("INSERT INTO lots_import (id, commence_le, vu_le) VALUES (\(bind: batch), \(bind: now), \(bind: now))").run()
+        }
+        let statements = rows.sqliteStatements
+        var next = 0
+        repeat {
+            let start = next
+            next = try await db.writeTransaction { db in
+                let sql = try Self.sql(db)
+                return try await withWriteCache(on: sql) {
+                    try await beginBulkWrite(on: sql)
+                    var next = start
+                    if let statements {
+                        let clock = ContinuousClock(), end = clock.now.advanced(by: stagingSlice)
+                        while next < statements.count && (next == start || clock.now < end) {
+                            try await statements[next].run(on: sql)
+                            next += 1
+                            step()
+                        }
+                    } else {
+                        try await rows.insert(on: sql, updatingExcept: Plan.keptOnUpdate, afterEach: step)
+                    }
+                    struct Seen: Decodable { let id: UUID }
+                    guard try await sql.raw("UPDATE lots_import SET vu_le = \(bind: Date()) WHERE id = \(bind: batch) AND publie_le IS NULL RETURNING id")
+                        .first(decoding: Seen.self) != nil else {
+                        throw CommandFailure("L'import a été interrompu trop longtemps : ce qu'il avait écrit a été retiré. Relancez-le.")
+                    }
+                    try await endBulkWriteUnrecorded(on: sql)
+                    return next
+                }
+            }
+        } while next < statements?.count ?? 0
+    }
+
+    /// The last transaction: the changes to existing formations (and, when nothing was staged, the new formations),
+    /// the staged formations shown, the catalogue's version moved.
+    private static func writeLast(_ plan: Plan, on sql: any SQLDatabase, changesListedAtMost: Int, step: () -> Void) async throws {
         try await beginBulkWrite(on: sql)
         try await checkUnchanged(plan, on: sql)
-        var done = 0
-        func step(_: Int = 0) {
-            done += 1
-            progress.step("Écriture", done: done, total: total)
-        }
-        // Existing formations are updated in place (their campus attachments stay), every column but the creation time.
-        if let statements = plan.sqliteStatements {
-            for statement in statements.formations { try await statement.run(on: sql); step() }
-        } else {
-            try await plan.formations.insert(on: sql, updatingExcept: Plan.keptOnUpdate, afterEach: step)
-        }
+        // The lists the file replaces, then every row; existing formations are updated in place (their campus
+        // attachments stay), every column but the creation time.
         for (table, ids) in [(FormationStatut.schema, plan.replacedStatuts), (FormationROME.schema, plan.replacedRomes)] {
             for chunk in ids.chunked(Plan.idsPerStatement) {
                 try await sql.delete(from: table).where("formation_id", .in, chunk).run()
                 step()
             }
         }
-        if let statements = plan.sqliteStatements {
-            for statement in statements.statuts + statements.romes + statements.audit { try await statement.run(on: sql); step() }
-        } else {
-            try await plan.statuts.insert(on: sql, afterEach: step)
-            try await plan.romes.insert(on: sql, afterEach: step)
-            try await plan.audit.insert(on: sql, afterEach: step)
+        if plan.batch == nil { try await plan.created.insert(on: sql, updatingExcept: Plan.keptOnUpdate, afterEach: step) }
+        try await plan.updated.insert(on: sql, updatingExcept: Plan.keptOnUpdate, afterEach: step)
+        if let batch = plan.batch {
+            guard try await show(batch, on: sql) == plan.createdCount else { throw ChangedMeanwhile() }
         }
         try await endBulkWrite(plan.identifiers, listingAtMost: changesListedAtMost, on: sql)
+    }
+
+    /// Shows the formations of a batch (one `UPDATE`, inside the last transaction) and marks the batch shown (its
+    /// audit entries with it); returns how many formations it showed.
+    private static func show(_ batch: UUID, on sql: any SQLDatabase) async throws -> Int {
+        struct Count: Decodable { let n: Int }
+        let shown: Int
+        if sql.dialect.name == "sqlite" {
+            try await sql.raw("UPDATE formations SET lot_import = NULL WHERE lot_import = \(bind: batch)").run()
+            shown = try await sql.raw("SELECT changes() AS n").first(decoding: Count.self)?.n ?? 0
+        } else {
+            shown = try await sql.raw("""
+                WITH shown AS (UPDATE formations SET lot_import = NULL WHERE lot_import = \(bind: batch) RETURNING 1)
+                SELECT count(*) AS n FROM shown
+                """).first(decoding: Count.self)?.n ?? 0
+        }
+        struct Shown: Decodable { let id: UUID }
+        guard try await sql.raw("UPDATE lots_import SET publie_le = \(bind: Date()) WHERE id = \(bind: batch) AND publie_le IS NULL RETURNING id")
+            .first(decoding: Shown.self) != nil else { throw ChangedMeanwhile() }
+        return shown
+    }
+
+    /// Removes what a batch staged and the batch itself, in short transactions.
+    static func discard(_ batch: UUID, on db: any Database) async throws {
+        struct Row: Decodable { let id: UUID }
+        var removed = 0
+        repeat {
+            removed = try await db.writeTransaction { db in
+                let sql = try Self.sql(db)
+                try await beginBulkWrite(on: sql)
+                let ids = try await sql.raw("SELECT id FROM formations WHERE lot_import = \(bind: batch) LIMIT \(unsafeRaw: String(Plan.idsPerStatement))")
+                    .all(decoding: Row.self).map(\.id)
+                if !ids.isEmpty {
+                    for table in [FormationStatut.schema, FormationROME.schema] {
+                        try await sql.delete(from: table).where("formation_id", .in, ids).run()
+                    }
+                    try await sql.delete(from: Formation.schema).where("id", .in, ids).run()
+                }
+                try await endBulkWriteUnrecorded(on: sql)
+                return ids.count
+            }
+        } while removed > 0
+        repeat {
+            removed = try await db.writeTransaction { db in
+                try await sql(db).raw("""
+                    DELETE FROM journal WHERE id IN (SELECT id FROM journal WHERE lot_import = \(bind: batch) LIMIT \(unsafeRaw: String(Plan.idsPerStatement * 5)))
+                    RETURNING id
+                    """).all(decoding: Row.self).count
+            }
+        } while removed > 0
+        try await db.writeTransaction { db in
+            try await sql(db).raw("DELETE FROM lots_import WHERE id = \(bind: batch) AND publie_le IS NULL").run()
+        }
+    }
+
+    /// The batches of imports stopped before their end (not seen for `abandonedAfter`), and what they staged, removed.
+    static func discardAbandonedBatches(on db: any Database) async throws {
+        struct Row: Decodable { let id: UUID }
+        let before = Date().addingTimeInterval(-abandonedAfter)
+        for batch in try await sql(db).raw("SELECT id FROM lots_import WHERE publie_le IS NULL AND vu_le < \(bind: before)").all(decoding: Row.self) {
+            try await discard(batch.id, on: db)
+        }
     }
 
     /// SQLite: the page cache of the import's connection while it writes, in KiB (SQLite's default is 2 MB, in which
@@ -414,18 +570,19 @@ struct FormationImporter {
     static let sqliteWriteCacheKiB = 131_072
 
     /// Runs `body` with the SQLite connection's page cache enlarged, then set back to what it was (PostgreSQL: as is).
-    static func withWriteCache(on sql: any SQLDatabase, _ body: () async throws -> Void) async throws {
+    static func withWriteCache<T>(on sql: any SQLDatabase, _ body: () async throws -> T) async throws -> T {
         guard sql.dialect.name == "sqlite" else { return try await body() }
-        struct CacheSize: Decodable { let cache_size: Int }
-        let usual = try await sql.raw("PRAGMA cache_size").first(decoding: CacheSize.self)?.cache_size ?? -2000
+        let usual = try await sql.raw("PRAGMA cache_size").first(decoding: SQLiteCacheSize.self)?.cache_size ?? -2000
         try await sql.raw("PRAGMA cache_size = \(unsafeRaw: String(-sqliteWriteCacheKiB))").run()
+        let result: T
         do {
-            try await body()
+            result = try await body()
         } catch {
             try? await sql.raw("PRAGMA cache_size = \(unsafeRaw: String(usual))").run()
             throw error
         }
         try await sql.raw("PRAGMA cache_size = \(unsafeRaw: String(usual))").run()
+        return result
     }
 
     /// First in a bulk write's transaction: the per-row catalogue triggers leave the version, the changes and (SQLite)
@@ -435,6 +592,16 @@ struct FormationImporter {
             try await sql.raw("UPDATE catalogue_version SET ecriture_groupee = 1 WHERE id = 1").run()
         } else {
             try await sql.raw("SELECT set_config(\(bind: DeferCatalogueVersionInBulkWrites.setting), 'on', true)").run()
+        }
+    }
+
+    /// Last in a bulk write's transaction that shows nothing (staging, removing a batch): the triggers back on, the
+    /// version left as it is.
+    static func endBulkWriteUnrecorded(on sql: any SQLDatabase) async throws {
+        if sql.dialect.name == "sqlite" {
+            try await sql.raw("UPDATE catalogue_version SET ecriture_groupee = 0 WHERE id = 1").run()
+        } else {
+            try await sql.raw("SELECT set_config(\(bind: DeferCatalogueVersionInBulkWrites.setting), 'off', true)").run()
         }
     }
 
@@ -469,7 +636,8 @@ struct FormationImporter {
     private static func checkUnchanged(_ plan: Plan, on sql: any SQLDatabase) async throws {
         var found: [UUID: Date?] = [:]
         for chunk in plan.identifiers.chunked(Plan.idsPerStatement) {
-            let rows = try await sql.select().column("id").column("modifie_le").from(Formation.schema).where("id", .in, chunk).all()
+            let rows = try await sql.select().column("id").column("modifie_le").from(Formation.schema).where("id", .in, chunk)
+                .where(SQLRaw(Formation.visibleCondition())).all()
             for row in rows {
                 found[try row.decode(column: "id", as: UUID.self)] = try row.decode(column: "modifie_le", as: Date?.self)
             }
@@ -504,6 +672,9 @@ struct FormationImporter {
         return result
     }
 }
+
+/// What `PRAGMA cache_size` answers.
+private struct SQLiteCacheSize: Decodable { let cache_size: Int }
 
 private extension UUID {
     /// In the order of the bytes: that of the databases' indexes (SQLite's text form, PostgreSQL's uuid).

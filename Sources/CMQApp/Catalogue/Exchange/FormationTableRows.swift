@@ -30,7 +30,7 @@ struct FormationTableRows {
             FROM formations f
             JOIN organisations o ON o.id = f.organisation_id
             LEFT JOIN organisations r ON r.id = f.responsable_id
-            WHERE f.id IN (\(binds: ids))
+            WHERE \(unsafeRaw: Formation.visibleCondition("f")) AND f.id IN (\(binds: ids))
             """).all()
         var lines: [UUID: String] = [:]
         lines.reserveCapacity(rows.count)
@@ -125,7 +125,7 @@ struct FormationTableRows {
                   on: SQLColumn("organisation_id", table: "f"), .equal, SQLColumn("id", table: "o"))
             .join(SQLAlias(SQLIdentifier("organisations"), as: SQLIdentifier("r")), method: SQLJoinMethod.left,
                   on: SQLColumn("responsable_id", table: "f"), .equal, SQLColumn("id", table: "r"))
-            .where(SQLColumn("id", table: "f"), .in, SQLBind.group(ids))
+            .where(SQLColumn("id", table: "f"), .in, SQLBind.group(ids)).where(SQLRaw(Formation.visibleCondition("f")))
             .all()
         var sources: [UUID: LHEO.Source] = [:]
         sources.reserveCapacity(rows.count)
@@ -165,7 +165,7 @@ struct FormationTableRows {
                   on: SQLColumn("organisation_id", table: "f"), .equal, SQLColumn("id", table: "o"))
             .join(SQLAlias(SQLIdentifier("organisations"), as: SQLIdentifier("r")), method: SQLJoinMethod.left,
                   on: SQLColumn("responsable_id", table: "f"), .equal, SQLColumn("id", table: "r"))
-            .where(SQLColumn("id", table: "f"), .in, SQLBind.group(ids))
+            .where(SQLColumn("id", table: "f"), .in, SQLBind.group(ids)).where(SQLRaw(Formation.visibleCondition("f")))
             .all(decoding: OwnerRow.self)
         var owners: [UUID: (nom: String, siret: String?)] = [:]
         for row in rows {

@@ -31,6 +31,8 @@ final class Formation: Model, @unchecked Sendable {
     @OptionalField(key: "texte_cle") var texteCle: String?
     /// The statuses as bits (`FormationStatusMask`), kept with `statuts` for fast filters and counts.
     @Field(key: "statuts_masque") var statutsMasque: Int
+    /// The import that staged this formation and has not shown it yet (`AddImportBatches`); nil for every formation shown.
+    @OptionalField(key: "lot_import") var importBatch: UUID?
 
     // relationships
     @Parent(key: "organisation_id") var organisation: Organisation
@@ -49,6 +51,23 @@ final class Formation: Model, @unchecked Sendable {
         self.modalite = modalite
         self.statutsMasque = 0
     }
+}
+
+extension Formation {
+    /// The formations shown: every read of the catalogue starts here, never from `query(on:)`, which would also find
+    /// those an import has staged and not shown yet.
+    static func visible(on db: any Database) -> QueryBuilder<Formation> {
+        query(on: db).filter(\.$importBatch == nil)
+    }
+
+    /// The formation `id` if it is shown.
+    static func visible(_ id: UUID?, on db: any Database) async throws -> Formation? {
+        guard let id else { return nil }
+        return try await visible(on: db).filter(\.$id == id).first()
+    }
+
+    /// The condition `visible` puts on the formations' table (or its alias), for SQL written by hand.
+    static func visibleCondition(_ table: String = schema) -> String { "\(table).lot_import IS NULL" }
 }
 
 /// A learner status a formation is offered under (one row per status, for filters and counts).

@@ -46,8 +46,8 @@ struct OpenDataPageController {
                 })
         }
         // The training offer: exported on demand (any search of /formations), so its size depends on the search.
-        let formations = try await Formation.query(on: req.db).count()
-        let offerModified = try await Formation.query(on: req.db).max(\.$updatedAt)
+        let formations = try await Formation.visible(on: req.db).count()
+        let offerModified = try await Formation.visible(on: req.db).max(\.$updatedAt)
         blocks.append(DatasetBlock(
             slug: "formations", title: "Offre de formation",
             description: "Les formations du catalogue (niveaux, codes CFD, RNCP et ROME, statuts, organisme formateur), en entier ou pour toute recherche de la page Formations : CSV de cmq, JSON de l'API, LHEO 2.3.",
@@ -105,7 +105,7 @@ struct OpenDataPageController {
         urls += Set(members).sorted { $0.uuidString < $1.uuidString }.map { "/organisations/\($0.uuidString.lowercased())" }
         urls += try await PlateauRecord.query(on: req.db).sort(\.$id).all(\.$id).map { "/plateaux/\($0.uuidString.lowercased())" }
         let room = max(0, 50_000 - urls.count)
-        urls += try await Formation.query(on: req.db).sort(\.$id).limit(room).all(\.$id).map { "/formations/\($0.uuidString.lowercased())" }
+        urls += try await Formation.visible(on: req.db).sort(\.$id).limit(room).all(\.$id).map { "/formations/\($0.uuidString.lowercased())" }
         var text = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n"
         for url in urls.prefix(50_000) {
             text += "<url><loc>\(Self.xmlEscaped(base + url))</loc></url>\n"

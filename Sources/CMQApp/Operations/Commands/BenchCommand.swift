@@ -34,7 +34,7 @@ struct BenchSeedCommand: AsyncCommand {
             _ = try await DemoLoader(db: app.db, logger: app.logger).load(progress: ConsoleProgress(console: context.console))
         }
         let target = signature.formations ?? 200_000
-        let existing = try await Formation.query(on: app.db).count()
+        let existing = try await Formation.visible(on: app.db).count()
         guard target > existing else {
             context.console.success("Le catalogue compte déjà \(existing) formation(s) : rien à ajouter.")
             return

@@ -10,7 +10,7 @@ enum OrganisationPage {
         let territory = TerritoryCatalog.shared
         let departement = organisation.departementCode.flatMap { territory.departement(code: $0) }
         let resource = try await organisationResource(id, on: db)
-        let formations = try await Formation.query(on: db).filter(\.$organisation.$id == id).with(\.$organisation).with(\.$statuts)
+        let formations = try await Formation.visible(on: db).filter(\.$organisation.$id == id).with(\.$organisation).with(\.$statuts)
             .sort(\.$niveauSortie, .descending).sort(\.$intitule).range(..<200).all()
         return OrganisationPageContext(
             page: PageMeta(title: organisation.nom, section: "organisations", jsonLD: StructuredData.organisation(organisation, base: base)),

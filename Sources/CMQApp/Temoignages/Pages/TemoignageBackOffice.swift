@@ -78,7 +78,7 @@ struct TemoignageBackOfficeController {
         }
         let (campuses, organisations) = try await Self.submittable(caller, on: req.db)
         let organisationIDs = organisations.compactMap(\.id)
-        let formations = organisationIDs.isEmpty ? [] : try await Formation.query(on: req.db).filter(\.$organisation.$id ~~ organisationIDs)
+        let formations = organisationIDs.isEmpty ? [] : try await Formation.visible(on: req.db).filter(\.$organisation.$id ~~ organisationIDs)
             .sort(\.$intitule).limit(500).all()
         let v = values
         func options(_ pairs: [(String, String)], _ key: String) -> [OptionItem] {
@@ -261,7 +261,7 @@ struct TemoignageBackOfficeController {
         let record = loaded.record
         let mayManage = caller.may(.update, .temoignage(scope))
         let mayModerate = caller.may(.update, .temoignageModeration(scope))
-        let formation = try await record.$formation.id.asyncMap { try await Formation.find($0, on: req.db)?.intitule } ?? nil
+        let formation = try await record.$formation.id.asyncMap { try await Formation.visible($0, on: req.db)?.intitule } ?? nil
         let etablissement = try await record.$etablissement.id.asyncMap { try await Organisation.find($0, on: req.db)?.nom } ?? nil
         let consents = loaded.consents.map { consent in
             ItemPage.ConsentRow(
