@@ -244,7 +244,7 @@ struct FormationBulkImportTests {
             // when: the whole import runs: every formation is shown, with its audit entries, by its last transaction
             let report = try await importer.run(records)
             #expect(report.applied && report.created == 60 && report.updated == 40)
-            #expect(try await Formation.query(on: app.db).filter(\.$importBatch != nil).count() == 0)
+            #expect(try await Formation.query(on: app.db).filter(\.$importBatch != nil).count() == 60)
             #expect(try await Formation.visible(on: app.db).count() == 100)
             #expect(try await app.send(.GET, "/api/v1/formations?per=1").decoded(PageDTO<FormationDTO>.self).total == 100)
             let entries = try await AuditEntry.shown(on: app.db).filter(\.$entity == Formation.auditEntity).filter(\.$action == "creation").count()

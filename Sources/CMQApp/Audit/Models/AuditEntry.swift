@@ -40,7 +40,7 @@ final class AuditEntry: Model, @unchecked Sendable {
 extension AuditEntry {
     /// The entries shown: not those of an import whose formations are not shown yet.
     static func shown(on db: any Database) -> QueryBuilder<AuditEntry> {
-        query(on: db).filter(.sql(unsafeRaw: "(\(schema).lot_import IS NULL OR \(schema).lot_import IN (SELECT id FROM lots_import WHERE publie_le IS NOT NULL))"))
+        query(on: db).filter(.sql(unsafeRaw: ImportBatch.shown("\(schema).lot_import")))
     }
 }
 

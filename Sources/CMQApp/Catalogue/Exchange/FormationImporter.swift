@@ -411,7 +411,7 @@ struct FormationImporter {
 
     /// Writes the plan, all or nothing. The new formations of a staged plan are written first, in transactions of
     /// about `stagingSlice`, with their batch in `lot_import`: no read of the catalogue sees them (`Formation.visible`).
-    /// The last transaction writes the changes to existing formations and shows the new ones (one `UPDATE`); should
+    /// The last transaction writes the changes to existing formations and shows the new ones (one row of `lots_import`); should
     /// anything fail, what was staged is removed. On SQLite each transaction takes the write lock at its start (see
     /// `writeTransaction`); on PostgreSQL the catalogue's version is taken only at the end of the last one, so that
     /// the site's writes do not wait for it (`DeferCatalogueVersionInBulkWrites`).
@@ -497,34 +497,29 @@ struct FormationImporter {
         }
         if plan.batch == nil { try await plan.created.insert(on: sql, updatingExcept: Plan.keptOnUpdate, afterEach: step) }
         try await plan.updated.insert(on: sql, updatingExcept: Plan.keptOnUpdate, afterEach: step)
-        if let batch = plan.batch {
-            guard try await show(batch, on: sql) == plan.createdCount else { throw ChangedMeanwhile() }
-        }
+        if let batch = plan.batch { try await show(batch, on: sql) }
         try await endBulkWrite(plan.identifiers, listingAtMost: changesListedAtMost, on: sql)
     }
 
-    /// Shows the formations of a batch (one `UPDATE`, inside the last transaction) and marks the batch shown (its
-    /// audit entries with it); returns how many formations it showed.
-    private static func show(_ batch: UUID, on sql: any SQLDatabase) async throws -> Int {
-        struct Count: Decodable { let n: Int }
-        let shown: Int
-        if sql.dialect.name == "sqlite" {
-            try await sql.raw("UPDATE formations SET lot_import = NULL WHERE lot_import = \(bind: batch)").run()
-            shown = try await sql.raw("SELECT changes() AS n").first(decoding: Count.self)?.n ?? 0
-        } else {
-            shown = try await sql.raw("""
-                WITH shown AS (UPDATE formations SET lot_import = NULL WHERE lot_import = \(bind: batch) RETURNING 1)
-                SELECT count(*) AS n FROM shown
-                """).first(decoding: Count.self)?.n ?? 0
-        }
+    /// Shows the formations of a batch and its audit entries: one row changed, inside the last transaction. Should the
+    /// batch be gone (taken for stopped and removed meanwhile), nothing is shown and the import starts again.
+    private static func show(_ batch: UUID, on sql: any SQLDatabase) async throws {
         struct Shown: Decodable { let id: UUID }
         guard try await sql.raw("UPDATE lots_import SET publie_le = \(bind: Date()) WHERE id = \(bind: batch) AND publie_le IS NULL RETURNING id")
             .first(decoding: Shown.self) != nil else { throw ChangedMeanwhile() }
-        return shown
     }
 
-    /// Removes what a batch staged and the batch itself, in short transactions.
+    /// Removes a batch that was not shown, then what it staged, in short transactions. Its row goes first: what it
+    /// staged is then unseen for good (`ImportBatch.shown`), and cannot be shown any more, while it is removed.
     static func discard(_ batch: UUID, on db: any Database) async throws {
+        try await db.writeTransaction { db in
+            try await sql(db).raw("DELETE FROM lots_import WHERE id = \(bind: batch) AND publie_le IS NULL").run()
+        }
+        try await removeStaged(by: batch, on: db)
+    }
+
+    /// The rows of a batch whose own row is gone: formations with their lists, then audit entries, a thousand at a time.
+    private static func removeStaged(by batch: UUID, on db: any Database) async throws {
         struct Row: Decodable { let id: UUID }
         var removed = 0
         repeat {
@@ -551,17 +546,23 @@ struct FormationImporter {
                     """).all(decoding: Row.self).count
             }
         } while removed > 0
-        try await db.writeTransaction { db in
-            try await sql(db).raw("DELETE FROM lots_import WHERE id = \(bind: batch) AND publie_le IS NULL").run()
-        }
     }
 
-    /// The batches of imports stopped before their end (not seen for `abandonedAfter`), and what they staged, removed.
+    /// The batches of imports stopped before their end (not seen for `abandonedAfter`) removed with what they staged,
+    /// and what is left of a removal that was itself stopped.
     static func discardAbandonedBatches(on db: any Database) async throws {
         struct Row: Decodable { let id: UUID }
+        let sql = try sql(db)
         let before = Date().addingTimeInterval(-abandonedAfter)
-        for batch in try await sql(db).raw("SELECT id FROM lots_import WHERE publie_le IS NULL AND vu_le < \(bind: before)").all(decoding: Row.self) {
+        for batch in try await sql.raw("SELECT id FROM lots_import WHERE publie_le IS NULL AND vu_le < \(bind: before)").all(decoding: Row.self) {
             try await discard(batch.id, on: db)
+        }
+        for table in [Formation.schema, AuditEntry.schema] {
+            let left = try await sql.raw("""
+                SELECT DISTINCT lot_import AS id FROM \(ident: table)
+                WHERE lot_import IS NOT NULL AND NOT EXISTS (SELECT 1 FROM lots_import l WHERE l.id = \(ident: table).lot_import)
+                """).all(decoding: Row.self)
+            for batch in left { try await removeStaged(by: batch.id, on: db) }
         }
     }
 
@@ -633,9 +634,10 @@ struct FormationImporter {
     }
 
     /// Under the lock: the formations of the file are as they were read (none created, changed or deleted since).
+    /// A staged plan's new formations are in the table already, under their batch: their ids are taken.
     private static func checkUnchanged(_ plan: Plan, on sql: any SQLDatabase) async throws {
         var found: [UUID: Date?] = [:]
-        for chunk in plan.identifiers.chunked(Plan.idsPerStatement) {
+        for chunk in (plan.batch == nil ? plan.identifiers : Array(plan.modifiedAt.keys)).chunked(Plan.idsPerStatement) {
             let rows = try await sql.select().column("id").column("modifie_le").from(Formation.schema).where("id", .in, chunk)
                 .where(SQLRaw(Formation.visibleCondition())).all()
             for row in rows {

@@ -1,5 +1,6 @@
 import CMQDomain
 import Fluent
+import FluentSQL
 import Foundation
 
 /// A formation given by an organisation (its établissement formateur), from CAP to doctorate.
@@ -31,7 +32,7 @@ final class Formation: Model, @unchecked Sendable {
     @OptionalField(key: "texte_cle") var texteCle: String?
     /// The statuses as bits (`FormationStatusMask`), kept with `statuts` for fast filters and counts.
     @Field(key: "statuts_masque") var statutsMasque: Int
-    /// The import that staged this formation and has not shown it yet (`AddImportBatches`); nil for every formation shown.
+    /// The import that wrote this formation first (`AddImportBatches`): shown once that import has shown its formations.
     @OptionalField(key: "lot_import") var importBatch: UUID?
 
     // relationships
@@ -57,7 +58,7 @@ extension Formation {
     /// The formations shown: every read of the catalogue starts here, never from `query(on:)`, which would also find
     /// those an import has staged and not shown yet.
     static func visible(on db: any Database) -> QueryBuilder<Formation> {
-        query(on: db).filter(\.$importBatch == nil)
+        query(on: db).filter(.sql(unsafeRaw: visibleCondition()))
     }
 
     /// The formation `id` if it is shown.
@@ -67,7 +68,7 @@ extension Formation {
     }
 
     /// The condition `visible` puts on the formations' table (or its alias), for SQL written by hand.
-    static func visibleCondition(_ table: String = schema) -> String { "\(table).lot_import IS NULL" }
+    static func visibleCondition(_ table: String = schema) -> String { ImportBatch.shown("\(table).lot_import") }
 }
 
 /// A learner status a formation is offered under (one row per status, for filters and counts).

@@ -5,10 +5,9 @@ import Fluent
 /// - `lots_import`: one row per import that stages formations: when it began, when it last wrote (`vu_le`: an import
 ///   not seen for a while was stopped, and what it staged is removed by the next import), when its formations were
 ///   shown (`publie_le`).
-/// - `formations.lot_import`: set on a formation staged by an import and not shown yet, cleared when the import shows
-///   its formations. Every read of the catalogue takes only the rows where it is null (`Formation.visible`).
-/// - `journal.lot_import`: the import that wrote an audit entry; the journal shows an entry of an import only once
-///   that import has shown its formations.
+/// - `formations.lot_import`, `journal.lot_import`: the import that wrote the row. Every read of the catalogue and of
+///   the journal takes only the rows of no import or of an import shown (`Formation.visible`, `AuditEntry.shown`,
+///   `ImportBatch.shown`): an import shows 200,000 formations by changing one row.
 struct AddImportBatches: AsyncMigration {
     func prepare(on database: any Database) async throws {
         try await database.schema("lots_import")
