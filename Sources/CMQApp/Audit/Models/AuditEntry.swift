@@ -58,11 +58,13 @@ struct AuditEntryValues: BulkValues {
 
     static let schema = AuditEntry.schema
     /// In the order of `AuditEntry.bulkProperties`.
-    static let columns = ["id", "le", "auteur_id", "auteur", "entite", "entite_id", "libelle", "action", "changements"]
+    static let columns = ["id", "le", "auteur_id", "auteur", "entite", "entite_id", "libelle", "action", "changements", "lot_import"]
+    /// The import that writes the entry, when it stages (`ImportBatch`).
+    var importBatch: UUID?
 
     var bulkValues: [any SQLExpression] {
         [SQLBind(id), SQLBind(at), bound(actorID), SQLBind(actorLabel), SQLBind(entity), SQLBind(entityID), SQLBind(entityLabel),
-         SQLBind(action), SQLBind(changes)]
+         SQLBind(action), SQLBind(changes), bound(importBatch)]
     }
 }
 
@@ -71,9 +73,10 @@ extension AuditEntry {
         self.init(at: values.at, actorID: values.actorID, actorLabel: values.actorLabel, entity: values.entity, entityID: values.entityID,
                   entityLabel: values.entityLabel, action: values.action, changes: values.changes)
         id = values.id
+        importBatch = values.importBatch
     }
 }
 
 extension AuditEntry: BulkRow {
-    var bulkProperties: [any AnyDatabaseProperty] { [$id, $at, $actorID, $actorLabel, $entity, $entityID, $entityLabel, $action, $changes] }
+    var bulkProperties: [any AnyDatabaseProperty] { [$id, $at, $actorID, $actorLabel, $entity, $entityID, $entityLabel, $action, $changes, $importBatch] }
 }

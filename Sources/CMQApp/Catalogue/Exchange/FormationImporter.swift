@@ -296,7 +296,6 @@ struct FormationImporter {
         var entries: [[[any SQLExpression]]] = [[], []]
         var replacedStatuts: [UUID] = [], replacedRomes: [UUID] = [], identifiers: [UUID] = []
         identifiers.reserveCapacity(checked.count)
-        let batchValue: any SQLExpression = batch.map { SQLBind($0) } ?? SQLLiteral.null
         let stems = StemMemo()
         for item in checked {
             var formation: FormationColumns
@@ -306,6 +305,7 @@ struct FormationImporter {
             } else {
                 guard case .set(let organisationID?) = item.input.organisationID else { continue }
                 formation = FormationColumns(id: item.id, organisationID: organisationID, createdAt: now)
+                formation.importBatch = batch
             }
             let new = current == nil ? 1 : 0
             formation.updatedAt = now
@@ -320,21 +320,22 @@ struct FormationImporter {
                 romes[new] += codes.map { FormationListValue(id: ids.next(), value: $0, formationID: id).bulkValues }
                 if current != nil { replacedRomes.append(id) }
             }
-            formations[new].append(formation.bulkValues + [new == 1 ? batchValue : SQLLiteral.null])
+            formations[new].append(formation.bulkValues)
             identifiers.append(id)
             // An update's audit entry compares the lists as they are after the write; a creation's leaves them out.
             let after = AuditedFormation(columns: formation, statuts: current.map { statusValues ?? $0.statuts },
                                          romes: current.map { romeValues ?? $0.romes })
             if var entry = audit.entry(current == nil ? .create : .update, after, id: id, before: current?.auditSnapshot, at: now) {
                 entry.id = ids.next()
-                entries[new].append(entry.bulkValues + [new == 1 ? batchValue : SQLLiteral.null])
+                if new == 1 { entry.importBatch = batch }
+                entries[new].append(entry.bulkValues)
             }
         }
         func rows(_ new: Int) -> Plan.Rows {
-            Plan.Rows(formations: BulkRows(table: Formation.schema, columns: FormationColumns.columns + ["lot_import"], rows: formations[new]),
+            Plan.Rows(formations: BulkRows(table: Formation.schema, columns: FormationColumns.columns, rows: formations[new]),
                       statuts: BulkRows(table: FormationStatut.schema, columns: FormationListValue.columns(valueColumn: "statut"), rows: statuts[new]),
                       romes: BulkRows(table: FormationROME.schema, columns: FormationListValue.columns(valueColumn: "code"), rows: romes[new]),
-                      audit: BulkRows(table: AuditEntry.schema, columns: AuditEntryValues.columns + ["lot_import"], rows: entries[new]))
+                      audit: BulkRows(table: AuditEntry.schema, columns: AuditEntryValues.columns, rows: entries[new]))
         }
         return Plan(created: rows(1), updated: rows(0), batch: batch, replacedStatuts: replacedStatuts, replacedRomes: replacedRomes,
                     identifiers: identifiers, createdCount: formations[1].count, updatedCount: formations[0].count)

@@ -118,7 +118,7 @@ final class FormationROME: Model, @unchecked Sendable {
 extension Formation: BulkRow {
     var bulkProperties: [any AnyDatabaseProperty] {
         [$id, $createdAt, $updatedAt, $intitule, $intituleCle, $filiere, $typeDiplome, $niveauEntree, $niveauSortie, $cfd, $rncp,
-         $duree, $capacite, $modalite, $datesDebut, $description, $lien, $texteCle, $statutsMasque, $organisation, $responsable]
+         $duree, $capacite, $modalite, $datesDebut, $description, $lien, $texteCle, $statutsMasque, $importBatch, $organisation, $responsable]
     }
 }
 

@@ -111,6 +111,8 @@ struct FormationColumns: FormationFields, BulkValues {
     var lien: String?
     var texteCle: String?
     var statutsMasque: Int
+    /// The import that wrote the formation first, when it stages (`ImportBatch`).
+    var importBatch: UUID?
     var organisationID: UUID
     var responsableID: UUID?
 
@@ -147,6 +149,7 @@ struct FormationColumns: FormationFields, BulkValues {
         lien = formation.lien
         texteCle = formation.texteCle
         statutsMasque = formation.statutsMasque
+        importBatch = formation.importBatch
         organisationID = formation.organisationID
         responsableID = formation.responsableID
     }
@@ -155,12 +158,12 @@ struct FormationColumns: FormationFields, BulkValues {
     /// In the order of `Formation.bulkProperties`.
     static let columns = ["id", "cree_le", "modifie_le", "intitule", "intitule_cle", "filiere", "type_diplome", "niveau_entree", "niveau_sortie",
                           "cfd", "rncp", "duree", "capacite", "modalite", "dates_debut", "description", "lien", "texte_cle", "statuts_masque",
-                          "organisation_id", "responsable_id"]
+                          "lot_import", "organisation_id", "responsable_id"]
 
     var bulkValues: [any SQLExpression] {
         [SQLBind(id), bound(createdAt), bound(updatedAt), SQLBind(intitule), SQLBind(intituleCle), bound(filiere), bound(typeDiplome),
          bound(niveauEntree), SQLBind(niveauSortie), bound(cfd), bound(rncp), bound(duree), bound(capacite), SQLBind(modalite),
-         bound(datesDebut), bound(description), bound(lien), bound(texteCle), SQLBind(statutsMasque), SQLBind(organisationID),
+         bound(datesDebut), bound(description), bound(lien), bound(texteCle), SQLBind(statutsMasque), bound(importBatch), SQLBind(organisationID),
          bound(responsableID)]
     }
 }
