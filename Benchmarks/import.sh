@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # A formation import beside the live site: how long the import takes, and how long the site's writes wait meanwhile.
-#   Benchmarks/import.sh [sqlite|postgres] [lines]
+#   Benchmarks/import.sh [sqlite|postgres] [lines] [new|update]
 # Environment:
 #   CMQ_BENCH_CONFIGURATION  debug or release (default release)
 #   CMQ_BENCH_SCRATCH        a separate build folder (e.g. /tmp/cmq-release)
@@ -10,12 +10,14 @@
 # fresh identifiers up to the number of lines. `cmq serve` runs; while `cmq import formations` runs beside it, a
 # member account creates a formation through the API every 200 ms (the site's catalogue writes wait for an
 # import's write lock on SQLite, and for its catalogue-version row on PostgreSQL). Prints the import's time and
-# the site writes' latencies and statuses.
+# the site writes' latencies and statuses. With `update`, the file is imported once before, unmeasured: the measured
+# import then updates every formation it names (the catalogue's yearly refresh) instead of creating them.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . Benchmarks/postgres.sh
 DB=${1:-sqlite}
 LINES=${2:-6000}
+KIND=${3:-new}
 CONFIGURATION=${CMQ_BENCH_CONFIGURATION:-release}
 
 if [ -n "${CMQ_BENCH_BIN:-}" ]; then
@@ -69,7 +71,11 @@ with open(target, "w", encoding="utf-8") as out:
 PY
 ORGANISATION=$(curl -fs "$BASE/api/v1/plateaux/$PLATEAU" | python3 -c 'import sys, json; print(json.load(sys.stdin)["organisationId"])')
 
-echo "cmq $CONFIGURATION build, $DB, $(nproc) cores, import of $LINES lines ($(( $(grep -c . "$DATA/demo.csv") - 1 )) demo formations repeated) beside cmq serve ($(date -u +%Y-%m-%d))"
+if [ "$KIND" = "update" ]; then
+  echo "First import of the file (not measured)…" >&2
+  (cd "$DATA" && "$BIN" import formations import.csv --format csv | tail -1 >&2)
+fi
+echo "cmq $CONFIGURATION build, $DB, $(nproc) cores, import of $LINES lines ($KIND formations, $(( $(grep -c . "$DATA/demo.csv") - 1 )) demo formations repeated) beside cmq serve ($(date -u +%Y-%m-%d))"
 python3 - "$BASE" "$TOKEN" "$ORGANISATION" "$BIN" "$DATA" "$LINES" <<'PY'
 import json, subprocess, sys, threading, time, urllib.request, urllib.error
 base, token, organisation, binary, data, lines = sys.argv[1:6] + [int(sys.argv[6])]

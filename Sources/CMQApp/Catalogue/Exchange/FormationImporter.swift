@@ -361,13 +361,28 @@ struct FormationImporter {
         var auditSnapshot: [String: String] { columns.auditValues(statuts: statuts, romes: romes) }
     }
 
-    /// The formations of the file that exist, with their statuses and ROME codes (for the audit trail).
+    /// The formations of the file that exist, with their statuses and ROME codes (for the audit trail). The lists are
+    /// read by id rather than through Fluent's eager loading, which matches every child to every parent (a thousand
+    /// formations a query: 200,000 existing formations took five minutes).
     private func existingFormations(_ ids: [UUID]) async throws -> [UUID: ExistingFormation] {
+        let sql = try Self.sql(db)
+        struct ListRow: Decodable { let formation_id: UUID; let value: String }
+        func lists(_ table: String, _ column: String, of ids: [UUID]) async throws -> [UUID: [String]] {
+            var lists: [UUID: [String]] = [:]
+            for row in try await sql.select().column("formation_id").column(SQLIdentifier(column), as: "value").from(table)
+                .where("formation_id", .in, ids).all(decoding: ListRow.self) {
+                lists[row.formation_id, default: []].append(row.value)
+            }
+            return lists
+        }
         var found: [UUID: ExistingFormation] = [:]
         for chunk in ids.chunked(Plan.idsPerStatement) {
-            for formation in try await Formation.visible(on: db).filter(\.$id ~~ chunk).with(\.$statuts).with(\.$romes).all() {
-                found[try formation.requireID()] = ExistingFormation(columns: try FormationColumns(formation), statuts: formation.statuts.map(\.statut),
-                                                                    romes: formation.romes.map(\.code))
+            let formations = try await Formation.visible(on: db).filter(\.$id ~~ chunk).all()
+            guard !formations.isEmpty else { continue }
+            let present = try formations.map { try $0.requireID() }
+            let statuts = try await lists(FormationStatut.schema, "statut", of: present), romes = try await lists(FormationROME.schema, "code", of: present)
+            for (formation, id) in zip(formations, present) {
+                found[id] = ExistingFormation(columns: try FormationColumns(formation), statuts: statuts[id] ?? [], romes: romes[id] ?? [])
             }
         }
         return found
