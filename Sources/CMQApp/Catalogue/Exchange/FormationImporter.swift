@@ -421,7 +421,11 @@ struct FormationImporter {
     func stagesNewFormations(on sql: any SQLDatabase) -> Bool { stagesNewFormations ?? (sql.dialect.name == "sqlite") }
 
     /// How long one staging transaction writes before it commits: about what the site's writes wait.
-    static let stagingSlice = Duration.milliseconds(250)
+    static let stagingSlice = Duration.milliseconds(400)
+    /// SQLite: the pause between two staging transactions. A writer waiting for the lock sleeps in SQLite's busy
+    /// handler and tries again every 50 to 100 ms: without a pause the next transaction took the lock first, again and
+    /// again (site writes waited up to 1.2 s with 250 ms transactions).
+    static let stagingPause = Duration.milliseconds(100)
     /// A batch not seen for this long was stopped (its process ended): the next import removes what it staged.
     static let abandonedAfter: TimeInterval = 600
 
@@ -461,7 +465,8 @@ struct FormationImporter {
     }
 
     /// The new formations, their lists and audit entries written with their batch, unseen: on SQLite in transactions
-    /// of about `stagingSlice` each (the site's writes take their turn in between), on PostgreSQL in one.
+    /// of about `stagingSlice` each, `stagingPause` apart (the site's writes take their turn in between), on PostgreSQL
+    /// in one.
     static func stage(_ rows: Plan.Rows, batch: UUID, on db: any Database, step: @escaping @Sendable () -> Void) async throws {
         let now = Date()
         try await db.writeTransaction { db in
@@ -470,6 +475,7 @@ struct FormationImporter {
         let statements = rows.sqliteStatements
         var next = 0
         repeat {
+            if next > 0 { try await Task.sleep(for: stagingPause) }
             let start = next
             next = try await db.writeTransaction { db in
                 let sql = try Self.sql(db)
