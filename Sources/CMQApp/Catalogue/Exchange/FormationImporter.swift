@@ -414,7 +414,7 @@ struct FormationImporter {
         var errorDescription: String? { description }
     }
 
-    /// Whether the new formations are staged (`stageNewFormations`); nil: on SQLite, whose one writer at a time would
+    /// Whether the new formations are staged (`stage`); nil: on SQLite, whose one writer at a time would
     /// otherwise make the site's writes wait for the whole import (PostgreSQL's do not wait for it).
     var stagesNewFormations: Bool?
 
@@ -431,8 +431,8 @@ struct FormationImporter {
 
     /// Writes the plan, all or nothing. The new formations of a staged plan are written first, in transactions of
     /// about `stagingSlice`, with their batch in `lot_import`: no read of the catalogue sees them (`Formation.visible`).
-    /// The last transaction writes the changes to existing formations and shows the new ones (one row of `lots_import`); should
-    /// anything fail, what was staged is removed. On SQLite each transaction takes the write lock at its start (see
+    /// The last transaction writes the changes to existing formations and shows the new ones (one row of
+    /// `lots_import`); should anything fail, what was staged is removed. On SQLite each transaction takes the write lock at its start (see
     /// `writeTransaction`); on PostgreSQL the catalogue's version is taken only at the end of the last one, so that
     /// the site's writes do not wait for it (`DeferCatalogueVersionInBulkWrites`).
     func write(_ plan: Plan, progress: any ProgressReporter) async throws {
