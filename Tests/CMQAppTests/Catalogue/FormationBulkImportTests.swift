@@ -7,8 +7,8 @@ import SQLKit
 import Testing
 import VaporTesting
 
-/// The formation import at scale: prepared outside any transaction, written in one transaction of bulk
-/// statements, it writes what importing the lines one by one through the formation service writes.
+/// The formation import at scale: prepared outside any transaction, written in bulk statements (on SQLite the new
+/// formations staged first, unseen), it writes what importing the lines one by one through the formation service writes.
 @Suite("Catalogue: bulk import of formations")
 struct FormationBulkImportTests {
     static let header = "identifiant;intitule;organisation_id;organisation_uai;filiere;type_diplome;niveau_entree;niveau_sortie;cfd;rncp;romes;duree;statuts;capacite;modalite;dates_debut;description;lien"

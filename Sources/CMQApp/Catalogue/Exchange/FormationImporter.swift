@@ -9,7 +9,8 @@ import SQLKit
 /// whose identifier exists updates that formation. All or nothing unless asked otherwise.
 ///
 /// The live site must not wait for an import: the file is checked and every row built outside any write
-/// transaction (reads only), then written in one short transaction of multi-row statements.
+/// transaction (reads only), then written in multi-row statements: on SQLite the new formations first, staged in
+/// short transactions that no read sees, then a last transaction that writes the changes and shows them (`write`).
 struct FormationImporter {
     let db: any Database
     let caller: Caller
