@@ -446,19 +446,18 @@ struct FormationImporter {
                 progress.step("Écriture", done: done, total: total)
             }
         }
-        guard let batch = plan.batch else {
-            return try await db.writeTransaction { db in
-                let sql = try Self.sql(db)
-                try await Self.withWriteCache(on: sql) { try await Self.writeLast(plan, on: sql, changesListedAtMost: listed, step: step) }
-            }
-        }
-        try await Self.discardAbandonedBatches(on: db)
-        do {
-            try await Self.stage(plan.created, batch: batch, on: db, step: step)
+        let db = db
+        @Sendable func last() async throws {
             try await db.writeTransaction { db in
                 let sql = try Self.sql(db)
                 try await Self.withWriteCache(on: sql) { try await Self.writeLast(plan, on: sql, changesListedAtMost: listed, step: step) }
             }
+        }
+        guard let batch = plan.batch else { return try await last() }
+        try await Self.discardAbandonedBatches(on: db)
+        do {
+            try await Self.stage(plan.created, batch: batch, on: db, step: step)
+            try await last()
         } catch {
             try? await Self.discard(batch, on: db)
             throw error
