@@ -146,8 +146,9 @@ struct FormationBulkImportTests {
             let atOnce = try await Self.snapshot(app)
 
             // then
-            #expect(report.applied && report.created == 1800 && report.updated == 200 && report.rejected.isEmpty)
-            #expect(report.summary.hasPrefix("Import terminé : 1800 formation(s) créée(s), 200 mise(s) à jour, 0 rejetée(s), écrites en "))
+            // (the 67 seeded lines that change nothing write nothing)
+            #expect(report.applied && report.created == 1800 && report.updated == 133 && report.unchanged == 67 && report.rejected.isEmpty)
+            #expect(report.summary.hasPrefix("Import terminé : 1800 formation(s) créée(s), 133 mise(s) à jour, 67 inchangée(s), 0 rejetée(s), écrites en "))
             #expect(atOnce.formations.count == 2000)
             #expect(atOnce.formations == oneByOne.formations)
             // 200 creations of the seed, 1,800 of the file, 133 updates (the 67 unchanged lines record nothing)
@@ -211,7 +212,8 @@ struct FormationBulkImportTests {
             let checked = try await importer.check(records, rejecting: &rejected, progress: SilentProgress())
             let plan = try await importer.prepare(checked, progress: SilentProgress())
             let batch = try #require(plan.batch)
-            #expect(plan.createdCount == 60 && plan.updatedCount == 40)
+            // (14 of the 40 lines change nothing: they write nothing)
+            #expect(plan.createdCount == 60 && plan.updatedCount == 26 && plan.unchangedCount == 14)
             let before = try await Self.snapshot(app)
             let shownBefore = try await app.send(.GET, "/api/v1/formations?per=1").decoded(PageDTO<FormationDTO>.self).total
             let csvBefore = try await app.send(.GET, "/api/v1/formations.csv").body.string
@@ -220,6 +222,9 @@ struct FormationBulkImportTests {
             try await FormationImporter.stage(plan.created, batch: batch, on: app.db, step: {})
             let staged = try await Formation.query(on: app.db).filter(\.$importBatch == batch).all()
             #expect(staged.count == 60)
+            // The audit entries of the changes are staged too: 60 creations and 26 modifications.
+            #expect(try await AuditEntry.query(on: app.db).filter(\.$importBatch == batch).count() == 86)
+            #expect(try await AuditEntry.shown(on: app.db).filter(\.$importBatch == batch).count() == 0)
             let one = try #require(staged.first)
 
             // then: no read sees them — searches, the formation itself, the organisation's page, exports, the journal
@@ -243,7 +248,7 @@ struct FormationBulkImportTests {
 
             // when: the whole import runs: every formation is shown, with its audit entries, by its last transaction
             let report = try await importer.run(records)
-            #expect(report.applied && report.created == 60 && report.updated == 40)
+            #expect(report.applied && report.created == 60 && report.updated == 26 && report.unchanged == 14)
             #expect(try await Formation.query(on: app.db).filter(\.$importBatch != nil).count() == 60)
             #expect(try await Formation.visible(on: app.db).count() == 100)
             // (the import wrote beside the instance, as the command does: its index reads the version every 200 ms)
@@ -251,9 +256,50 @@ struct FormationBulkImportTests {
             #expect(try await app.send(.GET, "/api/v1/formations?per=1").decoded(PageDTO<FormationDTO>.self).total == 100)
             let entries = try await AuditEntry.shown(on: app.db).filter(\.$entity == Formation.auditEntity).filter(\.$action == "creation").count()
             #expect(entries == 100)
+            #expect(try await AuditEntry.shown(on: app.db).filter(\.$entity == Formation.auditEntity).filter(\.$action == "modification").count() == 26)
             struct Batch: Decodable { let publie_le: Date? }
             let batches = try await (app.db as! any SQLDatabase).raw("SELECT publie_le FROM lots_import").all(decoding: Batch.self)
             #expect(batches.count == 1 && batches.allSatisfy { $0.publie_le != nil })
+        }
+    }
+
+    @Test("a file imported again writes nothing: no row, no audit entry, no catalogue version; one changed line writes that formation only", arguments: TestDatabase.all)
+    func sameFileAgainWritesNothing(database: TestDatabase) async throws {
+        try await withTestApp(database) { app in
+            // given: a file of 30 formations, imported
+            let corpus = try await Self.corpus(app, count: 30, seed: 0)
+            let importer = FormationImporter(db: app.db, caller: .command("test"))
+            let first = try await importer.run(try FormationCSV.read(corpus.file).records)
+            #expect(first.applied && first.created == 30)
+            let sql = try #require(app.db as? any SQLDatabase)
+            let before = try await Self.snapshot(app)
+            let version = try await CatalogueIndex.CatalogueState.read(on: sql).version
+            let modified = try await Formation.query(on: app.db).all().map(\.updatedAt)
+
+            // when: the same file again
+            let again = try await importer.run(try FormationCSV.read(corpus.file).records)
+
+            // then: every line is unchanged, and nothing was written
+            #expect(again.applied && again.created == 0 && again.updated == 0 && again.unchanged == 30)
+            #expect(again.summary.hasPrefix("Import terminé : 0 formation(s) créée(s), 0 mise(s) à jour, 30 inchangée(s), 0 rejetée(s)"))
+            #expect(try await Self.snapshot(app) == before)
+            #expect(try await CatalogueIndex.CatalogueState.read(on: sql).version == version)
+            #expect(try await Formation.query(on: app.db).all().map(\.updatedAt) == modified)
+
+            // when: the file with one line changed (its duration)
+            let lines = corpus.file.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+            var fields = lines[5].split(separator: ";", omittingEmptySubsequences: false).map(String.init)
+            let duree = try #require(Self.header.split(separator: ";").firstIndex(of: "duree"))
+            fields[duree] = "7 mois"
+            let changed = (lines[..<5] + [fields.joined(separator: ";")] + lines[6...]).joined(separator: "\n")
+            let report = try await importer.run(try FormationCSV.read(changed).records)
+
+            // then: that formation only is written, with its audit entry
+            #expect(report.updated == 1 && report.unchanged == 29)
+            let id = try #require(try FormationCSV.read(changed).records[4].identifiant)
+            #expect(try await Formation.find(id, on: app.db)?.duree == "7 mois")
+            let entries = try await AuditEntry.query(on: app.db).filter(\.$entity == Formation.auditEntity).filter(\.$action == "modification").all()
+            #expect(entries.map(\.entityID) == [id] && entries.first?.decodedChanges["duree"]?.apres == "7 mois")
         }
     }
 
@@ -390,9 +436,12 @@ struct FormationBulkImportTests {
             // then: the version moved once (SQLite's per-row triggers did nothing), each formation listed at it
             let listed = try await CatalogueIndex.CatalogueState.read(on: sql)
             #expect(listed.version == before.version + 1 && listed.reload_version == before.reload_version)
+            // (lines 0, 3, 6 and 9 repeat their formations: they write nothing, and are not listed)
+            let unchanged = Set([0, 3, 6, 9].compactMap { records[$0].identifiant })
             let firstIDs = records[0..<20].compactMap(\.identifiant)
             let afterFirst = try await changes()
-            #expect(firstIDs.allSatisfy { afterFirst[$0] == listed.version })
+            #expect(unchanged.count == 4 && unchanged.allSatisfy { afterFirst[$0] != nil && afterFirst[$0] != listed.version })
+            #expect(firstIDs.filter { !unchanged.contains($0) }.allSatisfy { afterFirst[$0] == listed.version })
             #expect(try await index.current(on: sql, today: .today).aliveCount == 20)
 
             // when: 10 more lines, past a limit of 5

@@ -22,6 +22,8 @@ struct FormationImporter {
     struct Report: Equatable, Sendable {
         var created = 0
         var updated = 0
+        /// Existing formations the file leaves as they are.
+        var unchanged = 0
         var rejected: [LineError] = []
         var applied = false
         /// How long the writing lasted (staged, in several transactions: see `write`).
@@ -31,7 +33,7 @@ struct FormationImporter {
             if !applied {
                 return "Import annulé : \(rejected.count) formation(s) rejetée(s), aucune modification enregistrée."
             }
-            var text = "Import terminé : \(created) formation(s) créée(s), \(updated) mise(s) à jour, \(rejected.count) rejetée(s)"
+            var text = "Import terminé : \(created) formation(s) créée(s), \(updated) mise(s) à jour, \(unchanged) inchangée(s), \(rejected.count) rejetée(s)"
             if let writeDuration {
                 let seconds = Double(writeDuration.components.seconds) + Double(writeDuration.components.attoseconds) / 1e18
                 text += ", écrites en \(String(format: "%.2f", seconds).replacingOccurrences(of: ".", with: ",")) s"
@@ -58,6 +60,7 @@ struct FormationImporter {
                 report.writeDuration = try await clock.measure { try await write(plan, progress: progress) }
                 report.created = plan.createdCount
                 report.updated = plan.updatedCount
+                report.unchanged = plan.unchangedCount
                 report.applied = true
                 return report
             } catch is ChangedMeanwhile where attempt < 3 {
@@ -158,9 +161,10 @@ struct FormationImporter {
     /// What an import writes, built before its transaction: the rows of every table, and what the file's
     /// formations looked like when they were read.
     struct Plan: Sendable {
-        /// The new formations with their lists and audit entries: staged before the last transaction when `batch` is set.
+        /// The new formations with their lists, and every audit entry (the updates' too): staged before the last
+        /// transaction when `batch` is set.
         var created: Rows
-        /// The existing formations the file changes, with their lists and audit entries: written in the last transaction.
+        /// The existing formations the file changes, with their lists: written in the last transaction.
         var updated: Rows
         /// The import's batch (`lots_import`) when it stages its new formations; nil when everything is written in one
         /// transaction.
@@ -173,6 +177,8 @@ struct FormationImporter {
         var modifiedAt: [UUID: Date?] = [:]
         var createdCount = 0
         var updatedCount = 0
+        /// The existing formations the file leaves as they are: nothing is written for them.
+        var unchangedCount = 0
 
         /// The rows of some formations: theirs, their statuses', ROME codes' and audit entries'.
         struct Rows: Sendable {
@@ -190,6 +196,8 @@ struct FormationImporter {
                 try romes.append(other.romes)
                 try audit.append(other.audit)
             }
+
+            var isEmpty: Bool { formations.isEmpty && audit.isEmpty }
 
             var statementCount: Int {
                 sqliteStatements?.count ?? formations.statementCount + statuts.statementCount + romes.statementCount + audit.statementCount
@@ -230,6 +238,7 @@ struct FormationImporter {
             identifiers += other.identifiers
             createdCount += other.createdCount
             updatedCount += other.updatedCount
+            unchangedCount += other.unchangedCount
         }
 
         /// The statements of the last transaction (all of them when nothing is staged).
@@ -279,7 +288,7 @@ struct FormationImporter {
         var plan = parts.first ?? Self.plan([], existing: [:], audit: audit, at: now, ids: OrderedIDs(at: now), batch: batch)
         for part in parts.dropFirst() { try plan.append(part) }
         plan.modifiedAt = modifiedAt
-        if plan.createdCount == 0 { plan.batch = nil }
+        if plan.created.isEmpty { plan.batch = nil }
         if sql.dialect.name == "sqlite" {
             try await plan.created.writeStatements(on: sql, updatingExcept: Plan.keptOnUpdate)
             try await plan.updated.writeStatements(on: sql, updatingExcept: Plan.keptOnUpdate)
@@ -294,7 +303,8 @@ struct FormationImporter {
         var ids = ids
         // Indexed by "is new": 1 for the new formations, 0 for the existing ones.
         var formations: [[[any SQLExpression]]] = [[], []], statuts: [[[any SQLExpression]]] = [[], []], romes: [[[any SQLExpression]]] = [[], []]
-        var entries: [[[any SQLExpression]]] = [[], []]
+        var entries: [[any SQLExpression]] = []
+        var unchanged = 0
         var replacedStatuts: [UUID] = [], replacedRomes: [UUID] = [], identifiers: [UUID] = []
         identifiers.reserveCapacity(checked.count)
         let stems = StemMemo()
@@ -309,10 +319,17 @@ struct FormationImporter {
                 formation.importBatch = batch
             }
             let new = current == nil ? 1 : 0
-            formation.updatedAt = now
             formation.applyInput(item.input, stems: stems)
             let id = formation.id
             let statusValues = item.input.statusValues, romeValues = item.input.romeValues
+            // A line that changes nothing writes nothing (as the service's `save` of an unchanged model): the yearly
+            // refresh of a national file mostly repeats what the catalogue holds.
+            if let current, formation == current.columns, statusValues.map({ $0.sorted() == current.statuts.sorted() }) ?? true,
+               romeValues.map({ $0 == current.romes.sorted() }) ?? true {
+                unchanged += 1
+                continue
+            }
+            formation.updatedAt = now
             if let values = statusValues {
                 statuts[new] += values.map { FormationListValue(id: ids.next(), value: $0, formationID: id).bulkValues }
                 if current != nil { replacedStatuts.append(id) }
@@ -326,20 +343,21 @@ struct FormationImporter {
             // An update's audit entry compares the lists as they are after the write; a creation's leaves them out.
             let after = AuditedFormation(columns: formation, statuts: current.map { statusValues ?? $0.statuts },
                                          romes: current.map { romeValues ?? $0.romes })
+            // Every audit entry is staged with the new formations: unseen until the batch is shown.
             if var entry = audit.entry(current == nil ? .create : .update, after, id: id, before: current?.auditSnapshot, at: now) {
                 entry.id = ids.next()
-                if new == 1 { entry.importBatch = batch }
-                entries[new].append(entry.bulkValues)
+                entry.importBatch = batch
+                entries.append(entry.bulkValues)
             }
         }
         func rows(_ new: Int) -> Plan.Rows {
             Plan.Rows(formations: BulkRows(table: Formation.schema, columns: FormationColumns.columns, rows: formations[new]),
                       statuts: BulkRows(table: FormationStatut.schema, columns: FormationListValue.columns(valueColumn: "statut"), rows: statuts[new]),
                       romes: BulkRows(table: FormationROME.schema, columns: FormationListValue.columns(valueColumn: "code"), rows: romes[new]),
-                      audit: BulkRows(table: AuditEntry.schema, columns: AuditEntryValues.columns, rows: entries[new]))
+                      audit: BulkRows(table: AuditEntry.schema, columns: AuditEntryValues.columns, rows: new == 1 ? entries : []))
         }
         return Plan(created: rows(1), updated: rows(0), batch: batch, replacedStatuts: replacedStatuts, replacedRomes: replacedRomes,
-                    identifiers: identifiers, createdCount: formations[1].count, updatedCount: formations[0].count)
+                    identifiers: identifiers, createdCount: formations[1].count, updatedCount: formations[0].count, unchangedCount: unchanged)
     }
 
     /// A formation of the file that exists, as read before the import: its row and its lists.
@@ -362,9 +380,9 @@ struct FormationImporter {
         var auditSnapshot: [String: String] { columns.auditValues(statuts: statuts, romes: romes) }
     }
 
-    /// The formations of the file that exist, with their statuses and ROME codes (for the audit trail). The lists are
-    /// read by id rather than through Fluent's eager loading, which matches every child to every parent (a thousand
-    /// formations a query: 200,000 existing formations took five minutes).
+    /// The formations of the file that exist, with their statuses and ROME codes (for the audit trail), as plain rows:
+    /// 200,000 Fluent models took half a minute, and Fluent's eager loading of their lists, which matches every child
+    /// to every parent (a thousand formations a query), five minutes.
     private func existingFormations(_ ids: [UUID]) async throws -> [UUID: ExistingFormation] {
         let sql = try Self.sql(db)
         struct ListRow: Decodable { let formation_id: UUID; let value: String }
@@ -378,12 +396,13 @@ struct FormationImporter {
         }
         var found: [UUID: ExistingFormation] = [:]
         for chunk in ids.chunked(Plan.idsPerStatement) {
-            let formations = try await Formation.visible(on: db).filter(\.$id ~~ chunk).all()
+            let formations = try await sql.select().columns(FormationColumns.columns.map { SQLIdentifier($0) }).from(Formation.schema)
+                .where("id", .in, chunk).where(SQLRaw(Formation.visibleCondition())).all().map { try FormationColumns(row: $0) }
             guard !formations.isEmpty else { continue }
-            let present = try formations.map { try $0.requireID() }
+            let present = formations.map(\.id)
             let statuts = try await lists(FormationStatut.schema, "statut", of: present), romes = try await lists(FormationROME.schema, "code", of: present)
-            for (formation, id) in zip(formations, present) {
-                found[id] = ExistingFormation(columns: try FormationColumns(formation), statuts: statuts[id] ?? [], romes: romes[id] ?? [])
+            for formation in formations {
+                found[formation.id] = ExistingFormation(columns: formation, statuts: statuts[formation.id] ?? [], romes: romes[formation.id] ?? [])
             }
         }
         return found
@@ -437,6 +456,8 @@ struct FormationImporter {
     /// `writeTransaction`); on PostgreSQL the catalogue's version is taken only at the end of the last one, so that
     /// the site's writes do not wait for it (`DeferCatalogueVersionInBulkWrites`).
     func write(_ plan: Plan, progress: any ProgressReporter) async throws {
+        // A file that changes nothing writes nothing (its formations were as it says when read).
+        guard plan.createdCount + plan.updatedCount > 0 else { return }
         let listed = changesListedAtMost
         let total = plan.lastStatementCount + (plan.batch == nil ? 0 : plan.created.statementCount)
         let done = NIOLockedValueBox(0)
@@ -655,11 +676,13 @@ struct FormationImporter {
         return sql
     }
 
-    /// Under the lock: the formations of the file are as they were read (none created, changed or deleted since).
-    /// A staged plan's new formations are in the table already, under their batch: their ids are taken.
+    /// Under the lock: the formations of the file are as they were read (none created, changed or deleted since),
+    /// those it leaves unchanged included. A staged plan's new formations are in the table already, under their batch:
+    /// their ids are taken.
     private static func checkUnchanged(_ plan: Plan, on sql: any SQLDatabase) async throws {
         var found: [UUID: Date?] = [:]
-        for chunk in (plan.batch == nil ? plan.identifiers : Array(plan.modifiedAt.keys)).chunked(Plan.idsPerStatement) {
+        let ids = plan.batch == nil ? Array(Set(plan.identifiers).union(plan.modifiedAt.keys)) : Array(plan.modifiedAt.keys)
+        for chunk in ids.chunked(Plan.idsPerStatement) {
             let rows = try await sql.select().column("id").column("modifie_le").from(Formation.schema).where("id", .in, chunk)
                 .where(SQLRaw(Formation.visibleCondition())).all()
             for row in rows {
