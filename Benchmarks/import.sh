@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # A formation import beside the live site: how long the import takes, and how long the site's writes wait meanwhile.
-#   Benchmarks/import.sh [sqlite|postgres] [lines] [new|update]
+#   Benchmarks/import.sh [sqlite|postgres] [lines] [new|update|same]
 # Environment:
 #   CMQ_BENCH_CONFIGURATION  debug or release (default release)
 #   CMQ_BENCH_SCRATCH        a separate build folder (e.g. /tmp/cmq-release)
@@ -10,8 +10,9 @@
 # fresh identifiers up to the number of lines. `cmq serve` runs; while `cmq import formations` runs beside it, a
 # member account creates a formation through the API every 200 ms (the site's catalogue writes wait for an
 # import's write lock on SQLite, and for its catalogue-version row on PostgreSQL). Prints the import's time and
-# the site writes' latencies and statuses. With `update`, the file is imported once before, unmeasured: the measured
-# import then updates every formation it names (the catalogue's yearly refresh) instead of creating them.
+# the site writes' latencies and statuses. With `update` or `same`, the file is imported once before, unmeasured; the
+# measured import is then the catalogue's yearly refresh: `update`, every line with a longer description (each
+# formation changes, its full-text entry too); `same`, the same file again (nothing changes, nothing is written).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . Benchmarks/postgres.sh
@@ -58,27 +59,35 @@ for _ in $(seq 1 120); do curl -fs "$BASE/api/v1/referentiels/filieres" >/dev/nu
 
 # The file: the demo catalogue as exported, repeated with fresh identifiers.
 curl -fs "$BASE/api/v1/formations.csv" -o "$DATA/demo.csv"
-python3 - "$DATA/demo.csv" "$DATA/import.csv" "$LINES" <<'PY'
+# `changed.csv`: the same formations, each description lengthened.
+python3 - "$DATA/demo.csv" "$DATA/import.csv" "$LINES" "$DATA/changed.csv" <<'PY'
 import sys, uuid
-source, target, count = sys.argv[1], sys.argv[2], int(sys.argv[3])
+source, target, count, changed = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
 lines = open(source, encoding="utf-8-sig", newline="").read().split("\r\n")
 header, rows = lines[0], [line for line in lines[1:] if line]
-with open(target, "w", encoding="utf-8") as out:
+description = header.split(";").index("description")
+with open(target, "w", encoding="utf-8") as out, open(changed, "w", encoding="utf-8") as other:
     out.write(header + "\n")
+    other.write(header + "\n")
     for index in range(count):
-        fields = rows[index % len(rows)].split(";", 1)
-        out.write(str(uuid.uuid4()) + ";" + fields[1] + "\n")
+        fields = rows[index % len(rows)].split(";")
+        fields[0] = str(uuid.uuid4())
+        out.write(";".join(fields) + "\n")
+        fields[description] = (fields[description] + " " if fields[description] else "") + "Rentrée 2027."
+        other.write(";".join(fields) + "\n")
 PY
 ORGANISATION=$(curl -fs "$BASE/api/v1/plateaux/$PLATEAU" | python3 -c 'import sys, json; print(json.load(sys.stdin)["organisationId"])')
 
-if [ "$KIND" = "update" ]; then
+MEASURED=import.csv
+if [ "$KIND" = "update" ] || [ "$KIND" = "same" ]; then
   echo "First import of the file (not measured)…" >&2
   (cd "$DATA" && "$BIN" import formations import.csv --format csv | tail -1 >&2)
 fi
+if [ "$KIND" = "update" ]; then MEASURED=changed.csv; fi
 echo "cmq $CONFIGURATION build, $DB, $(nproc) cores, import of $LINES lines ($KIND formations, $(( $(grep -c . "$DATA/demo.csv") - 1 )) demo formations repeated) beside cmq serve ($(date -u +%Y-%m-%d))"
-python3 - "$BASE" "$TOKEN" "$ORGANISATION" "$BIN" "$DATA" "$LINES" <<'PY'
+python3 - "$BASE" "$TOKEN" "$ORGANISATION" "$BIN" "$DATA" "$LINES" "$MEASURED" <<'PY'
 import json, subprocess, sys, threading, time, urllib.request, urllib.error
-base, token, organisation, binary, data, lines = sys.argv[1:6] + [int(sys.argv[6])]
+base, token, organisation, binary, data, lines, measured = sys.argv[1:6] + [int(sys.argv[6]), sys.argv[7]]
 
 def site_write(index):
     body = json.dumps({"intitule": f"Formation du site {index}", "organisationId": organisation, "typeDiplome": "cap", "statuts": ["scolaire"]}).encode()
@@ -106,7 +115,7 @@ baseline = [site_write(-i)[0] for i in range(1, 6)]
 thread = threading.Thread(target=writer)
 thread.start()
 start = time.monotonic()
-process = subprocess.run([binary, "import", "formations", data + "/import.csv", "--format", "csv"], cwd=data,
+process = subprocess.run([binary, "import", "formations", data + "/" + measured, "--format", "csv"], cwd=data,
                          capture_output=True, text=True)
 elapsed = time.monotonic() - start
 done.set()

@@ -161,6 +161,8 @@ func cmqMigrations() -> [any Migration] {
         AddCatalogueReloadVersion(),
         // 037: an import stages its new formations in short transactions and shows them all at once
         AddImportBatches(),
+        // 038: SQLite's full-text index rewritten for a formation only when its indexed texts change
+        RefreshSearchOnChangedTextsOnly(),
     ]
 }
 

@@ -154,33 +154,6 @@ struct FormationColumns: FormationFields, BulkValues, Equatable {
         responsableID = formation.responsableID
     }
 
-    /// A formation as read by `SQLKit` (`columns`, in any order): an import reads every formation it changes,
-    /// 200,000 of them as Fluent models took half a minute.
-    init(row: some SQLRow) throws {
-        id = try row.decode(column: "id", as: UUID.self)
-        createdAt = try row.decode(column: "cree_le", as: Date?.self)
-        updatedAt = try row.decode(column: "modifie_le", as: Date?.self)
-        intitule = try row.decode(column: "intitule", as: String.self)
-        intituleCle = try row.decode(column: "intitule_cle", as: String.self)
-        filiere = try row.decode(column: "filiere", as: String?.self)
-        typeDiplome = try row.decode(column: "type_diplome", as: String?.self)
-        niveauEntree = try row.decode(column: "niveau_entree", as: Int?.self)
-        niveauSortie = try row.decode(column: "niveau_sortie", as: Int.self)
-        cfd = try row.decode(column: "cfd", as: String?.self)
-        rncp = try row.decode(column: "rncp", as: String?.self)
-        duree = try row.decode(column: "duree", as: String?.self)
-        capacite = try row.decode(column: "capacite", as: Int?.self)
-        modalite = try row.decode(column: "modalite", as: String.self)
-        datesDebut = try row.decode(column: "dates_debut", as: String?.self)
-        description = try row.decode(column: "description", as: String?.self)
-        lien = try row.decode(column: "lien", as: String?.self)
-        texteCle = try row.decode(column: "texte_cle", as: String?.self)
-        statutsMasque = try row.decode(column: "statuts_masque", as: Int.self)
-        importBatch = try row.decode(column: "lot_import", as: UUID?.self)
-        organisationID = try row.decode(column: "organisation_id", as: UUID.self)
-        responsableID = try row.decode(column: "responsable_id", as: UUID?.self)
-    }
-
     static let schema = Formation.schema
     /// In the order of `Formation.bulkProperties`.
     static let columns = ["id", "cree_le", "modifie_le", "intitule", "intitule_cle", "filiere", "type_diplome", "niveau_entree", "niveau_sortie",
@@ -216,5 +189,68 @@ extension Formation: FormationFields {
     var responsableID: UUID? {
         get { $responsable.id }
         set { $responsable.id = newValue }
+    }
+}
+
+extension FormationColumns {
+    /// The columns read packed in one text, in order, then the formation's statuses and ROME codes (each joined by `|`).
+    private static let packedColumns = ["id", "intitule", "intitule_cle", "filiere", "type_diplome", "niveau_entree", "niveau_sortie", "cfd", "rncp",
+                                        "duree", "capacite", "modalite", "dates_debut", "description", "lien", "texte_cle", "statuts_masque",
+                                        "lot_import", "organisation_id", "responsable_id"]
+    /// Between two packed values (U+001F), and standing for NULL (U+001E): control characters, which cmq refuses in every input.
+    private static let separator: Character = "\u{1F}", null = "\u{1E}"
+
+    /// The select list that reads formations `f` as `FormationColumns(packed:)` decodes them: their dates, then every
+    /// other column, their statuses and ROME codes joined in one text (`packed`). Decoding a column costs more than
+    /// reading it: 200,000 formations read column by column took ten seconds, two with this.
+    static func packedSelect(postgres: Bool) -> String {
+        let char = postgres ? "chr" : "char"
+        let lists = ["(SELECT \(postgres ? "string_agg" : "group_concat")(fs.statut, '|') FROM formation_statuts fs WHERE fs.formation_id = f.id)",
+                     FormationReader.romesColumn(postgres: postgres)]
+        let packed = (packedColumns.map { "CAST(f.\($0) AS TEXT)" } + lists).map { "COALESCE(\($0), \(char)(30))" }
+            .joined(separator: " || \(char)(31) || ")
+        return "f.cree_le, f.modifie_le, \(packed) AS packed"
+    }
+
+    /// A formation read by `packedSelect`, with its statuses and ROME codes.
+    static func read(_ row: some SQLRow) throws -> (columns: FormationColumns, statuts: [String], romes: [String]) {
+        let fields = try row.decode(column: "packed", as: String.self).split(separator: separator, omittingEmptySubsequences: false)
+        guard fields.count == packedColumns.count + 2 else { throw PackedFieldCountMismatch() }
+        func text(_ index: Int) -> String? { fields[index] == null ? nil : String(fields[index]) }
+        func uuid(_ index: Int) throws -> UUID? {
+            guard let text = text(index) else { return nil }
+            guard let id = UUID(uuidString: text) else { throw PackedFieldCountMismatch() }
+            return id
+        }
+        func int(_ index: Int) -> Int? { text(index).flatMap { Int($0) } }
+        guard let id = try uuid(0), let organisationID = try uuid(18) else { throw PackedFieldCountMismatch() }
+        var columns = FormationColumns(id: id, organisationID: organisationID, createdAt: .distantPast)
+        columns.createdAt = try row.decode(column: "cree_le", as: Date?.self)
+        columns.updatedAt = try row.decode(column: "modifie_le", as: Date?.self)
+        columns.intitule = text(1) ?? ""
+        columns.intituleCle = text(2) ?? ""
+        columns.filiere = text(3)
+        columns.typeDiplome = text(4)
+        columns.niveauEntree = int(5)
+        columns.niveauSortie = int(6) ?? 0
+        columns.cfd = text(7)
+        columns.rncp = text(8)
+        columns.duree = text(9)
+        columns.capacite = int(10)
+        columns.modalite = text(11) ?? ""
+        columns.datesDebut = text(12)
+        columns.description = text(13)
+        columns.lien = text(14)
+        columns.texteCle = text(15)
+        columns.statutsMasque = int(16) ?? 0
+        columns.importBatch = try uuid(17)
+        columns.responsableID = try uuid(19)
+        func list(_ index: Int) -> [String] { text(index)?.split(separator: "|").map(String.init) ?? [] }
+        return (columns, list(20), list(21))
+    }
+
+    /// A formation whose text holds a control character (cmq's inputs refuse them: a database written by something else).
+    struct PackedFieldCountMismatch: Error, CustomStringConvertible {
+        var description: String { "Une formation contient un caractère de contrôle (U+001E ou U+001F) : l'import ne peut pas la lire." }
     }
 }
