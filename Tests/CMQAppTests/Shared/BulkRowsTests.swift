@@ -1,3 +1,5 @@
+import CMQDomain
+import FluentKit
 import Foundation
 import SQLKit
 import Testing
@@ -95,6 +97,52 @@ struct BulkRowsTests {
                              action: "update", changes: "{}"),
         ]
         try Self.expectSameRows(BulkRows(values: entries), as: entries.map(AuditEntry.init))
+    }
+
+    @Test("formations written by the service and read packed (imports) give the model's columns, full and sparse, with their lists",
+          arguments: TestDatabase.all)
+    func packedRead(database: TestDatabase) async throws {
+        try await withTestApp(database) { app in
+            let organisation = try await Factory.organisation(app.db).requireID()
+            let responsable = try await Factory.organisation(app.db, nom: "Responsable").requireID()
+            var input = FormationInput()
+            (input.intitule, input.organisationID, input.responsableID) = (.set("BTS Maintenance ; « systèmes » | œuvre"), .set(organisation), .set(responsable))
+            (input.typeDiplome, input.filiere, input.niveauEntree) = (.set(.bts), .set(Filiere.allCases[0]), .set(.niveau4))
+            (input.cfd, input.rncp, input.duree, input.capacite) = (.set(try CFD("32025002")), .set(try RNCP("RNCP35323")), .set("2 ans"), .set(24))
+            (input.description, input.lien) = (.set("Atelier\nlignes"), .set("https://example.fr"))
+            input.statuts = .set([.apprenti, .scolaire])
+            input.romes = .set([try ROMECode("I1604"), try ROMECode("H2903")])
+            let service = FormationService(db: app.db, caller: .command("test"))
+            let full = try await service.create(input)
+            var sparseInput = FormationInput()
+            (sparseInput.intitule, sparseInput.organisationID, sparseInput.typeDiplome) = (.set("CAP Cuisine"), .set(organisation), .set(.cap))
+            let sparse = try await service.create(sparseInput)
+            let sql = try #require(app.db as? any SQLDatabase)
+            let rows = try await sql.raw("""
+                SELECT \(unsafeRaw: FormationColumns.packedSelect(postgres: sql.dialect.name == "postgresql")) FROM formations f
+                """).all()
+            let read = Dictionary(uniqueKeysWithValues: try rows.map { row in try FormationColumns.read(row) }.map { ($0.columns.id, $0) })
+            for model in [full, sparse] {
+                let stored = try #require(try await Formation.query(on: app.db).filter(\.$id == model.requireID()).with(\.$statuts).with(\.$romes).first())
+                let packed = try #require(read[try model.requireID()])
+                let columns = try FormationColumns(stored)
+                #expect(packed.columns == columns)
+                #expect(packed.statuts.sorted() == stored.statuts.map(\.statut).sorted() && packed.romes.sorted() == stored.romes.map(\.code).sorted())
+            }
+            let (fullID, sparseID) = (try full.requireID(), try sparse.requireID())
+            #expect(read[fullID]?.romes.sorted() == ["H2903", "I1604"] && read[sparseID]?.statuts == [])
+        }
+    }
+
+    @Test("UUID(hexadecimal:) reads a UUID's 36 characters in either case, and nothing else")
+    func hexadecimalUUID() {
+        let id = UUID()
+        #expect(UUID(hexadecimal: Substring(id.uuidString).utf8) == id)
+        #expect(UUID(hexadecimal: Substring(id.uuidString.lowercased()).utf8) == id)
+        for bad in ["", "0000F4EC-B29D-4399-93EC-3B0C3ED8CC2", "0000F4EC-B29D-4399-93EC-3B0C3ED8CC2G", "0000F4ECXB29D-4399-93EC-3B0C3ED8CC25",
+                    "0000F4EC-B29D-4399-93EC-3B0C3ED8CC25 "] {
+            #expect(UUID(hexadecimal: Substring(bad).utf8) == nil, "\(bad)")
+        }
     }
 
     @Test("rows over several statements are all written; when one of them fails, the insert throws and its transaction writes none",

@@ -212,14 +212,27 @@ extension FormationColumns {
         return "f.cree_le, f.modifie_le, \(packed) AS packed"
     }
 
-    /// A formation read by `packedSelect`, with its statuses and ROME codes.
+    /// A formation read by `packedSelect`, with its statuses and ROME codes. The text is cut on its bytes, and the
+    /// identifiers read from them (`String.split` and Foundation's `UUID(uuidString:)` were most of the reading).
     static func read(_ row: some SQLRow) throws -> (columns: FormationColumns, statuts: [String], romes: [String]) {
-        let fields = try row.decode(column: "packed", as: String.self).split(separator: separator, omittingEmptySubsequences: false)
+        let packed = try row.decode(column: "packed", as: String.self).utf8
+        var fields: [Substring.UTF8View] = []
+        fields.reserveCapacity(packedColumns.count + 2)
+        var start = packed.startIndex
+        for index in packed.indices where packed[index] == 0x1F {
+            fields.append(packed[start..<index])
+            start = packed.index(after: index)
+        }
+        fields.append(packed[start...])
         guard fields.count == packedColumns.count + 2 else { throw PackedFieldCountMismatch() }
-        func text(_ index: Int) -> String? { fields[index] == null ? nil : String(fields[index]) }
+        func text(_ index: Int) -> String? {
+            let field = fields[index]
+            return field.count == 1 && field.first == 0x1E ? nil : String(Substring(field))
+        }
         func uuid(_ index: Int) throws -> UUID? {
-            guard let text = text(index) else { return nil }
-            guard let id = UUID(uuidString: text) else { throw PackedFieldCountMismatch() }
+            let field = fields[index]
+            if field.count == 1 && field.first == 0x1E { return nil }
+            guard let id = UUID(hexadecimal: field) else { throw PackedFieldCountMismatch() }
             return id
         }
         func int(_ index: Int) -> Int? { text(index).flatMap { Int($0) } }
@@ -252,5 +265,36 @@ extension FormationColumns {
     /// A formation whose text holds a control character (cmq's inputs refuse them: a database written by something else).
     struct PackedFieldCountMismatch: Error, CustomStringConvertible {
         var description: String { "Une formation contient un caractère de contrôle (U+001E ou U+001F) : l'import ne peut pas la lire." }
+    }
+}
+
+extension UUID {
+    /// A UUID from its 36 characters (hexadecimal digits of either case, hyphens at 8, 13, 18 and 23); nil otherwise.
+    init?(hexadecimal text: Substring.UTF8View) {
+        guard text.count == 36 else { return nil }
+        var bytes = [UInt8](repeating: 0, count: 16)
+        var count = 0, high: UInt8? = nil
+        for (offset, character) in text.enumerated() {
+            if offset == 8 || offset == 13 || offset == 18 || offset == 23 {
+                guard character == UInt8(ascii: "-") else { return nil }
+                continue
+            }
+            let digit: UInt8
+            switch character {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = character - UInt8(ascii: "0")
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = character - UInt8(ascii: "a") + 10
+            case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = character - UInt8(ascii: "A") + 10
+            default: return nil
+            }
+            if let first = high {
+                bytes[count] = first << 4 | digit
+                count += 1
+                high = nil
+            } else {
+                high = digit
+            }
+        }
+        self.init(uuid: (bytes[0], bytes[1], bytes[2], bytes[3], bytes[4], bytes[5], bytes[6], bytes[7],
+                         bytes[8], bytes[9], bytes[10], bytes[11], bytes[12], bytes[13], bytes[14], bytes[15]))
     }
 }
