@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # A formation import beside the live site: how long the import takes, and how long the site's writes wait meanwhile.
-#   Benchmarks/import.sh [sqlite|postgres] [lines] [new|update|same]
+#   Benchmarks/import.sh [sqlite|postgres] [lines] [new|update|refresh|same]
 # Environment:
 #   CMQ_BENCH_CONFIGURATION  debug or release (default release)
 #   CMQ_BENCH_SCRATCH        a separate build folder (e.g. /tmp/cmq-release)
@@ -10,9 +10,10 @@
 # fresh identifiers up to the number of lines. `cmq serve` runs; while `cmq import formations` runs beside it, a
 # member account creates a formation through the API every 200 ms (the site's catalogue writes wait for an
 # import's write lock on SQLite, and for its catalogue-version row on PostgreSQL). Prints the import's time and
-# the site writes' latencies and statuses. With `update` or `same`, the file is imported once before, unmeasured; the
-# measured import is then the catalogue's yearly refresh: `update`, every line with a longer description (each
-# formation changes, its full-text entry too); `same`, the same file again (nothing changes, nothing is written).
+# the site writes' latencies and statuses. With `update`, `refresh` or `same`, the file is imported once before,
+# unmeasured; the measured import is then the catalogue's yearly refresh: `update`, every line with a longer
+# description (each formation changes, its full-text entry too); `refresh`, one line in ten so; `same`, the same file
+# again (nothing changes, nothing is written).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . Benchmarks/postgres.sh
@@ -59,31 +60,34 @@ for _ in $(seq 1 120); do curl -fs "$BASE/api/v1/referentiels/filieres" >/dev/nu
 
 # The file: the demo catalogue as exported, repeated with fresh identifiers.
 curl -fs "$BASE/api/v1/formations.csv" -o "$DATA/demo.csv"
-# `changed.csv`: the same formations, each description lengthened.
-python3 - "$DATA/demo.csv" "$DATA/import.csv" "$LINES" "$DATA/changed.csv" <<'PY'
+# `changed.csv`: the same formations, each description lengthened (`refresh.csv`: one in ten).
+python3 - "$DATA/demo.csv" "$DATA/import.csv" "$LINES" "$DATA/changed.csv" "$DATA/refresh.csv" <<'PY'
 import sys, uuid
-source, target, count, changed = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
+source, target, count, changed, refresh = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4], sys.argv[5]
 lines = open(source, encoding="utf-8-sig", newline="").read().split("\r\n")
 header, rows = lines[0], [line for line in lines[1:] if line]
 description = header.split(";").index("description")
-with open(target, "w", encoding="utf-8") as out, open(changed, "w", encoding="utf-8") as other:
-    out.write(header + "\n")
-    other.write(header + "\n")
+with open(target, "w", encoding="utf-8") as out, open(changed, "w", encoding="utf-8") as every, open(refresh, "w", encoding="utf-8") as tenth:
+    for file in (out, every, tenth):
+        file.write(header + "\n")
     for index in range(count):
         fields = rows[index % len(rows)].split(";")
         fields[0] = str(uuid.uuid4())
-        out.write(";".join(fields) + "\n")
+        same = ";".join(fields) + "\n"
+        out.write(same)
         fields[description] = (fields[description] + " " if fields[description] else "") + "Rentrée 2027."
-        other.write(";".join(fields) + "\n")
+        every.write(";".join(fields) + "\n")
+        tenth.write(";".join(fields) + "\n" if index % 10 == 0 else same)
 PY
 ORGANISATION=$(curl -fs "$BASE/api/v1/plateaux/$PLATEAU" | python3 -c 'import sys, json; print(json.load(sys.stdin)["organisationId"])')
 
 MEASURED=import.csv
-if [ "$KIND" = "update" ] || [ "$KIND" = "same" ]; then
+if [ "$KIND" != "new" ]; then
   echo "First import of the file (not measured)…" >&2
   (cd "$DATA" && "$BIN" import formations import.csv --format csv | tail -1 >&2)
 fi
 if [ "$KIND" = "update" ]; then MEASURED=changed.csv; fi
+if [ "$KIND" = "refresh" ]; then MEASURED=refresh.csv; fi
 echo "cmq $CONFIGURATION build, $DB, $(nproc) cores, import of $LINES lines ($KIND formations, $(( $(grep -c . "$DATA/demo.csv") - 1 )) demo formations repeated) beside cmq serve ($(date -u +%Y-%m-%d))"
 python3 - "$BASE" "$TOKEN" "$ORGANISATION" "$BIN" "$DATA" "$LINES" "$MEASURED" <<'PY'
 import json, subprocess, sys, threading, time, urllib.request, urllib.error

@@ -303,30 +303,44 @@ struct FormationBulkImportTests {
         }
     }
 
-    @Test("a formation changed by someone else between the preparation and the write stops the write, which a new preparation redoes", arguments: TestDatabase.all)
+    @Test("a formation changed by someone else between the preparation and the write stops the write, which a new preparation redoes; one the file leaves as it is does not", arguments: TestDatabase.all)
     func changedMeanwhile(database: TestDatabase) async throws {
         try await withTestApp(database) { app in
-            // given: a formation, and an import that updates it and adds two, prepared from what it was
-            let corpus = try await Self.corpus(app, count: 3, seed: 1)
+            // given: two formations, and an import that leaves the first as it is, changes the second and adds one,
+            // prepared from what they were
+            let corpus = try await Self.corpus(app, count: 3, seed: 2)
             try await Self.reseed(app, corpus)
-            let id = corpus.seeded[0]
+            let (kept, id) = (corpus.seeded[0], corpus.seeded[1])
             let importer = FormationImporter(db: app.db, caller: .command("test"))
             var rejected: [LineError] = []
             let checked = try await importer.check(try FormationCSV.read(corpus.file).records, rejecting: &rejected, progress: SilentProgress())
             let plan = try await importer.prepare(checked, progress: SilentProgress())
-
-            // when: the site changes the formation before the import writes
+            #expect(plan.createdCount == 1 && plan.updatedCount == 1 && plan.unchangedCount == 1)
+            let site = FormationService(db: app.db, caller: .command("site"))
             var input = FormationInput()
             input.intitule = .set("Changé par le site")
-            _ = try await FormationService(db: app.db, caller: .command("site")).update(id, input)
+
+            // when: the site changes the formation the file leaves as it is: the import writes what it changes, and
+            // leaves the site's change (it came first)
+            _ = try await site.update(kept, input)
+            try await importer.write(plan, progress: SilentProgress())
+            #expect(try await Formation.query(on: app.db).count() == 3)
+            #expect(try await Formation.find(kept, on: app.db)?.intitule == "Changé par le site")
+
+            // when: the site changes a formation the file changes, before a newer import writes
+            let again = try await importer.prepare(checked, progress: SilentProgress())
+            #expect(again.createdCount == 0 && again.updatedCount == 1 && again.unchangedCount == 2)
+            try await Self.reseed(app, corpus)
+            let fresh = try await importer.prepare(checked, progress: SilentProgress())
+            _ = try await site.update(id, input)
 
             // then: that write is refused and writes nothing…
-            await #expect(throws: FormationImporter.ChangedMeanwhile.self) { try await importer.write(plan, progress: SilentProgress()) }
-            #expect(try await Formation.query(on: app.db).count() == 1)
+            await #expect(throws: FormationImporter.ChangedMeanwhile.self) { try await importer.write(fresh, progress: SilentProgress()) }
+            #expect(try await Formation.query(on: app.db).count() == 2)
             #expect(try await Formation.find(id, on: app.db)?.intitule == "Changé par le site")
             // … and a fresh preparation applies the file, its audit entry starting from the site's change
             let report = try await importer.run(try FormationCSV.read(corpus.file).records)
-            #expect(report.applied && report.created == 2 && report.updated == 1)
+            #expect(report.applied && report.created == 1 && report.updated == 1 && report.unchanged == 1)
             let entries = try await AuditEntry.query(on: app.db).filter(\.$entityID == id).sort(\.$at).all()
             #expect(entries.map(\.action) == ["creation", "modification", "modification"])
             #expect(entries.last?.decodedChanges["intitule"]?.avant == "Changé par le site")

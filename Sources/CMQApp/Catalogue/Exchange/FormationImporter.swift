@@ -172,7 +172,7 @@ struct FormationImporter {
         /// The existing formations whose statuses, and whose ROME codes, the file replaces.
         var replacedStatuts: [UUID] = []
         var replacedRomes: [UUID] = []
-        /// Every formation of the file, and the modification time of those that existed.
+        /// Every formation the plan writes, and the modification time of those that existed (as read).
         var identifiers: [UUID] = []
         var modifiedAt: [UUID: Date?] = [:]
         var createdCount = 0
@@ -287,7 +287,10 @@ struct FormationImporter {
         }
         var plan = parts.first ?? Self.plan([], existing: [:], audit: audit, at: now, ids: OrderedIDs(at: now), batch: batch)
         for part in parts.dropFirst() { try plan.append(part) }
-        plan.modifiedAt = modifiedAt
+        // The formations the file leaves unchanged are not checked again: should someone change one meanwhile, the
+        // import has simply come first.
+        let written = Set(plan.identifiers)
+        plan.modifiedAt = modifiedAt.filter { written.contains($0.key) }
         if plan.created.isEmpty { plan.batch = nil }
         if sql.dialect.name == "sqlite" {
             try await plan.created.writeStatements(on: sql, updatingExcept: Plan.keptOnUpdate)
@@ -671,13 +674,11 @@ struct FormationImporter {
         return sql
     }
 
-    /// Under the lock: the formations of the file are as they were read (none created, changed or deleted since),
-    /// those it leaves unchanged included. A staged plan's new formations are in the table already, under their batch:
-    /// their ids are taken.
+    /// Under the lock: the formations the plan writes are as they were read (none created, changed or deleted since).
+    /// A staged plan's new formations are in the table already, under their batch: their ids are taken.
     private static func checkUnchanged(_ plan: Plan, on sql: any SQLDatabase) async throws {
         var found: [UUID: Date?] = [:]
-        let ids = plan.batch == nil ? Array(Set(plan.identifiers).union(plan.modifiedAt.keys)) : Array(plan.modifiedAt.keys)
-        for chunk in ids.chunked(Plan.idsPerStatement) {
+        for chunk in (plan.batch == nil ? plan.identifiers : Array(plan.modifiedAt.keys)).chunked(Plan.idsPerStatement) {
             let rows = try await sql.select().column("id").column("modifie_le").from(Formation.schema).where("id", .in, chunk)
                 .where(SQLRaw(Formation.visibleCondition())).all()
             for row in rows {
