@@ -134,17 +134,6 @@ struct BulkRowsTests {
         }
     }
 
-    @Test("UUID(hexadecimal:) reads a UUID's 36 characters in either case, and nothing else")
-    func hexadecimalUUID() {
-        let id = UUID()
-        #expect(UUID(hexadecimal: Substring(id.uuidString).utf8) == id)
-        #expect(UUID(hexadecimal: Substring(id.uuidString.lowercased()).utf8) == id)
-        for bad in ["", "0000F4EC-B29D-4399-93EC-3B0C3ED8CC2", "0000F4EC-B29D-4399-93EC-3B0C3ED8CC2G", "0000F4ECXB29D-4399-93EC-3B0C3ED8CC25",
-                    "0000F4EC-B29D-4399-93EC-3B0C3ED8CC25 "] {
-            #expect(UUID(hexadecimal: Substring(bad).utf8) == nil, "\(bad)")
-        }
-    }
-
     @Test("rows over several statements are all written; when one of them fails, the insert throws and its transaction writes none",
           arguments: TestDatabase.all)
     func severalStatements(database: TestDatabase) async throws {

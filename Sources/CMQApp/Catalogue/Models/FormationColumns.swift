@@ -213,7 +213,7 @@ extension FormationColumns {
     }
 
     /// A formation read by `packedSelect`, with its statuses and ROME codes. The text is cut on its bytes, and the
-    /// identifiers read from them (`String.split` and Foundation's `UUID(uuidString:)` were most of the reading).
+    /// identifiers read by `UUID(canonical:)` (`String.split` and Foundation's `UUID(uuidString:)` were most of the reading).
     static func read(_ row: some SQLRow) throws -> (columns: FormationColumns, statuts: [String], romes: [String]) {
         let packed = try row.decode(column: "packed", as: String.self).utf8
         var fields: [Substring.UTF8View] = []
@@ -232,7 +232,7 @@ extension FormationColumns {
         func uuid(_ index: Int) throws -> UUID? {
             let field = fields[index]
             if field.count == 1 && field.first == 0x1E { return nil }
-            guard let id = UUID(hexadecimal: field) else { throw PackedFieldCountMismatch() }
+            guard let id = UUID(canonical: Substring(field)) else { throw PackedFieldCountMismatch() }
             return id
         }
         func int(_ index: Int) -> Int? { text(index).flatMap { Int($0) } }
@@ -265,36 +265,5 @@ extension FormationColumns {
     /// A formation whose text holds a control character (cmq's inputs refuse them: a database written by something else).
     struct PackedFieldCountMismatch: Error, CustomStringConvertible {
         var description: String { "Une formation contient un caractère de contrôle (U+001E ou U+001F) : l'import ne peut pas la lire." }
-    }
-}
-
-extension UUID {
-    /// A UUID from its 36 characters (hexadecimal digits of either case, hyphens at 8, 13, 18 and 23); nil otherwise.
-    init?(hexadecimal text: Substring.UTF8View) {
-        guard text.count == 36 else { return nil }
-        var bytes = [UInt8](repeating: 0, count: 16)
-        var count = 0, high: UInt8? = nil
-        for (offset, character) in text.enumerated() {
-            if offset == 8 || offset == 13 || offset == 18 || offset == 23 {
-                guard character == UInt8(ascii: "-") else { return nil }
-                continue
-            }
-            let digit: UInt8
-            switch character {
-            case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = character - UInt8(ascii: "0")
-            case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = character - UInt8(ascii: "a") + 10
-            case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = character - UInt8(ascii: "A") + 10
-            default: return nil
-            }
-            if let first = high {
-                bytes[count] = first << 4 | digit
-                count += 1
-                high = nil
-            } else {
-                high = digit
-            }
-        }
-        self.init(uuid: (bytes[0], bytes[1], bytes[2], bytes[3], bytes[4], bytes[5], bytes[6], bytes[7],
-                         bytes[8], bytes[9], bytes[10], bytes[11], bytes[12], bytes[13], bytes[14], bytes[15]))
     }
 }
