@@ -224,7 +224,7 @@ extension FormationColumns {
             start = packed.index(after: index)
         }
         fields.append(packed[start...])
-        guard fields.count == packedColumns.count + 2 else { throw PackedFieldCountMismatch() }
+        guard fields.count == packedColumns.count + 2 else { throw UnreadablePackedRow() }
         func text(_ index: Int) -> String? {
             let field = fields[index]
             return field.count == 1 && field.first == null ? nil : String(Substring(field))
@@ -232,11 +232,11 @@ extension FormationColumns {
         func uuid(_ index: Int) throws -> UUID? {
             let field = fields[index]
             if field.count == 1 && field.first == null { return nil }
-            guard let id = UUID(canonical: Substring(field)) else { throw PackedFieldCountMismatch() }
+            guard let id = UUID(canonical: Substring(field)) else { throw UnreadablePackedRow() }
             return id
         }
         func int(_ index: Int) -> Int? { text(index).flatMap { Int($0) } }
-        guard let id = try uuid(0), let organisationID = try uuid(18) else { throw PackedFieldCountMismatch() }
+        guard let id = try uuid(0), let organisationID = try uuid(18) else { throw UnreadablePackedRow() }
         var columns = FormationColumns(id: id, organisationID: organisationID, createdAt: .distantPast)
         columns.createdAt = try row.decode(column: "cree_le", as: Date?.self)
         columns.updatedAt = try row.decode(column: "modifie_le", as: Date?.self)
@@ -262,8 +262,12 @@ extension FormationColumns {
         return (columns, list(20), list(21))
     }
 
-    /// A formation whose text holds a control character (cmq's inputs refuse them: a database written by something else).
-    struct PackedFieldCountMismatch: Error, CustomStringConvertible {
-        var description: String { "Une formation contient un caractère de contrôle (U+001E ou U+001F) : l'import ne peut pas la lire." }
+    /// A formation whose text holds a control character, or whose identifier is not one (cmq's inputs refuse both: a
+    /// database written by something else).
+    struct UnreadablePackedRow: Error, CustomStringConvertible, LocalizedError {
+        var description: String {
+            "Une formation de la base contient un caractère de contrôle (U+001E ou U+001F) ou un identifiant illisible : l'import ne peut pas la lire. Retirez ce caractère (ou corrigez l'identifiant) dans la base, puis relancez l'import."
+        }
+        var errorDescription: String? { description }
     }
 }
