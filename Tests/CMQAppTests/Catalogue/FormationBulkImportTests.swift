@@ -344,6 +344,19 @@ struct FormationBulkImportTests {
             let entries = try await AuditEntry.query(on: app.db).filter(\.$entityID == id).sort(\.$at).all()
             #expect(entries.map(\.action) == ["creation", "modification", "modification"])
             #expect(entries.last?.decodedChanges["intitule"]?.avant == "Changé par le site")
+
+            // when: a formation the file changes is changed meanwhile by a bulk write that does not list its
+            // formations (an import past its limit): the write reads every formation it writes again, and stops
+            try await Self.reseed(app, corpus)
+            let stale = try await importer.prepare(checked, progress: SilentProgress())
+            let lines = corpus.file.split(separator: "\n").map(String.init)
+            var fields = lines[2].split(separator: ";", omittingEmptySubsequences: false).map(String.init)
+            fields[try #require(Self.header.split(separator: ";").firstIndex(of: "duree"))] = "9 mois"
+            var unlisted = FormationImporter(db: app.db, caller: .command("autre import"))
+            unlisted.changesListedAtMost = 0
+            #expect(try await unlisted.run(try FormationCSV.read(Self.header + "\n" + fields.joined(separator: ";") + "\n").records).updated == 1)
+            await #expect(throws: FormationImporter.ChangedMeanwhile.self) { try await importer.write(stale, progress: SilentProgress()) }
+            #expect(try await Formation.find(id, on: app.db)?.duree == "9 mois")
         }
     }
 
