@@ -169,6 +169,9 @@ struct FormationImporter {
         /// The import's batch (`lots_import`) when it stages its new formations; nil when everything is written in one
         /// transaction.
         var batch: UUID?
+        /// SQLite: the rows of the existing formations the file changes, as statements that write them into the
+        /// import's temporary table (`changedTable`), which the last transaction copies into the catalogue (`write`).
+        var changedFormations: [SQLiteBulkStatement] = []
         /// The existing formations whose statuses, and whose ROME codes, the file replaces.
         var replacedStatuts: [UUID] = []
         var replacedRomes: [UUID] = []
@@ -231,6 +234,8 @@ struct FormationImporter {
 
         /// An existing formation is updated in place, every column but these.
         static let keptOnUpdate: Set<String> = ["cree_le"]
+        /// SQLite: the temporary table of the import's connection that holds the changed formations' rows.
+        static let changedTable = "formations_a_jour"
 
         /// Another slice's plan added after this one's.
         mutating func append(_ other: Plan) throws(BulkRows.UnsupportedValue) {
@@ -246,7 +251,7 @@ struct FormationImporter {
 
         /// The statements of the last transaction (all of them when nothing is staged).
         var lastStatementCount: Int {
-            (batch == nil ? created.statementCount : 0) + updated.statementCount
+            (batch == nil ? created.statementCount : 0) + updated.statementCount + (changedFormations.isEmpty ? 0 : 1)
                 + (replacedStatuts.count + Self.idsPerStatement - 1) / Self.idsPerStatement
                 + (replacedRomes.count + Self.idsPerStatement - 1) / Self.idsPerStatement
         }
@@ -299,6 +304,8 @@ struct FormationImporter {
         if plan.created.isEmpty { plan.batch = nil }
         if sql.dialect.name == "sqlite" {
             try await plan.created.writeStatements(on: sql, updatingExcept: Plan.keptOnUpdate)
+            plan.changedFormations = try await plan.updated.formations.into(Plan.changedTable).sqliteStatements(on: sql)
+            plan.updated.formations.removeAll()
             try await plan.updated.writeStatements(on: sql, updatingExcept: Plan.keptOnUpdate)
         }
         return plan
@@ -458,11 +465,14 @@ struct FormationImporter {
     /// `lots_import`); should anything fail, what was staged is removed. On SQLite each transaction takes the write lock at its start (see
     /// `writeTransaction`); on PostgreSQL the catalogue's version is taken only at the end of the last one, so that
     /// the site's writes do not wait for it (`DeferCatalogueVersionInBulkWrites`).
+    ///
+    /// On SQLite the changed formations are first written into a temporary table of one connection, which locks nothing
+    /// the site writes, and the last transaction, on that connection, copies them into the catalogue with one statement
+    /// (200,000 rows sent there held the lock 6 s, copied about 4).
     func write(_ plan: Plan, progress: any ProgressReporter) async throws {
         // A file that changes nothing writes nothing (its formations were as it says when read).
         guard plan.createdCount + plan.updatedCount > 0 else { return }
-        let listed = changesListedAtMost
-        let total = plan.lastStatementCount + (plan.batch == nil ? 0 : plan.created.statementCount)
+        let total = plan.lastStatementCount + (plan.batch == nil ? 0 : plan.created.statementCount) + plan.changedFormations.count
         let done = NIOLockedValueBox(0)
         let step: @Sendable () -> Void = {
             done.withLockedValue { done in
@@ -470,7 +480,33 @@ struct FormationImporter {
                 progress.step("Écriture", done: done, total: total)
             }
         }
-        let db = db
+        guard !plan.changedFormations.isEmpty else { return try await write(plan, on: db, step: step) }
+        let importer = self
+        try await db.withConnection { connection in
+            connection.eventLoop.makeFutureWithTask {
+                let sql = try Self.sql(connection)
+                let table = SQLIdentifier(Plan.changedTable)
+                @Sendable func drop() async throws { try await sql.raw("DROP TABLE IF EXISTS temp.\(table)").run() }
+                try await drop()
+                try await sql.raw("CREATE TEMP TABLE \(table) AS SELECT \(SQLList(FormationColumns.columns.map { SQLIdentifier($0) })) FROM formations WHERE 0").run()
+                do {
+                    for statement in plan.changedFormations {
+                        try await statement.run(on: sql)
+                        step()
+                    }
+                    try await importer.write(plan, on: connection, step: step)
+                } catch {
+                    try? await drop()
+                    throw error
+                }
+                try await drop()
+            }
+        }.get()
+    }
+
+    /// `write` on `db` (on SQLite, the connection of the temporary table when there is one).
+    private func write(_ plan: Plan, on db: any Database, step: @escaping @Sendable () -> Void) async throws {
+        let listed = changesListedAtMost
         @Sendable func last() async throws {
             try await db.writeTransaction { db in
                 let sql = try Self.sql(db)
@@ -543,8 +579,26 @@ struct FormationImporter {
         }
         if plan.batch == nil { try await plan.created.insert(on: sql, updatingExcept: Plan.keptOnUpdate, afterEach: step) }
         try await plan.updated.insert(on: sql, updatingExcept: Plan.keptOnUpdate, afterEach: step)
+        if !plan.changedFormations.isEmpty {
+            try await copyChangedFormations(on: sql)
+            step()
+        }
         if let batch = plan.batch { try await show(batch, on: sql) }
         try await endBulkWrite(plan.identifiers, listingAtMost: changesListedAtMost, on: sql)
+    }
+
+    /// SQLite: the changed formations copied from the import's temporary table into the catalogue, every column but
+    /// `Plan.keptOnUpdate` (the formations exist: each row updates one).
+    private static func copyChangedFormations(on sql: any SQLDatabase) async throws {
+        let columns = SQLList(FormationColumns.columns.map { SQLIdentifier($0) })
+        let updated = SQLList(FormationColumns.columns.filter { $0 != "id" && !Plan.keptOnUpdate.contains($0) }.map {
+            SQLBinaryExpression(SQLIdentifier($0), .equal, SQLColumn($0, table: "excluded"))
+        })
+        // (`WHERE true`: SQLite reads an upsert's `ON CONFLICT` after a `SELECT` only once its `WHERE` is written.)
+        try await sql.raw("""
+            INSERT INTO formations (\(columns)) SELECT \(columns) FROM temp.\(ident: Plan.changedTable) WHERE true
+            ON CONFLICT (id) DO UPDATE SET \(updated)
+            """).run()
     }
 
     /// Shows the formations of a batch and its audit entries: one row changed, inside the last transaction. Should the

@@ -72,6 +72,9 @@ struct BulkRows: Sendable {
 
     var isEmpty: Bool { rows.isEmpty }
 
+    /// The same rows, for another table of the same columns.
+    func into(_ table: String) -> BulkRows { BulkRows(table: table, columns: columns, rows: rows) }
+
     /// The rows dropped, the table and columns kept (once written otherwise: `sqliteStatements`).
     mutating func removeAll() { rows = [] }
 
