@@ -163,6 +163,8 @@ func cmqMigrations() -> [any Migration] {
         AddImportBatches(),
         // 038: SQLite's full-text index rewritten for a formation only when its indexed texts change
         RefreshSearchOnChangedTextsOnly(),
+        // 039: SQLite's full-text entries of an import's changed formations written before its last transaction
+        StageSearchEntries(),
     ]
 }
 

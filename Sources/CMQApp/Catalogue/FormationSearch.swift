@@ -98,7 +98,11 @@ extension ResolvedQuery.Term {
         var parts: [any SQLExpression] = []
         if dialect == "sqlite" {
             let match = term.prefixes.map { "\"\($0)\"*" }.joined(separator: " OR ")
-            parts.append(SQLQueryString("f.rowid IN (SELECT rowid FROM formations_fts WHERE formations_fts MATCH \(bind: match))"))
+            // The entry a formation points to (`StageSearchEntries`): its own rowid's, or the one an import wrote for it.
+            parts.append(SQLQueryString("""
+                (f.cle_recherche IS NULL AND f.rowid IN (SELECT rowid FROM formations_fts WHERE formations_fts MATCH \(bind: match))
+                 OR f.cle_recherche IN (SELECT rowid FROM formations_fts WHERE formations_fts MATCH \(bind: match) AND rowid < 0))
+                """))
         } else {
             let tsquery = term.prefixes.map { "\($0):*" }.joined(separator: " | ")
             parts.append(SQLQueryString("f.recherche @@ to_tsquery('simple', \(bind: tsquery))"))

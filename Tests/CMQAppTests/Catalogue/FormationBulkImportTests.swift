@@ -113,6 +113,11 @@ struct FormationBulkImportTests {
             #expect(response.status == .ok)
             searches[query] = try response.decoded(PageDTO<FormationDTO>.self).total
         }
+        // The search done by the database alone (on SQLite, its full-text index; "plasturgie" would also name the
+        // campus one test attaches a formation to)
+        for word in ["mecanique", "oenologie", "meca presses", "agricoles", "chaudronnerie", "viticulture", "cuisine", "electrotechnique"] {
+            searches["base:\(word)"] = try await CatalogueSearch(db: app.db).allIDs(.init(q: word)).count
+        }
         return Snapshot(formations: formations, audit: audit, searches: searches)
     }
 
@@ -415,6 +420,76 @@ struct FormationBulkImportTests {
                 let page = try await app.send(.GET, "/api/v1/formations?q=\(query)").decoded(PageDTO<FormationDTO>.self)
                 #expect(page.items.map(\.intitule) == [title])
             }
+        }
+    }
+
+    @Test("SQLite: the full-text entries of the formations whose texts an import changes are written before its last transaction, which points the formations to them; former entries and those of a stopped import are removed; the site's later changes keep one entry per formation")
+    func stagedSearchEntries() async throws {
+        try await withTestApp(.sqlite) { app in
+            // given: 30 formations, a file that changes the titles of 20 of them, and the full-text entries of another
+            // import, still running, under the keys it reserved
+            let corpus = try await Self.corpus(app, count: 30, seed: 30)
+            try await Self.reseed(app, corpus)
+            let sql = try #require(app.db as? any SQLDatabase)
+            struct Count: Decodable { let n: Int }
+            @Sendable func count(_ query: String) async throws -> Int { try await sql.raw("\(unsafeRaw: query)").first(decoding: Count.self)?.n ?? -1 }
+            @Sendable func found(_ word: String) async throws -> Set<UUID> { Set(try await CatalogueSearch(db: app.db).allIDs(.init(q: word))) }
+            // Every formation has one entry, under the key it points to, holding its texts; no other entry is left.
+            @Sendable func oneEntryPerFormation() async throws -> Bool {
+                let formations = try await count("SELECT count(*) AS n FROM formations")
+                let matching = try await count("""
+                    SELECT count(*) AS n FROM formations f JOIN formations_fts s ON s.rowid = coalesce(f.cle_recherche, f.rowid)
+                    WHERE s.intitule = f.intitule_cle AND s.texte = coalesce(f.texte_cle, '')
+                    """)
+                try await sql.raw("INSERT INTO formations_fts (formations_fts) VALUES ('integrity-check')").run()
+                return try await count("SELECT count(*) AS n FROM formations_fts WHERE rowid NOT BETWEEN -1001 AND -1000") == formations && matching == formations
+            }
+            #expect(try await oneEntryPerFormation())
+            let running = UUID(), now = Date()
+            try await sql.raw("INSERT INTO lots_import (id, commence_le, vu_le, recherche_a, recherche_de) VALUES (\(bind: running), \(bind: now), \(bind: now), -1000, -1001)").run()
+            try await sql.raw("INSERT INTO formations_fts (rowid, intitule, texte) VALUES (-1000, 'entree', 'autre import'), (-1001, 'entree', 'autre import')").run()
+            let changed = corpus.seeded[1]
+            #expect(try await found("oenologie").contains(changed))
+            #expect(try await !found("agricoles").contains(changed))
+            struct Texts: Decodable, Equatable { let id: UUID; let intitule_cle: String; let texte_cle: String? }
+            @Sendable func texts() async throws -> [UUID: Texts] {
+                Dictionary(uniqueKeysWithValues: try await sql.raw("SELECT id, intitule_cle, texte_cle FROM formations").all(decoding: Texts.self).map { ($0.id, $0) })
+            }
+            let before = try await texts()
+
+            // when: the file is imported
+            let report = try await FormationImporter(db: app.db, caller: .command("test")).run(try FormationCSV.read(corpus.file).records)
+
+            // then: the formations whose texts changed point to new entries (below the other import's keys), which the
+            // search reads; their former entries are gone, the other import's are left
+            #expect(report.updated == 20 && report.unchanged == 10)
+            let newTexts = try await texts().filter { before[$0.key] != $0.value }.count
+            #expect(newTexts > 10)
+            #expect(try await count("SELECT count(*) AS n FROM formations WHERE cle_recherche IS NOT NULL") == newTexts)
+            #expect(try await count("SELECT count(*) AS n FROM formations WHERE cle_recherche >= -1001") == 0)
+            #expect(try await oneEntryPerFormation())
+            #expect(try await count("SELECT count(*) AS n FROM formations_fts WHERE rowid BETWEEN -1001 AND -1000") == 2)
+            #expect(try await found("agricoles").contains(changed))
+            #expect(try await !found("oenologie").contains(changed))
+
+            // when: the site changes that formation's title, then deletes another the import changed
+            var input = FormationInput()
+            input.intitule = .set("Cuisine du monde")
+            _ = try await FormationService(db: app.db, caller: .command("site")).update(changed, input)
+            try await FormationService(db: app.db, caller: .command("site")).delete(corpus.seeded[2])
+
+            // then: one entry per formation still, each read by the search
+            #expect(try await oneEntryPerFormation())
+            #expect(try await found("monde") == [changed])
+            #expect(try await !found("agricoles").contains(changed))
+
+            // when: the other import stops and is not seen again
+            try await sql.raw("UPDATE lots_import SET vu_le = \(bind: Date().addingTimeInterval(-3600)) WHERE id = \(bind: running)").run()
+            try await FormationImporter.discardAbandonedBatches(on: app.db)
+
+            // then: its entries are removed
+            #expect(try await count("SELECT count(*) AS n FROM formations_fts WHERE rowid BETWEEN -1001 AND -1000") == 0)
+            #expect(try await oneEntryPerFormation())
         }
     }
 

@@ -171,7 +171,12 @@ struct FormationImporter {
         var batch: UUID?
         /// SQLite: the rows of the existing formations the file changes, as statements that write them into the
         /// import's temporary table (`changedTable`), which the last transaction copies into the catalogue (`write`).
+        /// Those whose searched texts change are numbered (`searchRank`): their full-text entries are staged.
         var changedFormations: [SQLiteBulkStatement] = []
+        /// Whether each existing formation the file changes (in the order of `updated.formations`) has new searched texts.
+        var newTexts: [Bool] = []
+        /// How many of them have.
+        var newTextCount: Int { newTexts.filter { $0 }.count }
         /// The existing formations whose statuses, and whose ROME codes, the file replaces.
         var replacedStatuts: [UUID] = []
         var replacedRomes: [UUID] = []
@@ -236,11 +241,14 @@ struct FormationImporter {
         static let keptOnUpdate: Set<String> = ["cree_le"]
         /// SQLite: the temporary table of the import's connection that holds the changed formations' rows.
         static let changedTable = "formations_a_jour"
+        /// Its column that numbers the formations whose searched texts change, from 0 (NULL for the others).
+        static let searchRank = "rang_recherche"
 
         /// Another slice's plan added after this one's.
         mutating func append(_ other: Plan) throws(BulkRows.UnsupportedValue) {
             try created.append(other.created)
             try updated.append(other.updated)
+            newTexts += other.newTexts
             replacedStatuts += other.replacedStatuts
             replacedRomes += other.replacedRomes
             identifiers += other.identifiers
@@ -304,7 +312,14 @@ struct FormationImporter {
         if plan.created.isEmpty { plan.batch = nil }
         if sql.dialect.name == "sqlite" {
             try await plan.created.writeStatements(on: sql, updatingExcept: Plan.keptOnUpdate)
-            plan.changedFormations = try await plan.updated.formations.into(Plan.changedTable).sqliteStatements(on: sql)
+            var rank = 0
+            let ranked = zip(plan.updated.formations.rows, plan.newTexts).map { row, newTexts -> [any SQLExpression] in
+                guard newTexts else { return row + [SQLLiteral.null] }
+                defer { rank += 1 }
+                return row + [SQLLiteral.numeric(String(rank))]
+            }
+            plan.changedFormations = try await BulkRows(table: Plan.changedTable, columns: FormationColumns.columns + [Plan.searchRank], rows: ranked)
+                .sqliteStatements(on: sql)
             plan.updated.formations.removeAll()
             try await plan.updated.writeStatements(on: sql, updatingExcept: Plan.keptOnUpdate)
         }
@@ -320,6 +335,7 @@ struct FormationImporter {
         var formations: [[[any SQLExpression]]] = [[], []], statuts: [[[any SQLExpression]]] = [[], []], romes: [[[any SQLExpression]]] = [[], []]
         var entries: [[any SQLExpression]] = []
         var unchanged = 0
+        var newTexts: [Bool] = []
         var replacedStatuts: [UUID] = [], replacedRomes: [UUID] = [], identifiers: [UUID] = []
         identifiers.reserveCapacity(checked.count)
         let stems = StemMemo()
@@ -356,6 +372,7 @@ struct FormationImporter {
                 if current != nil { replacedRomes.append(id) }
             }
             formations[new].append(formation.bulkValues)
+            if let current { newTexts.append(formation.intituleCle != current.columns.intituleCle || formation.texteCle != current.columns.texteCle) }
             identifiers.append(id)
             // An update's audit entry compares the lists as they are after the write; a creation's leaves them out.
             let after = AuditedFormation(columns: formation, statuts: current.map { statusValues ?? $0.statuts },
@@ -373,7 +390,7 @@ struct FormationImporter {
                       romes: BulkRows(table: FormationROME.schema, columns: FormationListValue.columns(valueColumn: "code"), rows: romes[new]),
                       audit: BulkRows(table: AuditEntry.schema, columns: AuditEntryValues.columns, rows: new == 1 ? entries : []))
         }
-        return Plan(created: rows(1), updated: rows(0), batch: batch, replacedStatuts: replacedStatuts, replacedRomes: replacedRomes,
+        return Plan(created: rows(1), updated: rows(0), batch: batch, newTexts: newTexts, replacedStatuts: replacedStatuts, replacedRomes: replacedRomes,
                     identifiers: identifiers, createdCount: formations[1].count, updatedCount: formations[0].count, unchangedCount: unchanged)
     }
 
@@ -488,12 +505,14 @@ struct FormationImporter {
                 let table = SQLIdentifier(Plan.changedTable)
                 @Sendable func drop() async throws { try await sql.raw("DROP TABLE IF EXISTS temp.\(table)").run() }
                 try await drop()
-                try await sql.raw("CREATE TEMP TABLE \(table) AS SELECT \(SQLList(FormationColumns.columns.map { SQLIdentifier($0) })) FROM formations WHERE 0").run()
+                let columns = SQLList(FormationColumns.columns.map { SQLIdentifier($0) })
+                try await sql.raw("CREATE TEMP TABLE \(table) AS SELECT \(columns), NULL AS \(ident: Plan.searchRank) FROM formations WHERE 0").run()
                 do {
                     for statement in plan.changedFormations {
                         try await statement.run(on: sql)
                         step()
                     }
+                    try await sql.raw("CREATE INDEX temp.ix_formations_a_jour_rang ON \(table) (\(ident: Plan.searchRank))").run()
                     try await importer.write(plan, on: connection, step: step)
                 } catch {
                     try? await drop()
@@ -507,32 +526,64 @@ struct FormationImporter {
     /// `write` on `db` (on SQLite, the connection of the temporary table when there is one).
     private func write(_ plan: Plan, on db: any Database, step: @escaping @Sendable () -> Void) async throws {
         let listed = changesListedAtMost
-        @Sendable func last() async throws {
+        @Sendable func last(searchKey: Int64? = nil) async throws {
             try await db.writeTransaction { db in
                 let sql = try Self.sql(db)
-                try await Self.withWriteCache(on: sql) { try await Self.writeLast(plan, on: sql, changesListedAtMost: listed, step: step) }
+                try await Self.withWriteCache(on: sql) {
+                    try await Self.writeLast(plan, searchKey: searchKey, on: sql, changesListedAtMost: listed, step: step)
+                }
             }
         }
         guard let batch = plan.batch else { return try await last() }
         try await Self.discardAbandonedBatches(on: db)
+        // SQLite: the full-text entries of the changed formations' new texts are staged too (from the temporary table).
+        let searchEntries = plan.changedFormations.isEmpty ? 0 : plan.newTextCount
         do {
-            try await Self.stage(plan.created, batch: batch, on: db, step: step)
-            try await last()
+            let searchKey = try await Self.stage(plan.created, batch: batch, searchEntries: searchEntries, on: db, step: step)
+            try await last(searchKey: searchKey)
         } catch {
             try? await Self.discard(batch, on: db)
             throw error
         }
+        // (Should this fail, the entries left are found by the next import's: the search never reads them.)
+        if searchEntries > 0 { try? await Self.removeFormerSearchEntries(on: db) }
     }
 
     /// The new formations, their lists and audit entries written with their batch, unseen: on SQLite in transactions
     /// of about `stagingSlice` each, `stagingPause` apart (the site's writes take their turn in between), on PostgreSQL
-    /// in one.
-    static func stage(_ rows: Plan.Rows, batch: UUID, on db: any Database, step: @escaping @Sendable () -> Void) async throws {
+    /// in one. SQLite: `searchEntries` full-text entries are written too, from the import's temporary table, under keys
+    /// reserved below zero (`StageSearchEntries`); the key of rank 0 is returned (each next rank's is one less).
+    @discardableResult
+    static func stage(_ rows: Plan.Rows, batch: UUID, searchEntries: Int = 0, on db: any Database,
+                      step: @escaping @Sendable () -> Void) async throws -> Int64? {
         let now = Date()
-        try await db.writeTransaction { db in
-            try await sql(db).raw("INSERT INTO lots_import (id, commence_le, vu_le) VALUES (\(bind: batch), \(bind: now), \(bind: now))").run()
+        let searchKey: Int64? = try await db.writeTransaction { db in
+            let sql = try sql(db)
+            guard searchEntries > 0 else {
+                try await sql.raw("INSERT INTO lots_import (id, commence_le, vu_le) VALUES (\(bind: batch), \(bind: now), \(bind: now))").run()
+                return nil
+            }
+            // Below every key taken: the index's lowest (`ORDER BY rowid`: FTS5 reads it first) and every reservation.
+            struct Reserved: Decodable { let recherche_a: Int64 }
+            return try await sql.raw("""
+                INSERT INTO lots_import (id, commence_le, vu_le, recherche_a, recherche_de)
+                SELECT \(bind: batch), \(bind: now), \(bind: now), m - 1, m - \(bind: searchEntries) FROM (SELECT min(0,
+                  coalesce((SELECT rowid FROM formations_fts ORDER BY rowid LIMIT 1), 0),
+                  coalesce((SELECT min(recherche_de) FROM lots_import), 0)) AS m)
+                RETURNING recherche_a
+                """).first(decoding: Reserved.self)?.recherche_a
         }
-        let statements = rows.sqliteStatements
+        var written = rows.sqliteStatements
+        if let searchKey {
+            written = (written ?? []) + stride(from: 0, to: searchEntries, by: searchEntriesPerStatement).map { first in
+                SQLiteBulkStatement(text: """
+                    INSERT INTO formations_fts (rowid, intitule, texte)
+                    SELECT ? - \(Plan.searchRank), intitule_cle, coalesce(texte_cle, '') FROM temp.\(Plan.changedTable)
+                    WHERE \(Plan.searchRank) >= ? AND \(Plan.searchRank) < ?
+                    """, binds: [.integer(Int(searchKey)), .integer(first), .integer(first + searchEntriesPerStatement)])
+            }
+        }
+        let statements = written
         var next = 0
         repeat {
             if next > 0 { try await Task.sleep(for: stagingPause) }
@@ -562,11 +613,15 @@ struct FormationImporter {
                 }
             }
         } while next < statements?.count ?? 0
+        return searchKey
     }
 
+    /// SQLite: staged full-text entries per statement (about 30 ms).
+    static let searchEntriesPerStatement = 2_000
+
     /// The last transaction: the changes to existing formations (and, when nothing was staged, the new formations),
-    /// the staged formations shown, the catalogue's version moved.
-    private static func writeLast(_ plan: Plan, on sql: any SQLDatabase, changesListedAtMost: Int, step: () -> Void) async throws {
+    /// the staged formations shown, the catalogue's version moved. `searchKey`: that of the staged full-text entries.
+    private static func writeLast(_ plan: Plan, searchKey: Int64?, on sql: any SQLDatabase, changesListedAtMost: Int, step: () -> Void) async throws {
         try await beginBulkWrite(on: sql)
         try await checkUnchanged(plan, on: sql)
         // The lists the file replaces, then every row; existing formations are updated in place (their campus
@@ -580,7 +635,7 @@ struct FormationImporter {
         if plan.batch == nil { try await plan.created.insert(on: sql, updatingExcept: Plan.keptOnUpdate, afterEach: step) }
         try await plan.updated.insert(on: sql, updatingExcept: Plan.keptOnUpdate, afterEach: step)
         if !plan.changedFormations.isEmpty {
-            try await copyChangedFormations(on: sql)
+            try await copyChangedFormations(searchKey: searchKey, on: sql)
             step()
         }
         if let batch = plan.batch { try await show(batch, on: sql) }
@@ -588,17 +643,55 @@ struct FormationImporter {
     }
 
     /// SQLite: the changed formations copied from the import's temporary table into the catalogue, every column but
-    /// `Plan.keptOnUpdate` (the formations exist: each row updates one).
-    private static func copyChangedFormations(on sql: any SQLDatabase) async throws {
+    /// `Plan.keptOnUpdate` (the formations exist: each row updates one). Those with new texts point to their staged
+    /// full-text entry (`searchKey` minus their rank), the others keep theirs.
+    private static func copyChangedFormations(searchKey: Int64?, on sql: any SQLDatabase) async throws {
         let columns = SQLList(FormationColumns.columns.map { SQLIdentifier($0) })
         let updated = SQLList(FormationColumns.columns.filter { $0 != "id" && !Plan.keptOnUpdate.contains($0) }.map {
             SQLBinaryExpression(SQLIdentifier($0), .equal, SQLColumn($0, table: "excluded"))
         })
         // (`WHERE true`: SQLite reads an upsert's `ON CONFLICT` after a `SELECT` only once its `WHERE` is written.)
         try await sql.raw("""
-            INSERT INTO formations (\(columns)) SELECT \(columns) FROM temp.\(ident: Plan.changedTable) WHERE true
-            ON CONFLICT (id) DO UPDATE SET \(updated)
+            INSERT INTO formations (\(columns), cle_recherche)
+            SELECT \(columns), \(bind: searchKey) - \(ident: Plan.searchRank) FROM temp.\(ident: Plan.changedTable) WHERE true
+            ON CONFLICT (id) DO UPDATE SET \(updated), cle_recherche = coalesce(excluded.cle_recherche, formations.cle_recherche)
             """).run()
+    }
+
+    /// SQLite: the full-text entries no formation points to any more, removed in transactions of about
+    /// `stagingSlice`: a formation's former entry once an import pointed it to a new one (`StageSearchEntries`), the
+    /// entries of an import stopped or discarded (its reservation gone). Each is checked again under the lock.
+    static func removeFormerSearchEntries(on db: any Database) async throws {
+        let sql = try sql(db)
+        guard sql.dialect.name == "sqlite" else { return }
+        let former = """
+            ((k > 0 AND k IN (SELECT rowid FROM formations WHERE cle_recherche IS NOT NULL))
+             OR (k < 0 AND k NOT IN (SELECT cle_recherche FROM formations WHERE cle_recherche IS NOT NULL)
+                 AND NOT EXISTS (SELECT 1 FROM lots_import l WHERE l.publie_le IS NULL AND k BETWEEN l.recherche_de AND l.recherche_a)))
+            """
+        struct Key: Decodable { let k: Int64 }
+        let keys = try await sql.raw("""
+            SELECT f.rowid AS k FROM formations f WHERE f.cle_recherche IS NOT NULL AND EXISTS (SELECT 1 FROM formations_fts s WHERE s.rowid = f.rowid)
+            UNION ALL SELECT k FROM (SELECT rowid AS k FROM formations_fts WHERE rowid < 0) WHERE \(unsafeRaw: former)
+            """).all(decoding: Key.self).map(\.k)
+        var next = 0
+        while next < keys.count {
+            if next > 0 { try await Task.sleep(for: stagingPause) }
+            let start = next
+            next = try await db.writeTransaction { db in
+                let sql = try Self.sql(db)
+                let clock = ContinuousClock(), end = clock.now.advanced(by: stagingSlice)
+                var next = start
+                repeat {
+                    let chunk = keys[next..<min(next + Plan.idsPerStatement, keys.count)]
+                    try await sql.raw("""
+                        DELETE FROM formations_fts WHERE rowid IN (SELECT k FROM (SELECT value AS k FROM json_each(\(bind: "[" + chunk.map(String.init).joined(separator: ",") + "]"))) WHERE \(unsafeRaw: former))
+                        """).run()
+                    next += chunk.count
+                } while next < keys.count && clock.now < end
+                return next
+            }
+        }
     }
 
     /// Shows the formations of a batch and its audit entries: one row changed, inside the last transaction. Should the
@@ -616,6 +709,7 @@ struct FormationImporter {
             try await sql(db).raw("DELETE FROM lots_import WHERE id = \(bind: batch) AND publie_le IS NULL").run()
         }
         try await removeStaged(by: batch, on: db)
+        try await removeFormerSearchEntries(on: db)
     }
 
     /// The rows of a batch whose own row is gone: formations with their lists, then audit entries, a thousand at a time.
