@@ -7,6 +7,13 @@ import SQLKit
 import Testing
 import VaporTesting
 
+/// The steps an operation reported.
+final class RecordedProgress: ProgressReporter {
+    let steps = NIOLockedValueBox<[(label: String, done: Int, total: Int)]>([])
+    func step(_ label: String, done: Int, total: Int) { steps.withLockedValue { $0.append((label, done, total)) } }
+    func message(_ text: String) {}
+}
+
 /// The formation import at scale: prepared outside any transaction, written in bulk statements (on SQLite the new
 /// formations staged first, unseen), it writes what importing the lines one by one through the formation service writes.
 @Suite("Catalogue: bulk import of formations")
@@ -458,7 +465,11 @@ struct FormationBulkImportTests {
             let before = try await texts()
 
             // when: the file is imported
-            let report = try await FormationImporter(db: app.db, caller: .command("test")).run(try FormationCSV.read(corpus.file).records)
+            let progress = RecordedProgress()
+            let report = try await FormationImporter(db: app.db, caller: .command("test")).run(try FormationCSV.read(corpus.file).records, progress: progress)
+            // (the writing's steps, the staged entries' included, reach its total and never pass it)
+            let writing = progress.steps.withLockedValue { $0.filter { $0.label == "Écriture" } }
+            #expect(writing.allSatisfy { $0.done <= $0.total } && writing.last.map { $0.done == $0.total } == true)
 
             // then: the formations whose texts changed point to new entries (below the other import's keys), which the
             // search reads; their former entries are gone, the other import's are left

@@ -81,6 +81,14 @@ struct MetricsTests {
         }
     }
 
+    @Test("a progress step past its total, with no total or before its start prints a whole bar and does not stop the command")
+    func progressOutOfBounds() {
+        let progress = ConsoleProgress(console: Terminal())
+        progress.step("Essai des bornes", done: 5, total: 4)
+        progress.step("Essai des bornes", done: 3, total: 0)
+        progress.step("Essai des bornes", done: -1, total: 4)
+    }
+
     @Test("a command writes its progress to CMQ_METRICS_TEXTFILE, whole (written beside, then renamed)")
     func textfile() throws {
         CMQMetrics.bootstrap()

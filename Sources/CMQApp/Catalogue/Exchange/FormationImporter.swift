@@ -175,8 +175,8 @@ struct FormationImporter {
         var changedFormations: [SQLiteBulkStatement] = []
         /// Whether each existing formation the file changes (in the order of `updated.formations`) has new searched texts.
         var newTexts: [Bool] = []
-        /// How many of them have.
-        var newTextCount: Int { newTexts.filter { $0 }.count }
+        /// SQLite: the full-text entries staged (those of the changed formations with new texts, when the plan stages).
+        var stagedSearchEntries: Int { batch == nil || changedFormations.isEmpty ? 0 : newTexts.filter { $0 }.count }
         /// The existing formations whose statuses, and whose ROME codes, the file replaces.
         var replacedStatuts: [UUID] = []
         var replacedRomes: [UUID] = []
@@ -489,7 +489,8 @@ struct FormationImporter {
     func write(_ plan: Plan, progress: any ProgressReporter) async throws {
         // A file that changes nothing writes nothing (its formations were as it says when read).
         guard plan.createdCount + plan.updatedCount > 0 else { return }
-        let total = plan.lastStatementCount + (plan.batch == nil ? 0 : plan.created.statementCount) + plan.changedFormations.count
+        let searchStatements = (plan.stagedSearchEntries + Self.searchEntriesPerStatement - 1) / Self.searchEntriesPerStatement
+        let total = plan.lastStatementCount + (plan.batch == nil ? 0 : plan.created.statementCount) + plan.changedFormations.count + searchStatements
         let done = NIOLockedValueBox(0)
         let step: @Sendable () -> Void = {
             done.withLockedValue { done in
@@ -537,7 +538,7 @@ struct FormationImporter {
         guard let batch = plan.batch else { return try await last() }
         try await Self.discardAbandonedBatches(on: db)
         // SQLite: the full-text entries of the changed formations' new texts are staged too (from the temporary table).
-        let searchEntries = plan.changedFormations.isEmpty ? 0 : plan.newTextCount
+        let searchEntries = plan.stagedSearchEntries
         do {
             let searchKey = try await Self.stage(plan.created, batch: batch, searchEntries: searchEntries, on: db, step: step)
             try await last(searchKey: searchKey)

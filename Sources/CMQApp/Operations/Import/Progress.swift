@@ -26,7 +26,8 @@ final class ConsoleProgress: ProgressReporter, @unchecked Sendable {
     func step(_ label: String, done: Int, total: Int) {
         lock.lock()
         defer { lock.unlock() }
-        let percent = total == 0 ? 100 : done * 100 / total
+        // (Within 0–100 whatever the caller counts: the bar below is cut from it.)
+        let percent = total <= 0 ? 100 : min(100, max(0, done * 100 / total))
         if let last = lastShown[label], percent < 100, percent - last < stepPercent { return }
         lastShown[label] = percent
         // The same progress for the operations team: gauges on /metriques (an operation run by the server), or the
