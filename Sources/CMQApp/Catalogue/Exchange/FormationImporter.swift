@@ -546,7 +546,7 @@ struct FormationImporter {
             try? await Self.discard(batch, on: db)
             throw error
         }
-        // (Should this fail, the entries left are found by the next import's: the search never reads them.)
+        // (Should this fail, the search never reads the entries left, and the next import that stages entries removes them.)
         if searchEntries > 0 { try? await Self.removeFormerSearchEntries(on: db) }
     }
 
