@@ -553,7 +553,9 @@ struct FormationImporter {
     /// The new formations, their lists and audit entries written with their batch, unseen: on SQLite in transactions
     /// of about `stagingSlice` each, `stagingPause` apart (the site's writes take their turn in between), on PostgreSQL
     /// in one. SQLite: `searchEntries` full-text entries are written too, from the import's temporary table, under keys
-    /// reserved below zero (`StageSearchEntries`); the key of rank 0 is returned (each next rank's is one less).
+    /// reserved below zero (`StageSearchEntries`); the key of rank 0 is returned, each next rank's is one more (FTS5
+    /// writes what it holds in memory to the file whenever a key is not above the last: 200,000 entries under
+    /// decreasing keys took three times as long).
     @discardableResult
     static func stage(_ rows: Plan.Rows, batch: UUID, searchEntries: Int = 0, on db: any Database,
                       step: @escaping @Sendable () -> Void) async throws -> Int64? {
@@ -565,21 +567,21 @@ struct FormationImporter {
                 return nil
             }
             // Below every key taken: the index's lowest (`ORDER BY rowid`: FTS5 reads it first) and every reservation.
-            struct Reserved: Decodable { let recherche_a: Int64 }
+            struct Reserved: Decodable { let recherche_de: Int64 }
             return try await sql.raw("""
                 INSERT INTO lots_import (id, commence_le, vu_le, recherche_a, recherche_de)
                 SELECT \(bind: batch), \(bind: now), \(bind: now), m - 1, m - \(bind: searchEntries) FROM (SELECT min(0,
                   coalesce((SELECT rowid FROM formations_fts ORDER BY rowid LIMIT 1), 0),
                   coalesce((SELECT min(recherche_de) FROM lots_import), 0)) AS m)
-                RETURNING recherche_a
-                """).first(decoding: Reserved.self)?.recherche_a
+                RETURNING recherche_de
+                """).first(decoding: Reserved.self)?.recherche_de
         }
         var written = rows.sqliteStatements
         if let searchKey {
             written = (written ?? []) + stride(from: 0, to: searchEntries, by: searchEntriesPerStatement).map { first in
                 SQLiteBulkStatement(text: """
                     INSERT INTO formations_fts (rowid, intitule, texte)
-                    SELECT ? - \(Plan.searchRank), intitule_cle, coalesce(texte_cle, '') FROM temp.\(Plan.changedTable)
+                    SELECT ? + \(Plan.searchRank), intitule_cle, coalesce(texte_cle, '') FROM temp.\(Plan.changedTable)
                     WHERE \(Plan.searchRank) >= ? AND \(Plan.searchRank) < ?
                     """, binds: [.integer(Int(searchKey)), .integer(first), .integer(first + searchEntriesPerStatement)])
             }
@@ -645,7 +647,7 @@ struct FormationImporter {
 
     /// SQLite: the changed formations copied from the import's temporary table into the catalogue, every column but
     /// `Plan.keptOnUpdate` (the formations exist: each row updates one). Those with new texts point to their staged
-    /// full-text entry (`searchKey` minus their rank), the others keep theirs.
+    /// full-text entry (`searchKey` plus their rank), the others keep theirs.
     private static func copyChangedFormations(searchKey: Int64?, on sql: any SQLDatabase) async throws {
         let columns = SQLList(FormationColumns.columns.map { SQLIdentifier($0) })
         let updated = SQLList(FormationColumns.columns.filter { $0 != "id" && !Plan.keptOnUpdate.contains($0) }.map {
@@ -654,14 +656,15 @@ struct FormationImporter {
         // (`WHERE true`: SQLite reads an upsert's `ON CONFLICT` after a `SELECT` only once its `WHERE` is written.)
         try await sql.raw("""
             INSERT INTO formations (\(columns), cle_recherche)
-            SELECT \(columns), \(bind: searchKey) - \(ident: Plan.searchRank) FROM temp.\(ident: Plan.changedTable) WHERE true
+            SELECT \(columns), \(bind: searchKey) + \(ident: Plan.searchRank) FROM temp.\(ident: Plan.changedTable) WHERE true
             ON CONFLICT (id) DO UPDATE SET \(updated), cle_recherche = coalesce(excluded.cle_recherche, formations.cle_recherche)
             """).run()
     }
 
     /// SQLite: the full-text entries no formation points to any more, removed in transactions of about
     /// `stagingSlice`: a formation's former entry once an import pointed it to a new one (`StageSearchEntries`), the
-    /// entries of an import stopped or discarded (its reservation gone). Each is checked again under the lock.
+    /// entries of an import stopped or discarded (its reservation gone). Each is checked again under the lock; they go
+    /// in the order of their keys (see `stage`).
     static func removeFormerSearchEntries(on db: any Database) async throws {
         let sql = try sql(db)
         guard sql.dialect.name == "sqlite" else { return }
@@ -676,7 +679,7 @@ struct FormationImporter {
         let keys = try await sql.raw("""
             SELECT f.rowid AS k FROM formations f WHERE f.cle_recherche IS NOT NULL AND EXISTS (SELECT 1 FROM formations_fts s WHERE s.rowid = f.rowid)
             UNION ALL SELECT k FROM (SELECT rowid AS k FROM formations_fts WHERE rowid < 0) WHERE \(unsafeRaw: former)
-            """).all(decoding: Key.self).map(\.k)
+            """).all(decoding: Key.self).map(\.k).sorted()
         var next = 0
         while next < keys.count {
             if next > 0 { try await Task.sleep(for: stagingPause) }
