@@ -501,6 +501,16 @@ struct FormationBulkImportTests {
             // then: its entries are removed
             #expect(try await count("SELECT count(*) AS n FROM formations_fts WHERE rowid BETWEEN -1001 AND -1000") == 0)
             #expect(try await oneEntryPerFormation())
+
+            // when: the migration is reverted: every entry is back under its formation's rowid, and found there
+            try await StageSearchEntries().revert(on: app.db)
+            #expect(try await count("SELECT count(*) AS n FROM formations_fts") == count("SELECT count(*) AS n FROM formations"))
+            #expect(try await count("""
+                SELECT count(*) AS n FROM formations f JOIN formations_fts s ON s.rowid = f.rowid WHERE s.intitule = f.intitule_cle
+                """) == count("SELECT count(*) AS n FROM formations"))
+            try await StageSearchEntries().prepare(on: app.db)
+            #expect(try await found("monde") == [changed])
+            #expect(try await oneEntryPerFormation())
         }
     }
 

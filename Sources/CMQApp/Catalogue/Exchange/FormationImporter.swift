@@ -485,7 +485,7 @@ struct FormationImporter {
     ///
     /// On SQLite the changed formations are first written into a temporary table of one connection, which locks nothing
     /// the site writes, and the last transaction, on that connection, copies them into the catalogue with one statement
-    /// (200,000 rows sent there held the lock 6 s, copied about 4).
+    /// (200,000 rows sent there held the lock 6.1 s, copied 4.7 s; their full-text entries, staged before, were 2.4 s of it).
     func write(_ plan: Plan, progress: any ProgressReporter) async throws {
         // A file that changes nothing writes nothing (its formations were as it says when read).
         guard plan.createdCount + plan.updatedCount > 0 else { return }
