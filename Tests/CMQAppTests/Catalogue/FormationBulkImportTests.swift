@@ -433,7 +433,7 @@ struct FormationBulkImportTests {
     @Test("SQLite: the full-text entries of the formations whose texts an import changes are written before its last transaction, which points the formations to them; former entries and those of a stopped import are removed; the site's later changes keep one entry per formation")
     func stagedSearchEntries() async throws {
         try await withTestApp(.sqlite) { app in
-            // given: 30 formations, a file that changes the titles of 20 of them, and the full-text entries of another
+            // given: 30 formations, a file that changes 20 of them (most of their titles), and the full-text entries of another
             // import, still running, under the keys it reserved
             let corpus = try await Self.corpus(app, count: 30, seed: 30)
             try await Self.reseed(app, corpus)
