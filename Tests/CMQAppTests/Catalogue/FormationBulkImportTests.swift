@@ -470,6 +470,9 @@ struct FormationBulkImportTests {
             // (the writing's steps, the staged entries' included, reach its total and never pass it)
             let writing = progress.steps.withLockedValue { $0.filter { $0.label == "Écriture" } }
             #expect(writing.allSatisfy { $0.done <= $0.total } && writing.last.map { $0.done == $0.total } == true)
+            // (the removal of the former entries, after it, shows its progress too)
+            let removal = progress.steps.withLockedValue { $0.filter { $0.label == "Nettoyage de l'index de recherche" } }
+            #expect(removal.last.map { $0.done == $0.total && $0.total > 0 } == true)
 
             // then: the formations whose texts changed point to new entries (below the other import's keys), which the
             // search reads; their former entries are gone, the other import's are left

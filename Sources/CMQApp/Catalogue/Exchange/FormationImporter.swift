@@ -312,11 +312,11 @@ struct FormationImporter {
         if plan.created.isEmpty { plan.batch = nil }
         if sql.dialect.name == "sqlite" {
             try await plan.created.writeStatements(on: sql, updatingExcept: Plan.keptOnUpdate)
-            var rank = 0
-            let ranked = zip(plan.updated.formations.rows, plan.newTexts).map { row, newTexts -> [any SQLExpression] in
-                guard newTexts else { return row + [SQLLiteral.null] }
-                defer { rank += 1 }
-                return row + [SQLLiteral.numeric(String(rank))]
+            var ranked: [[any SQLExpression]] = [], rank = 0
+            ranked.reserveCapacity(plan.newTexts.count)
+            for (row, newTexts) in zip(plan.updated.formations.rows, plan.newTexts) {
+                ranked.append(row + [newTexts ? SQLLiteral.numeric(String(rank)) : SQLLiteral.null])
+                if newTexts { rank += 1 }
             }
             plan.changedFormations = try await BulkRows(table: Plan.changedTable, columns: FormationColumns.columns + [Plan.searchRank], rows: ranked)
                 .sqliteStatements(on: sql)
@@ -498,7 +498,7 @@ struct FormationImporter {
                 progress.step("Écriture", done: done, total: total)
             }
         }
-        guard !plan.changedFormations.isEmpty else { return try await write(plan, on: db, step: step) }
+        guard !plan.changedFormations.isEmpty else { return try await write(plan, on: db, progress: progress, step: step) }
         let importer = self
         try await db.withConnection { connection in
             connection.eventLoop.makeFutureWithTask {
@@ -514,7 +514,7 @@ struct FormationImporter {
                         step()
                     }
                     try await sql.raw("CREATE INDEX temp.ix_formations_a_jour_rang ON \(table) (\(ident: Plan.searchRank))").run()
-                    try await importer.write(plan, on: connection, step: step)
+                    try await importer.write(plan, on: connection, progress: progress, step: step)
                 } catch {
                     try? await drop()
                     throw error
@@ -525,7 +525,7 @@ struct FormationImporter {
     }
 
     /// `write` on `db` (on SQLite, the connection of the temporary table when there is one).
-    private func write(_ plan: Plan, on db: any Database, step: @escaping @Sendable () -> Void) async throws {
+    private func write(_ plan: Plan, on db: any Database, progress: any ProgressReporter, step: @escaping @Sendable () -> Void) async throws {
         let listed = changesListedAtMost
         @Sendable func last(searchKey: Int64? = nil) async throws {
             try await db.writeTransaction { db in
@@ -547,7 +547,9 @@ struct FormationImporter {
             throw error
         }
         // (Should this fail, the search never reads the entries left, and the next import that stages entries removes them.)
-        if searchEntries > 0 { try? await Self.removeFormerSearchEntries(on: db) }
+        if searchEntries > 0 {
+            try? await Self.removeFormerSearchEntries(on: db) { progress.step("Nettoyage de l'index de recherche", done: $0, total: $1) }
+        }
     }
 
     /// The new formations, their lists and audit entries written with their batch, unseen: on SQLite in transactions
@@ -665,7 +667,7 @@ struct FormationImporter {
     /// `stagingSlice`: a formation's former entry once an import pointed it to a new one (`StageSearchEntries`), the
     /// entries of an import stopped or discarded (its reservation gone). Each is checked again under the lock; they go
     /// in the order of their keys (see `stage`).
-    static func removeFormerSearchEntries(on db: any Database) async throws {
+    static func removeFormerSearchEntries(on db: any Database, progress: @escaping @Sendable (_ done: Int, _ total: Int) -> Void = { _, _ in }) async throws {
         let sql = try sql(db)
         guard sql.dialect.name == "sqlite" else { return }
         // (Each key looked up by its index: a list of every formation's key, built for each statement, took 20 s
@@ -697,6 +699,7 @@ struct FormationImporter {
                 } while next < keys.count && clock.now < end
                 return next
             }
+            progress(next, keys.count)
         }
     }
 
