@@ -94,11 +94,15 @@ struct SchemaAndShutdownTests {
         defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
         let app = try await makeApp(.sqliteFile(path: path))
         let finished = NIOLockedValueBox(false)
+        let stopping = NIOLockedValueBox(false)
         do {
             try await DatabaseSchema.migrate(app)
             // A slow request: it reads the database after the stop has begun.
             app.get("lent") { req async throws -> String in
-                try await Task.sleep(for: .milliseconds(400))
+                for _ in 0..<200 where !stopping.withLockedValue({ $0 }) {
+                    try await Task.sleep(for: .milliseconds(50))
+                }
+                try await Task.sleep(for: .milliseconds(300))
                 let count = try await Organisation.query(on: req.db).count()
                 finished.withLockedValue { $0 = true }
                 return "\(count)"
@@ -107,9 +111,13 @@ struct SchemaAndShutdownTests {
             let port = try #require(app.http.server.shared.localAddress?.port)
             let url = try #require(URL(string: "http://127.0.0.1:\(port)/lent"))
             async let answer = URLSession.shared.data(from: url)
-            try await Task.sleep(for: .milliseconds(150))
+            // Wait (at most 10 s: a loaded machine may take a while) until the request has reached the handler.
+            for _ in 0..<200 where app.requestsInFlight.current == 0 {
+                try await Task.sleep(for: .milliseconds(50))
+            }
             #expect(app.requestsInFlight.current == 1)
 
+            stopping.withLockedValue { $0 = true }
             await GracefulShutdown().shutdownAsync(app)
             // When the handler returns, the request has been answered: the pools may close now.
             #expect(finished.withLockedValue { $0 })
