@@ -103,7 +103,7 @@ struct CatalogueIndexTests {
         }
     }
 
-    @Test("writes through another instance reach the index from the changed rows alone, within the check interval", arguments: TestDatabase.all)
+    @Test("writes through another instance reach the index from the changed rows alone (read when it next checks the version)", arguments: TestDatabase.all)
     func followsAnotherInstance(database: TestDatabase) async throws {
         try await withTestApp(database) { app in
             let corpus = try await Self.corpus(app)
@@ -123,7 +123,7 @@ struct CatalogueIndexTests {
                 #expect(try await other.send(.PATCH, "/api/v1/formations/\(changed.id!.lower)", json: #"{"intitule": "Boulangerie", "niveauSortie": 8, "statuts": ["etudiant"]}"#).status == .ok)
                 let deleted = try #require(try await Formation.query(on: app.db).filter(\.$intitule == "Soudage 1").first())
                 #expect(try await other.send(.DELETE, "/api/v1/formations/\(deleted.id!.lower)").status == .noContent)
-                try await Task.sleep(for: .milliseconds(250))
+                try await catalogueIndexCaughtUp(app)
                 let next = try await index.current(on: sql, today: .today)
                 // Incremental: the changed and new formations took new slots, nothing was read again whole.
                 #expect(next.aliveCount == 48 && next.ids.count == 50)
@@ -139,7 +139,7 @@ struct CatalogueIndexTests {
                 try await moving.save(on: other.db)
                 try await Factory.membership(other.db, campus: corpus.campuses[1], organisation: corpus.organisations[3])
                 try await CampusFormation.query(on: other.db).delete()
-                try await Task.sleep(for: .milliseconds(250))
+                try await catalogueIndexCaughtUp(app)
                 #expect(try await index.current(on: sql, today: .today).ids.count == 50)
                 try await Self.compare(app, corpus)
             } catch {
@@ -188,7 +188,7 @@ struct CatalogueIndexTests {
             #expect(try await Formation.find(formations[0].id!, on: app.db)?.statutsMasque == 2)
             #expect(try await Formation.find(formations[1].id!, on: app.db)?.statutsMasque == 6)
             // The index and the API read the same statuses.
-            try await Task.sleep(for: .milliseconds(250))
+            try await catalogueIndexCaughtUp(app)
             try await Self.compare(app, corpus)
             let dto = try await app.send(.GET, "/api/v1/formations/\(formations[1].id!.lower)").decoded(FormationDTO.self)
             #expect(dto.statuts == ["apprenti", "etudiant"])

@@ -264,7 +264,7 @@ struct FormationBulkImportTests {
             #expect(try await Formation.query(on: app.db).filter(\.$importBatch != nil).count() == 60)
             #expect(try await Formation.visible(on: app.db).count() == 100)
             // (the import wrote beside the instance, as the command does: its index reads the version every 200 ms)
-            try await Task.sleep(for: .milliseconds(300))
+            try await catalogueIndexCaughtUp(app)
             #expect(try await app.send(.GET, "/api/v1/formations?per=1").decoded(PageDTO<FormationDTO>.self).total == 100)
             let entries = try await AuditEntry.shown(on: app.db).filter(\.$entity == Formation.auditEntity).filter(\.$action == "creation").count()
             #expect(entries == 100)

@@ -170,13 +170,13 @@ struct CataloguePageTests {
             let formation = try #require(try await Formation.query(on: app.db).filter(\.$intitule == "Mécanique marine").first())
             try await FormationStatut.query(on: app.db).filter(\.$formation.$id == formation.id!).delete()
             #expect(try await SearchCache.version(on: sql) > before)
-            try await Task.sleep(for: .milliseconds(250))
+            try await catalogueIndexCaughtUp(app)
             let search = try await app.send(.GET, "/api/v1/formations?q=meca&statut=etudiant").decoded(PageDTO<FormationDTO>.self)
             #expect(search.total == 0)
             lycee.departementCode = "35"
             lycee.refreshDerivedFields()
             try await lycee.save(on: app.db)
-            try await Task.sleep(for: .milliseconds(250))
+            try await catalogueIndexCaughtUp(app)
             let facets = try await app.send(.GET, "/api/v1/formations?q=meca").decoded(FormationSearchDTO.self).facettes
             #expect(facets.departement.map(\.valeur) == ["35"])
         }
