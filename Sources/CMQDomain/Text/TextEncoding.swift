@@ -17,14 +17,13 @@ public enum TextEncoding: String, Sendable, Equatable {
         if bytes.starts(with: [0xFF, 0xFE]) || bytes.starts(with: [0xFE, 0xFF]) {
             throw Refusal(description: "Le fichier est en UTF-16 : enregistrez-le en UTF-8 (ou Windows-1252), par exemple « CSV UTF-8 » dans un tableur.")
         }
-        if let text = String(validating: bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? Array(bytes.dropFirst(3)) : bytes, as: UTF8.self) {
-            if text.contains("\u{0}") {
-                throw Refusal(description: "Le fichier contient des caractères nuls (UTF-16 sans marque, ou fichier binaire) : enregistrez-le en UTF-8.")
-            }
-            return (text, .utf8)
-        }
+        // (A null character is a null byte in both encodings: looked for among the bytes. The text's `contains`,
+        // Foundation's search, was most of the time this reading took.)
         if bytes.contains(0) {
             throw Refusal(description: "Le fichier contient des caractères nuls (UTF-16 sans marque, ou fichier binaire) : enregistrez-le en UTF-8.")
+        }
+        if let text = String(validating: bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? Array(bytes.dropFirst(3)) : bytes, as: UTF8.self) {
+            return (text, .utf8)
         }
         // Five bytes have no character in Windows-1252: a file that has them is in another encoding.
         if let position = bytes.firstIndex(where: { undefined.contains($0) }) {

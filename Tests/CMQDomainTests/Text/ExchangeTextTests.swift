@@ -143,4 +143,36 @@ struct ExchangeTextTests {
         #expect(large.utf8.count > DelimitedText.sliceSize)
         #expect(try DelimitedText(large).rows == DelimitedText.parse(large, delimiter: ";", slices: 1).rows)
     }
+
+    @Test("a text without quotes is read from its bytes exactly as the CSV reader reads it; a character that could change how the reader reads it leaves the text to the reader")
+    func csvUnquotedAsTheReader() throws {
+        // Random texts of pieces, the risky ones among them: blanks, combining and prepended marks, other line breaks.
+        let pieces = ["a", "é", "É", "e\u{301}", ";", "\n", " ", "\t", "Lycée des métiers", "’", "€", "🙂", "x y", ";;", "\n\n", " ;", "\t;",
+                      "\u{A0}", "\u{301}", "\u{600}", "\u{200D}", "\u{2028}", "\u{85}", "\r", "\u{B}", "ß", "中", "0440074S", "\u{3000}"]
+        var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+        func next(_ bound: Int) -> Int {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Int((state >> 33) % UInt64(bound))
+        }
+        var read = 0
+        for _ in 0..<4_000 {
+            let text = (0..<next(30)).map { _ in pieces[next(pieces.count)] }.joined()
+            let reader = try DelimitedText.readByCSVReader(text, delimiter: ";")
+            for delimiter: Character in [";"] {
+                guard let fast = DelimitedText.unquoted(text, delimiter: delimiter) else { continue }
+                read += 1
+                #expect(fast.header == reader.header && fast.rows == reader.rows, "\(text.debugDescription)")
+            }
+        }
+        #expect(read > 500)
+        // A tab as delimiter is a delimiter, not a blank.
+        let tabbed = "a\tb\n\tx\t y\n"
+        #expect(DelimitedText.unquoted(tabbed, delimiter: "\t").map { [$0.header] + $0.rows } == [["a", "b"], ["", "x", "y"]])
+        #expect(try DelimitedText.readByCSVReader(tabbed, delimiter: "\t").rows == [["", "x", "y"]])
+        // Ordinary French lines are read from their bytes; the risky ones by the reader.
+        #expect(DelimitedText.unquoted("id;nom\n1; École des métiers ;Électrotechnique\n\n", delimiter: ";")?.rows == [["1", "École des métiers ", "Électrotechnique"], [""]])
+        for risky in ["a;b\n\u{A0}x;y\n", "a;\u{301}x\n", "a;b\u{600};y\n", "a\rb\n", "a\u{2028}b\n", "a;\"b\"\n", "a;b\n \u{301}x\n"] {
+            #expect(DelimitedText.unquoted(risky, delimiter: ";") == nil, "\(risky.debugDescription)")
+        }
+    }
 }
