@@ -372,6 +372,54 @@ struct FormationBulkImportTests {
         }
     }
 
+    @Test("SQLite: the changed formations are copied by the rowids read before the lock, only the columns the file changes; a formation whose row moved meanwhile stops the write, which writes nothing")
+    func copiedByRowid() async throws {
+        try await withTestApp(.sqlite) { app in
+            // given: three formations, a file that changes some of them, prepared
+            let corpus = try await Self.corpus(app, count: 3, seed: 2)
+            try await Self.reseed(app, corpus)
+            var importer = FormationImporter(db: app.db, caller: .command("test"))
+            var rejected: [LineError] = []
+            let checked = try await importer.check(try FormationCSV.read(corpus.file).records, rejecting: &rejected, progress: SilentProgress())
+            let plan = try await importer.prepare(checked, progress: SilentProgress())
+            #expect(plan.updatedCount >= 1)
+            #expect(plan.changedColumns.contains("modifie_le") && !plan.changedColumns.contains("organisation_id") && !plan.changedColumns.contains("cree_le"))
+            let sql = try #require(app.db as? any SQLDatabase)
+            struct Row: Decodable, Equatable { let id: UUID; let intitule: String; let modifie_le: Double? }
+            @Sendable func rows() async throws -> [Row] {
+                try await sql.raw("SELECT id, intitule, modifie_le FROM formations ORDER BY id").all(decoding: Row.self)
+            }
+            let before = try await rows()
+
+            // when: after the import read the rowids, a formation the file changes moves to another row, as it is (its
+            // id, its values, its modification time: nothing a write of cmq does)
+            let moved = try #require(corpus.seeded.first { id in plan.identifiers.contains(id) })
+            @Sendable func move(on db: any Database) async throws {
+                try await (db as! any SQLDatabase).raw("UPDATE formations SET rowid = (SELECT max(rowid) + 10 FROM formations) WHERE id = \(bind: moved)").run()
+            }
+            // (on the import's connection, which it holds from its first write to its last)
+            importer.beforeLastTransaction = move
+
+            // then: the write stops and writes nothing
+            await #expect(throws: FormationImporter.ChangedMeanwhile.self) { try await importer.write(plan, progress: SilentProgress()) }
+            #expect(try await rows().map(\.modifie_le) == before.map(\.modifie_le))
+
+            // when: moved before the write, prepared again: it writes every change, found at the rows' new rowids
+            importer.beforeLastTransaction = nil
+            try await move(on: app.db)
+            let again = try await importer.prepare(checked, progress: SilentProgress())
+            try await importer.write(again, progress: SilentProgress())
+            let after = try await Formation.query(on: app.db).all()
+            #expect(after.count == 3)
+            #expect(try await rows() != before)
+            let expected = try FormationCSV.read(corpus.file).records
+            for record in expected {
+                let formation = try #require(after.first { $0.id == record.identifiant })
+                if let intitule = record.intitule { #expect(formation.intitule == intitule) }
+            }
+        }
+    }
+
     @Test("while an import writes, a formation the site writes waits for it on SQLite only (on PostgreSQL the import takes the catalogue's version last); both are then found", arguments: TestDatabase.all)
     func siteWritesDuringImport(database: TestDatabase) async throws {
         try await withTestApp(database) { app in
@@ -505,13 +553,23 @@ struct FormationBulkImportTests {
             #expect(try await count("SELECT count(*) AS n FROM formations_fts WHERE rowid BETWEEN -1001 AND -1000") == 0)
             #expect(try await oneEntryPerFormation())
 
-            // when: the migration is reverted: every entry is back under its formation's rowid, and found there
-            try await StageSearchEntries().revert(on: app.db)
-            #expect(try await count("SELECT count(*) AS n FROM formations_fts") == count("SELECT count(*) AS n FROM formations"))
-            #expect(try await count("""
-                SELECT count(*) AS n FROM formations f JOIN formations_fts s ON s.rowid = f.rowid WHERE s.intitule = f.intitule_cle
-                """) == count("SELECT count(*) AS n FROM formations"))
-            try await StageSearchEntries().prepare(on: app.db)
+            // when: the migration is reverted: every entry is back under its formation's rowid, and found there; then
+            // it is applied again (both on one connection: another, its schema read before the revert, would refuse to
+            // add the column again as a duplicate, SQLite reading its schema anew only for a statement that names
+            // something missing)
+            try await app.db.withConnection { connection in
+                connection.eventLoop.makeFutureWithTask {
+                    // (its counts on that connection too: the pool's SQLite connection of this event loop is this one)
+                    let sql = connection as! any SQLDatabase
+                    @Sendable func count(_ query: String) async throws -> Int { try await sql.raw("\(unsafeRaw: query)").first(decoding: Count.self)?.n ?? -1 }
+                    try await StageSearchEntries().revert(on: connection)
+                    #expect(try await count("SELECT count(*) AS n FROM formations_fts") == count("SELECT count(*) AS n FROM formations"))
+                    #expect(try await count("""
+                        SELECT count(*) AS n FROM formations f JOIN formations_fts s ON s.rowid = f.rowid WHERE s.intitule = f.intitule_cle
+                        """) == count("SELECT count(*) AS n FROM formations"))
+                    try await StageSearchEntries().prepare(on: connection)
+                }
+            }.get()
             #expect(try await found("monde") == [changed])
             #expect(try await oneEntryPerFormation())
         }

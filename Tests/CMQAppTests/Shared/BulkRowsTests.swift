@@ -70,6 +70,31 @@ struct BulkRowsTests {
         #expect(values.rows.map { $0.map(described) } == reflected.rows.map { $0.map(described) })
     }
 
+    @Test("an import's changed columns of a formation are those whose row values differ: each column changed alone is found alone")
+    func changedColumns() throws {
+        let full = try FormationColumns(Self.fullFormation())
+        #expect(FormationColumns.comparisons.map(\.column) == Array(FormationColumns.columns.dropFirst()))
+        #expect(full.columnsChanged(from: full).isEmpty)
+        func differing(_ a: FormationColumns, _ b: FormationColumns) -> [String] {
+            zip(FormationColumns.columns, zip(a.bulkValues, b.bulkValues)).filter { Self.described($1.0) != Self.described($1.1) }.map(\.0)
+        }
+        let changes: [(inout FormationColumns) -> Void] = [
+            { $0.createdAt = nil }, { $0.updatedAt = nil }, { $0.intitule += " 2" }, { $0.intituleCle += " 2" }, { $0.filiere = nil },
+            { $0.typeDiplome = "cap" }, { $0.niveauEntree = 3 }, { $0.niveauSortie = 6 }, { $0.cfd = nil }, { $0.rncp = "RNCP1" },
+            { $0.duree = "1 an" }, { $0.capacite = nil }, { $0.modalite = "distance" }, { $0.datesDebut = nil }, { $0.description = "Autre" },
+            { $0.lien = nil }, { $0.texteCle = "autre" }, { $0.statutsMasque = 1 }, { $0.importBatch = UUID() },
+            { $0.organisationID = UUID() }, { $0.responsableID = nil },
+        ]
+        #expect(changes.count == FormationColumns.columns.count - 1)
+        for change in changes {
+            var changed = full
+            change(&changed)
+            let expected = differing(changed, full)
+            #expect(expected.count == 1)
+            #expect(changed.columnsChanged(from: full) == expected && full.columnsChanged(from: changed) == expected)
+        }
+    }
+
     @Test("rows built without models (imports) give the models' rows: formations, statuses, ROME codes, audit entries")
     func values() throws {
         let full = Self.fullFormation()

@@ -18,6 +18,9 @@ struct FormationImporter {
     /// catalogue version's lock, the site's catalogue writes waiting): every instance's index reads the catalogue
     /// whole instead, as it does past a few thousand changes anyway.
     var changesListedAtMost = 20_000
+    /// Run just before the last transaction, on the import's database or connection (tests: what is written at that
+    /// moment).
+    var beforeLastTransaction: (@Sendable (any Database) async throws -> Void)?
 
     struct Report: Equatable, Sendable {
         var created = 0
@@ -175,6 +178,8 @@ struct FormationImporter {
         var changedFormations: [SQLiteBulkStatement] = []
         /// Whether each existing formation the file changes (in the order of `updated.formations`) has new searched texts.
         var newTexts: [Bool] = []
+        /// The columns the file changes in at least one existing formation: the only ones the copy writes.
+        var changedColumns: Set<String> = []
         /// SQLite: the full-text entries staged (those of the changed formations with new texts, when the plan stages).
         var stagedSearchEntries: Int { batch == nil || changedFormations.isEmpty ? 0 : newTexts.filter { $0 }.count }
         /// The existing formations whose statuses, and whose ROME codes, the file replaces.
@@ -243,12 +248,15 @@ struct FormationImporter {
         static let changedTable = "formations_a_jour"
         /// Its column that numbers the formations whose searched texts change, from 0 (NULL for the others).
         static let searchRank = "rang_recherche"
+        /// Its column that holds each formation's rowid in the catalogue, read before the lock.
+        static let catalogueRow = "ligne"
 
         /// Another slice's plan added after this one's.
         mutating func append(_ other: Plan) throws(BulkRows.UnsupportedValue) {
             try created.append(other.created)
             try updated.append(other.updated)
             newTexts += other.newTexts
+            changedColumns.formUnion(other.changedColumns)
             replacedStatuts += other.replacedStatuts
             replacedRomes += other.replacedRomes
             identifiers += other.identifiers
@@ -336,6 +344,7 @@ struct FormationImporter {
         var entries: [[any SQLExpression]] = []
         var unchanged = 0
         var newTexts: [Bool] = []
+        var changedColumns: Set<String> = []
         var replacedStatuts: [UUID] = [], replacedRomes: [UUID] = [], identifiers: [UUID] = []
         identifiers.reserveCapacity(checked.count)
         let stems = StemMemo()
@@ -372,7 +381,10 @@ struct FormationImporter {
                 if current != nil { replacedRomes.append(id) }
             }
             formations[new].append(formation.bulkValues)
-            if let current { newTexts.append(formation.intituleCle != current.columns.intituleCle || formation.texteCle != current.columns.texteCle) }
+            if let current {
+                newTexts.append(formation.intituleCle != current.columns.intituleCle || formation.texteCle != current.columns.texteCle)
+                changedColumns.formUnion(formation.columnsChanged(from: current.columns))
+            }
             identifiers.append(id)
             // An update's audit entry compares the lists as they are after the write; a creation's leaves them out.
             let after = AuditedFormation(columns: formation, statuts: current.map { statusValues ?? $0.statuts },
@@ -390,7 +402,8 @@ struct FormationImporter {
                       romes: BulkRows(table: FormationROME.schema, columns: FormationListValue.columns(valueColumn: "code"), rows: romes[new]),
                       audit: BulkRows(table: AuditEntry.schema, columns: AuditEntryValues.columns, rows: new == 1 ? entries : []))
         }
-        return Plan(created: rows(1), updated: rows(0), batch: batch, newTexts: newTexts, replacedStatuts: replacedStatuts, replacedRomes: replacedRomes,
+        return Plan(created: rows(1), updated: rows(0), batch: batch, newTexts: newTexts, changedColumns: changedColumns,
+                    replacedStatuts: replacedStatuts, replacedRomes: replacedRomes,
                     identifiers: identifiers, createdCount: formations[1].count, updatedCount: formations[0].count, unchangedCount: unchanged)
     }
 
@@ -507,12 +520,18 @@ struct FormationImporter {
                 @Sendable func drop() async throws { try await sql.raw("DROP TABLE IF EXISTS temp.\(table)").run() }
                 try await drop()
                 let columns = SQLList(FormationColumns.columns.map { SQLIdentifier($0) })
-                try await sql.raw("CREATE TEMP TABLE \(table) AS SELECT \(columns), NULL AS \(ident: Plan.searchRank) FROM formations WHERE 0").run()
+                try await sql.raw("""
+                    CREATE TEMP TABLE \(table) AS SELECT \(columns), NULL AS \(ident: Plan.searchRank), NULL AS \(ident: Plan.catalogueRow) FROM formations WHERE 0
+                    """).run()
                 do {
                     for statement in plan.changedFormations {
                         try await statement.run(on: sql)
                         step()
                     }
+                    // Each formation's rowid, read outside the lock: the copy finds the rows by it (a lookup by id costs twice).
+                    try await sql.raw("""
+                        UPDATE temp.\(table) SET \(ident: Plan.catalogueRow) = (SELECT rowid FROM main.formations f WHERE f.id = \(table).id)
+                        """).run()
                     try await sql.raw("CREATE INDEX temp.ix_formations_a_jour_rang ON \(table) (\(ident: Plan.searchRank))").run()
                     try await importer.write(plan, on: connection, progress: progress, step: step)
                 } catch {
@@ -526,8 +545,9 @@ struct FormationImporter {
 
     /// `write` on `db` (on SQLite, the connection of the temporary table when there is one).
     private func write(_ plan: Plan, on db: any Database, progress: any ProgressReporter, step: @escaping @Sendable () -> Void) async throws {
-        let listed = changesListedAtMost
+        let listed = changesListedAtMost, beforeLast = beforeLastTransaction
         @Sendable func last(searchKey: Int64? = nil) async throws {
+            try await beforeLast?(db)
             try await db.writeTransaction { db in
                 let sql = try Self.sql(db)
                 try await Self.withWriteCache(on: sql) {
@@ -640,27 +660,32 @@ struct FormationImporter {
         if plan.batch == nil { try await plan.created.insert(on: sql, updatingExcept: Plan.keptOnUpdate, afterEach: step) }
         try await plan.updated.insert(on: sql, updatingExcept: Plan.keptOnUpdate, afterEach: step)
         if !plan.changedFormations.isEmpty {
-            try await copyChangedFormations(searchKey: searchKey, on: sql)
+            try await copyChangedFormations(plan, searchKey: searchKey, on: sql)
             step()
         }
         if let batch = plan.batch { try await show(batch, on: sql) }
         try await endBulkWrite(plan.identifiers, listingAtMost: changesListedAtMost, on: sql)
     }
 
-    /// SQLite: the changed formations copied from the import's temporary table into the catalogue, every column but
-    /// `Plan.keptOnUpdate` (the formations exist: each row updates one). Those with new texts point to their staged
-    /// full-text entry (`searchKey` plus their rank), the others keep theirs.
-    private static func copyChangedFormations(searchKey: Int64?, on sql: any SQLDatabase) async throws {
-        let columns = SQLList(FormationColumns.columns.map { SQLIdentifier($0) })
-        let updated = SQLList(FormationColumns.columns.filter { $0 != "id" && !Plan.keptOnUpdate.contains($0) }.map {
-            SQLBinaryExpression(SQLIdentifier($0), .equal, SQLColumn($0, table: "excluded"))
+    /// SQLite: the changed formations copied from the import's temporary table into the catalogue, found by the rowids
+    /// read before the lock, and only the columns the file changes in at least one of them (but `Plan.keptOnUpdate`):
+    /// 200,000 rows whose descriptions change, every column found by id, took twice as long. Those with new texts point
+    /// to their staged full-text entry (`searchKey` plus their rank), the others keep theirs. A formation whose row
+    /// moved since (deleted and written again by id: then it changed, and `checkUnchanged` stopped the write first) is
+    /// not copied: the write stops.
+    private static func copyChangedFormations(_ plan: Plan, searchKey: Int64?, on sql: any SQLDatabase) async throws {
+        let table = Plan.changedTable
+        let updated = SQLList(FormationColumns.columns.filter { plan.changedColumns.contains($0) && !Plan.keptOnUpdate.contains($0) }.map {
+            SQLBinaryExpression(SQLIdentifier($0), .equal, SQLColumn($0, table: table))
         })
-        // (`WHERE true`: SQLite reads an upsert's `ON CONFLICT` after a `SELECT` only once its `WHERE` is written.)
         try await sql.raw("""
-            INSERT INTO formations (\(columns), cle_recherche)
-            SELECT \(columns), \(bind: searchKey) + \(ident: Plan.searchRank) FROM temp.\(ident: Plan.changedTable) WHERE true
-            ON CONFLICT (id) DO UPDATE SET \(updated), cle_recherche = coalesce(excluded.cle_recherche, formations.cle_recherche)
+            UPDATE formations SET \(updated), cle_recherche = coalesce(\(bind: searchKey) + \(ident: table).\(ident: Plan.searchRank), formations.cle_recherche)
+            FROM temp.\(ident: table) WHERE formations.rowid = \(ident: table).\(ident: Plan.catalogueRow) AND formations.id = \(ident: table).id
             """).run()
+        struct Changes: Decodable { let n: Int }
+        guard try await sql.raw("SELECT changes() AS n").first(decoding: Changes.self)?.n == plan.updatedCount else {
+            throw ChangedMeanwhile()
+        }
     }
 
     /// SQLite: the full-text entries no formation points to any more, removed in transactions of about

@@ -166,6 +166,25 @@ struct FormationColumns: FormationFields, BulkValues, Equatable {
          bound(datesDebut), bound(description), bound(lien), bound(texteCle), SQLBind(statutsMasque), bound(importBatch), SQLBind(organisationID),
          bound(responsableID)]
     }
+
+    /// The columns whose values differ in `old`, a former row of the same formation, in the order of `columns`.
+    func columnsChanged(from old: FormationColumns) -> [String] {
+        Self.comparisons.compactMap { $0.differs(self, old) ? $0.column : nil }
+    }
+
+    /// Every column but `id`, in the order of `columns`, with how to tell its values apart.
+    static let comparisons: [(column: String, differs: @Sendable (FormationColumns, FormationColumns) -> Bool)] = [
+        ("cree_le", { $0.createdAt != $1.createdAt }), ("modifie_le", { $0.updatedAt != $1.updatedAt }),
+        ("intitule", { $0.intitule != $1.intitule }), ("intitule_cle", { $0.intituleCle != $1.intituleCle }),
+        ("filiere", { $0.filiere != $1.filiere }), ("type_diplome", { $0.typeDiplome != $1.typeDiplome }),
+        ("niveau_entree", { $0.niveauEntree != $1.niveauEntree }), ("niveau_sortie", { $0.niveauSortie != $1.niveauSortie }),
+        ("cfd", { $0.cfd != $1.cfd }), ("rncp", { $0.rncp != $1.rncp }), ("duree", { $0.duree != $1.duree }),
+        ("capacite", { $0.capacite != $1.capacite }), ("modalite", { $0.modalite != $1.modalite }),
+        ("dates_debut", { $0.datesDebut != $1.datesDebut }), ("description", { $0.description != $1.description }),
+        ("lien", { $0.lien != $1.lien }), ("texte_cle", { $0.texteCle != $1.texteCle }),
+        ("statuts_masque", { $0.statutsMasque != $1.statutsMasque }), ("lot_import", { $0.importBatch != $1.importBatch }),
+        ("organisation_id", { $0.organisationID != $1.organisationID }), ("responsable_id", { $0.responsableID != $1.responsableID }),
+    ]
 }
 
 /// A status or ROME code row of a formation (`formation_statuts`, `formation_romes`), as plain values.
