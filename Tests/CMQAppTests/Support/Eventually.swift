@@ -1,8 +1,8 @@
 @testable import CMQApp
+import Foundation
 import SQLKit
 import Testing
 import Vapor
-import Foundation
 
 /// Waits until `condition` holds, checking every 50 ms, for at most `seconds`: what another instance (or a background
 /// task) does "soon" is awaited rather than slept for, so that a loaded machine does not fail the test. Returns whether
