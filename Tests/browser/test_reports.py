@@ -5,9 +5,8 @@ import datetime
 import urllib.request
 
 from conftest import sign_in
-from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
+from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException, WebDriverException
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import WebDriverWait
 
 
@@ -16,12 +15,28 @@ def wait(browser, condition):
     WebDriverWait(browser, 15, ignored_exceptions=(StaleElementReferenceException, NoSuchElementException)).until(condition)
 
 
+def gone(node):
+    """Whether a node has left its page: stale, or (while Chrome replaces the document) answered by the inspector error
+    "Node with given id does not belong to the document", which Selenium's `staleness_of` does not count as stale."""
+    def check(_):
+        try:
+            node.is_enabled()
+            return False
+        except StaleElementReferenceException:
+            return True
+        except WebDriverException as error:
+            if "does not belong to the document" in str(error):
+                return True
+            raise
+    return check
+
+
 def submit(browser, button_text: str):
     """Clicks a form's button and waits until the page it was on is gone (Chrome may otherwise answer a read of the
     old page's nodes with an inspector error that no ignored exception covers)."""
     old_page = browser.find_element(By.TAG_NAME, "main")
     browser.find_element(By.XPATH, f"//button[normalize-space()='{button_text}']").click()
-    WebDriverWait(browser, 15).until(expected_conditions.staleness_of(old_page))
+    WebDriverWait(browser, 15).until(gone(old_page))
 
 
 def school_year() -> str:
