@@ -99,9 +99,7 @@ struct SchemaAndShutdownTests {
             try await DatabaseSchema.migrate(app)
             // A slow request: it reads the database after the stop has begun.
             app.get("lent") { req async throws -> String in
-                for _ in 0..<200 where !stopping.withLockedValue({ $0 }) {
-                    try await Task.sleep(for: .milliseconds(50))
-                }
+                try await eventually { stopping.withLockedValue { $0 } }
                 try await Task.sleep(for: .milliseconds(300))
                 let count = try await Organisation.query(on: req.db).count()
                 finished.withLockedValue { $0 = true }
@@ -112,9 +110,7 @@ struct SchemaAndShutdownTests {
             let url = try #require(URL(string: "http://127.0.0.1:\(port)/lent"))
             async let answer = URLSession.shared.data(from: url)
             // Wait (at most 10 s: a loaded machine may take a while) until the request has reached the handler.
-            for _ in 0..<200 where app.requestsInFlight.current == 0 {
-                try await Task.sleep(for: .milliseconds(50))
-            }
+            try await eventually { app.requestsInFlight.current > 0 }
             #expect(app.requestsInFlight.current == 1)
 
             stopping.withLockedValue { $0 = true }
