@@ -188,6 +188,47 @@ struct BulkRowsTests {
         }
     }
 
+    @Test("SQLite: statements written once per size store every value as SQLKit's own statements store it")
+    func sqliteStatementsAsSQLKit() async throws {
+        try await withTestApp(.sqlite) { app in
+            let sql = try #require(app.db as? any SQLDatabase)
+            // given: rows of every kind of value the imports bind, over two statements of different sizes (6 columns:
+            // 5,461 rows a statement), the second with a literal the fast path leaves to SQLKit
+            let columns = ["a", "b", "c", "d", "e", "f"]
+            func row(_ index: Int) -> [any SQLExpression] {
+                let at = Date(timeIntervalSince1970: 1_790_000_000 + Double(index) * 0.001)
+                let values: [any SQLExpression] = [
+                    SQLBind("Intitulé n° \(index) — « é »"), SQLBind(UUID()), SQLBind(at), SQLBind(Double(index) / 3), SQLBind(index),
+                    SQLBind(index % 2 == 0), SQLBind(Optional("facultatif")), SQLBind(String?.none), SQLBind(""),
+                    SQLLiteral.null, SQLLiteral.default, SQLLiteral.string("cas d'usage"), SQLLiteral.numeric(String(index)),
+                    SQLLiteral.numeric("2.5"),
+                ]
+                return (0..<columns.count).map { values[(index + $0 * 5) % values.count] }
+            }
+            var rows = (0..<6_000).map(row)
+            rows[5_999][2] = SQLLiteral.boolean(true)
+            let written = BulkRows(table: "bulk_fast", columns: columns, rows: rows)
+            #expect(written.statementCount == 2)
+            for table in ["bulk_fast", "bulk_sqlkit"] {
+                try await sql.raw("CREATE TABLE \(ident: table) (a, b, c, d, e, f)").run()
+            }
+            // when: the rows are written by the statements of one size, and by SQLKit's statements
+            for statement in try await written.sqliteStatements(on: sql) { try await statement.run(on: sql) }
+            let reference = written.into("bulk_sqlkit")
+            for start in stride(from: 0, to: rows.count, by: reference.rowsPerStatement) {
+                let chunk = reference.rows[start..<min(start + reference.rowsPerStatement, rows.count)]
+                try await reference.sqliteStatementBySQLKit(chunk, on: sql, updatingExcept: nil).run(on: sql)
+            }
+            // then: each value has the same type and the same value in both tables
+            struct Stored: Decodable, Equatable { let v: String }
+            let stored = "SELECT " + columns.map { "typeof(\($0)) || ':' || quote(\($0))" }.joined(separator: " || '|' || ") + " AS v FROM "
+            let fast = try await sql.raw(SQLQueryString(stored + "bulk_fast ORDER BY rowid")).all(decoding: Stored.self)
+            let bySQLKit = try await sql.raw(SQLQueryString(stored + "bulk_sqlkit ORDER BY rowid")).all(decoding: Stored.self)
+            #expect(fast.count == 6_000 && fast == bySQLKit)
+            #expect(fast.first?.v.contains("text:'Intitulé n° 0") == true)
+        }
+    }
+
     @Test("no models: the columns still come from the model")
     func empty() throws {
         let listed = try BulkRows([Formation]()), reflected = try BulkRows(reflecting: [Formation]())

@@ -145,12 +145,60 @@ struct BulkRows: Sendable {
     }
 
     /// SQLite: the statements of `insert`, written and their values encoded now, side by side, so that a transaction
-    /// only has SQLite run them (`SQLiteBulkStatement`).
+    /// only has SQLite run them (`SQLiteBulkStatement`). A statement's text depends only on its number of rows: it is
+    /// written once per size, a placeholder for every value; each value is then encoded as SQLiteKit encodes it
+    /// (`sqliteData`). SQLKit, writing each statement whole, wrote every placeholder ("?1" to "?32766") and looked the
+    /// dialect up for each value: a tenth of the processor time of an import of 200,000 new formations (`perf`).
     func sqliteStatements(on sql: any SQLDatabase, updatingExcept kept: Set<String>? = nil) async throws -> [SQLiteBulkStatement] {
+        let chunks = self.chunks
+        let texts = Dictionary(uniqueKeysWithValues: Set(chunks.map(\.count)).map { count in
+            let placeholders = Array(repeating: Array(repeating: SQLBind(0) as any SQLExpression, count: columns.count), count: count)
+            return (count, sql.serialize(statement(placeholders[...], on: sql, updatingExcept: kept).query).sql)
+        })
         let encoder = SQLiteDataEncoder()
         return try await chunks.parallelMap { chunk in
-            let (text, binds) = sql.serialize(statement(chunk, on: sql, updatingExcept: kept).query)
-            return SQLiteBulkStatement(text: text, binds: try binds.map { try encoder.encode($0) })
+            var binds: [SQLiteData] = []
+            binds.reserveCapacity(chunk.count * columns.count)
+            for row in chunk {
+                for value in row {
+                    guard let data = try Self.sqliteData(value, encoder: encoder) else {
+                        return try sqliteStatementBySQLKit(chunk, on: sql, updatingExcept: kept, encoder: encoder)
+                    }
+                    binds.append(data)
+                }
+            }
+            guard let text = texts[chunk.count] else { return try sqliteStatementBySQLKit(chunk, on: sql, updatingExcept: kept, encoder: encoder) }
+            return SQLiteBulkStatement(text: text, binds: binds)
+        }
+    }
+
+    /// One statement of `sqliteStatements` as SQLKit writes it: literals in the text, the other values bound.
+    func sqliteStatementBySQLKit(_ chunk: ArraySlice<[any SQLExpression]>, on sql: any SQLDatabase, updatingExcept kept: Set<String>?,
+                                 encoder: SQLiteDataEncoder = SQLiteDataEncoder()) throws -> SQLiteBulkStatement {
+        let (text, binds) = sql.serialize(statement(chunk, on: sql, updatingExcept: kept).query)
+        return SQLiteBulkStatement(text: text, binds: try binds.map { try encoder.encode($0) })
+    }
+
+    /// A row's value as SQLite receives it: a bound value as `SQLiteDataEncoder` encodes it (the common types without
+    /// its dynamic lookup of their conformance), a literal as the value SQLite reads from the text (SQLite's dialect
+    /// writes `DEFAULT` as NULL); nil for any other expression, which the statement then keeps in its text.
+    static func sqliteData(_ value: any SQLExpression, encoder: SQLiteDataEncoder) throws -> SQLiteData? {
+        if let bind = value as? SQLBind {
+            switch bind.encodable {
+            case let text as String: return try text.sqliteData ?? encoder.encode(text)
+            case let id as UUID: return .text(id.uuidString)  // a UUID encodes its `uuidString`
+            case let date as Date: return try date.sqliteData ?? encoder.encode(date)
+            case let number as Double: return try number.sqliteData ?? encoder.encode(number)
+            case let number as Int: return try number.sqliteData ?? encoder.encode(number)
+            default: return try encoder.encode(bind.encodable)
+            }
+        }
+        guard let literal = value as? SQLLiteral else { return nil }
+        switch literal {
+        case .null, .default: return .null
+        case .string(let text): return .text(text)
+        case .numeric(let text): return Int(text).map { .integer($0) }
+        case .all, .boolean: return nil
         }
     }
 }
