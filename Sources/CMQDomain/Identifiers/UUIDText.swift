@@ -31,6 +31,30 @@ extension UUID {
         self.init(uuid: value)
     }
 
+    /// The identifier as `uuidString` writes it (upper-case hexadecimal digits), or in lower case: written byte by byte,
+    /// where Foundation formats it with `sprintf` on Linux (0.37 µs against 0.05; an import of 200,000 formations
+    /// writes about three million).
+    public func text(lowercase: Bool = false) -> String {
+        let digits: StaticString = lowercase ? "0123456789abcdef" : "0123456789ABCDEF"
+        return withUnsafeBytes(of: uuid) { bytes in
+            String(unsafeUninitializedCapacity: 36) { text in
+                digits.withUTF8Buffer { digits in
+                    var position = 0
+                    for (index, byte) in bytes.enumerated() {
+                        if index == 4 || index == 6 || index == 8 || index == 10 {
+                            text[position] = UInt8(ascii: "-")
+                            position += 1
+                        }
+                        text[position] = digits[Int(byte >> 4)]
+                        text[position + 1] = digits[Int(byte & 0x0F)]
+                        position += 2
+                    }
+                }
+                return 36
+            }
+        }
+    }
+
     private static func hexValue(_ unit: UInt8) -> UInt8? {
         switch unit {
         case UInt8(ascii: "0")...UInt8(ascii: "9"): unit - UInt8(ascii: "0")

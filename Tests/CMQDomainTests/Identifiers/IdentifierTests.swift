@@ -173,6 +173,19 @@ struct UUIDTextTests {
         #expect(UUID(canonical: "FFFFFFFF-FFFF-FFFF-FFFF-FFFFFFFFFFFF")?.uuidString == "FFFFFFFF-FFFF-FFFF-FFFF-FFFFFFFFFFFF")
     }
 
+    @Test("identifiers are written as Foundation writes them, in either case")
+    func written() {
+        for _ in 0..<2_000 {
+            let id = UUID()
+            #expect(id.text() == id.uuidString)
+            #expect(id.text(lowercase: true) == id.uuidString.lowercased())
+        }
+        for id in [UUID(uuid: (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)), UUID(canonical: "FFFFFFFF-FFFF-FFFF-FFFF-FFFFFFFFFFFF")!,
+                   UUID(canonical: "0000513b-48D5-498b-AC3F-089511d257f9")!] {
+            #expect(id.text() == id.uuidString && UUID(canonical: id.text(lowercase: true)) == id)
+        }
+    }
+
     @Test("anything but the canonical form is refused", arguments: [
         "", "0000513B-48D5-498B-AC3F-089511D257F", "0000513B-48D5-498B-AC3F-089511D257F90",
         "0000513B48D5-498B-AC3F-089511D257F9-", "0000513B-48D5-498B-AC3F_089511D257F9", "0000513G-48D5-498B-AC3F-089511D257F9",

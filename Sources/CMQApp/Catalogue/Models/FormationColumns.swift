@@ -60,7 +60,7 @@ extension FormationFields {
     /// What the audit trail records of the formation; `statuts` and `romes` when known (an update's lists).
     func auditValues(statuts: [String]?, romes: [String]?) -> [String: String] {
         var values: [String: String?] = [
-            "intitule": intitule, "organisation": organisationID.uuidString.lowercased(), "filiere": filiere,
+            "intitule": intitule, "organisation": organisationID.text(lowercase: true), "filiere": filiere,
             "typeDiplome": typeDiplome, "niveauEntree": niveauEntree.map(String.init), "niveauSortie": String(niveauSortie),
             "cfd": cfd, "rncp": rncp, "duree": duree, "capacite": capacite.map(String.init), "modalite": modalite,
             "datesDebut": datesDebut, "description": description, "lien": lien,

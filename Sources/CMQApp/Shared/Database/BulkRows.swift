@@ -152,7 +152,9 @@ struct BulkRows: Sendable {
     func sqliteStatements(on sql: any SQLDatabase, updatingExcept kept: Set<String>? = nil) async throws -> [SQLiteBulkStatement] {
         let chunks = self.chunks
         let texts = Dictionary(uniqueKeysWithValues: Set(chunks.map(\.count)).map { count in
-            let placeholders = Array(repeating: Array(repeating: SQLBind(0) as any SQLExpression, count: columns.count), count: count)
+            // "?" rather than the dialect's "?1" to "?32766": SQLite reads the numbers back and checks each (a twentieth of
+            // the writing's time).
+            let placeholders = Array(repeating: Array(repeating: SQLRaw("?") as any SQLExpression, count: columns.count), count: count)
             return (count, sql.serialize(statement(placeholders[...], on: sql, updatingExcept: kept).query).sql)
         })
         let encoder = SQLiteDataEncoder()
@@ -186,7 +188,7 @@ struct BulkRows: Sendable {
         if let bind = value as? SQLBind {
             switch bind.encodable {
             case let text as String: return try text.sqliteData ?? encoder.encode(text)
-            case let id as UUID: return .text(id.uuidString)  // a UUID encodes its `uuidString`
+            case let id as UUID: return .text(id.text())  // a UUID encodes its `uuidString`
             case let date as Date: return try date.sqliteData ?? encoder.encode(date)
             case let number as Double: return try number.sqliteData ?? encoder.encode(number)
             case let number as Int: return try number.sqliteData ?? encoder.encode(number)
