@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import NIOConcurrencyHelpers
 import SQLiteKit
 import SQLKit
 
@@ -149,8 +150,10 @@ struct BulkRows: Sendable {
     /// written once per size, a placeholder for every value; each value is then encoded as SQLiteKit encodes it
     /// (`sqliteData`). SQLKit, writing each statement whole, wrote every placeholder ("?1" to "?32766") and looked the
     /// dialect up for each value: a tenth of the processor time of an import of 200,000 new formations (`perf`).
-    func sqliteStatements(on sql: any SQLDatabase, updatingExcept kept: Set<String>? = nil) async throws -> [SQLiteBulkStatement] {
-        let chunks = self.chunks
+    /// `statements`: only those of these numbers (all by default).
+    func sqliteStatements(on sql: any SQLDatabase, updatingExcept kept: Set<String>? = nil,
+                          statements: Range<Int>? = nil) async throws -> [SQLiteBulkStatement] {
+        let chunks = statements.map { Array(self.chunks[$0.clamped(to: 0..<statementCount)]) } ?? self.chunks
         let texts = Dictionary(uniqueKeysWithValues: Set(chunks.map(\.count)).map { count in
             // "?" rather than the dialect's "?1" to "?32766": SQLite reads the numbers back and checks each (a twentieth of
             // the writing's time).
@@ -216,6 +219,67 @@ struct SQLiteBulkStatement: Sendable {
     func run(on sql: any SQLDatabase) async throws {
         guard let sqlite = sql as? any SQLiteDatabase else { throw CommandFailure("Cette écriture groupée est écrite pour SQLite.") }
         try await sqlite.query(text, binds, logger: sqlite.logger) { _ in }.get()
+    }
+}
+
+/// SQLite statements built by one task while another runs them: the builder adds them as they are ready, the writer
+/// takes those ready (`next`), and waits only when none is (`waitForNext`); the builder waits when it is far enough ahead
+/// (`waitForRoom`).
+final class SQLiteStatementFeed: Sendable {
+    private struct State {
+        var statements: [SQLiteBulkStatement?] = []
+        var taken = 0
+        var finished = false
+        var failure: (any Error)?
+        var stopped = false
+    }
+    private let state = NIOLockedValueBox(State())
+
+    /// Statements built, after those added before.
+    func add(_ statements: [SQLiteBulkStatement]) {
+        state.withLockedValue { $0.statements += statements.map { $0 } }
+    }
+
+    /// No statement will be added: every one was, or the building failed (`failure`, thrown to the writer).
+    func finish(_ failure: (any Error)? = nil) {
+        state.withLockedValue { state in
+            state.finished = true
+            state.failure = failure
+        }
+    }
+
+    /// The writer stopped: the builder can stop too.
+    func stop() { state.withLockedValue { $0.stopped = true } }
+    var isStopped: Bool { state.withLockedValue { $0.stopped } }
+
+    /// The next statement if one is ready, given up by the feed (nil when none is ready now, or none is left).
+    func next() -> SQLiteBulkStatement? {
+        state.withLockedValue { state in
+            guard state.taken < state.statements.count else { return nil }
+            defer {
+                state.statements[state.taken] = nil
+                state.taken += 1
+            }
+            return state.statements[state.taken]
+        }
+    }
+
+    /// Waits while more than `limit` statements wait to be taken (the builder keeps only a few ahead of the writer).
+    func waitForRoom(atMost limit: Int) async throws {
+        while state.withLockedValue({ $0.statements.count - $0.taken > limit && !$0.stopped }) {
+            try await Task.sleep(for: .milliseconds(5))
+        }
+    }
+
+    /// Waits until a statement is ready (true) or none is left (false); throws the builder's failure.
+    func waitForNext() async throws -> Bool {
+        while true {
+            let (ready, finished, failure) = state.withLockedValue { ($0.taken < $0.statements.count, $0.finished, $0.failure) }
+            if ready { return true }
+            if let failure { throw failure }
+            if finished { return false }
+            try await Task.sleep(for: .milliseconds(5))
+        }
     }
 }
 
