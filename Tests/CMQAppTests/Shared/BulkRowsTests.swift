@@ -229,6 +229,43 @@ struct BulkRowsTests {
         }
     }
 
+    @Test("a statement feed gives the statements in the order they were added, waits for the builder, and throws its failure")
+    func statementFeed() async throws {
+        struct BuildFailure: Error {}
+        func statement(_ number: Int) -> SQLiteBulkStatement { SQLiteBulkStatement(text: "SELECT \(number)", binds: []) }
+        // given: a feed whose builder adds three statements in two steps, a little later
+        let feed = SQLiteStatementFeed()
+        #expect(feed.next() == nil)
+        let builder = Task {
+            try await Task.sleep(for: .milliseconds(20))
+            feed.add([statement(1), statement(2)])
+            // the builder waits while more than one statement waits to be taken
+            try await feed.waitForRoom(atMost: 1)
+            feed.add([statement(3)])
+            feed.finish()
+        }
+        // when, then: the writer waits for the first, and takes them in order until none is left
+        var taken: [String] = []
+        while try await feed.waitForNext() {
+            while let next = feed.next() { taken.append(next.text) }
+        }
+        try await builder.value
+        #expect(taken == ["SELECT 1", "SELECT 2", "SELECT 3"])
+        #expect(try await feed.waitForNext() == false)
+        // a failed build is thrown to the writer once what was built is taken
+        let failing = SQLiteStatementFeed()
+        failing.add([statement(4)])
+        failing.finish(BuildFailure())
+        #expect(try await failing.waitForNext() && failing.next()?.text == "SELECT 4")
+        await #expect(throws: BuildFailure.self) { try await failing.waitForNext() }
+        // a stopped writer frees the builder
+        let stopped = SQLiteStatementFeed()
+        stopped.add([statement(5), statement(6)])
+        stopped.stop()
+        try await stopped.waitForRoom(atMost: 0)
+        #expect(stopped.isStopped)
+    }
+
     @Test("no models: the columns still come from the model")
     func empty() throws {
         let listed = try BulkRows([Formation]()), reflected = try BulkRows(reflecting: [Formation]())
