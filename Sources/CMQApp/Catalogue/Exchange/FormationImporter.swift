@@ -231,11 +231,12 @@ struct FormationImporter {
                 sqliteStatements = try await written(&formations, updatingExcept: kept) + written(&statuts) + written(&romes) + written(&audit)
             }
 
-            /// SQLite: the statements of the four tables, in that order, built a few at a time on every processor and added
-            /// to `feed` as they are ready (`stage` runs the first ones while the next are built).
+            /// SQLite: the statements of the four tables, in that order, built a few at a time on every processor but one
+            /// (SQLite's writer takes it) and added to `feed` as they are ready (`stage` runs the first ones while the next
+            /// are built).
             func buildSQLiteStatements(on sql: any SQLDatabase, updatingExcept kept: Set<String>, into feed: SQLiteStatementFeed) async throws {
                 if let sqliteStatements { return feed.add(sqliteStatements) }
-                let piece = 2 * max(1, ProcessInfo.processInfo.activeProcessorCount)
+                let piece = max(1, ProcessInfo.processInfo.activeProcessorCount - 1)
                 for (rows, kept) in [(formations, kept), (statuts, nil), (romes, nil), (audit, nil)] as [(BulkRows, Set<String>?)] {
                     for first in stride(from: 0, to: rows.statementCount, by: piece) {
                         try await feed.waitForRoom(atMost: 2 * piece)
