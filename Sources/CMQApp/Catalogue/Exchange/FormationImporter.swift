@@ -578,9 +578,6 @@ struct FormationImporter {
         let searchEntries = plan.stagedSearchEntries
         do {
             let searchKey = try await Self.stage(plan.created, batch: batch, searchEntries: searchEntries, on: db, step: step)
-            // The site's writes that waited for the last staged transaction go first: SQLite's busy handler tries again
-            // only every 50 to 100 ms, and the last transaction (1.5 s for 200,000 changes) took the lock before them.
-            try await Task.sleep(for: Self.stagingPause)
             try await last(searchKey: searchKey)
         } catch {
             try? await Self.discard(batch, on: db)
@@ -761,8 +758,7 @@ struct FormationImporter {
             """).all(decoding: Key.self).map(\.k).sorted()
         var next = 0
         while next < keys.count {
-            // (The first one too: the site's writes that waited for the import's last transaction go first.)
-            try await Task.sleep(for: stagingPause)
+            if next > 0 { try await Task.sleep(for: stagingPause) }
             let start = next
             next = try await db.writeTransaction { db in
                 let sql = try Self.sql(db)
