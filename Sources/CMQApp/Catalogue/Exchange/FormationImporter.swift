@@ -238,10 +238,11 @@ struct FormationImporter {
                 if let sqliteStatements { return feed.add(sqliteStatements) }
                 let piece = max(1, ProcessInfo.processInfo.activeProcessorCount - 1)
                 for (rows, kept) in [(formations, kept), (statuts, nil), (romes, nil), (audit, nil)] as [(BulkRows, Set<String>?)] {
+                    let texts = rows.sqliteTexts(on: sql, updatingExcept: kept)
                     for first in stride(from: 0, to: rows.statementCount, by: piece) {
                         try await feed.waitForRoom(atMost: 2 * piece)
                         guard !feed.isStopped else { return }
-                        feed.add(try await rows.sqliteStatements(on: sql, updatingExcept: kept, statements: first..<first + piece))
+                        feed.add(try await rows.sqliteStatements(on: sql, updatingExcept: kept, statements: first..<first + piece, texts: texts))
                     }
                 }
             }

@@ -150,16 +150,12 @@ struct BulkRows: Sendable {
     /// written once per size, a placeholder for every value; each value is then encoded as SQLiteKit encodes it
     /// (`sqliteData`). SQLKit, writing each statement whole, wrote every placeholder ("?1" to "?32766") and looked the
     /// dialect up for each value: a tenth of the processor time of an import of 200,000 new formations (`perf`).
-    /// `statements`: only those of these numbers (all by default).
+    /// `statements`: only those of these numbers (all by default); `texts`: the texts of `sqliteTexts`, when the caller
+    /// asks for the statements a few at a time.
     func sqliteStatements(on sql: any SQLDatabase, updatingExcept kept: Set<String>? = nil,
-                          statements: Range<Int>? = nil) async throws -> [SQLiteBulkStatement] {
+                          statements: Range<Int>? = nil, texts: [Int: String]? = nil) async throws -> [SQLiteBulkStatement] {
         let chunks = statements.map { Array(self.chunks[$0.clamped(to: 0..<statementCount)]) } ?? self.chunks
-        let texts = Dictionary(uniqueKeysWithValues: Set(chunks.map(\.count)).map { count in
-            // "?" rather than the dialect's "?1" to "?32766": SQLite reads the numbers back and checks each (a twentieth of
-            // the writing's time).
-            let placeholders = Array(repeating: Array(repeating: SQLRaw("?") as any SQLExpression, count: columns.count), count: count)
-            return (count, sql.serialize(statement(placeholders[...], on: sql, updatingExcept: kept).query).sql)
-        })
+        let texts = texts ?? sqliteTexts(on: sql, updatingExcept: kept)
         let encoder = SQLiteDataEncoder()
         return try await chunks.parallelMap { chunk in
             var binds: [SQLiteData] = []
@@ -175,6 +171,17 @@ struct BulkRows: Sendable {
             guard let text = texts[chunk.count] else { return try sqliteStatementBySQLKit(chunk, on: sql, updatingExcept: kept, encoder: encoder) }
             return SQLiteBulkStatement(text: text, binds: binds)
         }
+    }
+
+    /// The text of `sqliteStatements`' statements, by their number of rows (that of a full statement, and of the last).
+    func sqliteTexts(on sql: any SQLDatabase, updatingExcept kept: Set<String>? = nil) -> [Int: String] {
+        let sizes = Set([min(rows.count, rowsPerStatement), rows.count % rowsPerStatement].filter { $0 > 0 })
+        return Dictionary(uniqueKeysWithValues: sizes.map { count in
+            // "?" rather than the dialect's "?1" to "?32766": SQLite reads the numbers back and checks each (a twentieth of
+            // the writing's time).
+            let placeholders = Array(repeating: Array(repeating: SQLRaw("?") as any SQLExpression, count: columns.count), count: count)
+            return (count, sql.serialize(statement(placeholders[...], on: sql, updatingExcept: kept).query).sql)
+        })
     }
 
     /// One statement of `sqliteStatements` as SQLKit writes it: literals in the text, the other values bound.
