@@ -192,8 +192,8 @@ struct BulkRowsTests {
     func sqliteStatementsAsSQLKit() async throws {
         try await withTestApp(.sqlite) { app in
             let sql = try #require(app.db as? any SQLDatabase)
-            // given: rows of every kind of value the imports bind, over two statements of different sizes (6 columns:
-            // 5,461 rows a statement), the second with a literal the fast path leaves to SQLKit
+            // given: rows of every kind of value the imports bind, over three statements (6 columns: 5,461 rows a statement,
+            // the last one 1,078), the second with a literal the fast path leaves to SQLKit
             let columns = ["a", "b", "c", "d", "e", "f"]
             func row(_ index: Int) -> [any SQLExpression] {
                 let at = Date(timeIntervalSince1970: 1_790_000_000 + Double(index) * 0.001)
@@ -205,10 +205,10 @@ struct BulkRowsTests {
                 ]
                 return (0..<columns.count).map { values[(index + $0 * 5) % values.count] }
             }
-            var rows = (0..<6_000).map(row)
-            rows[5_999][2] = SQLLiteral.boolean(true)
+            var rows = (0..<12_000).map(row)
+            rows[6_000][2] = SQLLiteral.boolean(true)
             let written = BulkRows(table: "bulk_fast", columns: columns, rows: rows)
-            #expect(written.statementCount == 2)
+            #expect(written.statementCount == 3)
             for table in ["bulk_fast", "bulk_sqlkit"] {
                 try await sql.raw("CREATE TABLE \(ident: table) (a, b, c, d, e, f)").run()
             }
@@ -224,7 +224,7 @@ struct BulkRowsTests {
             let stored = "SELECT " + columns.map { "typeof(\($0)) || ':' || quote(\($0))" }.joined(separator: " || '|' || ") + " AS v FROM "
             let fast = try await sql.raw(SQLQueryString(stored + "bulk_fast ORDER BY rowid")).all(decoding: Stored.self)
             let bySQLKit = try await sql.raw(SQLQueryString(stored + "bulk_sqlkit ORDER BY rowid")).all(decoding: Stored.self)
-            #expect(fast.count == 6_000 && fast == bySQLKit)
+            #expect(fast.count == 12_000 && fast == bySQLKit)
             #expect(fast.first?.v.contains("text:'Intitulé n° 0") == true)
         }
     }
