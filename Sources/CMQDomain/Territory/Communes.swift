@@ -236,6 +236,8 @@ public struct CommuneGazetteer: Sendable {
 public struct Nearby: Hashable, Sendable, CustomStringConvertible {
     public static let radii = 1...200
     public static let defaultRadius = 30
+    /// The longest place name read (code points, as the OpenAPI document counts them).
+    public static let maximumPlaceLength = 120
 
     public let commune: Commune
     /// Kilometres, within `radii`.

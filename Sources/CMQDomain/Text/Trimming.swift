@@ -24,3 +24,9 @@ extension String {
         return String(scalars[start...last])
     }
 }
+
+extension StringProtocol {
+    /// The length JSON Schema's `maxLength` counts (RFC 8259 characters: Unicode code points), which the OpenAPI
+    /// document promises; `count` counts user-perceived characters, fewer when accents are combined.
+    public var codePointCount: Int { unicodeScalars.count }
+}

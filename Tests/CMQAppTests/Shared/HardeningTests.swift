@@ -33,6 +33,37 @@ struct HardeningTests {
         }
     }
 
+    @Test("a text is as long as the OpenAPI document counts it: an API value's code points as sent; a form's characters as seen")
+    func lengthInCodePoints() {
+        // 100 letters each carrying two combining accents: 100 characters to the eye, 300 code points
+        let combined = String(repeating: "e\u{0301}\u{0316}", count: 100)
+        #expect(combined.count == 100 && combined.codePointCount == 300)
+        var api = InputReader(object: ["nom": .string(combined), "titre": .string(String(repeating: "a", count: 200) + "  ")], mode: .create)
+        #expect(api.text("nom", maxLength: 200).value == nil)
+        #expect(api.text("titre", maxLength: 200).value == nil)
+        #expect(api.hasErrors)
+        var form = InputReader(form: ["nom": combined, "titre": String(repeating: "a", count: 200) + "  "], mode: .create)
+        #expect(form.text("nom", maxLength: 200).value == combined)
+        #expect(form.text("titre", maxLength: 200).value == String(repeating: "a", count: 200))
+        #expect(!form.hasErrors)
+    }
+
+    @Test("a search whose combining accents carry it past the documented length is a 422 (found by the fuzzer on /api/v1/dossiers)",
+          arguments: TestDatabase.all)
+    func combiningAccentsInQueries(database: TestDatabase) async throws {
+        try await withTestApp(database) { app in
+            func query(_ text: String) -> String { text.addingPercentEncoding(withAllowedCharacters: .alphanumerics)! }
+            let dossiers = try await app.send(.GET, "/api/v1/dossiers?q=\(query(String(repeating: "o\u{0336}\u{0319}", count: 70)))")
+            #expect(dossiers.status == .unprocessableEntity && dossiers.faultyFields == ["q"])
+            #expect(try await app.send(.GET, "/api/v1/dossiers?q=\(query(String(repeating: "o\u{0336}", count: 100)))").status == .ok)
+            let formations = try await app.send(.GET, "/api/v1/formations?q=\(query(String(repeating: "e\u{0301}", count: 251)))", as: .anonymous)
+            #expect(formations.status == .unprocessableEntity && formations.faultyFields == ["q"])
+            let place = try await app.send(.GET, "/api/v1/formations?pres=\(query("Saint-Quentin" + String(repeating: " ", count: 110)))", as: .anonymous)
+            #expect(place.status == .unprocessableEntity && place.faultyFields == ["pres"])
+            #expect(try await app.send(.GET, "/api/v1/formations?pres=Saint-Quentin", as: .anonymous).status == .ok)
+        }
+    }
+
     @Test("a page request built in code is bounded whatever it is given")
     func pageRequestBounds() {
         let request = CMQApp.PageRequest(page: Int.max, per: Int.max)

@@ -9,7 +9,7 @@ struct FormationsAPIController {
         var reader = QueryReader(query)
         var criteria = CatalogueSearch.Criteria()
         if let q = reader.text("q") {
-            if q.count > FormationSearch.maxQueryLength {
+            if q.codePointCount > FormationSearch.maxQueryLength {
                 reader.fail("q", "La recherche ne peut pas dépasser \(FormationSearch.maxQueryLength) caractères (\(SearchTerm.maxWords) mots au plus sont cherchés).")
             } else if !FormationSearch.terms(q).isEmpty {
                 criteria.q = q

@@ -15,7 +15,7 @@ struct LabellingAPIController {
         filter.region = reader.region()?.code
         filter.referentiel = reader.text("referentiel")
         if let q = reader.text("q") {
-            if q.count > 200 { reader.fail("q", "Les mots du nom du campus tiennent en 200 caractères au plus.") } else { filter.q = q }
+            if q.codePointCount > 200 { reader.fail("q", "Les mots du nom du campus tiennent en 200 caractères au plus.") } else { filter.q = q }
         }
         filter.tri = reader.choice("tri", DossierSort.self, "L'ordre") ?? .recent
         try reader.finish()

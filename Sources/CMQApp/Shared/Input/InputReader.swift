@@ -96,8 +96,11 @@ public struct InputReader: Sendable {
         case .null: return .set(nil)
         case .string(let text):
             let trimmed = text.trimmingSpace()
-            guard trimmed.count <= maxLength else {
-                fail(key, "Le champ « \(key) » ne doit pas dépasser \(maxLength) caractères (il en compte \(trimmed.count)).")
+            // An API body is held to the OpenAPI document's maxLength: the value as sent, code point by code point.
+            // A form's text is counted as its writer sees it (an accent or a line break is one character).
+            let length = textValues ? trimmed.count : text.codePointCount
+            guard length <= maxLength else {
+                fail(key, "Le champ « \(key) » ne doit pas dépasser \(maxLength) caractères (il en compte \(length)).")
                 return .unchanged
             }
             return .set(trimmed)
