@@ -229,6 +229,90 @@ struct BulkRowsTests {
         }
     }
 
+    @Test("PostgreSQL: rows copied as text are stored as SQLKit's INSERTs store them, every type and awkward text; an upsert keeps the kept column; a duplicate fails and writes nothing")
+    func postgresCopyAsInserts() async throws {
+        guard TestDatabase.postgresURL != nil else { return }
+        try await withTestApp(.postgres) { app in
+            let sql = try #require(app.db as? any SQLDatabase)
+            let columns = ["id", "texte", "jour", "nombre", "entier", "drapeau", "vide"]
+            let texts = ["tab\there", "ligne\nsuivante\r\n", "barre \\ oblique \\N", "\\N", "", "« é » 日本 🎓", "fin\\"]
+            @Sendable func row(_ index: Int) -> [any SQLExpression] {
+                let at = Date(timeIntervalSince1970: [1_790_000_000.123456, -1_000_000_000.5, 946_684_799.999_999_5, 0][index % 4] + Double(index))
+                return [SQLBind(UUID()), SQLBind(texts[index % texts.count]), SQLBind(at),
+                        SQLBind([Double(index) / 3, 1e-5, -2.5e300, 0.1][index % 4]),
+                        SQLBind([index, Int.max, Int.min][index % 3]), SQLBind(index % 2 == 0),
+                        index % 3 == 0 ? SQLLiteral.null : SQLLiteral.string("littéral \(index)")]
+            }
+            let rows = (0..<9_000).map(row)  // 7 columns: 4,680 rows a statement, two statements
+            for table in ["copie", "reference"] {
+                try await sql.raw("""
+                    CREATE TABLE \(ident: table) (id uuid PRIMARY KEY, texte text, jour timestamptz, nombre float8, entier bigint,
+                    drapeau boolean, vide text)
+                    """).run()
+            }
+            let copied = BulkRows(table: "copie", columns: columns, rows: rows)
+            #expect(copied.isCopyable)
+            var steps: [Int] = []
+            try await copied.insert(on: sql) { steps.append($0) }
+            #expect(steps == [4_680, 4_320])
+            for chunk in rows.chunked(copied.rowsPerStatement) {
+                let insert = sql.insert(into: "reference").columns(columns)
+                insert.insert.values = chunk
+                try await insert.run()
+            }
+            struct Stored: Decodable, Equatable { let v: String }
+            let stored = "SELECT concat_ws('|', id, texte, jour, nombre, entier, drapeau, coalesce(vide, 'NULL')) AS v FROM "
+            let fromCopy = try await sql.raw(SQLQueryString(stored + "copie ORDER BY id")).all(decoding: Stored.self)
+            let fromInserts = try await sql.raw(SQLQueryString(stored + "reference ORDER BY id")).all(decoding: Stored.self)
+            #expect(fromCopy.count == 9_000 && fromCopy == fromInserts)
+
+            // an upsert through the temporary table: existing rows updated but the kept column, new ones added
+            var again = Array(rows.prefix(10)).map { row in [row[0], SQLBind("changé"), SQLBind(Date()), row[3], row[4], row[5], row[6]] }
+            again.append(row(9_000))
+            try await BulkRows(table: "copie", columns: columns, rows: again).insert(on: sql, updatingExcept: ["jour"])
+            struct Counted: Decodable { let n: Int; let d: Int }
+            let counted = try #require(try await sql.raw("""
+                SELECT count(*) FILTER (WHERE texte = 'changé') AS n, count(*) AS d FROM copie
+                """).first(decoding: Counted.self))
+            #expect(counted.n == 10 && counted.d == 9_001)
+            let firstDay = try await sql.raw("SELECT jour FROM copie WHERE id = \(bind: try #require(rows[0][0] as? SQLBind).encodable as! UUID)").first()
+            let referenceDay = try await sql.raw("SELECT jour FROM reference WHERE id = \(bind: try #require(rows[0][0] as? SQLBind).encodable as! UUID)").first()
+            #expect(try firstDay?.decode(column: "jour", as: Date.self) == referenceDay?.decode(column: "jour", as: Date.self))
+
+            // a row whose id exists fails the plain copy, and its transaction writes nothing
+            let duplicate = BulkRows(table: "copie", columns: columns, rows: [row(9_001), rows[1]])
+            await #expect(throws: (any Error).self) {
+                try await app.db.transaction { db in try await duplicate.insert(on: db as! any SQLDatabase) }
+            }
+            #expect(try await sql.raw("SELECT count(*) AS n, 0 AS d FROM copie").first(decoding: Counted.self)?.n == 9_001)
+        }
+    }
+
+    @Test("COPY's timestamps are PostgresNIO's microseconds written as a UTC date, before 1970 and 2000 too, in the proleptic Gregorian calendar")
+    func copyTimestamps() throws {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.dateFormat = "yyyy-MM-dd HH:mm:ss"
+        let fixed: [Double] = [0, 946_684_800, 946_684_799.5, -1_000_000_000.25, 1_790_000_000.123456, 951_782_400, 4_107_542_400]
+        for seconds in fixed + (0..<2_000).map({ _ in Double.random(in: -11_676_096_000...250_000_000_000) }) {
+            let date = Date(timeIntervalSince1970: seconds)
+            let micro = try #require(PostgresCopyText.microseconds(date))
+            let text = PostgresCopyText.timestamp(micro)
+            // whole seconds as Foundation writes them, the fraction as the microseconds say
+            let whole = (micro - ((micro % 1_000_000) + 1_000_000) % 1_000_000) / 1_000_000
+            #expect(text == formatter.string(from: Date(timeIntervalSince1970: 946_684_800 + Double(whole))) + "."
+                    + String(format: "%06lld", ((micro % 1_000_000) + 1_000_000) % 1_000_000) + "+00", "\(seconds)")
+        }
+        #expect(PostgresCopyText.microseconds(Date(timeIntervalSince1970: 1e300)) == nil)
+        #expect(PostgresCopyText.microseconds(Date(timeIntervalSince1970: -62_135_596_800 - 86_400)) == nil)
+        #expect(PostgresCopyText.timestamp(0) == "2000-01-01 00:00:00.000000+00")
+        // before 1582 PostgreSQL's calendar is the proleptic Gregorian one (Foundation's switches to the Julian)
+        let early = try #require(PostgresCopyText.microseconds(Date(timeIntervalSince1970: -62_135_596_800 + 172_800)))
+        #expect(PostgresCopyText.timestamp(early) == "0001-01-03 00:00:00.000000+00")
+        #expect(PostgresCopyText.timestamp(-1) == "1999-12-31 23:59:59.999999+00")
+    }
+
     @Test("a statement feed gives the statements in the order they were added, waits for the builder, and throws its failure")
     func statementFeed() async throws {
         struct BuildFailure: Error {}
