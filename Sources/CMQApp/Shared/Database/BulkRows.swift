@@ -1,5 +1,4 @@
 import Fluent
-import FluentPostgresDriver
 import Foundation
 import NIOConcurrencyHelpers
 import SQLiteKit
@@ -106,13 +105,8 @@ struct BulkRows: Sendable {
     /// awaited, so that cmq prepares the next statement while PostgreSQL runs the last: the connection runs them in
     /// order, and a failed one fails the transaction, whose later statements then fail too. SQLite's driver would run
     /// statements sent together on several threads: there they go one after the other.
-    ///
-    /// On PostgreSQL the rows are copied (`copy`) when every value has a text form there.
     func insert(on sql: any SQLDatabase, updatingExcept kept: Set<String>? = nil, afterEach: (Int) -> Void = { _ in }) async throws {
         let overlapped = sql.dialect.name == "postgresql"
-        if overlapped, !rows.isEmpty, let postgres = sql as? any PostgresDatabase, isCopyable {
-            return try await copy(on: postgres, updatingExcept: kept, afterEach: afterEach)
-        }
         var sent: (answer: EventLoopFuture<Void>, count: Int)?
         for chunk in chunks {
             let builder = statement(chunk, on: sql, updatingExcept: kept)
@@ -135,7 +129,7 @@ struct BulkRows: Sendable {
     }
 
     /// The rows of each statement.
-    var chunks: [ArraySlice<[any SQLExpression]>] {
+    private var chunks: [ArraySlice<[any SQLExpression]>] {
         stride(from: 0, to: rows.count, by: rowsPerStatement).map { rows[$0..<min($0 + rowsPerStatement, rows.count)] }
     }
 
