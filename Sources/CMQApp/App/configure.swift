@@ -165,6 +165,8 @@ func cmqMigrations() -> [any Migration] {
         RefreshSearchOnChangedTextsOnly(),
         // 039: SQLite's full-text entries of an import's changed formations written before its last transaction
         StageSearchEntries(),
+        // 040: PostgreSQL's statuses mask left to the importer, as on SQLite
+        SkipStatusMaskInBulkWrites(),
     ]
 }
 

@@ -192,6 +192,26 @@ struct CatalogueIndexTests {
             try await Self.compare(app, corpus)
             let dto = try await app.send(.GET, "/api/v1/formations/\(formations[1].id!.lower)").decoded(FormationDTO.self)
             #expect(dto.statuts == ["apprenti", "etudiant"])
+
+            // Inside a bulk write (an import, which writes every mask itself) the triggers leave the mask as it is, on
+            // both databases (SQLite: `AddCatalogueReloadVersion`; PostgreSQL: `SkipStatusMaskInBulkWrites`).
+            func addStatusInBulkWrite(_ statut: String) async throws {
+                try await app.db.transaction { db in
+                    let sql = db as! any SQLDatabase
+                    try await FormationImporter.beginBulkWrite(on: sql)
+                    try await FormationStatut(formationID: formations[1].id!, statut: statut).create(on: db)
+                    try await FormationImporter.endBulkWriteUnrecorded(on: sql)
+                }
+            }
+            try await addStatusInBulkWrite("scolaire")
+            #expect(try await Formation.find(formations[1].id!, on: app.db)?.statutsMasque == 6)
+            if database == .postgres {
+                // without migration 040, the trigger wrote it
+                try await SkipStatusMaskInBulkWrites().revert(on: app.db)
+                try await addStatusInBulkWrite("formation-continue")
+                #expect(try await Formation.find(formations[1].id!, on: app.db)?.statutsMasque == 15)
+                try await SkipStatusMaskInBulkWrites().prepare(on: app.db)
+            }
         }
     }
 

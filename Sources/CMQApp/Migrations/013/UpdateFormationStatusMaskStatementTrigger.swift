@@ -13,6 +13,34 @@ struct UpdateFormationStatusMaskStatementTrigger: AsyncMigration {
         "(\(AddFormationStatusMask.sumOfBits) \(formation))"
     }
 
+    /// PostgreSQL's statement trigger function (`create`: CREATE, or CREATE OR REPLACE), `skip` first in its body
+    /// (`SkipStatusMaskInBulkWrites`).
+    static func postgresFunction(create: String = "CREATE", skip: String = "") -> String {
+        """
+            \(create) FUNCTION refresh_statuts_masque_statement() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+              \(skip)
+              IF TG_OP = 'INSERT' THEN
+                UPDATE formations f SET statuts_masque = m.mask
+                  FROM (SELECT t.formation_id, \(mask(of: "t.formation_id")) AS mask
+                        FROM (SELECT DISTINCT formation_id FROM nouveaux) t) m
+                  WHERE f.id = m.formation_id AND f.statuts_masque <> m.mask;
+              ELSIF TG_OP = 'DELETE' THEN
+                UPDATE formations f SET statuts_masque = m.mask
+                  FROM (SELECT t.formation_id, \(mask(of: "t.formation_id")) AS mask
+                        FROM (SELECT DISTINCT formation_id FROM anciens) t) m
+                  WHERE f.id = m.formation_id AND f.statuts_masque <> m.mask;
+              ELSE
+                UPDATE formations f SET statuts_masque = m.mask
+                  FROM (SELECT t.formation_id, \(mask(of: "t.formation_id")) AS mask
+                        FROM (SELECT formation_id FROM nouveaux UNION SELECT formation_id FROM anciens) t) m
+                  WHERE f.id = m.formation_id AND f.statuts_masque <> m.mask;
+              END IF;
+              RETURN NULL;
+            END $$
+            """
+    }
+
     func prepare(on database: any Database) async throws {
         guard let sql = database as? any SQLDatabase else { return }
         if sql.dialect.name == "sqlite" {
@@ -38,28 +66,7 @@ struct UpdateFormationStatusMaskStatementTrigger: AsyncMigration {
             return
         }
         try await sql.raw("DROP TRIGGER IF EXISTS formation_statuts_masque ON formation_statuts").run()
-        try await sql.raw("""
-            CREATE FUNCTION refresh_statuts_masque_statement() RETURNS trigger LANGUAGE plpgsql AS $$
-            BEGIN
-              IF TG_OP = 'INSERT' THEN
-                UPDATE formations f SET statuts_masque = m.mask
-                  FROM (SELECT t.formation_id, \(unsafeRaw: Self.mask(of: "t.formation_id")) AS mask
-                        FROM (SELECT DISTINCT formation_id FROM nouveaux) t) m
-                  WHERE f.id = m.formation_id AND f.statuts_masque <> m.mask;
-              ELSIF TG_OP = 'DELETE' THEN
-                UPDATE formations f SET statuts_masque = m.mask
-                  FROM (SELECT t.formation_id, \(unsafeRaw: Self.mask(of: "t.formation_id")) AS mask
-                        FROM (SELECT DISTINCT formation_id FROM anciens) t) m
-                  WHERE f.id = m.formation_id AND f.statuts_masque <> m.mask;
-              ELSE
-                UPDATE formations f SET statuts_masque = m.mask
-                  FROM (SELECT t.formation_id, \(unsafeRaw: Self.mask(of: "t.formation_id")) AS mask
-                        FROM (SELECT formation_id FROM nouveaux UNION SELECT formation_id FROM anciens) t) m
-                  WHERE f.id = m.formation_id AND f.statuts_masque <> m.mask;
-              END IF;
-              RETURN NULL;
-            END $$
-            """).run()
+        try await sql.raw(SQLQueryString(Self.postgresFunction())).run()
         try await sql.raw("""
             CREATE TRIGGER formation_statuts_masque_insert AFTER INSERT ON formation_statuts REFERENCING NEW TABLE AS nouveaux
             FOR EACH STATEMENT EXECUTE FUNCTION refresh_statuts_masque_statement()

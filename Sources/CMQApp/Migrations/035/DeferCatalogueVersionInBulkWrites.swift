@@ -16,7 +16,7 @@ import SQLKit
 struct DeferCatalogueVersionInBulkWrites: AsyncMigration {
     /// The transaction-local setting a bulk write turns on.
     static let setting = "cmq.ecriture_groupee"
-    private static let skip = "IF current_setting('\(setting)', true) = 'on' THEN RETURN NULL; END IF;"
+    static let skip = "IF current_setting('\(setting)', true) = 'on' THEN RETURN NULL; END IF;"
 
     func prepare(on database: any Database) async throws {
         guard let sql = database as? any SQLDatabase, sql.dialect.name != "sqlite" else { return }
