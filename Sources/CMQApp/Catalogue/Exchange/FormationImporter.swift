@@ -453,22 +453,11 @@ struct FormationImporter {
         var found: [UUID: ExistingFormation] = [:]
         found.reserveCapacity(ids.count)
         var done = 0
-        // In the order of the index on the ids: each query reads its part of the table, not pages all over it. The next
-        // query runs (on another connection of the pool) while the rows of the last one are read here.
-        let chunks = ids.sorted(by: { $0.precedes($1) }).chunked(Plan.idsPerStatement)
-        func query(_ number: Int) -> Task<[any SQLRow], any Error>? {
-            guard number < chunks.count else { return nil }
-            let chunk = chunks[number]
-            return Task { try await sql.raw("\(unsafeRaw: select)(\(binds: chunk))").all() }
-        }
-        var next = query(0)
-        defer { next?.cancel() }
-        for number in chunks.indices {
-            let rows = try await next!.value
-            next = query(number + 1)
-            done += chunks[number].count
+        // In the order of the index on the ids: each query reads its part of the table, not pages all over it.
+        for chunk in ids.sorted(by: { $0.precedes($1) }).chunked(Plan.idsPerStatement) {
+            done += chunk.count
             progress.step("Lecture du catalogue", done: done, total: ids.count)
-            for row in rows {
+            for row in try await sql.raw("\(unsafeRaw: select)(\(binds: chunk))").all() {
                 let (columns, statuts, romes) = try FormationColumns.read(row)
                 found[columns.id] = ExistingFormation(columns: columns, statuts: statuts, romes: romes)
             }
