@@ -60,6 +60,7 @@ struct HardeningTests {
             #expect(formations.status == .unprocessableEntity && formations.faultyFields == ["q"])
             let place = try await app.send(.GET, "/api/v1/formations?pres=\(query("Saint-Quentin" + String(repeating: " ", count: 110)))", as: .anonymous)
             #expect(place.status == .unprocessableEntity && place.faultyFields == ["pres"])
+            #expect(place.body.string.contains("Le lieu tient en 120 caractères au plus"))
             #expect(try await app.send(.GET, "/api/v1/formations?pres=Saint-Quentin", as: .anonymous).status == .ok)
         }
     }

@@ -13,13 +13,13 @@ struct UpdateFormationStatusMaskStatementTrigger: AsyncMigration {
         "(\(AddFormationStatusMask.sumOfBits) \(formation))"
     }
 
-    /// PostgreSQL's statement trigger function (`create`: CREATE, or CREATE OR REPLACE), `skip` first in its body
+    /// PostgreSQL's statement trigger function; `skippingBulkWrites`: doing nothing inside a bulk write
     /// (`SkipStatusMaskInBulkWrites`).
-    static func postgresFunction(create: String = "CREATE", skip: String = "") -> String {
+    static func postgresFunction(skippingBulkWrites: Bool = false) -> String {
         """
-            \(create) FUNCTION refresh_statuts_masque_statement() RETURNS trigger LANGUAGE plpgsql AS $$
+            CREATE OR REPLACE FUNCTION refresh_statuts_masque_statement() RETURNS trigger LANGUAGE plpgsql AS $$
             BEGIN
-              \(skip)
+              \(skippingBulkWrites ? DeferCatalogueVersionInBulkWrites.skip : "")
               IF TG_OP = 'INSERT' THEN
                 UPDATE formations f SET statuts_masque = m.mask
                   FROM (SELECT t.formation_id, \(mask(of: "t.formation_id")) AS mask

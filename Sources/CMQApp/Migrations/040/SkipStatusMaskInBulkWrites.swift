@@ -9,12 +9,11 @@ import SQLKit
 struct SkipStatusMaskInBulkWrites: AsyncMigration {
     func prepare(on database: any Database) async throws {
         guard let sql = database as? any SQLDatabase, sql.dialect.name != "sqlite" else { return }
-        try await sql.raw(SQLQueryString(UpdateFormationStatusMaskStatementTrigger.postgresFunction(
-            create: "CREATE OR REPLACE", skip: DeferCatalogueVersionInBulkWrites.skip))).run()
+        try await sql.raw(SQLQueryString(UpdateFormationStatusMaskStatementTrigger.postgresFunction(skippingBulkWrites: true))).run()
     }
 
     func revert(on database: any Database) async throws {
         guard let sql = database as? any SQLDatabase, sql.dialect.name != "sqlite" else { return }
-        try await sql.raw(SQLQueryString(UpdateFormationStatusMaskStatementTrigger.postgresFunction(create: "CREATE OR REPLACE"))).run()
+        try await sql.raw(SQLQueryString(UpdateFormationStatusMaskStatementTrigger.postgresFunction())).run()
     }
 }

@@ -97,7 +97,11 @@ struct QueryReader {
             radius = number
         }
         guard let raw = raw(key) else { return nil }
-        guard raw.codePointCount <= Nearby.maximumPlaceLength, let commune = CommuneGazetteer.shared.find(raw) else {
+        guard raw.codePointCount <= Nearby.maximumPlaceLength else {
+            fail(key, "Le lieu tient en \(Nearby.maximumPlaceLength) caractères au plus : écrivez le nom d'une commune (par exemple Saint-Quentin) ou un code postal à cinq chiffres.")
+            return nil
+        }
+        guard let commune = CommuneGazetteer.shared.find(raw) else {
             fail(key, "Aucune commune ni aucun code postal ne correspond à « \(raw.prefix(80)) » ; écrivez le nom d'une commune (par exemple Saint-Quentin) ou un code postal à cinq chiffres.")
             return nil
         }
