@@ -6,9 +6,11 @@ DATABASE: a copy of a cmq SQLite database holding the catalogue (e.g. that of `B
 update` after its first import; the copy is changed). Every formation's description and searched text are lengthened
 in a temporary table, as an import's `formations_a_jour`; then, under the write lock, the copy statement of
 `FormationImporter.copyChangedFormations` (by rowid, the changed columns, `cle_recherche` pointed to a staged entry),
-and the commit, are timed. VARIANT: `base` (as cmq runs it), `notrig` (the per-row catalogue triggers dropped first),
-`nokey` (`cle_recherche` left as it is: the full-text trigger then rewrites every entry), `notrig-nokey`,
-`notrig-nokey-desconly` (the description alone).
+and the commit, are timed. VARIANT: `base` (as cmq runs it: the triggers that would run for nothing, the catalogue's
+version and changes and the full-text one, dropped inside the transaction and created again before its commit,
+`FormationImporter.withoutIdleTriggers`), `triggers` (those triggers left on, as cmq ran it before 2026-12-02),
+`notrig` (every update trigger on formations dropped before), `nokey` (`cle_recherche` left as it is: the full-text
+trigger then rewrites every entry), `notrig-nokey`, `notrig-nokey-desconly` (the description alone).
 """
 import sqlite3
 import sys
@@ -34,7 +36,15 @@ db.execute("UPDATE catalogue_version SET ecriture_groupee = 1 WHERE id = 1")
 written = ["description"] if "desconly" in variant else ["description", "texte_cle", "modifie_le"]
 assignments = ", ".join(f'"{c}" = t."{c}"' for c in written)
 key = "" if "nokey" in variant else ", cle_recherche = -300000 + t.rang"
+idle = []
+if variant == "base":
+    idle = db.execute("""SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'formations'
+                         AND name IN ('formations_update_version', 'formations_update_changes', 'formations_fts_update')""").fetchall()
+    for name, _ in idle:
+        db.execute(f'DROP TRIGGER "{name}"')
 db.execute(f"UPDATE formations SET {assignments}{key} FROM temp.t WHERE formations.rowid = t.rid AND formations.id = t.id")
+for _, text in idle:
+    db.execute(text)
 copied = time.monotonic()
 db.execute("UPDATE catalogue_version SET ecriture_groupee = 0 WHERE id = 1")
 db.execute("COMMIT")

@@ -372,7 +372,7 @@ struct FormationBulkImportTests {
         }
     }
 
-    @Test("SQLite: the changed formations are copied by the rowids read before the lock, only the columns the file changes; a formation whose row moved meanwhile stops the write, which writes nothing")
+    @Test("SQLite: the changed formations are copied by the rowids read before the lock, only the columns the file changes; a formation whose row moved meanwhile stops the write, which writes nothing; the per-row triggers the copy would run for nothing are off during it only, inside its transaction")
     func copiedByRowid() async throws {
         try await withTestApp(.sqlite) { app in
             // given: three formations, a file that changes some of them, prepared
@@ -390,6 +390,36 @@ struct FormationBulkImportTests {
                 try await sql.raw("SELECT id, intitule, modifie_le FROM formations ORDER BY id").all(decoding: Row.self)
             }
             let before = try await rows()
+            struct Trigger: Decodable, Equatable { let name: String; let sql: String }
+            @Sendable func triggers() async throws -> [Trigger] {
+                try await sql.raw("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'formations' ORDER BY name").all(decoding: Trigger.self)
+            }
+            let triggersBefore = try await triggers()
+            let idle = FormationImporter.triggersIdleInCopy + [FormationImporter.searchTriggerIdleInCopy]
+            #expect(Set(idle).isSubset(of: triggersBefore.map(\.name)))
+
+            // the copy's idle triggers are off during it only, inside its transaction: a failure puts them back
+            struct Failure: Error {}
+            await #expect(throws: Failure.self) {
+                try await app.db.writeTransaction { db in
+                    let sql = db as! any SQLDatabase
+                    try await FormationImporter.withoutIdleTriggers(searchEntriesStaged: true, on: sql) {
+                        let left = try await sql.raw("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'formations' ORDER BY name")
+                            .all(decoding: Trigger.self)
+                        #expect(left == triggersBefore.filter { !idle.contains($0.name) })
+                        throw Failure()
+                    }
+                }
+            }
+            #expect(try await triggers() == triggersBefore)
+            try await app.db.writeTransaction { db in
+                try await FormationImporter.withoutIdleTriggers(searchEntriesStaged: false, on: db as! any SQLDatabase) {
+                    let left = try await (db as! any SQLDatabase).raw("SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'formations'")
+                        .all(decoding: [String: String].self).compactMap { $0["name"] }
+                    #expect(left.contains(FormationImporter.searchTriggerIdleInCopy))
+                }
+            }
+            #expect(try await triggers() == triggersBefore)
 
             // when: after the import read the rowids, a formation the file changes moves to another row, as it is (its
             // id, its values, its modification time: nothing a write of cmq does)
@@ -403,6 +433,7 @@ struct FormationBulkImportTests {
             // then: the write stops and writes nothing
             await #expect(throws: FormationImporter.ChangedMeanwhile.self) { try await importer.write(plan, progress: SilentProgress()) }
             #expect(try await rows().map(\.modifie_le) == before.map(\.modifie_le))
+            #expect(try await triggers() == triggersBefore)
 
             // when: moved before the write, prepared again: it writes every change, found at the rows' new rowids
             importer.beforeLastTransaction = nil
@@ -412,6 +443,7 @@ struct FormationBulkImportTests {
             let after = try await Formation.query(on: app.db).all()
             #expect(after.count == 3)
             #expect(try await rows() != before)
+            #expect(try await triggers() == triggersBefore)
             let expected = try FormationCSV.read(corpus.file).records
             for record in expected {
                 let formation = try #require(after.first { $0.id == record.identifiant })
