@@ -391,7 +391,7 @@ struct FormationBulkImportTests {
             }
             let before = try await rows()
             struct Trigger: Decodable, Equatable { let name: String; let sql: String }
-            @Sendable func triggers() async throws -> [Trigger] {
+            @Sendable func triggers(on sql: any SQLDatabase = sql) async throws -> [Trigger] {
                 try await sql.raw("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'formations' ORDER BY name").all(decoding: Trigger.self)
             }
             let triggersBefore = try await triggers()
@@ -404,8 +404,7 @@ struct FormationBulkImportTests {
                 try await app.db.writeTransaction { db in
                     let sql = db as! any SQLDatabase
                     try await FormationImporter.withoutIdleTriggers(searchEntriesStaged: true, on: sql) {
-                        let left = try await sql.raw("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'formations' ORDER BY name")
-                            .all(decoding: Trigger.self)
+                        let left = try await triggers(on: sql)
                         #expect(left == triggersBefore.filter { !idle.contains($0.name) })
                         throw Failure()
                     }
@@ -413,10 +412,10 @@ struct FormationBulkImportTests {
             }
             #expect(try await triggers() == triggersBefore)
             try await app.db.writeTransaction { db in
-                try await FormationImporter.withoutIdleTriggers(searchEntriesStaged: false, on: db as! any SQLDatabase) {
-                    let left = try await (db as! any SQLDatabase).raw("SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'formations'")
-                        .all(decoding: [String: String].self).compactMap { $0["name"] }
-                    #expect(left.contains(FormationImporter.searchTriggerIdleInCopy))
+                let sql = db as! any SQLDatabase
+                try await FormationImporter.withoutIdleTriggers(searchEntriesStaged: false, on: sql) {
+                    let left = try await triggers(on: sql)
+                    #expect(left.map(\.name).contains(FormationImporter.searchTriggerIdleInCopy))
                 }
             }
             #expect(try await triggers() == triggersBefore)
